@@ -1,0 +1,54 @@
+# Palier: `make run` serves the demo, `make test` runs the whole suite. See README.md.
+PYTHON ?= python3
+VENV ?= .venv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+BIN := $(VENV)/bin
+
+.DEFAULT_GOAL := run
+.PHONY: run test lint install install-dev worker clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the project's metadata changed.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Development server on http://$(HOST):$(PORT) with the background-task worker beside it.
+run: export PALIER_DEBUG ?= 1
+run: install
+	$(BIN)/palier migrate --no-input
+	$(BIN)/palier seed --demo
+	@echo "Palier: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@$(BIN)/palier db_worker --no-startup-delay --interval 1 > $(VENV)/worker.log 2>&1 & \
+	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/palier runserver $(HOST):$(PORT)
+
+worker: export PALIER_DEBUG ?= 1
+worker: install
+	$(BIN)/palier db_worker
+
+lint: install-dev
+	$(BIN)/ruff check src tests benchmarks
+
+# The whole suite: lint, then every test on SQLite (browser and slow ones included),
+# then the database tests again on a PostgreSQL server the test session starts itself.
+test: export PALIER_DEBUG = 1
+test: export PALIER_SECRET_KEY = test-only-secret-key-not-for-production
+test: install-dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/python -m pytest -p no:cacheprovider --database=postgres -m "not browser" --ignore=tests/engine
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,155 @@
+"""Account forms. Every field is validated here; services receive clean values only."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from palier.accounts.choices import LearnerStatus, Region
+from palier.accounts.models import NAME_MAX_LENGTH, User
+from palier.frameworks.models import Population
+
+EMAIL_MAX_LENGTH = 254
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=EMAIL_MAX_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    first_name = forms.CharField(
+        label=_("Prénom"), max_length=NAME_MAX_LENGTH, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Nom"), max_length=NAME_MAX_LENGTH, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Au moins 12 caractères, pas uniquement des chiffres, pas trop courant."),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("Un compte existe déjà avec cette adresse. Connectez-vous ou réinitialisez "
+                  "votre mot de passe."),
+                code="email_taken",
+            )
+        return email
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
+        elif password1:
+            candidate = User(
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=EMAIL_MAX_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Adresse e-mail ou mot de passe incorrect."),
+        "unconfirmed": _(
+            "Confirmez d'abord votre adresse e-mail : le lien vous a été envoyé à l'inscription."
+        ),
+    }
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+    def confirm_login_allowed(self, user: User) -> None:  # type: ignore[override]
+        super().confirm_login_allowed(user)
+        if not user.email_confirmed:
+            raise forms.ValidationError(self.error_messages["unconfirmed"], code="unconfirmed")
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=NAME_MAX_LENGTH, required=False)
+    last_name = forms.CharField(label=_("Nom"), max_length=NAME_MAX_LENGTH, required=False)
+    population = forms.ModelChoiceField(
+        label=_("Formation ou métier"),
+        queryset=Population.objects.all(),
+        required=False,
+        to_field_name="code",
+        help_text=_("Il détermine les niveaux attendus pour vous dans chaque domaine."),
+    )
+    status = forms.ChoiceField(
+        label=_("Situation"), choices=[("", "—"), *LearnerStatus.choices], required=False
+    )
+    year_of_study = forms.IntegerField(
+        label=_("Année de formation"),
+        min_value=1,
+        max_value=6,
+        required=False,
+        help_text=_("Seulement si vous êtes en formation."),
+    )
+    region = forms.ChoiceField(
+        label=_("Région"), choices=[("", "—"), *Region.choices], required=False
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if cleaned.get("year_of_study") and cleaned.get("status") != LearnerStatus.STUDENT:
+            self.add_error(
+                "year_of_study",
+                _("L'année de formation ne s'indique que si vous êtes en formation."),
+            )
+        return cleaned
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=EMAIL_MAX_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Mot de passe actuel"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("Je comprends que mon compte et mes données personnelles seront effacés."),
+    )
+
+    def __init__(self, user: User, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Mot de passe incorrect."), code="wrong_password")
+        return password

@@ -1,0 +1,52 @@
+"""Background tasks of the accounts app (django.tasks API, run by `palier db_worker`).
+
+Tasks take ids, not addresses: task rows hold no personal data, and a user erased in the
+meantime simply gets no e-mail.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_tasks import task
+
+from palier.accounts.models import User
+from palier.accounts.tokens import make_confirmation_token
+
+EMAIL_KINDS = ("confirm_email", "password_reset")
+
+
+def _link(user: User, kind: str) -> str:
+    with translation.override("fr"):
+        if kind == "confirm_email":
+            path = reverse("accounts:confirm_email", args=[make_confirmation_token(user)])
+        else:
+            path = reverse(
+                "accounts:password_reset_confirm",
+                args=[
+                    urlsafe_base64_encode(force_bytes(user.pk)),
+                    default_token_generator.make_token(user),
+                ],
+            )
+    return f"{settings.BASE_URL}{path}"
+
+
+@task()
+def send_account_email(user_id: int, kind: str) -> bool:
+    """Send the confirmation or password-reset e-mail; False when there is nothing to send."""
+    if kind not in EMAIL_KINDS:
+        raise ValueError(f"unknown e-mail kind {kind!r}")
+    user = User.objects.filter(pk=user_id, is_active=True, erased_at__isnull=True).first()
+    if user is None or (kind == "confirm_email" and user.email_confirmed):
+        return False
+    context = {"user": user, "link": _link(user, kind)}
+    subject = render_to_string(f"accounts/email/{kind}_subject.txt", context).strip()
+    body = render_to_string(f"accounts/email/{kind}.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    return True

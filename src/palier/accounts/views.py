@@ -1,0 +1,177 @@
+"""Account pages: sign-up, confirmation, login, profile, personal data, erasure;
+the user's organisations; the national steering overview."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from palier.accounts import services
+from palier.accounts.access import access_organisation
+from palier.accounts.choices import MembershipRole
+from palier.accounts.forms import (
+    DeleteAccountForm,
+    LoginForm,
+    PasswordResetRequestForm,
+    ProfileForm,
+    SignupForm,
+)
+from palier.accounts.models import LearnerProfile
+from palier.accounts.queries import MIN_GROUP_SIZE, learners_by_population_and_region
+from palier.accounts.roles import Role, role_required
+from palier.accounts.tokens import InvalidTokenError
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.register_user(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+        )
+        return redirect("accounts:signup_done")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def signup_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_done.html")
+
+
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        services.confirm_email(token)
+    except InvalidTokenError:
+        return render(request, "accounts/confirm_invalid.html", status=400)
+    messages.success(request, _("Votre adresse e-mail est confirmée. Vous pouvez vous connecter."))
+    return redirect("accounts:login")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_password_reset(form.cleaned_data["email"])
+        return redirect("accounts:password_reset_done")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+def password_reset_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_done.html")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+def password_reset_complete(request: HttpRequest) -> HttpResponse:
+    messages.success(request, _("Votre mot de passe est changé. Vous pouvez vous connecter."))
+    return redirect("accounts:login")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    stored = LearnerProfile.objects.filter(user=user).select_related("population").first()
+    initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "population": stored.population.code if stored and stored.population else None,
+        "status": stored.status if stored else "",
+        "year_of_study": stored.year_of_study if stored else None,
+        "region": stored.region if stored else "",
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.update_profile(user, **form.cleaned_data)
+        messages.success(request, _("Votre profil est enregistré."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def download_my_data(request: HttpRequest) -> HttpResponse:
+    data = services.export_personal_data(request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="palier-mes-donnees-{stamp}.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.erase_user(request.user)
+        logout(request)
+        messages.success(request, _("Votre compte est supprimé et vos données personnelles effacées."))
+        return redirect("core:home")
+    return render(request, "accounts/delete.html", {"form": form})
+
+
+@login_required
+@require_POST
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    services.resend_confirmation(request.user)
+    messages.info(request, _("Un nouveau lien de confirmation vous a été envoyé."))
+    return redirect("accounts:profile")
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    memberships = request.user.memberships.select_related("organisation").order_by(
+        "organisation__name"
+    )
+    return render(request, "accounts/organisations.html", {"memberships": memberships})
+
+
+@login_required
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, membership = access_organisation(request.user, slug)
+    is_admin = membership.role == MembershipRole.ADMIN
+    members = (
+        organisation.memberships.select_related("user").order_by("user__last_name", "user__email")
+        if is_admin
+        else None
+    )
+    return render(
+        request,
+        "accounts/organisation_detail.html",
+        {"organisation": organisation, "membership": membership, "members": members,
+         "member_count": organisation.memberships.count()},
+    )
+
+
+@role_required(Role.STEERING, Role.ADMINISTRATOR)
+def steering_overview(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/steering.html",
+        {"rows": learners_by_population_and_region(), "min_group_size": MIN_GROUP_SIZE},
+    )

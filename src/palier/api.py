@@ -1,0 +1,21 @@
+"""The JSON API under /api/v1/ (django-ninja); schema at /api/v1/openapi.json."""
+
+from ninja import NinjaAPI
+
+from palier.accounts.api import router as accounts_router
+from palier.core.errors import install_error_handlers
+from palier.frameworks.api import router as frameworks_router
+
+api = NinjaAPI(
+    title="Palier API",
+    version="1",
+    description=(
+        "API de Palier : référentiel de compétences en santé numérique, comptes. "
+        "Errors share one shape: {\"error\": {\"code\", \"message\", \"fields\"}}."
+    ),
+    urls_namespace="api",
+    docs_url=None,  # the interactive docs load scripts from a CDN, which our CSP forbids
+)
+install_error_handlers(api)
+api.add_router("/frameworks", frameworks_router)
+api.add_router("/", accounts_router)

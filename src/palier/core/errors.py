@@ -1,0 +1,133 @@
+"""The one JSON error shape of the API: {"error": {"code", "message", "fields"}}.
+
+Codes are stable strings that clients can branch on; messages are for people and follow
+the request's language. Every API operation declares `ERROR_RESPONSES` (or a subset) so the
+OpenAPI schema lists its 4xx answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] = {}
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
+class ApiError(Exception):
+    """Raised by API operations and services to answer with a 4xx and a stable code."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: dict[str, list[str]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+
+
+def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def error_response(
+    status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> JsonResponse:
+    return JsonResponse(error_body(code, message, fields), status=status)
+
+
+def _field_name(location: list[Any]) -> str:
+    # ninja locations look like ["body", "payload", "region"] or ["query", "limit"]:
+    # drop the source and, for bodies, the parameter name, to keep the client's field path.
+    parts = [str(part) for part in location]
+    if parts and parts[0] == "body":
+        parts = parts[2:] if len(parts) > 2 else parts[1:]
+    elif parts and parts[0] in {"query", "path", "header", "cookie", "form"}:
+        parts = parts[1:]
+    return ".".join(parts) or "__all__"
+
+
+def validation_fields(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for error in errors:
+        fields.setdefault(_field_name(list(error.get("loc", []))), []).append(
+            str(error.get("msg", "invalid"))
+        )
+    return fields
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    429: "too_many_requests",
+}
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Replace django-ninja's default error bodies by Palier's error shape."""
+
+    def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+        return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+    def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return error_response(
+            422,
+            "invalid_input",
+            _("Certaines valeurs sont invalides."),
+            validation_fields(list(exc.errors)),
+        )
+
+    def on_authentication_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return error_response(401, "not_authenticated", _("Connexion requise."))
+
+    def on_permission_denied(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return error_response(
+            403, "permission_denied", _("Vous n'avez pas les droits pour cette opération.")
+        )
+
+    def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return error_response(404, "not_found", _("Ressource introuvable."))
+
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, code, str(exc))
+
+    api.add_exception_handler(ApiError, on_api_error)
+    api.add_exception_handler(ValidationError, on_validation_error)
+    api.add_exception_handler(AuthenticationError, on_authentication_error)
+    api.add_exception_handler(AuthorizationError, on_permission_denied)
+    api.add_exception_handler(PermissionDenied, on_permission_denied)
+    api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(HttpError, on_http_error)

@@ -1,0 +1,528 @@
+"""Calibration: marginal maximum likelihood by EM (Bock & Aitkin, 1981) for sparse data.
+
+``calibrate(person, item, correct, model="2pl")`` takes long-format responses (one row per
+answer; items never seen by a person are simply absent) and returns item parameters on the
+scale of a ``N(0, 1)`` ability distribution. The E-step is two sparse products per chunk of
+persons (:mod:`.em`); the M-step is vectorised Fisher scoring over all items (:mod:`.mstep`).
+
+- Quadrature: ``quadrature_points`` equally spaced nodes on ``+-quadrature_bound``
+  (default 61 on +-6, spacing 0.2). A coarse grid biases parameters when persons answer many
+  items (their posteriors become narrower than the node spacing).
+- Convergence: the largest change of any ``a``, ``b`` or ``c`` between two cycles is below
+  ``tolerance`` (default 1e-4); ``converged`` is false when ``max_iterations`` is reached.
+- Standard errors: from the cross-product of the persons' score vectors (Mislevy, 1986; the
+  "XPD" estimate of the information matrix) plus the priors' curvature, transformed to
+  ``(a, b, c)`` by the delta method.
+- Fixed-parameter calibration: items given in ``fixed`` keep their parameters; the mean and SD
+  of the ability distribution are then estimated as well (Kim, 2006, multiple-weights
+  updating), so new items land on the operational scale.
+- Several areas (``item_areas``): each area's items are calibrated on their own (the marginal
+  of a multivariate normal is normal, so this is consistent under between-item
+  multidimensionality) and the correlation between two areas is estimated by maximising the
+  bivariate marginal likelihood of the persons who answered both, with item parameters fixed
+  (pairwise composite likelihood; at most ``CORRELATION_PERSONS`` persons, spread evenly).
+
+References: Bock, R. D., & Aitkin, M. (1981). *Psychometrika*, 46, 443-459. Mislevy, R. J.
+(1986). Bayes modal estimation in item response models. *Psychometrika*, 51, 177-195. Kim, S.
+(2006). A comparative study of IRT fixed parameter calibration methods. *Journal of Educational
+Measurement*, 43, 355-381. Varin, C., Reid, N., & Firth, D. (2011). An overview of composite
+likelihood methods. *Statistica Sinica*, 21, 5-42.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
+from scipy.optimize import minimize_scalar
+from scipy.special import expit, logit, ndtri
+
+from palier.engine.em import (
+    DEFAULT_CHUNK_RESPONSES,
+    Design,
+    build_design,
+    e_step,
+    log_table,
+    person_codes,
+    posteriors,
+    validate_long_format,
+)
+from palier.engine.mstep import Priors, maximise
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+BoolArray = NDArray[np.bool_]
+
+Model = Literal["2pl", "3pl"]
+
+DEFAULT_QUADRATURE_POINTS = 61
+DEFAULT_QUADRATURE_BOUND = 6.0
+DEFAULT_TOLERANCE = 1e-4
+DEFAULT_MAX_ITERATIONS = 500
+#: Persons used to estimate each correlation between areas (evenly spread, no randomness).
+CORRELATION_PERSONS = 50_000
+#: Persons per block when computing score cross-products for standard errors.
+SE_PERSON_BLOCK = 4096
+#: Logistic-to-normal-ogive scaling constant used for starting values (Camilli, 1994).
+LOGISTIC_SCALE = 1.702
+#: Default cap on E-step threads.
+MAX_DEFAULT_WORKERS = 4
+
+
+@dataclass(frozen=True, eq=False)
+class Calibration:
+    """Estimated item parameters with their standard errors and convergence diagnostics.
+
+    Items without any response get NaN parameters. ``guessing`` (and ``se_guessing``) is
+    ``None`` for the 2PL. ``log_likelihood`` is the marginal log-likelihood of the data at
+    the returned parameters (summed over areas); ``log_likelihood_history`` traces the EM.
+    """
+
+    model: str
+    discrimination: FloatArray
+    difficulty: FloatArray
+    guessing: FloatArray | None
+    se_discrimination: FloatArray | None
+    se_difficulty: FloatArray | None
+    se_guessing: FloatArray | None
+    converged: bool
+    iterations: int
+    log_likelihood: float
+    log_likelihood_history: tuple[float, ...]
+    max_change: float
+    responses_per_item: IntArray
+    population_mean: FloatArray
+    population_sd: FloatArray
+    item_areas: IntArray
+    correlation: FloatArray | None
+    quadrature_nodes: FloatArray
+
+
+@dataclass
+class _AreaFit:
+    a: FloatArray
+    d: FloatArray
+    gamma: FloatArray | None
+    mean: float
+    sd: float
+    converged: bool
+    iterations: int
+    log_likelihood: float
+    history: list[float]
+    max_change: float
+    se: tuple[FloatArray, FloatArray, FloatArray | None] | None
+
+
+def _log_prior(nodes: FloatArray, mean: float, sd: float) -> FloatArray:
+    log_density = -0.5 * ((nodes - mean) / sd) ** 2
+    return np.asarray(log_density - np.log(np.exp(log_density).sum()), dtype=np.float64)
+
+
+def _difficulty(a: FloatArray, d: FloatArray) -> FloatArray:
+    return np.asarray(-d / a, dtype=np.float64)
+
+
+def _starting_values(
+    design: Design, three_pl: bool, priors: Priors
+) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+    """a = 1; d from the proportion correct through the normal-ogive approximation."""
+    n = np.maximum(design.responses_per_item, 1)
+    proportion = (design.correct_per_item + 0.5) / (n + 1.0)
+    c0 = 0.0
+    gamma = None
+    if three_pl:
+        alpha, beta = priors.guessing or (5.0, 17.0)
+        c0 = alpha / (alpha + beta)
+        gamma = np.full(design.n_items, float(logit(c0)))
+    adjusted = np.clip((proportion - c0) / (1 - c0), 0.02, 0.98)
+    a = np.ones(design.n_items)
+    d = LOGISTIC_SCALE * ndtri(adjusted) * np.sqrt(1 + (1 / LOGISTIC_SCALE) ** 2)
+    return a, d, gamma
+
+
+def _em(
+    design: Design,
+    nodes: FloatArray,
+    a: FloatArray,
+    d: FloatArray,
+    gamma: FloatArray | None,
+    free: BoolArray,
+    estimate_population: bool,
+    priors: Priors,
+    max_iterations: int,
+    tolerance: float,
+    dtype: type[np.floating],
+    executor: Executor | None,
+) -> _AreaFit:
+    mean, sd = 0.0, 1.0
+    history: list[float] = []
+    converged = False
+    change = np.inf
+    iterations = 0
+    for iterations in range(1, max_iterations + 1):  # noqa: B007 - reported
+        c = np.zeros_like(a) if gamma is None else expit(gamma)
+        table = log_table(nodes, a, d, c, dtype)
+        expected = e_step(design, table, nodes, _log_prior(nodes, mean, sd), executor)
+        history.append(expected.log_likelihood)
+        new_a, new_d, new_gamma = maximise(
+            nodes, expected.correct_counts, expected.total_counts, a, d, gamma, free, priors
+        )
+        change = float(np.max(np.abs(new_a - a)[free], initial=0.0))
+        change = max(
+            change,
+            float(np.max(np.abs(_difficulty(new_a, new_d) - _difficulty(a, d))[free], initial=0.0)),
+        )
+        if gamma is not None and new_gamma is not None:
+            change = max(
+                change, float(np.max(np.abs(expit(new_gamma) - expit(gamma))[free], initial=0.0))
+            )
+        if estimate_population:
+            new_mean = expected.mean
+            new_sd = float(np.sqrt(max(expected.second_moment - new_mean**2, 1e-6)))
+            change = max(change, abs(new_mean - mean), abs(new_sd - sd))
+            mean, sd = new_mean, new_sd
+        a, d, gamma = new_a, new_d, new_gamma
+        if change < tolerance:
+            converged = True
+            break
+    c = np.zeros_like(a) if gamma is None else expit(gamma)
+    final = e_step(
+        design, log_table(nodes, a, d, c, dtype), nodes, _log_prior(nodes, mean, sd), executor
+    )
+    return _AreaFit(
+        a=a,
+        d=d,
+        gamma=gamma,
+        mean=mean,
+        sd=sd,
+        converged=converged,
+        iterations=iterations,
+        log_likelihood=final.log_likelihood,
+        history=history,
+        max_change=change,
+        se=None,
+    )
+
+
+def _item_score_tables(
+    nodes: FloatArray, a: FloatArray, d: FloatArray, gamma: FloatArray | None
+) -> FloatArray:
+    """``(k, 2 n_items, Q)``: derivative of each column's log-probability in each parameter."""
+    s = expit(a[:, None] * nodes[None, :] + d[:, None])
+    c = np.zeros((a.size, 1)) if gamma is None else expit(gamma)[:, None]
+    p = np.clip(c + (1 - c) * s, 1e-12, 1 - 1e-12)
+    slope = (1 - c) * s * (1 - s)
+    derivatives = [slope * nodes[None, :], slope]
+    if gamma is not None:
+        derivatives.append(c * (1 - c) * (1 - s))
+    right = [derivative / p for derivative in derivatives]
+    wrong = [-derivative / (1 - p) for derivative in derivatives]
+    return np.stack([np.concatenate((r, w)) for r, w in zip(right, wrong, strict=True)])
+
+
+def _standard_errors(
+    design: Design,
+    nodes: FloatArray,
+    fit: _AreaFit,
+    free: BoolArray,
+    priors: Priors,
+    dtype: type[np.floating],
+) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+    """SEs from the cross-product of person scores (XPD) plus prior curvature; delta method.
+
+    Reference: Louis, T. A. (1982). Finding the observed information matrix when using the EM
+    algorithm. *JRSS B*, 44, 226-233.
+    """
+    a, d, gamma = fit.a, fit.d, fit.gamma
+    k = 2 if gamma is None else 3
+    n_items = design.n_items
+    position = np.full(n_items, -1)
+    position[free] = np.arange(int(free.sum()))
+    n_params = int(free.sum()) * k
+    scores = _item_score_tables(nodes, a, d, gamma)
+    c = np.zeros_like(a) if gamma is None else expit(gamma)
+    table = log_table(nodes, a, d, c, dtype)
+    log_prior = _log_prior(nodes, fit.mean, fit.sd)
+    cross = np.zeros((n_params, n_params))
+    for chunk in design.chunks:
+        weights = np.asarray(chunk @ table, dtype=np.float64) + log_prior
+        weights = np.exp(weights - weights.max(axis=1, keepdims=True))
+        weights /= weights.sum(axis=1, keepdims=True)
+        rows = np.repeat(np.arange(chunk.shape[0]), np.diff(chunk.indptr))
+        columns = chunk.indices
+        values = np.empty((rows.size, k))
+        # A person's score for an item parameter is the posterior mean of the answer's score
+        # (Louis, 1982): one dense product per block of persons, then read where answered.
+        for start in range(0, chunk.shape[0], SE_PERSON_BLOCK):
+            stop = min(start + SE_PERSON_BLOCK, chunk.shape[0])
+            span = slice(chunk.indptr[start], chunk.indptr[stop])
+            local_rows = rows[span] - start
+            for t in range(k):
+                person_item = weights[start:stop] @ scores[t].T
+                values[span, t] = person_item[local_rows, columns[span]]
+        item_of = columns % n_items
+        keep = position[item_of] >= 0
+        rows, item_of, values = rows[keep], item_of[keep], values[keep]
+        parameter_columns = (position[item_of][:, None] * k + np.arange(k)[None, :]).ravel()
+        person_scores = sp.csr_matrix(
+            (values.ravel(), (np.repeat(rows, k), parameter_columns)),
+            shape=(chunk.shape[0], n_params),
+        )
+        cross += (person_scores.T @ person_scores).toarray()
+    free_index = np.flatnonzero(free)
+    prior_curvature = np.zeros((free_index.size, k))
+    if priors.log_discrimination is not None:
+        prior_curvature[:, 0] = 1 / (priors.log_discrimination[1] ** 2 * a[free_index] ** 2)
+    if gamma is not None and priors.guessing is not None:
+        cc = expit(gamma[free_index])
+        prior_curvature[:, 2] = max(sum(priors.guessing) - 2, 0.0) * cc * (1 - cc)
+    cross[np.diag_indices(n_params)] += prior_curvature.ravel()
+    try:
+        covariance = np.linalg.inv(cross)
+    except np.linalg.LinAlgError:
+        covariance = np.linalg.pinv(cross)
+    blocks = np.stack(
+        [covariance[i * k : (i + 1) * k, i * k : (i + 1) * k] for i in range(free_index.size)]
+    ) if free_index.size else np.zeros((0, k, k))
+    se_a = np.full(n_items, np.nan)
+    se_b = np.full(n_items, np.nan)
+    se_c = None if gamma is None else np.full(n_items, np.nan)
+    af, df = a[free_index], d[free_index]
+    se_a[free_index] = np.sqrt(np.maximum(blocks[:, 0, 0], 0))
+    jac = np.stack([df / af**2, -1 / af], axis=1)
+    var_b = np.einsum("ik,ikl,il->i", jac, blocks[:, :2, :2], jac)
+    se_b[free_index] = np.sqrt(np.maximum(var_b, 0))
+    if se_c is not None and gamma is not None:
+        cc = expit(gamma[free_index])
+        se_c[free_index] = cc * (1 - cc) * np.sqrt(np.maximum(blocks[:, 2, 2], 0))
+    return se_a, se_b, se_c
+
+
+def _area_likelihoods(
+    design: Design, nodes: FloatArray, fit: _AreaFit, persons: IntArray, dtype: type[np.floating]
+) -> FloatArray:
+    """Each selected person's likelihood of their answers in one area on the nodes (rescaled)."""
+    c = np.zeros_like(fit.a) if fit.gamma is None else expit(fit.gamma)
+    table = log_table(nodes, fit.a, fit.d, c, dtype)
+    rows = []
+    for chunk, offset in zip(design.chunks, design.offsets, strict=True):
+        inside = persons[(persons >= offset) & (persons < offset + chunk.shape[0])] - offset
+        if inside.size:
+            values = np.asarray(chunk[inside] @ table, dtype=np.float64)
+            rows.append(np.exp(values - values.max(axis=1, keepdims=True)))
+    return np.concatenate(rows) if rows else np.zeros((0, nodes.size))
+
+
+def _pair_correlation(first: FloatArray, second: FloatArray, nodes: FloatArray) -> float:
+    """Maximise the bivariate normal marginal likelihood of two areas' answers over rho."""
+    grid_x, grid_y = np.meshgrid(nodes, nodes, indexing="ij")
+
+    def negative_log_likelihood(rho: float) -> float:
+        exponent = (grid_x**2 - 2 * rho * grid_x * grid_y + grid_y**2) / (2 * (1 - rho**2))
+        density = np.exp(-exponent)
+        density /= density.sum()
+        joint = np.einsum("pq,qr,pr->p", first, density, second)
+        return -float(np.log(np.maximum(joint, 1e-300)).sum())
+
+    result = minimize_scalar(
+        negative_log_likelihood, bounds=(-0.995, 0.995), method="bounded", options={"xatol": 1e-5}
+    )
+    return float(result.x)
+
+
+def _nearest_correlation(matrix: FloatArray) -> FloatArray:
+    """Clip eigenvalues to keep a pairwise-estimated correlation matrix positive definite."""
+    values, vectors = np.linalg.eigh(matrix)
+    if values.min() > 1e-6:
+        return matrix
+    fixed = vectors @ np.diag(np.maximum(values, 1e-6)) @ vectors.T
+    scale = np.sqrt(np.diag(fixed))
+    return np.asarray(fixed / np.outer(scale, scale), dtype=np.float64)
+
+
+def _summed_history(histories: list[list[float]]) -> tuple[float, ...]:
+    """Log-likelihood per EM cycle summed over areas (an area that stopped keeps its last)."""
+    if not histories:
+        return ()
+    length = max(len(history) for history in histories)
+    padded = [history + [history[-1]] * (length - len(history)) for history in histories]
+    return tuple(float(value) for value in np.sum(padded, axis=0))
+
+
+def _parse_fixed(
+    fixed: Mapping[int, Sequence[float]] | None, n_items: int, three_pl: bool
+) -> tuple[BoolArray, FloatArray, FloatArray, FloatArray]:
+    mask = np.zeros(n_items, dtype=bool)
+    a = np.ones(n_items)
+    b = np.zeros(n_items)
+    c = np.zeros(n_items)
+    for index, values in (fixed or {}).items():
+        if not 0 <= int(index) < n_items:
+            raise ValueError(f"fixed item index {index} outside 0..{n_items - 1}")
+        params = [float(value) for value in values]
+        if len(params) not in (2, 3) or not np.all(np.isfinite(params)):
+            raise ValueError(f"fixed item {index} needs finite (a, b) or (a, b, c)")
+        if params[0] <= 0:
+            raise ValueError(f"fixed item {index} has non-positive discrimination")
+        if len(params) == 3 and not 0 <= params[2] < 1:
+            raise ValueError(f"fixed item {index} has guessing outside [0, 1)")
+        if len(params) == 3 and params[2] > 0 and not three_pl:
+            raise ValueError("fixed items with guessing need model='3pl'")
+        mask[int(index)] = True
+        a[int(index)], b[int(index)] = params[0], params[1]
+        c[int(index)] = params[2] if len(params) == 3 else 0.0
+    return mask, a, b, c
+
+
+def calibrate(
+    person: ArrayLike,
+    item: ArrayLike,
+    correct: ArrayLike,
+    model: Model = "2pl",
+    *,
+    n_items: int | None = None,
+    item_areas: ArrayLike | None = None,
+    fixed: Mapping[int, Sequence[float]] | None = None,
+    priors: Priors | None = None,
+    quadrature_points: int = DEFAULT_QUADRATURE_POINTS,
+    quadrature_bound: float = DEFAULT_QUADRATURE_BOUND,
+    max_iterations: int = DEFAULT_MAX_ITERATIONS,
+    tolerance: float = DEFAULT_TOLERANCE,
+    standard_errors: bool = True,
+    chunk_responses: int = DEFAULT_CHUNK_RESPONSES,
+    single_precision: bool = False,
+    workers: int | None = None,
+) -> Calibration:
+    """Calibrate items from long-format responses by marginal maximum likelihood (EM).
+
+    ``person`` and ``item`` are integer indices (person ids need not be contiguous; items are
+    ``0 .. n_items - 1``), ``correct`` booleans or 0/1, all of equal length. ``fixed`` maps item
+    indices to ``(a, b)`` or ``(a, b, c)`` held fixed (pretest calibration). ``priors`` defaults
+    to ``log a ~ N(0, 1)`` and, for the 3PL, ``c ~ Beta(5, 17)``. ``single_precision`` runs the
+    E-step products in float32 (about twice as fast; counts are still summed in float64).
+    ``workers`` threads share the chunks of the E-step (default: up to 4, as many as there
+    are CPUs); the result does not depend on it.
+    """
+    if model not in ("2pl", "3pl"):
+        raise ValueError(f"model must be '2pl' or '3pl', got {model!r}")
+    if quadrature_points < 11:
+        raise ValueError("quadrature_points must be at least 11")
+    if not quadrature_bound >= 3:
+        raise ValueError("quadrature_bound must be at least 3")
+    if tolerance <= 0 or max_iterations < 1:
+        raise ValueError("tolerance must be > 0 and max_iterations >= 1")
+    if chunk_responses < 1:
+        raise ValueError("chunk_responses must be positive")
+    if workers is None:
+        workers = min(MAX_DEFAULT_WORKERS, os.cpu_count() or 1)
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
+    priors = priors or Priors()
+    three_pl = model == "3pl"
+    dtype: type[np.floating] = np.float32 if single_precision else np.float64
+    persons, items, answers, n_items = validate_long_format(person, item, correct, n_items)
+    if item_areas is None:
+        areas = np.zeros(n_items, dtype=np.intp)
+    else:
+        areas = np.asarray(item_areas)
+        if areas.shape != (n_items,) or areas.dtype.kind not in "iu" or areas.min() < 0:
+            raise ValueError(f"item_areas must hold {n_items} non-negative area indices")
+        areas = areas.astype(np.intp)
+    n_areas = int(areas.max()) + 1
+    fixed_mask, fixed_a, fixed_b, fixed_c = _parse_fixed(fixed, n_items, three_pl)
+    nodes = np.linspace(-quadrature_bound, quadrature_bound, quadrature_points)
+    codes, n_persons = person_codes(persons)
+
+    a_all = np.full(n_items, np.nan)
+    b_all = np.full(n_items, np.nan)
+    c_all = np.full(n_items, np.nan) if three_pl else None
+    se = (np.full(n_items, np.nan), np.full(n_items, np.nan))
+    se_c = np.full(n_items, np.nan) if three_pl else None
+    responses_per_item = np.bincount(items, minlength=n_items)
+    fits: list[_AreaFit] = []
+    designs: list[Design] = []
+    executor = ThreadPoolExecutor(workers) if workers > 1 else None
+    try:
+        for area in range(n_areas):
+            in_area = areas[items] == area
+            design = build_design(
+                persons[in_area], items[in_area], answers[in_area], n_items, chunk_responses, dtype,
+                codes=codes[in_area], n_persons=n_persons,
+            )
+            area_items = (areas == area) & (responses_per_item > 0)
+            free = area_items & ~fixed_mask
+            a, d, gamma = _starting_values(design, three_pl, priors)
+            a[fixed_mask] = fixed_a[fixed_mask]
+            d[fixed_mask] = -fixed_a[fixed_mask] * fixed_b[fixed_mask]
+            if gamma is not None:
+                gamma[fixed_mask] = logit(np.clip(fixed_c[fixed_mask], 1e-9, 1 - 1e-9))
+            if not area_items.any():
+                continue
+            estimate_population = bool((fixed_mask & area_items).any())
+            fit = _em(
+                design, nodes, a, d, gamma, free, estimate_population, priors,
+                max_iterations, tolerance, dtype, executor,
+            )
+            if standard_errors and free.any():
+                fit.se = _standard_errors(design, nodes, fit, free, priors, dtype)
+                se[0][free], se[1][free] = fit.se[0][free], fit.se[1][free]
+                if se_c is not None and fit.se[2] is not None:
+                    se_c[free] = fit.se[2][free]
+            a_all[area_items] = fit.a[area_items]
+            b_all[area_items] = _difficulty(fit.a, fit.d)[area_items]
+            if c_all is not None and fit.gamma is not None:
+                c_all[area_items] = expit(fit.gamma[area_items])
+                c_all[area_items & fixed_mask] = fixed_c[area_items & fixed_mask]
+            fits.append(fit)
+            designs.append(design)
+    finally:
+        if executor is not None:
+            executor.shutdown()
+
+    correlation = None
+    if n_areas > 1 and len(fits) == n_areas:
+        correlation = np.eye(n_areas)
+        counts = [
+            np.concatenate([np.diff(chunk.indptr) for chunk in design.chunks]) for design in designs
+        ]
+        for first in range(n_areas):
+            for second in range(first + 1, n_areas):
+                both = np.flatnonzero((counts[first] > 0) & (counts[second] > 0))
+                if both.size > CORRELATION_PERSONS:
+                    both = both[np.linspace(0, both.size - 1, CORRELATION_PERSONS).astype(np.intp)]
+                if both.size < 2:
+                    continue
+                rho = _pair_correlation(
+                    _area_likelihoods(designs[first], nodes, fits[first], both, dtype),
+                    _area_likelihoods(designs[second], nodes, fits[second], both, dtype),
+                    nodes,
+                )
+                correlation[first, second] = correlation[second, first] = rho
+        correlation = _nearest_correlation(correlation)
+
+    return Calibration(
+        model=model,
+        discrimination=a_all,
+        difficulty=b_all,
+        guessing=c_all,
+        se_discrimination=se[0] if standard_errors else None,
+        se_difficulty=se[1] if standard_errors else None,
+        se_guessing=se_c if standard_errors else None,
+        converged=all(fit.converged for fit in fits),
+        iterations=max((fit.iterations for fit in fits), default=0),
+        log_likelihood=float(sum(fit.log_likelihood for fit in fits)),
+        log_likelihood_history=_summed_history([fit.history for fit in fits]),
+        max_change=max((fit.max_change for fit in fits), default=0.0),
+        responses_per_item=responses_per_item,
+        population_mean=np.array([fit.mean for fit in fits]),
+        population_sd=np.array([fit.sd for fit in fits]),
+        item_areas=areas,
+        correlation=correlation,
+        quadrature_nodes=nodes,
+    )

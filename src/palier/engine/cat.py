@@ -1,0 +1,169 @@
+"""The stateless adaptive step: ``next_step(bank, history, config, rng)``.
+
+Each call recomputes everything from the bank, the configuration and the whole answer
+history, so a server can restart between two answers and any attempt can be replayed from its
+answers and the generator seeded from it. Phases: estimate (:mod:`~palier.engine.estimate`),
+stop (:mod:`~palier.engine.stop`), pretest slot or select (:mod:`~palier.engine.select`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from palier.engine import stop
+from palier.engine.bank import ItemBank
+from palier.engine.config import CatConfig, Plan
+from palier.engine.estimate import Estimate, Responses, estimate_correlated, estimate_independent
+from palier.engine.select import balance, select_item
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answered item: its id and whether the answer was correct."""
+
+    item_id: str
+    correct: bool
+
+
+@dataclass(frozen=True, eq=False)
+class Step:
+    """Outcome of one adaptive step.
+
+    ``item_id`` is the next item to administer (``None`` once ``finished``); ``theta`` and
+    ``se`` hold one estimate and posterior SD per area of the bank; ``stop_reason`` says why the
+    test finished; ``area_status`` gives each area's stop reason (``None`` while it is being
+    measured); ``n_items`` counts the operational items answered; ``pretest`` tells whether the
+    next item is a pretest item (not scored).
+    """
+
+    item_id: str | None
+    theta: FloatArray
+    se: FloatArray
+    finished: bool
+    stop_reason: str | None
+    area_status: tuple[str | None, ...]
+    n_items: int
+    pretest: bool = False
+
+
+def history_indices(bank: ItemBank, history: Iterable[Answer]) -> tuple[IntArray, BoolArray]:
+    """Bank positions and correctness of ``history``; ``ValueError`` on unknown or repeated ids."""
+    positions: list[int] = []
+    answers: list[bool] = []
+    seen: set[str] = set()
+    for answer in history:
+        item_id = answer.item_id
+        if item_id in seen:
+            raise ValueError(f"item {item_id!r} appears twice in the history")
+        seen.add(item_id)
+        positions.append(bank.index_of(item_id))
+        correct = answer.correct
+        if not isinstance(correct, bool | np.bool_) and correct not in (0, 1):
+            raise ValueError(f"answer to {item_id!r} must be True or False, got {correct!r}")
+        answers.append(bool(correct))
+    return np.array(positions, dtype=np.intp), np.array(answers, dtype=bool)
+
+
+def estimate_from(
+    bank: ItemBank, plan: Plan, config: CatConfig, items: IntArray, correct: BoolArray
+) -> Estimate:
+    """Ability estimate from answered bank positions (pretest items are ignored)."""
+    scored = ~bank.pretest[items]
+    items, correct = items[scored], correct[scored]
+    responses = Responses(
+        areas=bank.areas[items],
+        discrimination=bank.discrimination[items],
+        difficulty=bank.difficulty[items],
+        guessing=bank.guessing[items],
+        correct=correct,
+    )
+    if plan.prior_covariance is None:
+        return estimate_independent(
+            responses, plan.prior_mean, plan.prior_sd, plan.grid, config.estimator
+        )
+    return estimate_correlated(
+        responses,
+        plan.prior_mean,
+        plan.prior_covariance,
+        config.estimator,
+        config.mv_quadrature_points,
+    )
+
+
+def step_from_indices(
+    bank: ItemBank,
+    config: CatConfig,
+    items: IntArray,
+    correct: BoolArray,
+    rng: np.random.Generator,
+) -> tuple[int | None, Step]:
+    """The adaptive step on bank positions; returns the chosen position and the :class:`Step`."""
+    plan = config.plan(bank)
+    estimate = estimate_from(bank, plan, config, items, correct)
+    scored_items = items[~bank.pretest[items]]
+    n_scored = scored_items.size
+    counts = np.bincount(bank.areas[scored_items], minlength=plan.n_areas).astype(np.float64)
+    remaining = plan.eligible & ~bank.pretest
+    remaining[items] = False
+    available = np.bincount(bank.areas[remaining], minlength=plan.n_areas).astype(np.float64)
+    status = stop.area_status(plan, estimate, counts, available)
+
+    def finish(reason: str) -> tuple[None, Step]:
+        return None, Step(None, estimate.theta, estimate.se, True, reason, status, n_scored)
+
+    if n_scored >= config.max_items:
+        return finish(stop.MAX_ITEMS)
+    below_minimum = n_scored < config.min_items
+    opened = stop.open_areas(status, below_minimum)
+    if not opened.any():
+        return finish(stop.overall_reason(status))
+    if items.size + 1 in config.pretest_positions:
+        pretest_pool = plan.eligible & bank.pretest & plan.assessed[bank.areas]
+        pretest_pool[items] = False
+        if pretest_pool.any():
+            choice = int(rng.choice(np.flatnonzero(pretest_pool)))
+            step = Step(
+                bank.item_ids[choice], estimate.theta, estimate.se, False, None, status,
+                n_scored, pretest=True,
+            )
+            return choice, step
+    pool = remaining & opened[bank.areas]
+    competence_counts = None
+    if plan.competence_codes is not None and plan.competence_targets is not None:
+        codes = plan.competence_codes[scored_items]
+        competence_counts = np.bincount(
+            codes[codes >= 0], minlength=plan.competence_targets.size
+        ).astype(np.float64)
+    pool = balance(pool, bank, plan, counts, competence_counts)
+    choice = select_item(pool, bank, plan, estimate, config.randomesque, rng)
+    if choice is None:
+        return finish(stop.NO_ITEMS)
+    step = Step(bank.item_ids[choice], estimate.theta, estimate.se, False, None, status, n_scored)
+    return choice, step
+
+
+def next_step(
+    bank: ItemBank, history: Iterable[Answer], config: CatConfig, rng: np.random.Generator
+) -> Step:
+    """Estimate ability from ``history`` and choose the next item, or finish the test.
+
+    Raises ``ValueError`` for an unknown or repeated item id or a configuration that does not
+    fit the bank (wrong number of areas, bad correlation matrix), and ``TypeError`` when
+    ``rng`` is not a ``numpy.random.Generator``. Never returns an item already answered.
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError("rng must be a numpy.random.Generator (seeded from the attempt)")
+    if not isinstance(bank, ItemBank):
+        raise TypeError("bank must be an ItemBank")
+    if not isinstance(config, CatConfig):
+        raise TypeError("config must be a CatConfig")
+    items, correct = history_indices(bank, history)
+    return step_from_indices(bank, config, items, correct, rng)[1]

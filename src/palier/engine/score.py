@@ -1,0 +1,71 @@
+"""Scoring: from theta on the logit scale to a level of the framework.
+
+Levels are numbered ``0 .. len(cut_scores)``: a theta below the first cut score is level 0,
+a theta at or above cut ``k`` (0-based) and below cut ``k + 1`` is level ``k + 1``. Cut scores
+come from standard setting and are stored with the framework version.
+
+The probability of each level uses the normal approximation of the posterior,
+``theta ~ N(theta_hat, se^2)``:
+
+    P(level k) = Phi((cut_k - theta_hat) / se) - Phi((cut_{k-1} - theta_hat) / se)
+
+with ``cut_{-1} = -inf`` and ``cut_K = +inf`` (Rudner, 2005, expected classification accuracy).
+
+Reference: Rudner, L. M. (2005). Expected classification accuracy. *Practical Assessment,
+Research & Evaluation*, 10(13).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import ndtr
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+
+
+def _cuts(cut_scores: Sequence[float] | ArrayLike) -> FloatArray:
+    cuts = np.asarray(cut_scores, dtype=np.float64)
+    if cuts.ndim != 1:
+        raise ValueError("cut_scores must be a one-dimensional sequence")
+    if not np.all(np.isfinite(cuts)) or np.any(np.diff(cuts) <= 0):
+        raise ValueError("cut_scores must be finite and strictly increasing")
+    return cuts
+
+
+def level(theta: ArrayLike, cut_scores: Sequence[float] | ArrayLike) -> IntArray:
+    """Level of each theta: the number of cut scores at or below it."""
+    return np.searchsorted(_cuts(cut_scores), np.asarray(theta, dtype=np.float64), side="right")
+
+
+def level_probabilities(
+    theta: ArrayLike, se: ArrayLike, cut_scores: Sequence[float] | ArrayLike
+) -> FloatArray:
+    """Probability of each level under ``N(theta, se^2)``; last axis has ``len(cuts) + 1`` levels."""
+    cuts = _cuts(cut_scores)
+    theta_array = np.asarray(theta, dtype=np.float64)
+    se_array = np.asarray(se, dtype=np.float64)
+    if np.any(se_array <= 0) or not np.all(np.isfinite(se_array)):
+        raise ValueError("se must be finite and > 0")
+    edges = np.concatenate(([-np.inf], cuts, [np.inf]))
+    cumulative = ndtr((edges - theta_array[..., None]) / se_array[..., None])
+    return np.asarray(np.diff(cumulative, axis=-1), dtype=np.float64)
+
+
+def classified(
+    theta: float, se: float, cut_scores: Sequence[float] | ArrayLike, critical_value: float
+) -> bool:
+    """Whether ``theta +- critical_value * se`` lies within one level band (Eggen, 1999).
+
+    Reference: Eggen, T. J. H. M. (1999). Item selection in adaptive testing with the sequential
+    probability ratio test. *Applied Psychological Measurement*, 23, 249-261.
+    """
+    cuts = np.asarray(cut_scores, dtype=np.float64)
+    if cuts.size == 0:
+        return True
+    bounds = [theta - critical_value * se, theta + critical_value * se]
+    low, high = np.searchsorted(cuts, bounds, side="right")
+    return bool(low == high)

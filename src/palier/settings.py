@@ -1,0 +1,294 @@
+"""Palier's one settings file.
+
+Every value that differs between deployments comes from the environment (see README.md,
+"Configuration"). Nothing secret is written here. Defaults are safe for production; the
+development conveniences (generated secret key, console e-mail) only apply with PALIER_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Read a boolean from the environment: 1/true/yes/on (any case) are true."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}.")
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """Read a comma-separated list from the environment, ignoring blanks."""
+    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+_SOURCE_CHECKOUT = PACKAGE_DIR.parents[1]
+
+# Writable data (SQLite database, generated development secret, uploaded media).
+# From a source checkout it is the repository's var/; an installed package uses ./var.
+VAR_DIR = Path(
+    os.environ.get(
+        "PALIER_VAR_DIR",
+        _SOURCE_CHECKOUT / "var"
+        if (_SOURCE_CHECKOUT / "pyproject.toml").exists()
+        else Path.cwd() / "var",
+    )
+).resolve()
+
+DEBUG: bool = env_bool("PALIER_DEBUG", default=False)
+
+
+def _secret_key() -> str:
+    key = os.environ.get("PALIER_SECRET_KEY", "").strip()
+    if key:
+        return key
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "PALIER_SECRET_KEY must be set when PALIER_DEBUG is off "
+            "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    # Development only: one key per checkout, kept out of git under var/.
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY: str = _secret_key()
+
+ALLOWED_HOSTS: list[str] = env_list(
+    "PALIER_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else ""
+)
+CSRF_TRUSTED_ORIGINS: list[str] = env_list("PALIER_CSRF_TRUSTED_ORIGINS")
+
+# Absolute base URL used in e-mails and exported identifiers (CASE URIs).
+BASE_URL: str = os.environ.get("PALIER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# "dsfr": the State design system, for State operators only. "neutral": Palier's own theme.
+PALIER_THEME: str = os.environ.get("PALIER_THEME", "neutral").strip().lower()
+if PALIER_THEME not in {"dsfr", "neutral"}:
+    raise ImproperlyConfigured(f"PALIER_THEME must be 'dsfr' or 'neutral', got {PALIER_THEME!r}.")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "dsfr",
+    "axes",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "palier.core",
+    "palier.accounts",
+    "palier.frameworks",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires.
+    "axes.middleware.AxesMiddleware",
+]
+
+if not DEBUG:
+    # Serves the collected static files (`palier collectstatic`) in production.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+
+ROOT_URLCONF = "palier.urls"
+WSGI_APPLICATION = "palier.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "palier.core.context_processors.palier",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------
+# DATABASE_URL: postgres://user:password@host:5432/name for production; the default is an
+# embedded SQLite file under var/ in WAL mode (readers never block the writer) with a busy
+# timeout and IMMEDIATE transactions, so concurrent writers queue instead of failing.
+SQLITE_BUSY_TIMEOUT_SECONDS = 20
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'palier.sqlite3'}"),
+        conn_max_age=int(os.environ.get("PALIER_DB_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts and security ----------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "core:home"
+# An e-mail confirmation link stays valid three days; a password-reset link one day.
+EMAIL_CONFIRMATION_MAX_AGE_SECONDS = 3 * 24 * 3600
+PASSWORD_RESET_TIMEOUT = 24 * 3600
+
+# Login throttling: five failures for one (e-mail, IP address) pair lock it for one hour.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("PALIER_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("PALIER_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("PALIER_HSTS_PRELOAD", default=False)
+    if env_bool("PALIER_BEHIND_PROXY", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy: only our own origin; inline scripts need the per-request nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# --- E-mail -------------------------------------------------------------------------------
+# PALIER_EMAIL_BACKEND: console (default, prints e-mails), smtp, or locmem (tests).
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+_email_backend = os.environ.get("PALIER_EMAIL_BACKEND", "console").strip().lower()
+if _email_backend not in _EMAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        f"PALIER_EMAIL_BACKEND must be one of {sorted(_EMAIL_BACKENDS)}, got {_email_backend!r}."
+    )
+EMAIL_BACKEND = _EMAIL_BACKENDS[_email_backend]
+EMAIL_HOST = os.environ.get("PALIER_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PALIER_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("PALIER_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PALIER_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("PALIER_EMAIL_USE_TLS", default=True)
+DEFAULT_FROM_EMAIL = os.environ.get("PALIER_DEFAULT_FROM_EMAIL", "Palier <ne-pas-repondre@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background tasks (django.tasks API) --------------------------------------------------
+# "database": tasks are stored and run by `palier db_worker`; "immediate": run inline.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = os.environ.get("PALIER_TASKS_BACKEND", "database").strip().lower()
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"PALIER_TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}, got {_task_backend!r}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+
+# --- Internationalisation -----------------------------------------------------------------
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Europe/Paris"
+
+# --- Static files -------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("PALIER_STATIC_ROOT", VAR_DIR / "static"))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("PALIER_MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# --- Logging: no personal data; requests are logged by path only --------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("PALIER_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "ERROR"}},
+}

@@ -1,0 +1,93 @@
+"""Test harness: database choice (SQLite or a real PostgreSQL), fixtures shared by apps.
+
+`pytest` runs on SQLite; `pytest --database=postgres` starts a PostgreSQL server for the
+session (tests/support/postgres.py). Without the binaries, database tests skip with the
+reason, unless PALIER_REQUIRE_POSTGRES=1, where the session fails.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import call_command
+
+from tests.support.postgres import PostgresUnavailableError, TemporaryPostgres
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=["sqlite", "postgres"],
+        default="sqlite",
+        help="database for the Django tests (postgres starts a temporary server)",
+    )
+
+
+def required(variable: str) -> bool:
+    return os.environ.get(variable, "").strip() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def database_vendor(request: pytest.FixtureRequest) -> str:
+    return str(request.config.getoption("--database"))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(database_vendor: str) -> Iterator[None]:
+    if database_vendor != "postgres":
+        yield
+        return
+    try:
+        server = TemporaryPostgres.start()
+    except PostgresUnavailableError as error:
+        if required("PALIER_REQUIRE_POSTGRES"):
+            pytest.fail(f"PALIER_REQUIRE_POSTGRES=1 but {error}", pytrace=False)
+        pytest.skip(str(error))
+    from django.conf import settings
+    from django.db import connections
+
+    connections["default"].close()
+    settings.DATABASES["default"].update(server.database_settings())
+    del connections["default"]
+    try:
+        yield
+    finally:
+        connections.close_all()
+        server.stop()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:  # noqa: ANN001
+    """Argon2 is the production hasher (tested on its own); tests use a fast one."""
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(autouse=True)
+def french_by_default() -> Iterator[None]:
+    """Each test starts in French: a request in English must not leak into the next test."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        yield
+
+
+@pytest.fixture
+def run_tasks():  # noqa: ANN201
+    """Run every queued background task now, with the real `palier db_worker`."""
+
+    def run() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    return run
+
+
+@pytest.fixture
+def framework(db):  # noqa: ANN001, ANN201
+    """The seeded, published framework (the real seed file)."""
+    from palier.frameworks.seed import load_framework_seed
+
+    return load_framework_seed().framework
