@@ -76,8 +76,11 @@ def french_by_default() -> Iterator[None]:
 
 
 @pytest.fixture
-def run_tasks():  # noqa: ANN201
-    """Run every queued background task now, with the real `palier db_worker`."""
+def run_tasks(transactional_db):  # noqa: ANN001, ANN201
+    """Run every queued background task now, with the real `palier db_worker`.
+
+    The worker commits and recycles database connections as in production, so tests that
+    use it run in transactional mode (and enqueue for real, on commit)."""
 
     def run() -> None:
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)

@@ -208,7 +208,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("PALIER_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = int(os.environ.get("PALIER_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("PALIER_HSTS_PRELOAD", default=False)
+    SECURE_HSTS_PRELOAD = env_bool("PALIER_HSTS_PRELOAD", default=True)
     if env_bool("PALIER_BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

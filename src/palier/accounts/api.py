@@ -17,7 +17,7 @@ from palier.accounts.roles import Role, require_role, user_roles
 from palier.core.errors import ApiError, ErrorOut
 
 router = Router(tags=["accounts"], auth=django_auth)
-AUTH_ERRORS = {401: ErrorOut, 403: ErrorOut}
+AUTH_ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 
 
 class ProfileOut(Schema):
@@ -81,7 +81,7 @@ def get_me(request: HttpRequest) -> dict[str, Any]:
 
 @router.patch(
     "/me/profile",
-    response={200: MeOut, 422: ErrorOut, **AUTH_ERRORS},
+    response={200: MeOut, **AUTH_ERRORS},
     summary="Change the signed-in user's name and learner profile",
 )
 def patch_my_profile(request: HttpRequest, payload: ProfilePatch) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -32,11 +32,16 @@ from palier.accounts.roles import Role, role_required
 from palier.accounts.tokens import InvalidTokenError
 
 
+def posted(request: HttpRequest) -> QueryDict | None:
+    """Form data for a POST (even an empty one, so it is validated), None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.register_user(
             email=form.cleaned_data["email"],
@@ -69,7 +74,7 @@ class LoginView(auth_views.LoginView):
 
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
-    form = PasswordResetRequestForm(request.POST or None)
+    form = PasswordResetRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.request_password_reset(form.cleaned_data["email"])
         return redirect("accounts:password_reset_done")
@@ -103,7 +108,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "year_of_study": stored.year_of_study if stored else None,
         "region": stored.region if stored else "",
     }
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         services.update_profile(user, **form.cleaned_data)
         messages.success(request, _("Votre profil est enregistré."))
@@ -126,7 +131,7 @@ def download_my_data(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.user, request.POST or None)
+    form = DeleteAccountForm(request.user, posted(request))
     if request.method == "POST" and form.is_valid():
         services.erase_user(request.user)
         logout(request)

@@ -83,6 +83,11 @@ def validation_fields(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     return fields
 
 
+def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """Any path under /api/ that no operation answers: a JSON 404, not an HTML page."""
+    return error_response(404, "not_found", _("Ressource introuvable."))
+
+
 _HTTP_CODES = {
     400: "bad_request",
     401: "not_authenticated",

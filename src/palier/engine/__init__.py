@@ -1,1 +1,44 @@
-"""tmp"""
+"""Palier's psychometric engine: a pure library (numpy and scipy, no Django, no I/O).
+
+Phases of an adaptive test: estimate (:mod:`.estimate`), stop (:mod:`.stop`), select
+(:mod:`.select`, :mod:`.exposure`), driven statelessly by :func:`next_step`. Calibration by
+marginal maximum likelihood (:mod:`.calibrate`), item fit (:mod:`.fit`), DIF (:mod:`.dif`),
+scoring to levels (:mod:`.score`) and Monte Carlo simulation (:mod:`.simulate`).
+See docs/engine.md for the models, formulas, defaults and references.
+"""
+
+from palier.engine.bank import ItemBank
+from palier.engine.calibrate import Calibration, calibrate
+from palier.engine.cat import Answer, Step, next_step
+from palier.engine.config import CatConfig
+from palier.engine.dif import DifResult, mantel_haenszel, matching_strata
+from palier.engine.exposure import ExposureTuning, sympson_hetter_parameters
+from palier.engine.fit import ItemFit, item_fit
+from palier.engine.irt import information, probability
+from palier.engine.mstep import Priors
+from palier.engine.score import level, level_probabilities
+from palier.engine.simulate import SimulationResult, simulate
+
+__all__ = [
+    "Answer",
+    "Calibration",
+    "CatConfig",
+    "DifResult",
+    "ExposureTuning",
+    "ItemBank",
+    "ItemFit",
+    "Priors",
+    "SimulationResult",
+    "Step",
+    "calibrate",
+    "information",
+    "item_fit",
+    "level",
+    "level_probabilities",
+    "mantel_haenszel",
+    "matching_strata",
+    "next_step",
+    "probability",
+    "simulate",
+    "sympson_hetter_parameters",
+]

@@ -70,9 +70,7 @@ class ItemBank:
     n_areas: int
     is_3pl: bool
     _index: dict[str, int] = field(repr=False)
-    _eligibility_cache: dict[tuple[str | None, bool, frozenset[str]], BoolArray] = field(
-        repr=False
-    )
+    _eligibility_cache: dict[tuple[str | None, bool, frozenset[str]], BoolArray] = field(repr=False)
 
     def __init__(
         self,

@@ -50,7 +50,6 @@ from palier.engine.em import (
     e_step,
     log_table,
     person_codes,
-    posteriors,
     validate_long_format,
 )
 from palier.engine.mstep import Priors, maximise
@@ -287,9 +286,13 @@ def _standard_errors(
         covariance = np.linalg.inv(cross)
     except np.linalg.LinAlgError:
         covariance = np.linalg.pinv(cross)
-    blocks = np.stack(
-        [covariance[i * k : (i + 1) * k, i * k : (i + 1) * k] for i in range(free_index.size)]
-    ) if free_index.size else np.zeros((0, k, k))
+    blocks = (
+        np.stack(
+            [covariance[i * k : (i + 1) * k, i * k : (i + 1) * k] for i in range(free_index.size)]
+        )
+        if free_index.size
+        else np.zeros((0, k, k))
+    )
     se_a = np.full(n_items, np.nan)
     se_b = np.full(n_items, np.nan)
     se_c = None if gamma is None else np.full(n_items, np.nan)
@@ -452,8 +455,14 @@ def calibrate(
         for area in range(n_areas):
             in_area = areas[items] == area
             design = build_design(
-                persons[in_area], items[in_area], answers[in_area], n_items, chunk_responses, dtype,
-                codes=codes[in_area], n_persons=n_persons,
+                persons[in_area],
+                items[in_area],
+                answers[in_area],
+                n_items,
+                chunk_responses,
+                dtype,
+                codes=codes[in_area],
+                n_persons=n_persons,
             )
             area_items = (areas == area) & (responses_per_item > 0)
             free = area_items & ~fixed_mask
@@ -466,8 +475,18 @@ def calibrate(
                 continue
             estimate_population = bool((fixed_mask & area_items).any())
             fit = _em(
-                design, nodes, a, d, gamma, free, estimate_population, priors,
-                max_iterations, tolerance, dtype, executor,
+                design,
+                nodes,
+                a,
+                d,
+                gamma,
+                free,
+                estimate_population,
+                priors,
+                max_iterations,
+                tolerance,
+                dtype,
+                executor,
             )
             if standard_errors and free.any():
                 fit.se = _standard_errors(design, nodes, fit, free, priors, dtype)

@@ -92,7 +92,7 @@ def estimate_from(
     return estimate_correlated(
         responses,
         plan.prior_mean,
-        plan.prior_covariance,
+        plan.prior_precision,
         config.estimator,
         config.mv_quadrature_points,
     )
@@ -107,6 +107,9 @@ def step_from_indices(
 ) -> tuple[int | None, Step]:
     """The adaptive step on bank positions; returns the chosen position and the :class:`Step`."""
     plan = config.plan(bank)
+    # Drawn first, so that a generator seeded from the attempt gives the same lotteries at
+    # every step (see palier.engine.exposure).
+    lottery = rng.random(bank.n_items) if plan.exposure is not None else None
     estimate = estimate_from(bank, plan, config, items, correct)
     scored_items = items[~bank.pretest[items]]
     n_scored = scored_items.size
@@ -131,8 +134,14 @@ def step_from_indices(
         if pretest_pool.any():
             choice = int(rng.choice(np.flatnonzero(pretest_pool)))
             step = Step(
-                bank.item_ids[choice], estimate.theta, estimate.se, False, None, status,
-                n_scored, pretest=True,
+                bank.item_ids[choice],
+                estimate.theta,
+                estimate.se,
+                False,
+                None,
+                status,
+                n_scored,
+                pretest=True,
             )
             return choice, step
     pool = remaining & opened[bank.areas]
@@ -143,17 +152,22 @@ def step_from_indices(
             codes[codes >= 0], minlength=plan.competence_targets.size
         ).astype(np.float64)
     pool = balance(pool, bank, plan, counts, competence_counts)
-    choice = select_item(pool, bank, plan, estimate, config.randomesque, rng)
-    if choice is None:
+    selected = select_item(pool, bank, plan, estimate, config.randomesque, rng, lottery)
+    if selected is None:
         return finish(stop.NO_ITEMS)
-    step = Step(bank.item_ids[choice], estimate.theta, estimate.se, False, None, status, n_scored)
-    return choice, step
+    step = Step(bank.item_ids[selected], estimate.theta, estimate.se, False, None, status, n_scored)
+    return selected, step
 
 
 def next_step(
     bank: ItemBank, history: Iterable[Answer], config: CatConfig, rng: np.random.Generator
 ) -> Step:
     """Estimate ability from ``history`` and choose the next item, or finish the test.
+
+    ``rng`` must be seeded from the attempt and created afresh at each step (e.g.
+    ``numpy.random.default_rng(attempt_seed)``): the step's random choices (Sympson-Hetter
+    lotteries, randomesque, pretest items) then replay exactly, and an item refused by its
+    exposure lottery stays refused for the whole attempt.
 
     Raises ``ValueError`` for an unknown or repeated item id or a configuration that does not
     fit the bank (wrong number of areas, bad correlation matrix), and ``TypeError`` when

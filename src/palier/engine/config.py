@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import weakref
 from collections.abc import Mapping, Sequence
@@ -132,9 +133,7 @@ class CatConfig:
             raise ValueError("max_items must be at least 1")
         if not 0 <= self.min_items <= self.max_items:
             raise ValueError("min_items must lie between 0 and max_items")
-        if self.max_items_per_area is not None and np.any(
-            np.asarray(self.max_items_per_area) < 1
-        ):
+        if self.max_items_per_area is not None and np.any(np.asarray(self.max_items_per_area) < 1):
             raise ValueError("max_items_per_area must be at least 1")
         if np.any(np.asarray(self.min_items_per_area) < 0):
             raise ValueError("min_items_per_area must be >= 0")
@@ -176,7 +175,7 @@ class CatConfig:
             for area_cuts in cuts:
                 if not all(math.isfinite(cut) for cut in area_cuts):
                     raise ValueError("cut_scores must be finite")
-                if any(low >= high for low, high in zip(area_cuts, area_cuts[1:], strict=False)):
+                if any(low >= high for low, high in itertools.pairwise(area_cuts)):
                     raise ValueError("cut_scores of an area must be strictly increasing")
             set_field(self, "cut_scores", cuts)
         if self.classification_confidence is not None:
@@ -244,7 +243,7 @@ class Plan:
                     f"but the bank has {n_areas} areas"
                 )
             covariance = correlation * np.outer(prior_sd, prior_sd)
-            precision = np.linalg.inv(covariance)
+            precision = np.asarray(np.linalg.inv(covariance), dtype=np.float64)
         else:
             precision = np.diag(1.0 / prior_sd**2)
         max_per_area = (

@@ -81,13 +81,20 @@ def validate_long_format(
             raise ValueError("correct must hold 0/1 or booleans")
         correct_bool = correct_array.astype(bool)
     else:
-        raise ValueError(f"correct must be boolean or 0/1 integers, got dtype {correct_array.dtype}")
+        raise ValueError(
+            f"correct must be boolean or 0/1 integers, got dtype {correct_array.dtype}"
+        )
     found = int(item_array.max()) + 1
     if n_items is None:
         n_items = found
     elif n_items < found:
         raise ValueError(f"n_items={n_items} but an item index is {found - 1}")
-    return person_array.astype(np.intp, copy=False), item_array.astype(np.intp, copy=False), correct_bool, n_items
+    return (
+        person_array.astype(np.intp, copy=False),
+        item_array.astype(np.intp, copy=False),
+        correct_bool,
+        n_items,
+    )
 
 
 def person_codes(person: IntArray) -> tuple[IntArray, int]:
@@ -186,7 +193,9 @@ class EStep:
 
 
 def _chunk_pass(
-    chunk: sp.csr_matrix, table: NDArray[np.floating], prior: NDArray[np.floating],
+    chunk: sp.csr_matrix,
+    table: NDArray[np.floating],
+    prior: NDArray[np.floating],
     nodes: FloatArray,
 ) -> tuple[FloatArray, float, float, float]:
     weights = chunk @ table
@@ -222,7 +231,9 @@ def e_step(
             _chunk_pass(chunk, table, prior, nodes) for chunk in chunks
         )
     else:
-        parts = executor.map(_chunk_pass, chunks, *zip(*[(table, prior, nodes)] * len(chunks), strict=True))
+        parts = executor.map(
+            _chunk_pass, chunks, *zip(*[(table, prior, nodes)] * len(chunks), strict=True)
+        )
     counts = np.zeros((2 * design.n_items, nodes.size))
     log_likelihood = first = second = 0.0
     for part_counts, part_log_likelihood, part_first, part_second in parts:
@@ -242,9 +253,7 @@ def e_step(
     )
 
 
-def posteriors(
-    design: Design, table: NDArray[np.floating], log_prior: FloatArray
-) -> FloatArray:
+def posteriors(design: Design, table: NDArray[np.floating], log_prior: FloatArray) -> FloatArray:
     """Posterior weights of every person on the nodes, ``(n_persons, Q)`` (for fit and SEs)."""
     rows = []
     for chunk in design.chunks:

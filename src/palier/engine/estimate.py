@@ -199,14 +199,14 @@ def _map_correlated(
 
 
 @lru_cache(maxsize=32)
-def gauss_hermite_grid(points_per_dimension: int, n_dimensions: int) -> tuple[FloatArray, FloatArray]:
+def gauss_hermite_grid(
+    points_per_dimension: int, n_dimensions: int
+) -> tuple[FloatArray, FloatArray]:
     """Tensor Gauss-Hermite nodes for a standard normal in ``n_dimensions`` and log weights."""
     nodes, weights = hermegauss(points_per_dimension)
     log_weights = np.log(weights / weights.sum())
     grid = np.array(list(itertools.product(nodes, repeat=n_dimensions)), dtype=np.float64)
-    log_w = np.array(
-        [sum(combo) for combo in itertools.product(log_weights, repeat=n_dimensions)]
-    )
+    log_w = np.array([sum(combo) for combo in itertools.product(log_weights, repeat=n_dimensions)])
     grid.flags.writeable = False
     log_w.flags.writeable = False
     return grid, log_w
@@ -215,14 +215,16 @@ def gauss_hermite_grid(points_per_dimension: int, n_dimensions: int) -> tuple[Fl
 def estimate_correlated(
     responses: Responses,
     prior_mean: FloatArray,
-    prior_covariance: FloatArray,
+    precision: FloatArray,
     estimator: str,
     mv_points: int,
 ) -> Estimate:
-    """Multivariate MAP (Fisher scoring) or EAP (adaptive Gauss-Hermite around the MAP)."""
-    precision = np.linalg.inv(prior_covariance)
+    """Multivariate MAP (Fisher scoring) or EAP (adaptive Gauss-Hermite around the MAP).
+
+    ``precision`` is the inverse of the prior covariance.
+    """
     mode, posterior_precision = _map_correlated(responses, prior_mean, precision)
-    laplace = np.linalg.inv(posterior_precision)
+    laplace = np.asarray(np.linalg.inv(posterior_precision), dtype=np.float64)
     if estimator == "map":
         info = area_information(mode, responses, prior_mean.size)
         return Estimate(mode, np.sqrt(np.diag(laplace)), laplace, info)

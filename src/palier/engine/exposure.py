@@ -5,17 +5,24 @@ with probability ``k_j`` and otherwise the next one is tried, and so on. The pro
 item ``j`` is administered at a step is then ``P(reach j) * k_j <= k_j``. The parameters ``k``
 are set by simulation so that no item's administration rate exceeds a maximum ``r``.
 
-The adaptive step is stateless, so an item refused at one step is not set aside for the rest of
-the test (as in the original procedure) but may be tried again at a later step. The parameters
-are therefore tuned on the quantity that matters, the simulated administration rate ``A_j``,
-with the multiplicative fixed-point update
+In the original procedure an item refused by its lottery is set aside for the rest of the test.
+The adaptive step is stateless, so it draws the lotteries of all items at once, as the first
+draw of the generator: ``u_j`` uniform, item ``j`` passes when ``u_j < k_j``. The generator is
+seeded from the attempt and passed fresh at every step (the contract of ``next_step``), so the
+same ``u`` comes back at every step of an attempt: an item refused once stays refused, exactly
+as in the original, and a replay reproduces the decisions. (A generator that keeps running
+across steps redraws the lotteries at each step, which weakens the control: an item refused
+at one step may pass at the next.)
+
+The parameters are tuned on the simulated administration rate ``A_j`` with the fixed-point
+update
 
     k_j <- min(1, k_j * r / A_j)
 
-repeated until every ``A_j <= r`` (an item below the cap sees its ``k`` rise back towards 1).
-This is the same fixed point as the original iteration ``k_j = r / P(S_j)`` when items are
-selected once per test. Items never over the cap keep ``k = 1``, which guarantees that some item
-is always accepted.
+repeated until every ``A_j <= r``. Since ``A_j = P(S_j) k_j``, its fixed point is the original
+iteration's ``k_j = r / P(S_j)`` (``P(S_j)``: probability that item ``j`` is selected), and an
+item below the cap sees its ``k`` rise back towards 1. Items never over the cap keep ``k = 1``,
+so some item is always accepted.
 
 Reference: Sympson, J. B., & Hetter, R. D. (1985). Controlling item-exposure rates in
 computerized adaptive testing. *Proceedings of the 27th annual meeting of the Military Testing
@@ -40,12 +47,15 @@ IntArray = NDArray[np.intp]
 
 
 def sympson_hetter_pick(
-    ranked: IntArray, parameters: FloatArray, rng: np.random.Generator
+    ranked: IntArray, parameters: FloatArray, lottery: FloatArray
 ) -> int | None:
-    """First item of ``ranked`` that passes its lottery ``u < k_j``, or ``None`` if none does."""
+    """First item of ``ranked`` that passes its lottery ``u_j < k_j``, or ``None``.
+
+    ``lottery`` holds one uniform draw per bank item (drawn once per attempt, see above).
+    """
     if ranked.size == 0:
         return None
-    accepted = rng.random(ranked.size) < parameters[ranked]
+    accepted = lottery[ranked] < parameters[ranked]
     if not accepted.any():
         return None
     return int(ranked[int(np.argmax(accepted))])
@@ -104,9 +114,7 @@ def sympson_hetter_parameters(
     length_history: list[float] = []
     done = 0
     for done in range(1, iterations + 1):  # noqa: B007 - the count is reported
-        tuned = replace(
-            config, exposure_control=dict(zip(bank.item_ids, k.tolist(), strict=True))
-        )
+        tuned = replace(config, exposure_control=dict(zip(bank.item_ids, k.tolist(), strict=True)))
         result = simulate(bank, tuned, thetas, rng)
         rates = result.exposure
         max_history.append(float(rates.max()))
@@ -118,7 +126,11 @@ def sympson_hetter_parameters(
         with np.errstate(divide="ignore"):
             k = np.minimum(1.0, np.where(rates > 0, k * target / rates, 1.0))
     return ExposureTuning(
-        parameters={item_id: float(value) for item_id, value in zip(bank.item_ids, best_k, strict=True) if value < 1},
+        parameters={
+            item_id: float(value)
+            for item_id, value in zip(bank.item_ids, best_k, strict=True)
+            if value < 1
+        },
         max_rate=max_rate,
         iterations=done,
         max_exposure_history=tuple(max_history),

@@ -44,7 +44,7 @@ def level(theta: ArrayLike, cut_scores: Sequence[float] | ArrayLike) -> IntArray
 def level_probabilities(
     theta: ArrayLike, se: ArrayLike, cut_scores: Sequence[float] | ArrayLike
 ) -> FloatArray:
-    """Probability of each level under ``N(theta, se^2)``; last axis has ``len(cuts) + 1`` levels."""
+    """Probability of each level under ``N(theta, se^2)`` (last axis: ``len(cuts) + 1``)."""
     cuts = _cuts(cut_scores)
     theta_array = np.asarray(theta, dtype=np.float64)
     se_array = np.asarray(se, dtype=np.float64)

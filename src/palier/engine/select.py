@@ -94,6 +94,7 @@ def select_item(
     estimate: Estimate,
     randomesque: int,
     rng: np.random.Generator,
+    lottery: FloatArray | None = None,
 ) -> int | None:
     """Index of the next item among ``pool`` (after balancing), or ``None`` if it is empty."""
     candidates = np.flatnonzero(pool)
@@ -110,12 +111,12 @@ def select_item(
         head = min(randomesque, order.size)
         order = np.concatenate((rng.permutation(order[:head]), order[head:]))
     ranked = candidates[order]
-    if plan.exposure is None:
+    if plan.exposure is None or lottery is None:
         return int(ranked[0])
-    picked = sympson_hetter_pick(ranked, plan.exposure, rng)
+    picked = sympson_hetter_pick(ranked, plan.exposure, lottery)
     if picked is None:
         # Every shortlisted item was refused: go on down the ranking of the whole pool.
         full = candidates[np.argsort(-values, kind="stable")]
-        picked = sympson_hetter_pick(full[ranked.size :], plan.exposure, rng)
+        picked = sympson_hetter_pick(full[ranked.size :], plan.exposure, lottery)
     # Refused everywhere (only possible when no eligible item has k = 1): give the best one.
     return picked if picked is not None else int(ranked[0])

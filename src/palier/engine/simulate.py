@@ -10,6 +10,7 @@ rate (share of simulees who saw it).
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -91,7 +92,7 @@ def _bands(
 ) -> tuple[BandResult, ...]:
     results = []
     for area in np.flatnonzero(assessed):
-        for low, high in zip(edges[:-1], edges[1:], strict=True):
+        for low, high in itertools.pairwise(edges):
             inside = (true_theta[:, area] >= low) & (true_theta[:, area] < high)
             if not inside.any():
                 continue
@@ -144,8 +145,15 @@ def simulate(
     answers = np.empty(capacity, dtype=bool)
     for simulee in range(n_simulees):
         count = 0
+        # As in production, the engine's generator is seeded from the attempt and restarted at
+        # each step; answers are drawn from the caller's generator.
+        attempt_rng = np.random.default_rng(int(rng.integers(2**63)))
+        attempt_state = attempt_rng.bit_generator.state
         while True:
-            choice, step = step_from_indices(bank, config, items[:count], answers[:count], rng)
+            attempt_rng.bit_generator.state = attempt_state
+            choice, step = step_from_indices(
+                bank, config, items[:count], answers[:count], attempt_rng
+            )
             if choice is None:
                 break
             p = probability(

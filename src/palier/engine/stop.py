@@ -1,18 +1,18 @@
 """Stopping rules: per area, then for the whole test.
 
-An assessed area stops, in this order of precedence, when
-1. it reached ``max_items_per_area`` (``"max_items_per_area"``);
-2. no eligible item of the area is left (``"no_items"``);
-3. it has at least ``min_items_per_area`` items and its posterior SD is at most ``se_target``
+An assessed area stops when (the first reason that holds is reported)
+1. it has at least ``min_items_per_area`` items and its posterior SD is at most ``se_target``
    (``"se_target"``);
-4. it has at least ``min_items_per_area`` items and ``theta +- z * se`` lies inside one level
+2. it has at least ``min_items_per_area`` items and ``theta +- z * se`` lies inside one level
    band of its cut scores, ``z`` the normal quantile of ``classification_confidence``
-   (``"classified"``; Eggen, 1999).
+   (``"classified"``; Eggen, 1999);
+3. it reached ``max_items_per_area`` (``"max_items_per_area"``);
+4. no eligible item of the area is left (``"no_items"``).
 
 The test stops at ``max_items`` (``"max_items"``), or when every assessed area has stopped and
 ``min_items`` is reached (the areas' common reason, or ``"areas_done"`` when they differ), or
 when no item can be given (``"no_items"``). Until ``min_items`` is reached, areas stopped by
-rules 3-4 stay open for selection.
+rules 1-2 stay open for selection.
 """
 
 from __future__ import annotations
@@ -47,24 +47,24 @@ def area_status(
         reason: str | None = None
         if not plan.assessed[area]:
             reason = NOT_ASSESSED
+        elif counts[area] >= plan.min_per_area[area] and estimate.se[area] <= plan.se_target[area]:
+            reason = SE_TARGET
+        elif (
+            counts[area] >= plan.min_per_area[area]
+            and plan.critical_value is not None
+            and plan.cut_scores is not None
+            and classified(
+                float(estimate.theta[area]),
+                float(estimate.se[area]),
+                plan.cut_scores[area],
+                plan.critical_value,
+            )
+        ):
+            reason = CLASSIFIED
         elif counts[area] >= plan.max_per_area[area]:
             reason = MAX_ITEMS_PER_AREA
         elif available[area] == 0:
             reason = NO_ITEMS
-        elif counts[area] >= plan.min_per_area[area]:
-            if estimate.se[area] <= plan.se_target[area]:
-                reason = SE_TARGET
-            elif (
-                plan.critical_value is not None
-                and plan.cut_scores is not None
-                and classified(
-                    float(estimate.theta[area]),
-                    float(estimate.se[area]),
-                    plan.cut_scores[area],
-                    plan.critical_value,
-                )
-            ):
-                reason = CLASSIFIED
         status.append(reason)
     return tuple(status)
 
@@ -79,5 +79,5 @@ def open_areas(status: tuple[str | None, ...], below_minimum: bool) -> BoolArray
 
 def overall_reason(status: tuple[str | None, ...]) -> str:
     """The test's stop reason once every assessed area has stopped."""
-    reasons = {reason for reason in status if reason != NOT_ASSESSED}
+    reasons = {reason for reason in status if reason is not None and reason != NOT_ASSESSED}
     return reasons.pop() if len(reasons) == 1 else AREAS_DONE

@@ -13,7 +13,7 @@ from palier.frameworks.models import Framework
 from palier.frameworks.queries import framework_tree, published_frameworks, target_profiles
 
 router = Router(tags=["frameworks"])
-NOT_FOUND = {404: ErrorOut}
+NOT_FOUND = {404: ErrorOut, 422: ErrorOut}
 
 
 class Text(Schema):
@@ -87,7 +87,11 @@ def _summary(framework: Framework) -> dict[str, Any]:
     }
 
 
-@router.get("", response=list[FrameworkSummaryOut], summary="Published framework versions")
+@router.get(
+    "",
+    response={200: list[FrameworkSummaryOut], 422: ErrorOut},
+    summary="Published framework versions",
+)
 def list_frameworks(request: HttpRequest) -> list[dict[str, Any]]:
     return [_summary(framework) for framework in published_frameworks()]
 

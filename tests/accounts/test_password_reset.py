@@ -1,0 +1,42 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+NEW_PASSWORD = "a fresh and long passphrase"  # noqa: S105
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_user_resets_a_forgotten_password_by_e_mail(client, run_tasks):
+    user = make_user("nora@example.org")
+    response = client.post(reverse("accounts:password_reset"), {"email": "NORA@example.org"})
+    assert response["Location"] == reverse("accounts:password_reset_done")
+    run_tasks()
+    assert len(mail.outbox) == 1
+    path = re.search(r"https?://[^/]+(/compte/mot-de-passe/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(path, follow=True)
+    assert form_page.context["validlink"]
+    response = client.post(form_page.redirect_chain[-1][0],
+                           {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unknown_address_gets_the_same_answer_and_no_e_mail(
+    client, run_tasks
+):
+    response = client.post(reverse("accounts:password_reset"), {"email": "who@example.org"})
+    assert response["Location"] == reverse("accounts:password_reset_done")
+    run_tasks()
+    assert mail.outbox == []
+
+
+def test_an_invalid_address_is_a_form_error(client):
+    response = client.post(reverse("accounts:password_reset"), {"email": "nope"})
+    assert response.status_code == 200 and "email" in response.context["form"].errors

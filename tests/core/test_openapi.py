@@ -1,0 +1,26 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_openapi_schema_is_served():
+    from django.test import Client
+
+    schema = Client().get("/api/v1/openapi.json").json()
+    assert schema["info"]["title"] == "Palier API"
+    assert "/api/v1/frameworks" in schema["paths"]
+
+
+def test_every_operation_declares_its_4xx_answers_including_422(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            assert "422" in codes, f"{method} {path}"
+            if "{" in path:
+                assert "404" in codes, f"{method} {path}"
+            if operation.get("security"):
+                assert {"401", "403"} <= codes, f"{method} {path}"
+            for code in codes - {"200"}:
+                reference = operation["responses"][code]["content"]["application/json"]
+                assert reference["schema"]["$ref"].endswith("/ErrorOut")

@@ -1,0 +1,41 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+PAGES = ["core:home", "core:accessibility", "core:legal_notice", "core:personal_data",
+         "accounts:signup", "accounts:login", "accounts:password_reset"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("theme", ["neutral", "dsfr"])
+def test_public_pages_render_in_both_themes_with_security_headers(client, settings, name, theme):
+    settings.PALIER_THEME = theme
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'href="#content"' in content and 'id="content"' in content
+    assert ("fr-header" in content) == (theme == "dsfr")
+    assert response["X-Frame-Options"] == "DENY"
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_the_home_page_explains_the_service_and_lists_the_five_areas(client, framework):
+    content = client.get("/").content.decode()
+    assert "test de positionnement adaptatif" in content
+    assert content.count('class="card') == 5
+
+
+def test_the_language_switcher_turns_the_site_to_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/en/"
+    content = client.get("/en/").content.decode()
+    assert '<html lang="en">' in content
+    assert "Create an account" in content
+
+
+def test_dsfr_assets_come_from_our_own_origin_as_the_csp_requires(client, settings):
+    settings.PALIER_THEME = "dsfr"
+    content = client.get("/").content.decode()
+    assert 'src="/static/dsfr/dist/dsfr/dsfr.module.min.js"' in content
+    assert "https://" not in content.split("<body>")[0]

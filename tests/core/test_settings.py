@@ -1,0 +1,99 @@
+"""Production settings, checked in fresh interpreters with the environment a server would have."""
+
+import os
+import secrets
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from palier.settings import env_bool, env_list
+
+PRODUCTION_ENV = {
+    "PALIER_DEBUG": "0",
+    "PALIER_SECRET_KEY": secrets.token_urlsafe(50),
+    "PALIER_ALLOWED_HOSTS": "palier.example.org",
+}
+
+
+def palier(*args: str, env: dict[str, str] | None = None, var_dir=None):  # noqa: ANN001, ANN201
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith(("PALIER_", "DATABASE_URL", "DJANGO_"))}
+    environment.update(env or {})
+    if var_dir is not None:
+        environment["PALIER_VAR_DIR"] = str(var_dir)
+    return subprocess.run(
+        [sys.executable, "-m", "palier", *args],
+        capture_output=True, text=True, env=environment, timeout=300, check=False,
+    )
+
+
+def test_passwords_are_hashed_with_argon2_by_default():
+    from palier import settings as palier_settings
+
+    assert palier_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_the_deploy_checklist_passes_with_production_settings(tmp_path):
+    result = palier("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV,
+                    var_dir=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_settings_turn_on_secure_cookies_hsts_csp_and_frame_denial(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0, "
+        "s.X_FRAME_OPTIONS, 'csp.middleware.CSPMiddleware' in s.MIDDLEWARE, s.DEBUG)"
+    )
+    environment = {**{key: value for key, value in os.environ.items()
+                      if not key.startswith("DJANGO_")},
+                   **PRODUCTION_ENV, "PALIER_VAR_DIR": str(tmp_path),
+                   "DJANGO_SETTINGS_MODULE": "palier.settings"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=environment, check=False)
+    assert result.stdout.split() == ["True", "True", "True", "DENY", "True", "False"]
+
+
+def test_without_debug_a_secret_key_is_required(tmp_path):
+    result = palier("check", env={"PALIER_DEBUG": "0"}, var_dir=tmp_path)
+    assert result.returncode != 0
+    assert "PALIER_SECRET_KEY must be set" in result.stderr
+
+
+def test_in_debug_a_secret_key_is_generated_once_under_var(tmp_path):
+    assert palier("check", env={"PALIER_DEBUG": "1"}, var_dir=tmp_path).returncode == 0
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    palier("check", env={"PALIER_DEBUG": "1"}, var_dir=tmp_path)
+    assert (tmp_path / "secret_key").read_text() == key
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("PALIER_THEME", "purple"), ("PALIER_DEBUG", "maybe"), ("PALIER_EMAIL_BACKEND", "pigeon"),
+     ("PALIER_TASKS_BACKEND", "cron")],
+)
+def test_a_bad_setting_stops_the_start_with_a_clear_message(tmp_path, variable, value):
+    result = palier("check", env={"PALIER_DEBUG": "1", variable: value}, var_dir=tmp_path)
+    assert result.returncode != 0
+    assert variable in result.stderr
+
+
+def test_the_embedded_database_is_created_under_var_in_wal_mode(tmp_path):
+    result = palier("migrate", "--no-input", env={"PALIER_DEBUG": "1"}, var_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    database = tmp_path / "palier.sqlite3"
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert settings.DATABASES["default"]["ENGINE"]  # the suite itself is configured too
+
+
+def test_environment_helpers_parse_booleans_and_lists(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "Yes")
+    monkeypatch.setenv("X_LIST", " a.example , ,b.example")
+    assert env_bool("X_FLAG") is True
+    assert env_bool("X_MISSING", default=True) is True
+    assert env_list("X_LIST") == ["a.example", "b.example"]

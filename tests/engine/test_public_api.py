@@ -1,0 +1,41 @@
+import subprocess
+import sys
+
+import palier.engine
+
+
+def test_the_public_api_is_exactly_the_documented_names():
+    assert palier.engine.__all__ == [
+        "Answer",
+        "Calibration",
+        "CatConfig",
+        "DifResult",
+        "ExposureTuning",
+        "ItemBank",
+        "ItemFit",
+        "Priors",
+        "SimulationResult",
+        "Step",
+        "calibrate",
+        "information",
+        "item_fit",
+        "level",
+        "level_probabilities",
+        "mantel_haenszel",
+        "matching_strata",
+        "next_step",
+        "probability",
+        "simulate",
+        "sympson_hetter_parameters",
+    ]
+    for name in palier.engine.__all__:
+        assert hasattr(palier.engine, name), name
+
+
+def test_importing_the_engine_does_not_import_django():
+    # pytest-django has already imported Django in this process, so check in a fresh one.
+    code = "import palier.engine, sys; assert 'django' not in sys.modules, 'django imported'"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
