@@ -1,17 +1,31 @@
-"""Root URLs: pages are translated (French at /, English under /en/); the API is not."""
+"""Root URLs: pages are translated (French at /, English under /en/); the API is not.
+
+Pages need a signed-in user unless their view is marked @login_not_required
+(LoginRequiredMiddleware). The API authenticates per operation and answers 401 in JSON,
+so its views are exempt from the login redirect.
+"""
 
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path, re_path
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, include, path, re_path
 from django.views.i18n import set_language
 
 from palier.accounts.admin_site import admin_site
 from palier.api import api
 from palier.core.errors import api_not_found
 
+
+def api_urls() -> tuple[list[URLPattern], str, str]:
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback.login_required = False  # type: ignore[union-attr]
+    return patterns, app_name, namespace
+
+
 urlpatterns = [
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls()),
     re_path(r"^api/(?P<path>.*)$", api_not_found),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("palier.core.urls")),

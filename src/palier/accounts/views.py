@@ -8,7 +8,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -37,6 +37,7 @@ def posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -53,10 +54,12 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
+@login_not_required
 def signup_done(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup_done.html")
 
 
+@login_not_required
 def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     try:
         services.confirm_email(token)
@@ -72,6 +75,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
     form = PasswordResetRequestForm(posted(request))
@@ -81,6 +85,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_reset.html", {"form": form})
 
 
+@login_not_required
 def password_reset_done(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_reset_done.html")
 
@@ -90,12 +95,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 
+@login_not_required
 def password_reset_complete(request: HttpRequest) -> HttpResponse:
     messages.success(request, _("Votre mot de passe est changé. Vous pouvez vous connecter."))
     return redirect("accounts:login")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -116,7 +121,6 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"form": form})
 
 
-@login_required
 def download_my_data(request: HttpRequest) -> HttpResponse:
     data = services.export_personal_data(request.user)
     response = HttpResponse(
@@ -128,7 +132,6 @@ def download_my_data(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, posted(request))
@@ -140,7 +143,6 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/delete.html", {"form": form})
 
 
-@login_required
 @require_POST
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
     services.resend_confirmation(request.user)
@@ -148,7 +150,6 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:profile")
 
 
-@login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("organisation").order_by(
         "organisation__name"
@@ -156,7 +157,6 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/organisations.html", {"memberships": memberships})
 
 
-@login_required
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, membership = access_organisation(request.user, slug)
     is_admin = membership.role == MembershipRole.ADMIN

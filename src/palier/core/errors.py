@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -83,6 +84,7 @@ def validation_fields(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     return fields
 
 
+@login_not_required
 def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Any path under /api/ that no operation answers: a JSON 404, not an HTML page."""
     return error_response(404, "not_found", _("Ressource introuvable."))

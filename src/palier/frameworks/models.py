@@ -269,7 +269,7 @@ class TargetLevel(FrameworkContent):
 
     class Meta:
         verbose_name = _("niveau attendu")
-        verbose_name_plural = _("profils attendus")
+        verbose_name_plural = _("niveaux attendus")
         ordering = ["framework", "population", "area"]
         constraints = [
             models.UniqueConstraint(

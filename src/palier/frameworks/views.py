@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -18,6 +19,7 @@ from palier.frameworks.queries import (
 )
 
 
+@login_not_required
 def framework_index(request: HttpRequest) -> HttpResponse:
     framework = current_framework()
     if framework is None:
@@ -27,11 +29,13 @@ def framework_index(request: HttpRequest) -> HttpResponse:
     return render(request, "frameworks/index.html", {"frameworks": published_frameworks()})
 
 
+@login_not_required
 def framework_detail(request: HttpRequest, code: str, version: str) -> HttpResponse:
     framework = framework_tree(code, version)
     return render(request, "frameworks/detail.html", {"framework": framework})
 
 
+@login_not_required
 def area_detail(request: HttpRequest, code: str, version: str, area_code: str) -> HttpResponse:
     framework = framework_tree(code, version)
     try:
@@ -41,6 +45,7 @@ def area_detail(request: HttpRequest, code: str, version: str, area_code: str) -
     return render(request, "frameworks/area.html", {"framework": framework, "area": area})
 
 
+@login_not_required
 def targets(request: HttpRequest, code: str, version: str) -> HttpResponse:
     framework = framework_tree(code, version)
     return render(
@@ -50,6 +55,7 @@ def targets(request: HttpRequest, code: str, version: str) -> HttpResponse:
     )
 
 
+@login_not_required
 def framework_case(request: HttpRequest, code: str, version: str) -> HttpResponse:
     framework = framework_tree(code, version)
     response = HttpResponse(
