@@ -40,3 +40,34 @@ def test_an_unknown_address_gets_the_same_answer_and_no_e_mail(
 def test_an_invalid_address_is_a_form_error(client):
     response = client.post(reverse("accounts:password_reset"), {"email": "nope"})
     assert response.status_code == 200 and "email" in response.context["form"].errors
+
+
+def test_a_forged_reset_link_shows_a_clear_message(client):
+    user = make_user()
+    response = client.get(f"/compte/mot-de-passe/{user.pk}/forged-token/", follow=True)
+    assert response.status_code == 200
+    assert not response.context["validlink"]
+    assert "est plus valable" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("a fresh and long passphrase", "another passphrase"), ("12345678901234", "12345678901234"),
+     ("", "")],
+)
+def test_a_bad_new_password_is_refused_and_the_old_one_kept(client, first, second):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from tests.factories import PASSWORD
+
+    user = make_user()
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    page = client.get(f"/compte/mot-de-passe/{uid}/{token}/", follow=True)
+    response = client.post(page.redirect_chain[-1][0],
+                           {"new_password1": first, "new_password2": second})
+    assert response.status_code == 200 and response.context["form"].errors
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)

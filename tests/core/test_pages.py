@@ -39,3 +39,9 @@ def test_dsfr_assets_come_from_our_own_origin_as_the_csp_requires(client, settin
     content = client.get("/").content.decode()
     assert 'src="/static/dsfr/dist/dsfr/dsfr.module.min.js"' in content
     assert "https://" not in content.split("<body>")[0]
+
+
+def test_an_unknown_language_is_ignored_and_the_site_stays_in_french(client):
+    response = client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    assert response.status_code == 302
+    assert '<html lang="fr">' in client.get("/").content.decode()
