@@ -61,7 +61,7 @@ def django_db_modify_db_settings(database_vendor: str) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:  # noqa: ANN001
+def fast_password_hashing(settings) -> None:
     """Argon2 is the production hasher (tested on its own); tests use a fast one."""
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
@@ -76,7 +76,7 @@ def french_by_default() -> Iterator[None]:
 
 
 @pytest.fixture
-def run_tasks(transactional_db):  # noqa: ANN001, ANN201
+def run_tasks(transactional_db):
     """Run every queued background task now, with the real `palier db_worker`.
 
     The worker commits and recycles database connections as in production, so tests that
@@ -89,7 +89,7 @@ def run_tasks(transactional_db):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def framework(db):  # noqa: ANN001, ANN201
+def framework(db):
     """The seeded, published framework (the real seed file)."""
     from palier.frameworks.seed import load_framework_seed
 

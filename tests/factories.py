@@ -10,7 +10,7 @@ from palier.accounts.choices import MembershipRole, OrganisationType
 from palier.accounts.models import LearnerProfile, Organisation, User
 from palier.accounts.services import add_member, grant_role
 
-PASSWORD = "correct horse battery staple"  # noqa: S105
+PASSWORD = "correct horse battery staple"
 _sequence = count(1)
 
 

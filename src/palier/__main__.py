@@ -1,6 +1,7 @@
 """The `palier` console command: Django's management commands with Palier's settings preset.
 
-    palier migrate | palier runserver | palier seed [--demo] | palier db_worker | palier check --deploy
+palier migrate | palier runserver | palier seed [--demo] | palier db_worker
+palier check --deploy
 """
 
 from __future__ import annotations

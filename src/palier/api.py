@@ -11,7 +11,7 @@ api = NinjaAPI(
     version="1",
     description=(
         "API de Palier : référentiel de compétences en santé numérique, comptes. "
-        "Errors share one shape: {\"error\": {\"code\", \"message\", \"fields\"}}."
+        'Errors share one shape: {"error": {"code", "message", "fields"}}.'
     ),
     urls_namespace="api",
     docs_url=None,  # the interactive docs load scripts from a CDN, which our CSP forbids

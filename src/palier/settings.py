@@ -248,7 +248,9 @@ EMAIL_PORT = int(os.environ.get("PALIER_EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("PALIER_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("PALIER_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("PALIER_EMAIL_USE_TLS", default=True)
-DEFAULT_FROM_EMAIL = os.environ.get("PALIER_DEFAULT_FROM_EMAIL", "Palier <ne-pas-repondre@localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "PALIER_DEFAULT_FROM_EMAIL", "Palier <ne-pas-repondre@localhost>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background tasks (django.tasks API) --------------------------------------------------

@@ -10,13 +10,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def learner(client, framework):  # noqa: ANN001, ANN201
+def learner(client, framework):
     user = make_user("ines@example.org", first_name="Inès")
     client.force_login(user)
     return user
 
 
-def patch(client, body, **extra):  # noqa: ANN001, ANN003, ANN201
+def patch(client, body, **extra):
     data = body if isinstance(body, str) else json.dumps(body)
     return client.patch("/api/v1/me/profile", data, content_type="application/json", **extra)
 
@@ -30,13 +30,16 @@ def test_anonymous_callers_get_401_in_the_error_shape(client):
 def test_me_describes_the_signed_in_user(client, learner):
     body = client.get("/api/v1/me").json()
     assert body["email"] == "ines@example.org" and body["roles"] == ["learner"]
-    assert body["profile"] == {"population": None, "status": "", "year_of_study": None,
-                               "region": ""}
+    assert body["profile"] == {
+        "population": None,
+        "status": "",
+        "year_of_study": None,
+        "region": "",
+    }
 
 
 def test_a_profile_patch_changes_only_the_given_fields(client, learner):
-    response = patch(client, {"population": "maieutique", "status": "student",
-                              "year_of_study": 3})
+    response = patch(client, {"population": "maieutique", "status": "student", "year_of_study": 3})
     assert response.status_code == 200
     assert response.json()["profile"]["population"] == "maieutique"
     assert response.json()["first_name"] == "Inès"

@@ -7,7 +7,7 @@ from django.urls import reverse
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
-NEW_PASSWORD = "a fresh and long passphrase"  # noqa: S105
+NEW_PASSWORD = "a fresh and long passphrase"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -20,17 +20,17 @@ def test_a_user_resets_a_forgotten_password_by_e_mail(client, run_tasks):
     path = re.search(r"https?://[^/]+(/compte/mot-de-passe/\S+/)", mail.outbox[0].body).group(1)
     form_page = client.get(path, follow=True)
     assert form_page.context["validlink"]
-    response = client.post(form_page.redirect_chain[-1][0],
-                           {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_unknown_address_gets_the_same_answer_and_no_e_mail(
-    client, run_tasks
-):
+def test_an_unknown_address_gets_the_same_answer_and_no_e_mail(client, run_tasks):
     response = client.post(reverse("accounts:password_reset"), {"email": "who@example.org"})
     assert response["Location"] == reverse("accounts:password_reset_done")
     run_tasks()
@@ -52,8 +52,11 @@ def test_a_forged_reset_link_shows_a_clear_message(client):
 
 @pytest.mark.parametrize(
     ("first", "second"),
-    [("a fresh and long passphrase", "another passphrase"), ("12345678901234", "12345678901234"),
-     ("", "")],
+    [
+        ("a fresh and long passphrase", "another passphrase"),
+        ("12345678901234", "12345678901234"),
+        ("", ""),
+    ],
 )
 def test_a_bad_new_password_is_refused_and_the_old_one_kept(client, first, second):
     from django.contrib.auth.tokens import default_token_generator
@@ -66,8 +69,9 @@ def test_a_bad_new_password_is_refused_and_the_old_one_kept(client, first, secon
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     page = client.get(f"/compte/mot-de-passe/{uid}/{token}/", follow=True)
-    response = client.post(page.redirect_chain[-1][0],
-                           {"new_password1": first, "new_password2": second})
+    response = client.post(
+        page.redirect_chain[-1][0], {"new_password1": first, "new_password2": second}
+    )
     assert response.status_code == 200 and response.context["form"].errors
     user.refresh_from_db()
     assert user.check_password(PASSWORD)

@@ -19,7 +19,7 @@ VALID = {
 
 
 @pytest.fixture
-def learner(client, framework):  # noqa: ANN001, ANN201
+def learner(client, framework):
     user = make_user("hugo@example.org")
     client.force_login(user)
     return user
@@ -30,7 +30,10 @@ def test_a_learner_fills_in_their_profile(client, learner):
     assert response.status_code == 302
     profile = LearnerProfile.objects.get(user=learner)
     assert (profile.population.code, profile.status, profile.year_of_study, profile.region) == (
-        "soins-infirmiers", "student", 2, "53"
+        "soins-infirmiers",
+        "student",
+        2,
+        "53",
     )
     assert User.objects.get(pk=learner.pk).last_name == "Bernard"
 
@@ -63,8 +66,12 @@ def test_download_my_data_gives_everything_stored_about_me(client, learner):
     assert response["Content-Type"].startswith("application/json")
     data = json.loads(response.content)
     assert data["account"]["email"] == "hugo@example.org"
-    assert data["profile"] == {"population": "soins-infirmiers", "status": "student",
-                               "year_of_study": 2, "region": "53"}
+    assert data["profile"] == {
+        "population": "soins-infirmiers",
+        "status": "student",
+        "year_of_study": 2,
+        "region": "53",
+    }
     assert data["organisations"][0]["organisation"] == "IFSI Test"
 
 
@@ -87,8 +94,9 @@ def test_deleting_an_account_erases_personal_data_and_keeps_pseudonymous_statist
     assert not RoleAssignment.objects.filter(user=erased).exists()
     assert LearnerProfile.objects.get(user=erased).population.code == "soins-infirmiers"
     assert "_auth_user_id" not in client.session
-    again = client.post(reverse("accounts:login"),
-                        {"username": "hugo@example.org", "password": PASSWORD})
+    again = client.post(
+        reverse("accounts:login"), {"username": "hugo@example.org", "password": PASSWORD}
+    )
     assert again.status_code == 200 and "_auth_user_id" not in client.session
 
 

@@ -35,7 +35,7 @@ PATHS = {
 }
 
 
-def user_with(role: str | None):  # noqa: ANN201
+def user_with(role: str | None):
     if role is None:
         return None
     roles = () if role == Role.LEARNER else (role,)
@@ -92,11 +92,25 @@ def test_the_steering_overview_hides_groups_smaller_than_five(client, framework)
     from palier.frameworks.models import Population
 
     nurses = Population.objects.get(code="soins-infirmiers")
-    for index in range(5):
-        update_profile(make_user(), first_name="", last_name="", population=nurses,
-                       status="student", year_of_study=1, region="53")
-    update_profile(make_user(), first_name="", last_name="", population=nurses,
-                   status="student", year_of_study=1, region="94")
+    for _ in range(5):
+        update_profile(
+            make_user(),
+            first_name="",
+            last_name="",
+            population=nurses,
+            status="student",
+            year_of_study=1,
+            region="53",
+        )
+    update_profile(
+        make_user(),
+        first_name="",
+        last_name="",
+        population=nurses,
+        status="student",
+        year_of_study=1,
+        region="94",
+    )
     client.force_login(make_user(roles=(Role.STEERING,)))
     rows = client.get("/api/v1/steering/learners").json()
     assert rows == [{"population": "soins-infirmiers", "region": "53", "learners": 5}]

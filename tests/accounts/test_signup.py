@@ -84,10 +84,12 @@ def test_a_forged_or_broken_confirmation_link_is_refused(client):
 def test_login_is_locked_after_five_failures_even_with_the_right_password(client):
     make_user("lea@example.org")
     for _ in range(5):
-        client.post(reverse("accounts:login"), {"username": "lea@example.org",
-                                                "password": "wrong password"})
-    response = client.post(reverse("accounts:login"), {"username": "lea@example.org",
-                                                       "password": PASSWORD})
+        client.post(
+            reverse("accounts:login"), {"username": "lea@example.org", "password": "wrong password"}
+        )
+    response = client.post(
+        reverse("accounts:login"), {"username": "lea@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 429
     assert "Trop de tentatives" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -95,8 +97,9 @@ def test_login_is_locked_after_five_failures_even_with_the_right_password(client
 
 def test_a_wrong_password_gets_a_clear_message(client):
     make_user("lea@example.org")
-    response = client.post(reverse("accounts:login"), {"username": "lea@example.org",
-                                                       "password": "nope nope nope"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "lea@example.org", "password": "nope nope nope"}
+    )
     assert response.status_code == 200
     assert "Adresse e-mail ou mot de passe incorrect." in response.content.decode()
 

@@ -61,7 +61,7 @@ def browser(chromium_path: str) -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser) -> Iterator[object]:  # noqa: ANN001
+def page(browser) -> Iterator[object]:
     context = browser.new_context(locale="fr-FR")
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -70,12 +70,12 @@ def page(browser) -> Iterator[object]:  # noqa: ANN001
 
 
 @pytest.fixture(params=THEMES)
-def theme(request: pytest.FixtureRequest, settings) -> str:  # noqa: ANN001
+def theme(request: pytest.FixtureRequest, settings) -> str:
     settings.PALIER_THEME = request.param
     return str(request.param)
 
 
-def assert_accessible(page) -> None:  # noqa: ANN001
+def assert_accessible(page) -> None:
     """Run axe-core on the WCAG 2.1 A and AA rules; fail with a readable list of violations."""
     from axe_playwright_python.sync_playwright import Axe
 

@@ -10,8 +10,9 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_sign_up_confirm_log_in_and_fill_the_profile(page, live_server, theme, framework,
-                                                      run_tasks):
+def test_sign_up_confirm_log_in_and_fill_the_profile(
+    page, live_server, theme, framework, run_tasks
+):
     email = f"lea.{theme}@example.org"
     page.goto(f"{live_server.url}/compte/inscription/")
     assert_accessible(page)
@@ -45,7 +46,9 @@ def test_sign_up_confirm_log_in_and_fill_the_profile(page, live_server, theme, f
     assert page.get_by_text("Votre profil est enregistré.").is_visible()
     profile = LearnerProfile.objects.get(user__email=email)
     assert (profile.population.code, profile.year_of_study, profile.region) == (
-        "soins-infirmiers", 2, "53"
+        "soins-infirmiers",
+        2,
+        "53",
     )
 
 

@@ -7,16 +7,29 @@ pytestmark = pytest.mark.django_db
 
 # The pages anyone may see. Adding a public page means adding it here, on purpose.
 PUBLIC_VIEWS = {
-    "core:home", "core:accessibility", "core:legal_notice", "core:personal_data",
-    "frameworks:index", "frameworks:detail", "frameworks:area", "frameworks:targets",
-    "frameworks:case", "accounts:signup", "accounts:signup_done", "accounts:confirm_email",
-    "accounts:login", "accounts:password_reset", "accounts:password_reset_done",
-    "accounts:password_reset_confirm", "accounts:password_reset_complete",
-    "set_language", "admin:login",
+    "core:home",
+    "core:accessibility",
+    "core:legal_notice",
+    "core:personal_data",
+    "frameworks:index",
+    "frameworks:detail",
+    "frameworks:area",
+    "frameworks:targets",
+    "frameworks:case",
+    "accounts:signup",
+    "accounts:signup_done",
+    "accounts:confirm_email",
+    "accounts:login",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    "set_language",
+    "admin:login",
 }
 
 
-def named_patterns(resolver: URLResolver, namespace: str = ""):  # noqa: ANN201
+def named_patterns(resolver: URLResolver, namespace: str = ""):
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
@@ -27,7 +40,8 @@ def named_patterns(resolver: URLResolver, namespace: str = ""):  # noqa: ANN201
 
 def test_only_the_listed_pages_are_public():
     public = {
-        name for name, view in named_patterns(get_resolver())
+        name
+        for name, view in named_patterns(get_resolver())
         if not name.startswith("api") and getattr(view, "login_required", True) is False
     }
     assert public == PUBLIC_VIEWS

@@ -2,8 +2,15 @@ import pytest
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
-PAGES = ["core:home", "core:accessibility", "core:legal_notice", "core:personal_data",
-         "accounts:signup", "accounts:login", "accounts:password_reset"]
+PAGES = [
+    "core:home",
+    "core:accessibility",
+    "core:legal_notice",
+    "core:personal_data",
+    "accounts:signup",
+    "accounts:login",
+    "accounts:password_reset",
+]
 
 
 @pytest.mark.parametrize("name", PAGES)

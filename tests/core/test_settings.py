@@ -18,15 +18,22 @@ PRODUCTION_ENV = {
 }
 
 
-def palier(*args: str, env: dict[str, str] | None = None, var_dir=None):  # noqa: ANN001, ANN201
-    environment = {key: value for key, value in os.environ.items()
-                   if not key.startswith(("PALIER_", "DATABASE_URL", "DJANGO_"))}
+def palier(*args: str, env: dict[str, str] | None = None, var_dir=None):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PALIER_", "DATABASE_URL", "DJANGO_"))
+    }
     environment.update(env or {})
     if var_dir is not None:
         environment["PALIER_VAR_DIR"] = str(var_dir)
     return subprocess.run(
         [sys.executable, "-m", "palier", *args],
-        capture_output=True, text=True, env=environment, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+        check=False,
     )
 
 
@@ -37,8 +44,9 @@ def test_passwords_are_hashed_with_argon2_by_default():
 
 
 def test_the_deploy_checklist_passes_with_production_settings(tmp_path):
-    result = palier("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV,
-                    var_dir=tmp_path)
+    result = palier(
+        "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV, var_dir=tmp_path
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -48,12 +56,15 @@ def test_production_settings_turn_on_secure_cookies_hsts_csp_and_frame_denial(tm
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0, "
         "s.X_FRAME_OPTIONS, 'csp.middleware.CSPMiddleware' in s.MIDDLEWARE, s.DEBUG)"
     )
-    environment = {**{key: value for key, value in os.environ.items()
-                      if not key.startswith("DJANGO_")},
-                   **PRODUCTION_ENV, "PALIER_VAR_DIR": str(tmp_path),
-                   "DJANGO_SETTINGS_MODULE": "palier.settings"}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env=environment, check=False)
+    environment = {
+        **{key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")},
+        **PRODUCTION_ENV,
+        "PALIER_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "palier.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=False
+    )
     assert result.stdout.split() == ["True", "True", "True", "DENY", "True", "False"]
 
 
@@ -73,8 +84,12 @@ def test_in_debug_a_secret_key_is_generated_once_under_var(tmp_path):
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("PALIER_THEME", "purple"), ("PALIER_DEBUG", "maybe"), ("PALIER_EMAIL_BACKEND", "pigeon"),
-     ("PALIER_TASKS_BACKEND", "cron")],
+    [
+        ("PALIER_THEME", "purple"),
+        ("PALIER_DEBUG", "maybe"),
+        ("PALIER_EMAIL_BACKEND", "pigeon"),
+        ("PALIER_TASKS_BACKEND", "cron"),
+    ],
 )
 def test_a_bad_setting_stops_the_start_with_a_clear_message(tmp_path, variable, value):
     result = palier("check", env={"PALIER_DEBUG": "1", variable: value}, var_dir=tmp_path)

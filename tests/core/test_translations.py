@@ -25,8 +25,9 @@ def load(path: Path) -> dict:
 @needs_gettext
 def test_the_committed_mo_file_matches_the_po_file(tmp_path):
     compiled = tmp_path / "django.mo"
-    subprocess.run([MSGFMT, "--check", "-o", str(compiled), str(CATALOGUE / "django.po")],
-                   check=True)
+    subprocess.run(
+        [MSGFMT, "--check", "-o", str(compiled), str(CATALOGUE / "django.po")], check=True
+    )
     assert load(CATALOGUE / "django.mo") == load(compiled)
 
 
@@ -34,11 +35,15 @@ def test_the_committed_mo_file_matches_the_po_file(tmp_path):
 def test_every_interface_string_has_an_english_translation():
     result = subprocess.run(
         ["msgattrib", "--untranslated", "--only-fuzzy", str(CATALOGUE / "django.po")],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     untranslated = subprocess.run(
         ["msgattrib", "--untranslated", str(CATALOGUE / "django.po")],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout.count("msgid") == 0
     assert untranslated.stdout.count("msgid") == 0

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def administrator(client):  # noqa: ANN001, ANN201
+def administrator(client):
     user = make_user(roles=(Role.ADMINISTRATOR,), is_staff=True, is_superuser=True)
     client.force_login(user)
     return user
@@ -23,8 +23,16 @@ def test_a_frozen_version_is_read_only_in_the_management_site(client, administra
     page = client.get(url)
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()
-    response = client.post(url, {"title_fr": "Piraté", "code": "D1", "number": 1,
-                                 "framework": framework.pk, "reference_hours": 6})
+    response = client.post(
+        url,
+        {
+            "title_fr": "Piraté",
+            "code": "D1",
+            "number": 1,
+            "framework": framework.pk,
+            "reference_hours": 6,
+        },
+    )
     assert response.status_code == 403
     assert Area.objects.get(pk=area.pk).title_fr == "Données de santé"
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def package(framework):  # noqa: ANN001, ANN201
+def package(framework):
     return export_case(framework_tree(framework.code, framework.version))
 
 
@@ -53,9 +53,7 @@ def test_associations_link_each_item_to_its_parent_in_the_tree(package):
     assert parents["D1.C1"] == "D1"
     assert parents["D1.C1.1"] == "D1.C1"
     types = {item["humanCodingScheme"]: item["CFItemType"] for item in package["CFItems"]}
-    assert (types["D1"], types["D1.C1"], types["D1.C1.1"]) == (
-        "Domaine", "Compétence", "Capacité"
-    )
+    assert (types["D1"], types["D1.C1"], types["D1.C1.1"]) == ("Domaine", "Compétence", "Capacité")
 
 
 def test_the_same_version_always_exports_the_same_identifiers(package, framework):

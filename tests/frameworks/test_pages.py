@@ -1,11 +1,11 @@
 import pytest
-from django.utils.html import escape
 from django.urls import reverse
+from django.utils.html import escape
 
 pytestmark = pytest.mark.django_db
 
 
-def detail_url(framework):  # noqa: ANN001, ANN201
+def detail_url(framework):
     return reverse("frameworks:detail", args=[framework.code, framework.version])
 
 
@@ -41,8 +41,9 @@ def test_the_framework_page_costs_a_fixed_number_of_queries(
 
 def test_an_area_page_shows_competences_capacities_and_levels(client, framework):
     area = framework.areas.get(code="D5")
-    response = client.get(reverse("frameworks:area", args=[framework.code, framework.version,
-                                                           "D5"]))
+    response = client.get(
+        reverse("frameworks:area", args=[framework.code, framework.version, "D5"])
+    )
     content = response.content.decode()
     assert response.status_code == 200
     for competence in area.competences.all():

@@ -62,12 +62,22 @@ def test_each_area_has_five_levels_with_increasing_cut_scores(framework):
 
 def test_loading_the_seed_twice_changes_nothing():
     first = load_framework_seed()
-    counts = (Area.objects.count(), Competence.objects.count(), Capacity.objects.count(),
-              Population.objects.count(), TargetLevel.objects.count())
+    counts = (
+        Area.objects.count(),
+        Competence.objects.count(),
+        Capacity.objects.count(),
+        Population.objects.count(),
+        TargetLevel.objects.count(),
+    )
     second = load_framework_seed()
     assert first.created and not second.created
-    assert counts == (Area.objects.count(), Competence.objects.count(), Capacity.objects.count(),
-                      Population.objects.count(), TargetLevel.objects.count())
+    assert counts == (
+        Area.objects.count(),
+        Competence.objects.count(),
+        Capacity.objects.count(),
+        Population.objects.count(),
+        TargetLevel.objects.count(),
+    )
 
 
 def test_a_malformed_seed_file_is_rejected_with_a_clear_message_and_writes_nothing(tmp_path):

@@ -34,8 +34,10 @@ def test_a_new_version_copies_the_whole_framework_and_is_editable(framework):
     assert copy.version == "2026.1-r2"
     assert copy.status == Framework.Status.DRAFT and not copy.is_frozen
     assert copy.areas.count() == framework.areas.count()
-    assert (Capacity.objects.filter(competence__area__framework=copy).count()
-            == Capacity.objects.filter(competence__area__framework=framework).count())
+    assert (
+        Capacity.objects.filter(competence__area__framework=copy).count()
+        == Capacity.objects.filter(competence__area__framework=framework).count()
+    )
     assert copy.target_levels.count() == framework.target_levels.count()
     area = copy.areas.get(code="D1")
     area.title_fr = "Données de santé (révisé)"

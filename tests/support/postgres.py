@@ -81,12 +81,27 @@ class TemporaryPostgres:
         if account is not None:
             os.chown(directory, account.pw_uid, account.pw_gid)
         server._run(
-            "initdb", "-D", str(server.data_dir), "-U", SUPERUSER, "--auth=trust",
-            "-E", "UTF8", "--locale=C", "--no-sync",
+            "initdb",
+            "-D",
+            str(server.data_dir),
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
         )
         server._run(
-            "pg_ctl", "-D", str(server.data_dir), "-l", str(directory / "server.log"), "-w",
-            "-t", str(START_TIMEOUT_SECONDS), "-o",
+            "pg_ctl",
+            "-D",
+            str(server.data_dir),
+            "-l",
+            str(directory / "server.log"),
+            "-w",
+            "-t",
+            str(START_TIMEOUT_SECONDS),
+            "-o",
             f"-p {server.port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off",
             "start",

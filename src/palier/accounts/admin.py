@@ -34,11 +34,22 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password", "pseudonym")}),
         (_("Identité"), {"fields": ("first_name", "last_name")}),
-        (_("État"), {"fields": ("is_active", "is_staff", "is_superuser", "email_confirmed_at",
-                               "erased_at", "date_joined", "last_login")}),
+        (
+            _("État"),
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "email_confirmed_at",
+                    "erased_at",
+                    "date_joined",
+                    "last_login",
+                )
+            },
+        ),
     )
-    add_fieldsets = ((None, {"classes": ("wide",),
-                             "fields": ("email", "password1", "password2")}),)
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     filter_horizontal = ()
 
 

@@ -86,10 +86,11 @@ def get_me(request: HttpRequest) -> dict[str, Any]:
 )
 def patch_my_profile(request: HttpRequest, payload: ProfilePatch) -> dict[str, Any]:
     user = request.user
-    current = {"first_name": user.first_name, "last_name": user.last_name,
-               **_profile_values(user)}
+    current = {"first_name": user.first_name, "last_name": user.last_name, **_profile_values(user)}
     changes = payload.dict(exclude_unset=True)
-    merged = {key: ("" if value is None else value) for key, value in {**current, **changes}.items()}
+    merged = {
+        key: ("" if value is None else value) for key, value in {**current, **changes}.items()
+    }
     form = ProfileForm(merged)
     if not form.is_valid():
         raise ApiError(
@@ -102,8 +103,11 @@ def patch_my_profile(request: HttpRequest, payload: ProfilePatch) -> dict[str, A
     return _me(user)
 
 
-@router.get("/me/export", response={200: dict[str, Any], **AUTH_ERRORS},
-            summary="Everything Palier stores about the signed-in user")
+@router.get(
+    "/me/export",
+    response={200: dict[str, Any], **AUTH_ERRORS},
+    summary="Everything Palier stores about the signed-in user",
+)
 def export_my_data(request: HttpRequest) -> dict[str, Any]:
     return services.export_personal_data(request.user)
 
@@ -116,7 +120,10 @@ def export_my_data(request: HttpRequest) -> dict[str, Any]:
 def steering_learners(request: HttpRequest) -> list[dict[str, Any]]:
     require_role(request, Role.STEERING, Role.ADMINISTRATOR)
     return [
-        {"population": row["population__code"], "region": row["region"],
-         "learners": row["learners"]}
+        {
+            "population": row["population__code"],
+            "region": row["region"],
+            "learners": row["learners"],
+        }
         for row in learners_by_population_and_region()
     ]

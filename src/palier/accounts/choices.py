@@ -39,8 +39,9 @@ class Region(models.TextChoices):
 class OrganisationType(models.TextChoices):
     UNIVERSITY = "university", _("Université")
     HEALTH_TRAINING_INSTITUTE = "health_institute", _("Institut de formation en santé")
-    SECONDARY_INSTITUTE = "secondary_institute", _(
-        "Institut de formation de niveau secondaire (IFAS, IFAP)"
+    SECONDARY_INSTITUTE = (
+        "secondary_institute",
+        _("Institut de formation de niveau secondaire (IFAS, IFAP)"),
     )
     CONTINUING_EDUCATION = "continuing_education", _("Organisme de formation continue")
     HEALTH_OR_SOCIAL_STRUCTURE = "care_structure", _("Structure sanitaire ou médico-sociale")

@@ -83,7 +83,5 @@ def load_demo_accounts() -> list[DemoResult]:
             grant_role(user, role)
         if account.organisation_role:
             add_member(organisation, user, account.organisation_role)
-        results.append(
-            DemoResult(account.email, (Role.LEARNER.value, *account.roles), created)
-        )
+        results.append(DemoResult(account.email, (Role.LEARNER.value, *account.roles), created))
     return results

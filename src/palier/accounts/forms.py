@@ -21,11 +21,15 @@ class SignupForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     first_name = forms.CharField(
-        label=_("Prénom"), max_length=NAME_MAX_LENGTH, required=False,
+        label=_("Prénom"),
+        max_length=NAME_MAX_LENGTH,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
-        label=_("Nom"), max_length=NAME_MAX_LENGTH, required=False,
+        label=_("Nom"),
+        max_length=NAME_MAX_LENGTH,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     password1 = forms.CharField(
@@ -44,8 +48,10 @@ class SignupForm(forms.Form):
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
-                _("Un compte existe déjà avec cette adresse. Connectez-vous ou réinitialisez "
-                  "votre mot de passe."),
+                _(
+                    "Un compte existe déjà avec cette adresse. Connectez-vous ou réinitialisez "
+                    "votre mot de passe."
+                ),
                 code="email_taken",
             )
         return email

@@ -138,7 +138,9 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.erase_user(request.user)
         logout(request)
-        messages.success(request, _("Votre compte est supprimé et vos données personnelles effacées."))
+        messages.success(
+            request, _("Votre compte est supprimé et vos données personnelles effacées.")
+        )
         return redirect("core:home")
     return render(request, "accounts/delete.html", {"form": form})
 
@@ -168,8 +170,12 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "accounts/organisation_detail.html",
-        {"organisation": organisation, "membership": membership, "members": members,
-         "member_count": organisation.memberships.count()},
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "members": members,
+            "member_count": organisation.memberships.count(),
+        },
     )
 
 

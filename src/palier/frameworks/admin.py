@@ -31,12 +31,12 @@ def next_version_name(framework: Framework) -> str:
 class FrozenAwareAdmin(admin.ModelAdmin):
     """Read-only once the owning framework version is frozen."""
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         if obj is not None and _owning(obj).is_frozen:
             return False
         return super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         if obj is not None and _owning(obj).is_frozen:
             return False
         return super().has_delete_permission(request, obj)
@@ -58,7 +58,8 @@ class FrameworkAdmin(FrozenAwareAdmin):
         for framework in queryset:
             copy = new_framework_version(framework, next_version_name(framework))
             self.message_user(
-                request, _("Version %(version)s créée.") % {"version": copy.version},
+                request,
+                _("Version %(version)s créée.") % {"version": copy.version},
                 messages.SUCCESS,
             )
 

@@ -176,5 +176,3 @@ def list_populations(request: HttpRequest, code: str, version: str) -> list[dict
 )
 def get_framework_case(request: HttpRequest, code: str, version: str) -> dict[str, Any]:
     return export_case(framework_tree(code, version))
-
-

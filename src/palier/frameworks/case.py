@@ -40,8 +40,9 @@ def export_case(framework: Framework) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
     associations: list[dict[str, Any]] = []
 
-    def add_item(code: str, kind: str, statement: str, notes: str, parent: dict | None,
-                 sequence: int) -> dict[str, str]:
+    def add_item(
+        code: str, kind: str, statement: str, notes: str, parent: dict | None, sequence: int
+    ) -> dict[str, str]:
         identifier = case_identifier(framework, code)
         ref = {"title": statement, "identifier": identifier, "uri": f"{document_uri}#{code}"}
         items.append(
@@ -74,14 +75,27 @@ def export_case(framework: Framework) -> dict[str, Any]:
         return ref
 
     for area in framework.areas.all():
-        area_ref = add_item(area.code, "area", area.title_fr, area.description_fr, None,
-                            area.number)
+        area_ref = add_item(
+            area.code, "area", area.title_fr, area.description_fr, None, area.number
+        )
         for competence in area.competences.all():
-            competence_ref = add_item(competence.code, "competence", competence.title_fr,
-                                      competence.description_fr, area_ref, competence.position)
+            competence_ref = add_item(
+                competence.code,
+                "competence",
+                competence.title_fr,
+                competence.description_fr,
+                area_ref,
+                competence.position,
+            )
             for capacity in competence.capacities.all():
-                add_item(capacity.code, "capacity", capacity.title_fr, capacity.description_fr,
-                         competence_ref, capacity.position)
+                add_item(
+                    capacity.code,
+                    "capacity",
+                    capacity.title_fr,
+                    capacity.description_fr,
+                    competence_ref,
+                    capacity.position,
+                )
 
     return {
         "CFDocument": {

@@ -62,21 +62,24 @@ class Framework(BilingualTitleMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.version}"
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk and frozen_in_database(self.pk):
+            raise FrameworkFrozenError(str(self))
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
+        if frozen_in_database(self.pk):
+            raise FrameworkFrozenError(str(self))
+        return super().delete(*args, **kwargs)  # type: ignore[arg-type]
+
     @property
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk:
-            stored = Framework.objects.filter(pk=self.pk).values_list("frozen_at", flat=True)
-            if stored and stored[0] is not None:
-                raise FrameworkFrozenError(str(self))
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
-    def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
-        if self.is_frozen:
-            raise FrameworkFrozenError(str(self))
-        return super().delete(*args, **kwargs)  # type: ignore[arg-type]
+def frozen_in_database(framework_id: int | None) -> bool:
+    """Read the stored state: an instance loaded before the freeze must not slip through."""
+    return Framework.objects.filter(pk=framework_id, frozen_at__isnull=False).exists()
 
 
 class FrameworkContent(models.Model):
@@ -85,13 +88,6 @@ class FrameworkContent(models.Model):
     class Meta:
         abstract = True
 
-    def owning_framework(self) -> Framework:
-        raise NotImplementedError
-
-    def _guard(self) -> None:
-        if self.owning_framework().is_frozen:
-            raise FrameworkFrozenError(str(self.owning_framework()))
-
     def save(self, *args: object, **kwargs: object) -> None:
         self._guard()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
@@ -99,6 +95,14 @@ class FrameworkContent(models.Model):
     def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
         self._guard()
         return super().delete(*args, **kwargs)  # type: ignore[arg-type]
+
+    def owning_framework(self) -> Framework:
+        raise NotImplementedError
+
+    def _guard(self) -> None:
+        framework = self.owning_framework()
+        if frozen_in_database(framework.pk):
+            raise FrameworkFrozenError(str(framework))
 
 
 class Area(BilingualTitleMixin, FrameworkContent):
@@ -256,9 +260,7 @@ class Population(BilingualTitleMixin, models.Model):
 class TargetLevel(FrameworkContent):
     """The level a population is expected to reach in one area (its target profile)."""
 
-    framework = models.ForeignKey(
-        Framework, on_delete=models.CASCADE, related_name="target_levels"
-    )
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="target_levels")
     population = models.ForeignKey(
         Population, on_delete=models.CASCADE, related_name="target_levels"
     )
