@@ -39,14 +39,14 @@ worker: install
 	$(BIN)/palier db_worker
 
 lint: install-dev
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check .
 
 # The whole suite: lint, then every test on SQLite (browser and slow ones included),
 # then the database tests again on a PostgreSQL server the test session starts itself.
 test: export PALIER_DEBUG = 1
 test: export PALIER_SECRET_KEY = test-only-secret-key-not-for-production
 test: install-dev
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -p no:cacheprovider
 	$(BIN)/python -m pytest -p no:cacheprovider --database=postgres -m "not browser" --ignore=tests/engine
 
