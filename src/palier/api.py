@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from palier.accounts.api import router as accounts_router
 from palier.core.errors import install_error_handlers
 from palier.frameworks.api import router as frameworks_router
+from palier.items.api import router as items_router
 
 api = NinjaAPI(
     title="Palier API",
@@ -19,3 +20,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/frameworks", frameworks_router)
 api.add_router("/", accounts_router)
+api.add_router("/", items_router)

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "palier.core",
     "palier.accounts",
     "palier.frameworks",
+    "palier.items",
 ]
 
 MIDDLEWARE = [
@@ -219,7 +220,7 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF],
+        "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],

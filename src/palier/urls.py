@@ -13,6 +13,7 @@ from django.views.i18n import set_language
 from palier.accounts.admin_site import admin_site
 from palier.api import api
 from palier.core.errors import api_not_found
+from palier.items.authoring_site import authoring_site
 
 
 def api_urls() -> tuple[list[URLPattern], str, str]:
@@ -32,5 +33,6 @@ urlpatterns += i18n_patterns(
     path("compte/", include("palier.accounts.urls")),
     path("referentiel/", include("palier.frameworks.urls")),
     path("gestion/", admin_site.urls),
+    path("auteur/", authoring_site.urls),
     prefix_default_language=False,
 )

@@ -19,7 +19,10 @@ MATRIX = {
     "delete": ({role for role in Role.values}, FORBIDDEN),
     "organisations": ({role for role in Role.values}, FORBIDDEN),
     "steering": ({Role.STEERING, Role.ADMINISTRATOR}, FORBIDDEN),
-    "admin": ({Role.ADMINISTRATOR}, LOGIN),
+    "admin": ({Role.ADMINISTRATOR}, FORBIDDEN),
+    "authoring": ({Role.AUTHOR, Role.PSYCHOMETRICIAN, Role.ADMINISTRATOR}, FORBIDDEN),
+    "coverage": ({Role.AUTHOR, Role.PSYCHOMETRICIAN, Role.ADMINISTRATOR}, FORBIDDEN),
+    "api_items": ({Role.AUTHOR, Role.PSYCHOMETRICIAN, Role.ADMINISTRATOR}, FORBIDDEN),
     "api_me": ({role for role in Role.values}, FORBIDDEN),
     "api_steering": ({Role.STEERING, Role.ADMINISTRATOR}, FORBIDDEN),
 }
@@ -30,6 +33,9 @@ PATHS = {
     "organisations": lambda: reverse("accounts:organisations"),
     "steering": lambda: reverse("accounts:steering"),
     "admin": lambda: reverse("admin:index"),
+    "authoring": lambda: reverse("authoring:items_item_changelist"),
+    "coverage": lambda: reverse("authoring:coverage"),
+    "api_items": lambda: "/api/v1/items",
     "api_me": lambda: "/api/v1/me",
     "api_steering": lambda: "/api/v1/steering/learners",
 }
@@ -64,7 +70,7 @@ def test_role_matrix(client, role, target):
 
 def test_a_staff_flag_alone_does_not_open_the_management_site(client):
     client.force_login(make_user(is_staff=True))
-    assert client.get(reverse("admin:index")).status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 403
 
 
 def test_an_organisation_page_is_for_its_members_only_and_does_not_leak(client):

@@ -25,7 +25,6 @@ PUBLIC_VIEWS = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "set_language",
-    "admin:login",
 }
 
 

@@ -21,6 +21,6 @@ def test_every_operation_declares_its_4xx_answers_including_422(client):
                 assert "404" in codes, f"{method} {path}"
             if operation.get("security"):
                 assert {"401", "403"} <= codes, f"{method} {path}"
-            for code in codes - {"200"}:
+            for code in (code for code in codes if code.startswith("4")):
                 reference = operation["responses"][code]["content"]["application/json"]
                 assert reference["schema"]["$ref"].endswith("/ErrorOut")

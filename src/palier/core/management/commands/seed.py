@@ -1,4 +1,7 @@
-"""`palier seed [--demo]`: load the framework (and, with --demo, demo accounts), idempotently."""
+"""`palier seed [--demo]`: load the framework, the item bank and (with --demo) demo accounts.
+
+Idempotent: a second run changes nothing and says so.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,21 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from palier.accounts.demo import DEMO_PASSWORD, load_demo_accounts
 from palier.frameworks.seed import SeedError, load_framework_seed
+from palier.items.seed import ItemSeedError, load_item_seed
+
+PARTS = ("framework", "items")
 
 
 class Command(BaseCommand):
-    help = "Load the competence framework and, with --demo, the demo accounts (idempotent)."
+    help = "Load the competence framework, the seed item bank and, with --demo, demo accounts."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "parts",
+            nargs="*",
+            metavar="PART",
+            help=f"what to load: {', '.join(PARTS)} (default: everything)",
+        )
         parser.add_argument(
             "--demo",
             action="store_true",
@@ -31,18 +43,35 @@ class Command(BaseCommand):
                 "Demo accounts have a published password: they are only created with "
                 "PALIER_DEBUG=1 (or --allow-demo-in-production)."
             )
+        parts = options["parts"] or PARTS
+        unknown = sorted(set(parts) - set(PARTS))
+        if unknown:
+            raise CommandError(
+                f"Unknown part(s): {', '.join(unknown)}; choose from {', '.join(PARTS)}."
+            )
         try:
             report = load_framework_seed()
         except SeedError as error:
             raise CommandError(str(error)) from error
         state = (
-            "created" if report.created else ("frozen, left as is" if report.frozen else "updated")
+            "created"
+            if report.created
+            else ("frozen, left as is" if report.frozen else "up to date")
         )
         self.stdout.write(
             f"Framework {report.framework.code} {report.framework.version} ({state}): "
             f"{report.areas} areas, {report.competences} competences, "
             f"{report.capacities} capacities, {report.populations} populations."
         )
+        if "items" in parts:
+            try:
+                items = load_item_seed(report.framework)
+            except ItemSeedError as error:
+                raise CommandError(f"Seed item bank is invalid:\n{error}") from error
+            self.stdout.write(
+                f"Item bank: {items.imported.summary()}. "
+                f"Active calibration: {items.calibration.name}."
+            )
         if options["demo"]:
             self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
             for result in load_demo_accounts():

@@ -1,0 +1,457 @@
+"""Authoring pages (/auteur/): item list with filters and search, edit with versioning,
+workflow buttons, preview as a learner sees it (both themes), version diff, review comments,
+bulk status changes, problem-report triage, calibrations (read-only)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from palier.accounts.roles import Role, has_role
+from palier.frameworks.models import Area, Competence
+from palier.items import services
+from palier.items.authoring_site import authoring_site
+from palier.items.forms import ItemAuthoringForm
+from palier.items.models import (
+    Calibration,
+    Item,
+    ItemParameter,
+    ItemVersion,
+    ProblemReport,
+    ReviewComment,
+    Stimulus,
+)
+from palier.items.rendering import learner_view
+from palier.items.workflow import AUTHORING_ROLES, TRANSITIONS
+
+PREVIEW_SEED = 0
+TRANSITION_LABELS = {
+    Item.Status.REVIEW: _("Envoyer en relecture"),
+    Item.Status.PRETEST: _("Approuver (passage en prétest)"),
+    Item.Status.DRAFT: _("Renvoyer en brouillon"),
+    Item.Status.OPERATIONAL: _("Rendre opérationnel"),
+    Item.Status.RETIRED: _("Retirer de la banque"),
+}
+
+
+class RoleAdmin(admin.ModelAdmin):
+    """Permissions come from platform roles, not from Django's per-model permissions."""
+
+    write_roles: tuple[str, ...] = AUTHORING_ROLES
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return has_role(request.user, *AUTHORING_ROLES)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return has_role(request.user, *AUTHORING_ROLES)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return has_role(request.user, *self.write_roles)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return has_role(request.user, *self.write_roles)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AreaFilter(admin.SimpleListFilter):
+    title = _("domaine")
+    parameter_name = "area"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            (area.code, f"{area.code} {area.title}")
+            for area in Area.objects.filter(framework__status="published").order_by("number")
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value():
+            return queryset.filter(capacity__competence__area__code=self.value())
+        return queryset
+
+
+class CompetenceFilter(admin.SimpleListFilter):
+    title = _("compétence")
+    parameter_name = "competence"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        competences = Competence.objects.filter(area__framework__status="published")
+        if request.GET.get("area"):
+            competences = competences.filter(area__code=request.GET["area"])
+        return [(c.code, f"{c.code} {c.title}") for c in competences.order_by("code")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value():
+            return queryset.filter(capacity__competence__code=self.value())
+        return queryset
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    title = _("langues")
+    parameter_name = "english"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", _("traduit en anglais")), ("no", _("français seulement"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "yes":
+            return queryset.exclude(versions__stem_en="").distinct()
+        if self.value() == "no":
+            return queryset.filter(versions__stem_en="").distinct()
+        return queryset
+
+
+class ReviewCommentInline(admin.TabularInline):
+    model = ReviewComment
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "author", "kind", "version", "body"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class VersionInline(admin.TabularInline):
+    model = ItemVersion
+    extra = 0
+    can_delete = False
+    fields = ["number", "format", "created_by", "created_at", "frozen_at", "compare"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("comparer"))
+    def compare(self, version: ItemVersion) -> str:
+        if version.number == 1:
+            return "—"
+        url = reverse("authoring:items_item_diff", args=[version.item_id])
+        return format_html(
+            '<a href="{}?from={}&to={}">{}</a>',
+            url,
+            version.number - 1,
+            version.number,
+            _("avec la version précédente"),
+        )
+
+
+@admin.register(Item, site=authoring_site)
+class ItemAdmin(RoleAdmin):
+    form = ItemAuthoringForm
+    change_form_template = "items/admin/change_form.html"
+    list_display = [
+        "code",
+        "capacity_code",
+        "intended_level",
+        "status",
+        "item_format",
+        "languages",
+        "author",
+        "updated_at",
+    ]
+    list_filter = [
+        "status",
+        AreaFilter,
+        CompetenceFilter,
+        "intended_level",
+        LanguageFilter,
+        "versions__format",
+        "author",
+    ]
+    search_fields = ["code", "versions__stem_fr", "versions__stem_en", "capacity__code"]
+    list_select_related = ["capacity", "author"]
+    inlines = [VersionInline, ReviewCommentInline]
+    actions = ["make_operational", "retire"]
+    fieldsets = (
+        (None, {"fields": ("code", "capacity", "intended_level")}),
+        (
+            _("Contenu (dernière version)"),
+            {
+                "fields": (
+                    "format",
+                    "stimulus",
+                    "stem_fr",
+                    "stem_en",
+                    "definition",
+                    "feedback_fr",
+                    "feedback_en",
+                    "source",
+                    "estimated_seconds",
+                    "screen_reader_ok",
+                    "colour_independent",
+                )
+            },
+        ),
+        (_("Relecture"), {"fields": ("review_comment",)}),
+    )
+
+    @admin.display(description=_("capacité"), ordering="capacity__code")
+    def capacity_code(self, item: Item) -> str:
+        return item.capacity.code
+
+    @admin.display(description=_("format"))
+    def item_format(self, item: Item) -> str:
+        version = item.latest_version()
+        return version.get_format_display() if version else "—"
+
+    @admin.display(description=_("langues"))
+    def languages(self, item: Item) -> str:
+        version = item.latest_version()
+        return ", ".join(version.languages) if version else "—"
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        results, _duplicates = super().get_search_results(request, queryset, search_term)
+        return results.distinct(), False
+
+    def save_model(
+        self, request: HttpRequest, obj: Item, form: ItemAuthoringForm, change: bool
+    ) -> None:
+        if not change:
+            item = services.create_item(
+                request.user, obj.code, obj.capacity, obj.intended_level, form.content()
+            )
+            obj.pk = item.pk
+            obj.refresh_from_db()
+            return
+        Item.objects.filter(pk=obj.pk).update(
+            capacity=obj.capacity, intended_level=obj.intended_level
+        )
+        if any(
+            name in form.changed_data
+            for name in (
+                "format",
+                "stimulus",
+                "stem_fr",
+                "stem_en",
+                "definition",
+                "feedback_fr",
+                "feedback_en",
+                "source",
+                "estimated_seconds",
+                "screen_reader_ok",
+                "colour_independent",
+            )
+        ):
+            version = services.edit_item(request.user, obj, form.content())
+            messages.info(
+                request,
+                _("Contenu enregistré dans la version %(number)s.") % {"number": version.number},
+            )
+        comment = form.cleaned_data.get("review_comment", "")
+        if comment.strip() and "_transition" not in request.POST:
+            services.add_comment(request.user, obj, comment)
+
+    def response_change(self, request: HttpRequest, obj: Item) -> HttpResponse:
+        target = request.POST.get("_transition")
+        if target:
+            try:
+                services.change_status(
+                    request.user, obj, target, request.POST.get("review_comment", "")
+                )
+            except services.ItemError as error:
+                details = " ".join(m for ms in error.fields.values() for m in ms)
+                self.message_user(request, f"{error.message} {details}".strip(), messages.ERROR)
+            else:
+                obj.refresh_from_db()
+                self.message_user(
+                    request,
+                    _("Statut : %(status)s.") % {"status": obj.get_status_display()},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict,
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ):
+        if obj is not None:
+            context["transitions"] = [
+                (target, TRANSITION_LABELS[target])
+                for (current, target), roles in TRANSITIONS.items()
+                if current == obj.status and has_role(request.user, *roles)
+            ]
+            context["preview_url"] = reverse("authoring:items_item_preview", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/apercu/", view(self.preview_view), name="items_item_preview"),
+            path("<int:pk>/comparer/", view(self.diff_view), name="items_item_diff"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        item = get_object_or_404(Item, pk=pk)
+        version = item.latest_version()
+        if version is None:
+            raise Http404
+        theme = request.GET.get("theme", "neutral")
+        if theme not in ("neutral", "dsfr"):
+            theme = "neutral"
+        language = (
+            request.GET.get("lang", "fr") if request.GET.get("lang") in ("fr", "en") else "fr"
+        )
+        return TemplateResponse(
+            request,
+            "items/preview.html",
+            {
+                "item": item,
+                "version": version,
+                "view": learner_view(version, PREVIEW_SEED, language),
+                "palier_theme": theme,
+                "theme_base": f"themes/{theme}/base.html",
+                "other_theme": "dsfr" if theme == "neutral" else "neutral",
+                "language": language,
+            },
+        )
+
+    def diff_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        item = get_object_or_404(Item, pk=pk)
+        versions = {version.number: version for version in item.versions.all()}
+        try:
+            old = versions[int(request.GET.get("from", 0))]
+            new = versions[int(request.GET.get("to", 0))]
+        except (KeyError, ValueError) as error:
+            raise Http404 from error
+        table = difflib.HtmlDiff(wrapcolumn=70).make_table(
+            _version_lines(old),
+            _version_lines(new),
+            fromdesc=f"v{old.number}",
+            todesc=f"v{new.number}",
+        )
+        return TemplateResponse(
+            request,
+            "items/admin/diff.html",
+            {
+                **self.admin_site.each_context(request),
+                "item": item,
+                "old": old,
+                "new": new,
+                "table": table,
+                "title": _("Comparer deux versions"),
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description=_("Rendre opérationnels (psychométriciens)"))
+    def make_operational(self, request: HttpRequest, queryset: QuerySet[Item]) -> None:
+        self._bulk(request, queryset, Item.Status.OPERATIONAL)
+
+    @admin.action(description=_("Retirer de la banque (psychométriciens)"))
+    def retire(self, request: HttpRequest, queryset: QuerySet[Item]) -> None:
+        self._bulk(request, queryset, Item.Status.RETIRED)
+
+    def _bulk(self, request: HttpRequest, queryset: QuerySet[Item], target: str) -> None:
+        try:
+            count = services.bulk_change_status(request.user, list(queryset), target)
+        except services.ItemError as error:
+            self.message_user(
+                request,
+                _("Aucun changement : %(error)s") % {"error": error.message},
+                messages.ERROR,
+            )
+        else:
+            self.message_user(
+                request, _("%(count)s items modifiés.") % {"count": count}, messages.SUCCESS
+            )
+
+
+def _version_lines(version: ItemVersion) -> list[str]:
+    lines = [
+        f"format: {version.format}",
+        f"stimulus: {version.stimulus.code if version.stimulus else '-'}",
+        "énoncé (fr):",
+        *version.stem_fr.splitlines(),
+        "énoncé (en):",
+        *version.stem_en.splitlines(),
+        "définition:",
+        *json.dumps(version.definition, ensure_ascii=False, indent=2).splitlines(),
+        "explication (fr):",
+        *version.feedback_fr.splitlines(),
+        "explication (en):",
+        *version.feedback_en.splitlines(),
+        f"référence: {version.source}",
+        f"durée: {version.estimated_seconds}",
+    ]
+    return lines
+
+
+@admin.register(Stimulus, site=authoring_site)
+class StimulusAdmin(RoleAdmin):
+    list_display = ["code", "kind", "title_fr"]
+    list_filter = ["kind"]
+    search_fields = ["code", "title_fr", "content_fr"]
+
+
+@admin.register(ProblemReport, site=authoring_site)
+class ProblemReportAdmin(RoleAdmin):
+    list_display = ["created_at", "item_version", "category", "status", "comment"]
+    list_filter = ["status", "category"]
+    search_fields = ["item_version__item__code", "comment"]
+    readonly_fields = [
+        "item_version",
+        "reporter",
+        "category",
+        "comment",
+        "created_at",
+        "handled_at",
+    ]
+    actions = ["mark_resolved", "mark_dismissed"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Marquer comme traités"))
+    def mark_resolved(self, request: HttpRequest, queryset: QuerySet) -> None:
+        queryset.update(status=ProblemReport.Status.RESOLVED, handled_at=timezone.now())
+
+    @admin.action(description=_("Écarter"))
+    def mark_dismissed(self, request: HttpRequest, queryset: QuerySet) -> None:
+        queryset.update(status=ProblemReport.Status.DISMISSED, handled_at=timezone.now())
+
+
+class ParameterInline(admin.TabularInline):
+    model = ItemParameter
+    extra = 0
+    can_delete = False
+    fields = ["item_version", "discrimination", "difficulty", "guessing"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Calibration, site=authoring_site)
+class CalibrationAdmin(RoleAdmin):
+    """Calibrations are immutable: shown, never edited here."""
+
+    list_display = ["name", "framework", "source", "is_active", "created_at"]
+    list_filter = ["source", "is_active", "framework"]
+    readonly_fields = ["name", "framework", "source", "is_active", "notes", "created_at"]
+    inlines = [ParameterInline]
+    write_roles = (Role.PSYCHOMETRICIAN,)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

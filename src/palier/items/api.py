@@ -1,0 +1,355 @@
+"""Item bank API for authors and psychometricians; problem reports for learners."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.security import django_auth
+
+from palier.accounts.roles import require_role
+from palier.core.errors import ApiError, ErrorOut
+from palier.frameworks.queries import current_framework
+from palier.items import services
+from palier.items.bank_io import ImportReport, export_document, import_document
+from palier.items.csv_io import CsvImportError, as_row_errors, document_from_csv, export_csv
+from palier.items.models import Item, ItemVersion, ProblemReport, Stimulus
+from palier.items.qti import QtiError, export_package, import_package
+from palier.items.queries import items_with_latest_version
+from palier.items.workflow import AUTHORING_ROLES, DELIVERABLE
+
+router = Router(tags=["items"], auth=django_auth)
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_PAGE = 200
+
+
+class ItemSummaryOut(Schema):
+    code: str
+    capacity: str
+    level: int
+    status: str
+    format: str | None
+    version: int | None
+    languages: list[str]
+
+
+class ItemIn(Schema):
+    code: str = Field(..., pattern=r"^[A-Z0-9][A-Z0-9\-]{2,31}$")
+    capacity: str = Field(..., max_length=32)
+    level: int = Field(..., ge=1, le=5)
+    format: str = Field(..., max_length=32)
+    stimulus: str | None = Field(None, max_length=32)
+    stem: dict[str, str]
+    definition: dict[str, Any]
+    feedback: dict[str, str] = {}
+    source: str = Field("", max_length=500)
+    estimated_seconds: int = Field(60, ge=10, le=900)
+    screen_reader: bool = True
+    colour_independent: bool = True
+
+
+class ItemPatch(ItemIn):
+    code: str | None = None  # type: ignore[assignment]
+    capacity: str | None = None  # type: ignore[assignment]
+    level: int | None = Field(None, ge=1, le=5)  # type: ignore[assignment]
+
+
+class StatusIn(Schema):
+    status: Literal["draft", "review", "pretest", "operational", "retired"]
+    comment: str = Field("", max_length=5000)
+
+
+class ReportIn(Schema):
+    category: str = Field(..., max_length=32)
+    comment: str = Field("", max_length=2000)
+
+
+class ImportOut(Schema):
+    dry_run: bool
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    errors: list[str]
+
+
+class ListFilters(Schema):
+    status: str | None = None
+    area: str | None = None
+    competence: str | None = None
+    level: int | None = Field(None, ge=1, le=5)
+    q: str | None = Field(None, max_length=200)
+    limit: int = Field(50, ge=1, le=MAX_PAGE)
+    offset: int = Field(0, ge=0)
+
+
+def _authoring(request: HttpRequest) -> None:
+    require_role(request, *AUTHORING_ROLES)
+
+
+def _error(error: services.ItemError) -> ApiError:
+    status = {
+        "permission_denied": 403,
+        "invalid_transition": 409,
+        "own_item": 409,
+        "duplicate_code": 409,
+    }.get(error.code, 422)
+    return ApiError(status, error.code, error.message, error.fields)
+
+
+def _summary(item: Item, version: ItemVersion | None) -> dict[str, Any]:
+    return {
+        "code": item.code,
+        "capacity": item.capacity.code,
+        "level": item.intended_level,
+        "status": item.status,
+        "format": version.format if version else None,
+        "version": version.number if version else None,
+        "languages": version.languages if version else [],
+    }
+
+
+def _content(payload: ItemIn) -> services.ItemContent:
+    stimulus = None
+    if payload.stimulus:
+        stimulus = Stimulus.objects.filter(code=payload.stimulus).first()
+        if stimulus is None:
+            raise ApiError(
+                422,
+                "invalid_input",
+                _("Mise en situation inconnue."),
+                {"stimulus": [_("Code inconnu.")]},
+            )
+    return services.ItemContent(
+        format=payload.format,
+        stem_fr=payload.stem.get("fr", ""),
+        stem_en=payload.stem.get("en", ""),
+        definition=payload.definition,
+        feedback_fr=payload.feedback.get("fr", ""),
+        feedback_en=payload.feedback.get("en", ""),
+        source=payload.source,
+        estimated_seconds=payload.estimated_seconds,
+        screen_reader_ok=payload.screen_reader,
+        colour_independent=payload.colour_independent,
+        stimulus=stimulus,
+    )
+
+
+def _capacity(code: str):
+    from palier.frameworks.models import Capacity
+
+    framework = current_framework()
+    capacity = Capacity.objects.filter(code=code, competence__area__framework=framework).first()
+    if capacity is None:
+        raise ApiError(
+            422, "invalid_input", _("Capacité inconnue."), {"capacity": [_("Code inconnu.")]}
+        )
+    return capacity
+
+
+@router.get(
+    "/items",
+    response={200: list[ItemSummaryOut], **ERRORS},
+    summary="Items of the bank (authors, reviewers, psychometricians)",
+)
+def list_items(request: HttpRequest, filters: Query[ListFilters]) -> list[dict[str, Any]]:
+    _authoring(request)
+    items = Item.objects.select_related("capacity").order_by("code")
+    if filters.status:
+        items = items.filter(status=filters.status)
+    if filters.area:
+        items = items.filter(capacity__competence__area__code=filters.area)
+    if filters.competence:
+        items = items.filter(capacity__competence__code=filters.competence)
+    if filters.level:
+        items = items.filter(intended_level=filters.level)
+    if filters.q:
+        items = items.filter(versions__stem_fr__icontains=filters.q).distinct()
+    page = list(items_with_latest_version(items)[filters.offset : filters.offset + filters.limit])
+    versions = {
+        v.pk: v
+        for v in ItemVersion.objects.filter(pk__in=[item.latest_version_id for item in page])
+    }
+    return [_summary(item, versions.get(item.latest_version_id)) for item in page]
+
+
+@router.post(
+    "/items",
+    response={201: ItemSummaryOut, 409: ErrorOut, **ERRORS},
+    summary="Create an item (draft, version 1)",
+)
+def create_item(request: HttpRequest, payload: ItemIn) -> tuple[int, dict[str, Any]]:
+    _authoring(request)
+    try:
+        item = services.create_item(
+            request.user,
+            payload.code,
+            _capacity(payload.capacity),
+            payload.level,
+            _content(payload),
+        )
+    except services.ItemError as error:
+        raise _error(error) from error
+    return 201, _summary(item, item.latest_version())
+
+
+@router.get(
+    "/items/export",
+    response={200: None, **ERRORS},
+    summary="Export items as JSON (lossless), CSV or a QTI 3.0 package",
+)
+def export_items(
+    request: HttpRequest,
+    format: Literal["json", "csv", "qti"] = "json",
+    status: str | None = None,
+    language: Literal["fr", "en"] = "fr",
+) -> HttpResponse:
+    _authoring(request)
+    items = Item.objects.select_related("capacity").order_by("code")
+    if status:
+        items = items.filter(status=status)
+    return export_response(list(items), format, language)
+
+
+@router.get(
+    "/items/{code}",
+    response={200: dict[str, Any], **ERRORS},
+    summary="An item with its latest version, key and feedback included (authors)",
+)
+def get_item(request: HttpRequest, code: str) -> dict[str, Any]:
+    _authoring(request)
+    item = get_object_or_404(Item.objects.select_related("capacity"), code=code)
+    return export_document([item])["items"][0] | {"status": item.status}
+
+
+@router.patch(
+    "/items/{code}",
+    response={200: ItemSummaryOut, 409: ErrorOut, **ERRORS},
+    summary="Change an item's content (a new version once learners have seen it)",
+)
+def patch_item(request: HttpRequest, code: str, payload: ItemPatch) -> dict[str, Any]:
+    _authoring(request)
+    item = get_object_or_404(Item, code=code)
+    if payload.capacity or payload.level:
+        Item.objects.filter(pk=item.pk).update(
+            capacity=_capacity(payload.capacity) if payload.capacity else item.capacity,
+            intended_level=payload.level or item.intended_level,
+        )
+    try:
+        version = services.edit_item(request.user, item, _content(payload))
+    except services.ItemError as error:
+        raise _error(error) from error
+    item.refresh_from_db()
+    return _summary(item, version)
+
+
+@router.post(
+    "/items/{code}/status",
+    response={200: ItemSummaryOut, 409: ErrorOut, **ERRORS},
+    summary="Move an item along the review workflow",
+)
+def change_status(request: HttpRequest, code: str, payload: StatusIn) -> dict[str, Any]:
+    _authoring(request)
+    item = get_object_or_404(Item, code=code)
+    try:
+        item = services.change_status(request.user, item, payload.status, payload.comment)
+    except services.ItemError as error:
+        raise _error(error) from error
+    return _summary(item, item.latest_version())
+
+
+@router.post(
+    "/items/import",
+    response={200: ImportOut, 413: ErrorOut, **ERRORS},
+    summary="Import items from JSON, CSV or a QTI package; nothing is written when "
+    "any error is found, or with dry_run",
+)
+def import_items(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    format: Literal["json", "csv", "qti"] = "json",
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    _authoring(request)
+    if file.size > MAX_IMPORT_BYTES:
+        raise ApiError(413, "payload_too_large", _("Fichier trop volumineux (20 Mo au plus)."))
+    report = read_and_import(file.read(), format, request.user, dry_run=dry_run)
+    if not report.ok:
+        raise ApiError(
+            422,
+            "invalid_import",
+            _("Le fichier contient des erreurs ; rien n'a été importé."),
+            {"file": report.errors[:200]},
+        )
+    return {
+        "dry_run": report.dry_run,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "errors": report.errors,
+    }
+
+
+def read_and_import(data: bytes, kind: str, user: Any, *, dry_run: bool) -> ImportReport:
+    """Parse a file of `kind` and import it (shared by the API and `palier items import`)."""
+    framework = current_framework()
+    if framework is None:
+        return ImportReport(errors=["no published framework"], dry_run=dry_run)
+    try:
+        if kind == "qti":
+            document = import_package(data)
+        elif kind == "csv":
+            document = document_from_csv(data.decode("utf-8-sig"))
+        else:
+            document = json.loads(data.decode("utf-8-sig"))
+    except (QtiError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        return ImportReport(errors=[str(error)], dry_run=dry_run)
+    except CsvImportError as error:
+        return ImportReport(errors=error.errors, dry_run=dry_run)
+    report = import_document(document, framework, user, dry_run=dry_run)
+    if kind == "csv":
+        report.errors = as_row_errors(report.errors)
+    return report
+
+
+def export_response(items: list[Item], kind: str, language: str = "fr") -> HttpResponse:
+    document = export_document(items)
+    if kind == "csv":
+        response = HttpResponse(export_csv(document), content_type="text/csv; charset=utf-8")
+        name = "palier-items.csv"
+    elif kind == "qti":
+        response = HttpResponse(export_package(document, language), content_type="application/zip")
+        name = f"palier-items-qti3-{language}.zip"
+    else:
+        response = HttpResponse(
+            json.dumps(document, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        name = "palier-items.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.post(
+    "/items/versions/{version_id}/reports",
+    response={201: dict[str, Any], **ERRORS},
+    summary="Report a problem on an item a learner met",
+)
+def report_problem(
+    request: HttpRequest, version_id: int, payload: ReportIn
+) -> tuple[int, dict[str, Any]]:
+    version = get_object_or_404(ItemVersion, pk=version_id, item__status__in=DELIVERABLE)
+    if payload.category not in ProblemReport.Category.values:
+        raise ApiError(
+            422,
+            "invalid_input",
+            _("Catégorie inconnue."),
+            {"category": [_("Choisissez une catégorie de la liste.")]},
+        )
+    report = services.report_problem(request.user, version, payload.category, payload.comment)
+    return 201, {"id": report.pk, "status": report.status}

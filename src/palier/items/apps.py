@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ItemsConfig(AppConfig):
+    name = "palier.items"
+    label = "items"
+    verbose_name = _("Banque d'items")

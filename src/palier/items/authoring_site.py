@@ -1,0 +1,39 @@
+"""The authoring site (/auteur/): item bank work for authors, reviewers, psychometricians."""
+
+from __future__ import annotations
+
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy as _
+
+from palier.accounts.admin_site import RoleGatedAdminSite
+from palier.frameworks.queries import current_framework
+from palier.items.queries import LEVELS, coverage
+from palier.items.workflow import AUTHORING_ROLES
+
+
+class AuthoringSite(RoleGatedAdminSite):
+    site_header = _("Palier — banque d'items")
+    site_title = _("Palier — banque d'items")
+    index_title = _("Rédaction et relecture des items")
+    required_roles = AUTHORING_ROLES
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path("couverture/", self.admin_view(self.coverage_view), name="coverage"),
+            *super().get_urls(),
+        ]
+
+    def coverage_view(self, request):
+        framework = current_framework()
+        context = {
+            **self.each_context(request),
+            "title": _("Couverture de la banque"),
+            "framework": framework,
+            "levels": LEVELS,
+            "areas": coverage(framework) if framework else [],
+        }
+        return TemplateResponse(request, "items/coverage.html", context)
+
+
+authoring_site = AuthoringSite(name="authoring")

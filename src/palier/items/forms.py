@@ -1,0 +1,141 @@
+"""Authoring forms: item metadata plus the content of its latest version."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from palier.items.models import Item, ItemVersion, ProblemReport, Stimulus
+from palier.items.services import ItemContent, ItemError, clean_content
+
+TEXTAREA = forms.Textarea(attrs={"rows": 4, "cols": 80})
+MAX_DEFINITION_BYTES = 50_000
+
+
+class ItemAuthoringForm(forms.ModelForm):
+    format = forms.ChoiceField(label=_("Format"), choices=ItemVersion.Format.choices)
+    stimulus = forms.ModelChoiceField(
+        label=_("Mise en situation"), required=False, queryset=Stimulus.objects.all()
+    )
+    stem_fr = forms.CharField(label=_("Énoncé (français)"), widget=TEXTAREA, max_length=4000)
+    stem_en = forms.CharField(
+        label=_("Énoncé (anglais)"), widget=TEXTAREA, required=False, max_length=4000
+    )
+    definition = forms.CharField(
+        label=_("Définition de la réponse (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=MAX_DEFINITION_BYTES,
+        help_text=_(
+            "Options, bonne(s) réponse(s) et tolérances selon le format "
+            "(voir la documentation de la banque d'items)."
+        ),
+    )
+    feedback_fr = forms.CharField(
+        label=_("Explication (français)"), widget=TEXTAREA, required=False, max_length=4000
+    )
+    feedback_en = forms.CharField(
+        label=_("Explication (anglais)"), widget=TEXTAREA, required=False, max_length=4000
+    )
+    source = forms.CharField(label=_("Référence"), required=False, max_length=500)
+    estimated_seconds = forms.IntegerField(
+        label=_("Durée estimée (secondes)"), min_value=10, max_value=900, initial=60
+    )
+    screen_reader_ok = forms.BooleanField(
+        label=_("Utilisable avec un lecteur d'écran"), required=False, initial=True
+    )
+    colour_independent = forms.BooleanField(
+        label=_("Sans information portée par la couleur"), required=False, initial=True
+    )
+    review_comment = forms.CharField(
+        label=_("Commentaire de relecture"),
+        widget=TEXTAREA,
+        required=False,
+        max_length=5000,
+        help_text=_("Obligatoire pour demander des modifications."),
+    )
+
+    class Meta:
+        model = Item
+        fields = ["code", "capacity", "intended_level"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        version = self.instance.latest_version() if self.instance.pk else None
+        if version is not None:
+            for name in (
+                "format",
+                "stem_fr",
+                "stem_en",
+                "feedback_fr",
+                "feedback_en",
+                "source",
+                "estimated_seconds",
+                "screen_reader_ok",
+                "colour_independent",
+            ):
+                self.fields[name].initial = getattr(version, name)
+            self.fields["stimulus"].initial = version.stimulus_id
+            self.fields["definition"].initial = json.dumps(
+                version.definition, ensure_ascii=False, indent=2
+            )
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+
+    def clean_definition(self) -> dict[str, Any]:
+        try:
+            value = json.loads(self.cleaned_data["definition"])
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                _("JSON invalide : %(error)s") % {"error": error}
+            ) from error
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_("La définition doit être un objet JSON."))
+        return value
+
+    def content(self) -> ItemContent:
+        data = self.cleaned_data
+        return ItemContent(
+            format=data["format"],
+            stem_fr=data["stem_fr"],
+            stem_en=data.get("stem_en", ""),
+            definition=data["definition"],
+            feedback_fr=data.get("feedback_fr", ""),
+            feedback_en=data.get("feedback_en", ""),
+            source=data.get("source", ""),
+            estimated_seconds=data["estimated_seconds"],
+            screen_reader_ok=data.get("screen_reader_ok", False),
+            colour_independent=data.get("colour_independent", False),
+            stimulus=data.get("stimulus"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned
+        try:
+            clean_content(self.content())
+        except ItemError as error:
+            for field, messages in error.fields.items():
+                target = "definition" if field.startswith("definition") else field
+                for message in messages:
+                    detail = field.removeprefix("definition.") if target != field else ""
+                    self.add_error(
+                        target if target in self.fields else None,
+                        f"{detail}: {message}" if detail else message,
+                    )
+        return cleaned
+
+
+class ProblemReportForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("Quel est le problème ?"), choices=ProblemReport.Category.choices
+    )
+    comment = forms.CharField(
+        label=_("Précisez (facultatif)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,316 @@
+"""The item bank: stimuli, items and their versions, review comments, calibrations, reports.
+
+An item's content lives in `ItemVersion` rows. Once a version has been shown to a learner
+(`frozen_at`), it never changes: editing makes a new version, and responses keep pointing at
+the version they saw.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from palier.core.i18n import localized
+from palier.items.formats import FORMATS
+from palier.items.seed_schema import MAX_SECONDS, MIN_SECONDS, STIMULUS_KINDS
+
+LEVEL_MIN, LEVEL_MAX = 1, 5
+
+
+class ItemFrozenError(Exception):
+    """A version that learners have seen was about to change."""
+
+
+class Stimulus(models.Model):
+    """A shared case several items refer to (an e-mail, a record extract, a thread...)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    kind = models.CharField(
+        _("type"), max_length=32, choices=[(kind, kind) for kind in STIMULUS_KINDS]
+    )
+    title_fr = models.CharField(_("titre (français)"), max_length=300)
+    title_en = models.CharField(_("titre (anglais)"), max_length=300, blank=True)
+    content_fr = models.TextField(_("contenu (français)"))
+    content_en = models.TextField(_("contenu (anglais)"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("mise en situation")
+        verbose_name_plural = _("mises en situation")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title_fr}"
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def content(self) -> str:
+        return localized(self, "content")
+
+
+class Item(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        REVIEW = "review", _("En relecture")
+        PRETEST = "pretest", _("Prétest")
+        OPERATIONAL = "operational", _("Opérationnel")
+        RETIRED = "retired", _("Retiré")
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    capacity = models.ForeignKey(
+        "frameworks.Capacity",
+        verbose_name=_("capacité"),
+        on_delete=models.PROTECT,
+        related_name="items",
+    )
+    intended_level = models.PositiveSmallIntegerField(
+        _("niveau visé"), validators=[MinValueValidator(LEVEL_MIN), MaxValueValidator(LEVEL_MAX)]
+    )
+    status = models.CharField(
+        _("statut"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="authored_items",
+    )
+    is_seed = models.BooleanField(_("banque de démarrage"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(intended_level__gte=LEVEL_MIN, intended_level__lte=LEVEL_MAX),
+                name="item_level_in_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def latest_version(self) -> ItemVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class ItemVersion(models.Model):
+    class Format(models.TextChoices):
+        SINGLE_CHOICE = "single_choice", _("Choix unique")
+        MULTIPLE_RESPONSE = "multiple_response", _("Choix multiples")
+        SHORT_TEXT = "short_text", _("Réponse courte")
+        NUMERIC = "numeric", _("Valeur numérique")
+        ORDERING = "ordering", _("Remise en ordre")
+        MATCHING = "matching", _("Association")
+        STIMULUS_CHOICE = "stimulus_choice", _("Repérage dans un document")
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    format = models.CharField(_("format"), max_length=32, choices=Format.choices)
+    stimulus = models.ForeignKey(
+        Stimulus,
+        verbose_name=_("mise en situation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="versions",
+    )
+    stem_fr = models.TextField(_("énoncé (français)"))
+    stem_en = models.TextField(_("énoncé (anglais)"), blank=True)
+    definition = models.JSONField(_("définition de la réponse"))
+    feedback_fr = models.TextField(_("explication (français)"), blank=True)
+    feedback_en = models.TextField(_("explication (anglais)"), blank=True)
+    source = models.CharField(_("référence"), max_length=500, blank=True)
+    estimated_seconds = models.PositiveIntegerField(
+        _("durée estimée (secondes)"),
+        default=60,
+        validators=[MinValueValidator(MIN_SECONDS), MaxValueValidator(MAX_SECONDS)],
+    )
+    screen_reader_ok = models.BooleanField(_("utilisable avec un lecteur d'écran"), default=True)
+    colour_independent = models.BooleanField(
+        _("sans information portée par la couleur"), default=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    frozen_at = models.DateTimeField(_("montré pour la première fois le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("version d'item")
+        verbose_name_plural = _("versions d'items")
+        ordering = ["item", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="unique_item_version"),
+            models.CheckConstraint(condition=Q(format__in=FORMATS), name="known_item_format"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.code} v{self.number}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk and ItemVersion.objects.filter(pk=self.pk, frozen_at__isnull=False).exists():
+            raise ItemFrozenError(str(self))
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def stem(self) -> str:
+        return localized(self, "stem")
+
+    @property
+    def feedback(self) -> str:
+        return localized(self, "feedback")
+
+    @property
+    def languages(self) -> list[str]:
+        """French always; English when the stem, feedback and every option are translated."""
+        return ["fr", "en"] if self.has_english() else ["fr"]
+
+    def has_english(self) -> bool:
+        if not self.stem_en.strip() or not self.feedback_en.strip():
+            return False
+        texts = [
+            option.get("text", {})
+            for key in ("options", "left", "right")
+            for option in self.definition.get(key, [])
+        ]
+        return all(str(text.get("en", "")).strip() for text in texts)
+
+
+class ReviewComment(models.Model):
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Commentaire")
+        APPROVAL = "approval", _("Approbation")
+        CHANGES = "changes", _("Demande de modifications")
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="comments")
+    version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.COMMENT)
+    body = models.TextField(_("commentaire"), max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("commentaire de relecture")
+        verbose_name_plural = _("commentaires de relecture")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.kind}"
+
+
+class Calibration(models.Model):
+    """A named, dated, immutable set of item parameters for one framework version."""
+
+    class Source(models.TextChoices):
+        PROVISIONAL = "provisional", _("Provisoire (d'après le niveau visé)")
+        ESTIMATED = "estimated", _("Estimée sur des réponses")
+
+    name = models.CharField(_("nom"), max_length=200)
+    framework = models.ForeignKey(
+        "frameworks.Framework", on_delete=models.PROTECT, related_name="calibrations"
+    )
+    source = models.CharField(_("origine"), max_length=16, choices=Source.choices)
+    is_active = models.BooleanField(_("active"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calibration")
+        verbose_name_plural = _("calibrations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework"],
+                condition=Q(is_active=True),
+                name="one_active_calibration_per_framework",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_provisional(self) -> bool:
+        return self.source == self.Source.PROVISIONAL
+
+
+class ItemParameter(models.Model):
+    calibration = models.ForeignKey(
+        Calibration, on_delete=models.CASCADE, related_name="parameters"
+    )
+    item_version = models.ForeignKey(
+        ItemVersion, on_delete=models.PROTECT, related_name="parameters"
+    )
+    discrimination = models.FloatField(validators=[MinValueValidator(0.01)])
+    difficulty = models.FloatField()
+    guessing = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(0.5)]
+    )
+
+    class Meta:
+        verbose_name = _("paramètres d'item")
+        verbose_name_plural = _("paramètres d'items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["calibration", "item_version"], name="unique_parameter_per_calibration"
+            ),
+            models.CheckConstraint(
+                condition=Q(discrimination__gt=0), name="positive_discrimination"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_version_id}: a={self.discrimination:.2f} b={self.difficulty:.2f}"
+
+
+class ProblemReport(models.Model):
+    class Category(models.TextChoices):
+        WRONG_KEY = "wrong_key", _("La bonne réponse me semble fausse")
+        UNCLEAR = "unclear", _("L'énoncé n'est pas clair")
+        OUTDATED = "outdated", _("Le contenu n'est plus à jour")
+        TYPO = "typo", _("Faute de frappe ou de traduction")
+        ACCESSIBILITY = "accessibility", _("Problème d'accessibilité")
+        DISPLAY = "display", _("Problème d'affichage")
+        OTHER = "other", _("Autre")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("À traiter")
+        RESOLVED = "resolved", _("Traité")
+        DISMISSED = "dismissed", _("Écarté")
+
+    item_version = models.ForeignKey(
+        ItemVersion, on_delete=models.CASCADE, related_name="problem_reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    category = models.CharField(_("catégorie"), max_length=16, choices=Category.choices)
+    comment = models.TextField(_("commentaire"), max_length=2000, blank=True)
+    status = models.CharField(_("état"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signalement")
+        verbose_name_plural = _("signalements")
+        ordering = ["status", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.item_version} — {self.category}"

@@ -1,0 +1,94 @@
+"""What a learner is shown for an item version: never the key, never the feedback.
+
+`learner_view` is the only way item content leaves the bank towards a learner (preview,
+delivery, API); a test checks that no answer key or feedback can be found in its output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from palier.core.i18n import content_language, localized
+from palier.items.formats import shuffled_option_ids
+from palier.items.models import ItemVersion
+
+WIDGETS = {
+    "single_choice": "radio",
+    "multiple_response": "checkbox",
+    "stimulus_choice": "checkbox",
+    "short_text": "text",
+    "numeric": "number",
+    "ordering": "order",
+    "matching": "match",
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class LearnerView:
+    item_code: str
+    version_id: int
+    format: str
+    widget: str
+    stem: str
+    stimulus_title: str
+    stimulus_content: str
+    options: list[Choice]
+    targets: list[Choice]
+    unit: str
+    language: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "item": self.item_code,
+            "version": self.version_id,
+            "format": self.format,
+            "widget": self.widget,
+            "stem": self.stem,
+            "stimulus": {"title": self.stimulus_title, "content": self.stimulus_content}
+            if self.stimulus_content
+            else None,
+            "options": [{"id": c.id, "text": c.text} for c in self.options],
+            "targets": [{"id": c.id, "text": c.text} for c in self.targets],
+            "unit": self.unit,
+            "language": self.language,
+        }
+
+
+def _choices(definition: dict[str, Any], key: str, seed: int, language: str) -> list[Choice]:
+    by_id = {option["id"]: option for option in definition.get(key, [])}
+    return [
+        Choice(option_id, by_id[option_id]["text"].get(language) or by_id[option_id]["text"]["fr"])
+        for option_id in shuffled_option_ids(definition, seed, key)
+    ]
+
+
+def learner_view(version: ItemVersion, seed: int, language: str | None = None) -> LearnerView:
+    """The item as one attempt shows it: options shuffled with the attempt's seed."""
+    language = language or content_language()
+    if language not in version.languages:
+        language = "fr"
+    definition = version.definition
+    unit = definition.get("unit") or {}
+    stimulus = version.stimulus
+    return LearnerView(
+        item_code=version.item.code,
+        version_id=version.pk,
+        format=version.format,
+        widget=WIDGETS[version.format],
+        stem=localized(version, "stem", language),
+        stimulus_title=localized(stimulus, "title", language) if stimulus else "",
+        stimulus_content=localized(stimulus, "content", language) if stimulus else "",
+        options=_choices(
+            definition, "left" if version.format == "matching" else "options", seed, language
+        ),
+        targets=_choices(definition, "right", seed, language),
+        unit=(unit.get(language) or unit.get("fr", "")) if unit else "",
+        language=language,
+    )

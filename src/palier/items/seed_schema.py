@@ -1,0 +1,143 @@
+"""The item bank's JSON document format (seed files, and `palier items import/export`).
+
+Pure Python, no Django: `python -m palier.items.seed_schema FILE...` checks files by hand.
+
+    {"stimuli": [{"code", "kind", "title": {fr, en}, "content": {fr, en}}],
+     "items": [{"code", "capacity", "level", "format", "stimulus": code | null,
+                "stem": {fr, en}, "definition": {...see formats.py...},
+                "feedback": {fr, en}, "source": "...", "estimated_seconds": int,
+                "accessibility": {"screen_reader": bool, "colour_independent": bool}}]}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from palier.items.formats import DefinitionError, validate_definition
+
+STIMULUS_KINDS = ("email", "record", "thread", "teleconsultation", "tool", "document")
+ITEM_CODE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{2,31}$")
+LEVELS = range(1, 6)
+MAX_STEM = 2_000
+MAX_STIMULUS = 20_000
+MIN_SECONDS, MAX_SECONDS = 10, 900
+FRAMEWORK_SEED = Path(__file__).resolve().parents[1] / "frameworks" / "seed" / "framework.json"
+
+
+def capacity_codes(framework_file: Path = FRAMEWORK_SEED) -> set[str]:
+    data = json.loads(framework_file.read_text(encoding="utf-8"))
+    return {
+        capacity["code"]
+        for area in data["areas"]
+        for competence in area["competences"]
+        for capacity in competence["capacities"]
+    }
+
+
+def _bilingual(
+    node: Mapping[str, Any], key: str, limit: int, where: str, errors: list[str]
+) -> None:
+    value = node.get(key)
+    if not isinstance(value, Mapping) or not str(value.get("fr", "")).strip():
+        errors.append(f"{where}: '{key}' needs a French text")
+        return
+    for language in ("fr", "en"):
+        text = value.get(language, "")
+        if not isinstance(text, str) or len(text) > limit:
+            errors.append(f"{where}: '{key}.{language}' must be text of at most {limit} chars")
+
+
+def document_errors(document: Any, capacities: Iterable[str]) -> list[str]:
+    """Every problem in a bank document, as 'where: what' lines (empty list: valid)."""
+    known_capacities = set(capacities)
+    errors: list[str] = []
+    if not isinstance(document, Mapping):
+        return ["document: a JSON object with 'stimuli' and 'items' is expected"]
+    stimuli = document.get("stimuli", [])
+    items = document.get("items")
+    if not isinstance(stimuli, list) or not isinstance(items, list):
+        return ["document: 'stimuli' and 'items' must be lists"]
+    stimulus_codes: set[str] = set()
+    for index, stimulus in enumerate(stimuli):
+        where = f"stimuli[{index}]"
+        if not isinstance(stimulus, Mapping):
+            errors.append(f"{where}: must be an object")
+            continue
+        code = stimulus.get("code")
+        if not isinstance(code, str) or not ITEM_CODE.match(code):
+            errors.append(f"{where}: code must look like 'D2-CASE-01'")
+        elif code in stimulus_codes:
+            errors.append(f"{where}: duplicate stimulus code {code}")
+        else:
+            stimulus_codes.add(code)
+        if stimulus.get("kind") not in STIMULUS_KINDS:
+            errors.append(f"{where}: kind must be one of {', '.join(STIMULUS_KINDS)}")
+        _bilingual(stimulus, "title", 300, where, errors)
+        _bilingual(stimulus, "content", MAX_STIMULUS, where, errors)
+    item_codes: set[str] = set()
+    for index, item in enumerate(items):
+        where = f"items[{index}]"
+        if not isinstance(item, Mapping):
+            errors.append(f"{where}: must be an object")
+            continue
+        code = item.get("code")
+        if not isinstance(code, str) or not ITEM_CODE.match(code):
+            errors.append(f"{where}: code must look like 'D2-0001'")
+        elif code in item_codes:
+            errors.append(f"{where}: duplicate item code {code}")
+        else:
+            item_codes.add(code)
+            where = f"{where} ({code})"
+        if item.get("capacity") not in known_capacities:
+            errors.append(f"{where}: unknown capacity {item.get('capacity')!r}")
+        if item.get("level") not in LEVELS:
+            errors.append(f"{where}: level must be an integer from 1 to 5")
+        if item.get("stimulus") is not None and item.get("stimulus") not in stimulus_codes:
+            errors.append(f"{where}: unknown stimulus {item.get('stimulus')!r}")
+        _bilingual(item, "stem", MAX_STEM, where, errors)
+        _bilingual(item, "feedback", MAX_STEM, where, errors)
+        if not isinstance(item.get("source"), str) or not item["source"].strip():
+            errors.append(f"{where}: a source reference is required")
+        seconds = item.get("estimated_seconds")
+        if not isinstance(seconds, int) or not MIN_SECONDS <= seconds <= MAX_SECONDS:
+            errors.append(f"{where}: estimated_seconds from {MIN_SECONDS} to {MAX_SECONDS}")
+        access = item.get("accessibility", {})
+        if not isinstance(access, Mapping) or not all(
+            isinstance(access.get(flag), bool) for flag in ("screen_reader", "colour_independent")
+        ):
+            errors.append(f"{where}: accessibility needs screen_reader and colour_independent")
+        try:
+            validate_definition(str(item.get("format")), item.get("definition"))
+        except DefinitionError as error:
+            errors.append(f"{where}: definition {error}")
+    return errors
+
+
+def main(paths: list[str]) -> int:
+    capacities = capacity_codes()
+    status = 0
+    for path in paths:
+        try:
+            document = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as error:
+            print(f"{path}: cannot read ({error})")
+            status = 1
+            continue
+        errors = document_errors(document, capacities)
+        for error in errors:
+            print(f"{path}: {error}")
+        print(
+            f"{path}: {len(document.get('items', []))} items, "
+            f"{len(document.get('stimuli', []))} stimuli, {len(errors)} errors"
+        )
+        status = status or bool(errors)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,300 @@
+"""Writes on the item bank: create and edit items (versioning), workflow moves, reviews,
+problem reports, provisional calibrations. Each function is one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from palier.accounts.models import User
+from palier.accounts.roles import Role, has_role
+from palier.frameworks.models import Capacity, Framework
+from palier.items.formats import DefinitionError, validate_definition
+from palier.items.html import UnsafeHtmlError, clean_html
+from palier.items.models import (
+    Calibration,
+    Item,
+    ItemParameter,
+    ItemVersion,
+    ProblemReport,
+    ReviewComment,
+    Stimulus,
+)
+from palier.items.workflow import AUTHORING_ROLES, EDITABLE, roles_for
+
+# Provisional difficulty of an item of intended level k: the middle of level k's band on the
+# logit scale, the open-ended extreme levels taken one logit wide (PROVISIONAL_BAND_WIDTH).
+PROVISIONAL_DISCRIMINATION = 1.0
+PROVISIONAL_BAND_WIDTH = 1.0
+
+
+class ItemError(ValueError):
+    """An item operation was refused. `fields` maps field names to messages."""
+
+    def __init__(self, code: str, message: str, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+
+
+@dataclass(frozen=True)
+class ItemContent:
+    """Everything an author writes for one version (texts in French and English)."""
+
+    format: str
+    stem_fr: str
+    definition: dict[str, Any]
+    stem_en: str = ""
+    feedback_fr: str = ""
+    feedback_en: str = ""
+    source: str = ""
+    estimated_seconds: int = 60
+    screen_reader_ok: bool = True
+    colour_independent: bool = True
+    stimulus: Stimulus | None = None
+
+
+def clean_content(content: ItemContent) -> dict[str, Any]:
+    """Validate and sanitise; raise ItemError with every problem found, by field."""
+    problems: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for field in ("stem_fr", "stem_en", "feedback_fr", "feedback_en"):
+        try:
+            cleaned[field] = clean_html(getattr(content, field) or "")
+        except UnsafeHtmlError as error:
+            problems.setdefault(field, []).append(
+                _("Contenu refusé : %(what)s.") % {"what": ", ".join(error.problems)}
+            )
+    if not (content.stem_fr or "").strip():
+        problems.setdefault("stem_fr", []).append(_("L'énoncé en français est obligatoire."))
+    try:
+        validate_definition(content.format, content.definition)
+    except DefinitionError as error:
+        problems.setdefault(f"definition.{error.field}", []).append(error.message)
+    if problems:
+        raise ItemError("invalid_item", _("L'item contient des erreurs."), problems)
+    return {
+        **cleaned,
+        "format": content.format,
+        "definition": content.definition,
+        "source": content.source.strip(),
+        "estimated_seconds": content.estimated_seconds,
+        "screen_reader_ok": content.screen_reader_ok,
+        "colour_independent": content.colour_independent,
+        "stimulus": content.stimulus,
+    }
+
+
+def _require(user: User | None, *roles: str) -> None:
+    if user is not None and not has_role(user, *roles):
+        raise ItemError("permission_denied", _("Vous n'avez pas les droits pour cette opération."))
+
+
+@transaction.atomic
+def create_item(
+    author: User | None,
+    code: str,
+    capacity: Capacity,
+    intended_level: int,
+    content: ItemContent,
+    *,
+    is_seed: bool = False,
+) -> Item:
+    _require(author, *AUTHORING_ROLES)
+    if Item.objects.filter(code=code).exists():
+        raise ItemError(
+            "duplicate_code", _("Un item porte déjà ce code."), {"code": [_("Code déjà utilisé.")]}
+        )
+    values = clean_content(content)
+    item = Item.objects.create(
+        code=code, capacity=capacity, intended_level=intended_level, author=author, is_seed=is_seed
+    )
+    ItemVersion.objects.create(item=item, number=1, created_by=author, **values)
+    return item
+
+
+@transaction.atomic
+def edit_item(editor: User | None, item: Item, content: ItemContent) -> ItemVersion:
+    """Change an item's content. A version already shown to learners is never touched: the
+    change becomes a new version, and the item goes back to draft for review."""
+    _require(editor, *AUTHORING_ROLES)
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    values = clean_content(content)
+    latest = item.latest_version()
+    if latest is not None and latest.frozen_at is None and item.status in EDITABLE:
+        for field, value in values.items():
+            setattr(latest, field, value)
+        latest.save()
+        return latest
+    version = ItemVersion.objects.create(
+        item=item, number=(latest.number + 1) if latest else 1, created_by=editor, **values
+    )
+    if item.status != Item.Status.DRAFT:
+        item.status = Item.Status.DRAFT
+        item.save(update_fields=["status", "updated_at"])
+    return version
+
+
+def missing_for_review(version: ItemVersion) -> dict[str, list[str]]:
+    """What must be filled in before an item can be sent to review."""
+    missing: dict[str, list[str]] = {}
+    required = {
+        "stem_fr": _("L'énoncé en français est obligatoire."),
+        "feedback_fr": _("L'explication de la bonne réponse est obligatoire."),
+        "source": _("La référence (texte ou recommandation) est obligatoire."),
+    }
+    for field, message in required.items():
+        if not str(getattr(version, field)).strip():
+            missing[field] = [message]
+    try:
+        validate_definition(version.format, version.definition)
+    except DefinitionError as error:
+        missing[f"definition.{error.field}"] = [error.message]
+    return missing
+
+
+@transaction.atomic
+def change_status(user: User, item: Item, target: str, comment: str = "") -> Item:
+    """Move an item along the workflow, checking the role and the rules of each move."""
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    allowed = roles_for(item.status, target)
+    if not allowed:
+        raise ItemError("invalid_transition", _("Ce changement de statut n'est pas possible."))
+    _require(user, *allowed)
+    version = item.latest_version()
+    if target == Item.Status.REVIEW and version is not None:
+        missing = missing_for_review(version)
+        if missing:
+            raise ItemError("incomplete_item", _("L'item est incomplet."), missing)
+    if item.status == Item.Status.REVIEW and target in (Item.Status.PRETEST, Item.Status.DRAFT):
+        if version is not None and version.created_by_id == user.pk:
+            raise ItemError(
+                "own_item", _("Un item doit être relu par une autre personne que son auteur.")
+            )
+        if target == Item.Status.DRAFT and not comment.strip():
+            raise ItemError(
+                "comment_required",
+                _("Expliquez les modifications demandées."),
+                {"comment": [_("Commentaire obligatoire.")]},
+            )
+    if comment.strip() and version is not None:
+        kind = {
+            Item.Status.PRETEST: ReviewComment.Kind.APPROVAL,
+            Item.Status.DRAFT: ReviewComment.Kind.CHANGES,
+        }.get(target, ReviewComment.Kind.COMMENT)
+        ReviewComment.objects.create(
+            item=item, version=version, author=user, kind=kind, body=comment.strip()
+        )
+    item.status = target
+    item.save(update_fields=["status", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def bulk_change_status(user: User, items: list[Item], target: str) -> int:
+    """Psychometricians only; all or nothing: one refused move refuses the whole batch."""
+    _require(user, Role.PSYCHOMETRICIAN)
+    for item in items:
+        change_status(user, item, target)
+    return len(items)
+
+
+@transaction.atomic
+def add_comment(user: User, item: Item, body: str) -> ReviewComment:
+    _require(user, *AUTHORING_ROLES)
+    if not body.strip():
+        raise ItemError(
+            "comment_required",
+            _("Le commentaire est vide."),
+            {"body": [_("Commentaire obligatoire.")]},
+        )
+    version = item.latest_version()
+    return ReviewComment.objects.create(item=item, version=version, author=user, body=body.strip())
+
+
+@transaction.atomic
+def freeze_version(version: ItemVersion) -> None:
+    """Called when a version is first shown to a learner (idempotent)."""
+    ItemVersion.objects.filter(pk=version.pk, frozen_at__isnull=True).update(
+        frozen_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def report_problem(
+    reporter: User, version: ItemVersion, category: str, comment: str = ""
+) -> ProblemReport:
+    if category not in ProblemReport.Category.values:
+        raise ItemError(
+            "invalid_input",
+            _("Catégorie inconnue."),
+            {"category": [_("Choisissez une catégorie de la liste.")]},
+        )
+    return ProblemReport.objects.create(
+        item_version=version, reporter=reporter, category=category, comment=comment.strip()
+    )
+
+
+def provisional_difficulty(level: int, cut_scores: list[float]) -> float:
+    """Middle of level `level`'s band between the cut scores (1-based levels)."""
+    bounds = [
+        cut_scores[0] - PROVISIONAL_BAND_WIDTH,
+        *cut_scores,
+        cut_scores[-1] + PROVISIONAL_BAND_WIDTH,
+    ]
+    return (bounds[level - 1] + bounds[level]) / 2
+
+
+@transaction.atomic
+def create_provisional_calibration(
+    framework: Framework, name: str | None = None, activate: bool = True
+) -> Calibration:
+    """Parameters from the intended levels (a = 1, b = middle of the level's band), for every
+    deliverable item's latest version; clearly marked as provisional."""
+    from palier.frameworks.models import Level
+
+    cuts = sorted(
+        Level.objects.filter(area__framework=framework, min_theta__isnull=False)
+        .values_list("min_theta", flat=True)
+        .distinct()
+    )
+    calibration = Calibration.objects.create(
+        framework=framework,
+        source=Calibration.Source.PROVISIONAL,
+        name=name or f"Provisoire {timezone.localdate():%Y-%m-%d}",
+        notes="Paramètres provisoires : difficulté au milieu de la bande du niveau visé, "
+        "discrimination 1. À remplacer par une calibration estimée sur des réponses.",
+    )
+    versions = [
+        item.latest_version()
+        for item in Item.objects.filter(capacity__competence__area__framework=framework)
+        .exclude(status=Item.Status.RETIRED)
+        .prefetch_related("versions")
+    ]
+    ItemParameter.objects.bulk_create(
+        ItemParameter(
+            calibration=calibration,
+            item_version=version,
+            discrimination=PROVISIONAL_DISCRIMINATION,
+            difficulty=provisional_difficulty(version.item.intended_level, cuts),
+        )
+        for version in versions
+        if version is not None
+    )
+    if activate:
+        activate_calibration(calibration)
+    return calibration
+
+
+@transaction.atomic
+def activate_calibration(calibration: Calibration) -> None:
+    Calibration.objects.filter(framework=calibration.framework, is_active=True).exclude(
+        pk=calibration.pk
+    ).update(is_active=False)
+    Calibration.objects.filter(pk=calibration.pk).update(is_active=True)
+    calibration.is_active = True
