@@ -8,7 +8,7 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
@@ -183,7 +183,7 @@ def list_items(request: HttpRequest, filters: Query[ListFilters]) -> list[dict[s
     response={201: ItemSummaryOut, 409: ErrorOut, **ERRORS},
     summary="Create an item (draft, version 1)",
 )
-def create_item(request: HttpRequest, payload: ItemIn) -> tuple[int, dict[str, Any]]:
+def create_item(request: HttpRequest, payload: ItemIn) -> Status:
     _authoring(request)
     try:
         item = services.create_item(
@@ -195,7 +195,39 @@ def create_item(request: HttpRequest, payload: ItemIn) -> tuple[int, dict[str, A
         )
     except services.ItemError as error:
         raise _error(error) from error
-    return 201, _summary(item, item.latest_version())
+    return Status(201, _summary(item, item.latest_version()))
+
+
+@router.post(
+    "/items/import",
+    response={200: ImportOut, 413: ErrorOut, **ERRORS},
+    summary="Import items from JSON, CSV or a QTI package; nothing is written when "
+    "any error is found, or with dry_run",
+)
+def import_items(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    format: Literal["json", "csv", "qti"] = "json",
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    _authoring(request)
+    if file.size > MAX_IMPORT_BYTES:
+        raise ApiError(413, "payload_too_large", _("Fichier trop volumineux (20 Mo au plus)."))
+    report = read_and_import(file.read(), format, request.user, dry_run=dry_run)
+    if not report.ok:
+        raise ApiError(
+            422,
+            "invalid_import",
+            _("Le fichier contient des erreurs ; rien n'a été importé."),
+            {"file": report.errors[:200]},
+        )
+    return {
+        "dry_run": report.dry_run,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "errors": report.errors,
+    }
 
 
 @router.get(
@@ -263,38 +295,6 @@ def change_status(request: HttpRequest, code: str, payload: StatusIn) -> dict[st
     return _summary(item, item.latest_version())
 
 
-@router.post(
-    "/items/import",
-    response={200: ImportOut, 413: ErrorOut, **ERRORS},
-    summary="Import items from JSON, CSV or a QTI package; nothing is written when "
-    "any error is found, or with dry_run",
-)
-def import_items(
-    request: HttpRequest,
-    file: File[UploadedFile],
-    format: Literal["json", "csv", "qti"] = "json",
-    dry_run: bool = False,
-) -> dict[str, Any]:
-    _authoring(request)
-    if file.size > MAX_IMPORT_BYTES:
-        raise ApiError(413, "payload_too_large", _("Fichier trop volumineux (20 Mo au plus)."))
-    report = read_and_import(file.read(), format, request.user, dry_run=dry_run)
-    if not report.ok:
-        raise ApiError(
-            422,
-            "invalid_import",
-            _("Le fichier contient des erreurs ; rien n'a été importé."),
-            {"file": report.errors[:200]},
-        )
-    return {
-        "dry_run": report.dry_run,
-        "created": report.created,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "errors": report.errors,
-    }
-
-
 def read_and_import(data: bytes, kind: str, user: Any, *, dry_run: bool) -> ImportReport:
     """Parse a file of `kind` and import it (shared by the API and `palier items import`)."""
     framework = current_framework()
@@ -340,9 +340,7 @@ def export_response(items: list[Item], kind: str, language: str = "fr") -> HttpR
     response={201: dict[str, Any], **ERRORS},
     summary="Report a problem on an item a learner met",
 )
-def report_problem(
-    request: HttpRequest, version_id: int, payload: ReportIn
-) -> tuple[int, dict[str, Any]]:
+def report_problem(request: HttpRequest, version_id: int, payload: ReportIn) -> Status:
     version = get_object_or_404(ItemVersion, pk=version_id, item__status__in=DELIVERABLE)
     if payload.category not in ProblemReport.Category.values:
         raise ApiError(
@@ -352,4 +350,4 @@ def report_problem(
             {"category": [_("Choisissez une catégorie de la liste.")]},
         )
     report = services.report_problem(request.user, version, payload.category, payload.comment)
-    return 201, {"id": report.pk, "status": report.status}
+    return Status(201, {"id": report.pk, "status": report.status})

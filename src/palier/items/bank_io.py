@@ -194,10 +194,13 @@ def _cleaned(content: ItemContent) -> ItemContent:
 
 def export_document(items: list[Item]) -> dict[str, Any]:
     """The JSON document of `items` (their latest versions), importable as is."""
+    from palier.items.queries import latest_versions
+
+    versions = latest_versions(Item.objects.filter(pk__in=[item.pk for item in items]))
     stimuli: dict[str, Stimulus] = {}
     nodes = []
     for item in items:
-        version = item.latest_version()
+        version = versions.get(item.pk)
         if version is None:
             continue
         if version.stimulus is not None:

@@ -58,14 +58,14 @@ def _ensure_calibration(framework: Framework) -> Calibration:
     items = Item.objects.filter(capacity__competence__area__framework=framework).exclude(
         status=Item.Status.RETIRED
     )
-    latest = {item.pk: item.latest_version() for item in items}
+    latest = latest_versions(items)
     if active is not None:
         covered = set(
             ItemParameter.objects.filter(calibration=active).values_list(
                 "item_version_id", flat=True
             )
         )
-        if all(version is None or version.pk in covered for version in latest.values()):
+        if all(version.pk in covered for version in latest.values()):
             return active
         if not active.is_provisional:
             return active  # estimated parameters are never replaced by provisional ones

@@ -257,12 +257,15 @@ def create_provisional_calibration(
     """Parameters from the intended levels (a = 1, b = middle of the level's band), for every
     deliverable item's latest version; clearly marked as provisional."""
     from palier.frameworks.models import Level
+    from palier.items.queries import latest_versions
 
-    cuts = sorted(
+    cuts_by_area: dict[int, list[float]] = {}
+    for area_id, cut in (
         Level.objects.filter(area__framework=framework, min_theta__isnull=False)
-        .values_list("min_theta", flat=True)
-        .distinct()
-    )
+        .order_by("area_id", "rank")
+        .values_list("area_id", "min_theta")
+    ):
+        cuts_by_area.setdefault(area_id, []).append(cut)
     calibration = Calibration.objects.create(
         framework=framework,
         source=Calibration.Source.PROVISIONAL,
@@ -270,21 +273,20 @@ def create_provisional_calibration(
         notes="Paramètres provisoires : difficulté au milieu de la bande du niveau visé, "
         "discrimination 1. À remplacer par une calibration estimée sur des réponses.",
     )
-    versions = [
-        item.latest_version()
-        for item in Item.objects.filter(capacity__competence__area__framework=framework)
-        .exclude(status=Item.Status.RETIRED)
-        .prefetch_related("versions")
-    ]
+    items = Item.objects.filter(capacity__competence__area__framework=framework).exclude(
+        status=Item.Status.RETIRED
+    )
     ItemParameter.objects.bulk_create(
         ItemParameter(
             calibration=calibration,
             item_version=version,
             discrimination=PROVISIONAL_DISCRIMINATION,
-            difficulty=provisional_difficulty(version.item.intended_level, cuts),
+            difficulty=provisional_difficulty(
+                version.item.intended_level,
+                cuts_by_area[version.item.capacity.competence.area_id],
+            ),
         )
-        for version in versions
-        if version is not None
+        for version in latest_versions(items).values()
     )
     if activate:
         activate_calibration(calibration)

@@ -1,0 +1,72 @@
+import json
+
+import pytest
+
+from palier.items.bank_io import export_document, import_document
+from palier.items.csv_io import as_row_errors, document_from_csv, export_csv
+from palier.items.models import Item, ItemVersion, Stimulus
+from tests.items.sample import sample_document
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_import_creates_items_with_a_first_version_and_their_stimuli(bank):
+    assert bank.count() == 7
+    first = bank.get(code="T-0001")
+    version = first.latest_version()
+    assert first.status == Item.Status.DRAFT and version.number == 1
+    assert version.stimulus.code == "T-CASE-01"
+    assert version.languages == ["fr", "en"]
+    assert Stimulus.objects.count() == 1
+
+
+def test_importing_the_same_document_twice_changes_nothing(bank, framework):
+    report = import_document(sample_document(), framework)
+    assert report.created == [] and report.updated == []
+    assert len(report.unchanged) == 7
+    assert ItemVersion.objects.count() == 7
+
+
+def test_a_json_export_imports_back_losslessly(bank, framework):
+    exported = export_document(list(bank))
+    Item.objects.all().delete()
+    report = import_document(json.loads(json.dumps(exported)), framework)
+    assert report.ok and len(report.created) == 7
+    assert export_document(list(Item.objects.order_by("code")))["items"] == exported["items"]
+
+
+def test_a_dry_run_reports_and_writes_nothing(framework):
+    report = import_document(sample_document(), framework, dry_run=True)
+    assert report.ok and report.dry_run
+    assert Item.objects.count() == 0
+
+
+def test_one_bad_item_stops_the_whole_import_and_every_error_is_listed(framework):
+    document = sample_document()
+    document["items"][1]["definition"]["correct"] = ["z"]
+    document["items"][3]["capacity"] = "D9.C9.9"
+    document["items"][5]["stem"]["fr"] = "<p onclick='x()'>Piège</p>"
+    report = import_document(document, framework)
+    assert not report.ok
+    joined = "\n".join(report.errors)
+    assert "T-0002" in joined and "T-0004" in joined
+    assert Item.objects.count() == 0 and Stimulus.objects.count() == 0
+
+
+def test_unsafe_html_is_refused_with_its_name(framework):
+    document = sample_document()
+    document["items"][0]["stem"]["fr"] = "<p>Bonjour</p><script>alert(1)</script>"
+    report = import_document(document, framework)
+    assert any("script" in error for error in report.errors)
+    assert Item.objects.count() == 0
+
+
+def test_csv_round_trip_and_errors_by_row(bank, framework):
+    text = export_csv(export_document(list(bank)), delimiter=";")
+    assert text.startswith("\ufeffcode;capacity;level")
+    document = document_from_csv(text)
+    assert [node["code"] for node in document["items"]] == [item.code for item in bank]
+    assert import_document(document, framework).unchanged
+    broken = text.replace(";3;single_choice;", ";9;single_choice;", 1)
+    report = import_document(document_from_csv(broken), framework, dry_run=True)
+    assert as_row_errors(report.errors)[0].startswith("row 2 (T-0001): level")

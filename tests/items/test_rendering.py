@@ -1,0 +1,34 @@
+import json
+
+import pytest
+
+from palier.items.rendering import learner_view
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_learner_view_never_contains_keys_or_feedback(bank):
+    for item in bank:
+        version = item.latest_version()
+        shown = json.dumps(learner_view(version, seed=7).as_dict(), ensure_ascii=False)
+        assert "correct" not in shown and "accepted" not in shown
+        assert version.feedback_fr not in shown
+        if version.format == "short_text":
+            assert "MSSanté" not in shown
+
+
+def test_options_are_shuffled_per_attempt_seed_and_stable_for_one_seed(bank):
+    version = bank.get(code="T-0001").latest_version()
+    first = [choice.id for choice in learner_view(version, seed=1).options]
+    assert first == [choice.id for choice in learner_view(version, seed=1).options]
+    orders = {
+        tuple(choice.id for choice in learner_view(version, seed=s).options) for s in range(12)
+    }
+    assert len(orders) > 1
+
+
+def test_the_learner_view_follows_the_language_with_french_as_fallback(bank):
+    version = bank.get(code="T-0001").latest_version()
+    assert learner_view(version, 0, "en").stem == "What do you do?"
+    version.stem_en = ""
+    assert learner_view(version, 0, "en").language == "fr"
