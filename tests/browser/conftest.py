@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import required
+from tests.factories import PASSWORD
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -87,3 +88,12 @@ def assert_accessible(page) -> None:
         for violation in violations
     )
     assert not violations, f"axe found violations on {page.url}:\n{report}"
+
+
+def sign_in(page, live_server, email: str) -> None:
+    """Log in through the real login form."""
+    page.goto(f"{live_server.url}/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/compte/profil/")

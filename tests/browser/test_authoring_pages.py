@@ -3,19 +3,11 @@ import pytest
 from palier.accounts.roles import Role
 from palier.items.bank_io import import_document
 from palier.items.models import Item
-from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, make_user
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.factories import make_user
 from tests.items.sample import sample_document
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, live_server, email):  # noqa: ANN001
-    page.goto(f"{live_server.url}/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/compte/profil/")
 
 
 def test_authoring_pages_are_accessible(page, live_server, framework):
