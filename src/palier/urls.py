@@ -5,7 +5,9 @@ Pages need a signed-in user unless their view is marked @login_not_required
 so its views are exempt from the login redirect.
 """
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, include, path, re_path
 from django.views.i18n import set_language
@@ -28,6 +30,9 @@ urlpatterns = [
     re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]
+if settings.DEBUG:
+    # Development only: uploaded images; in production the web server serves MEDIA_ROOT.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 urlpatterns += i18n_patterns(
     path("", include("palier.core.urls")),
     path("compte/", include("palier.accounts.urls")),

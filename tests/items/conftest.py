@@ -28,3 +28,8 @@ def reviewer(db):
 @pytest.fixture
 def psychometrician(db):
     return make_user("psy@example.org", roles=(Role.PSYCHOMETRICIAN,))
+
+
+@pytest.fixture(autouse=True)
+def media_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -8,6 +8,7 @@ import difflib
 import json
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,11 +24,13 @@ from palier.frameworks.models import Area, Competence
 from palier.items import services
 from palier.items.authoring_site import authoring_site
 from palier.items.forms import ItemAuthoringForm
+from palier.items.media import MediaError, check_image
 from palier.items.models import (
     Calibration,
     Item,
     ItemParameter,
     ItemVersion,
+    Media,
     ProblemReport,
     ReviewComment,
     Stimulus,
@@ -403,6 +406,42 @@ class StimulusAdmin(RoleAdmin):
     list_display = ["code", "kind", "title_fr"]
     list_filter = ["kind"]
     search_fields = ["code", "title_fr", "content_fr"]
+
+
+class MediaForm(forms.ModelForm):
+    class Meta:
+        model = Media
+        fields = ["file", "alt_fr", "alt_en"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            check_image(upload)
+        except MediaError as error:
+            raise forms.ValidationError(error.message) from error
+        return upload
+
+
+@admin.register(Media, site=authoring_site)
+class MediaAdmin(RoleAdmin):
+    """Image library: upload, then paste the HTML snippet into a stem or a stimulus."""
+
+    form = MediaForm
+    list_display = ["preview", "alt_fr", "width", "height", "created_at"]
+    search_fields = ["alt_fr", "alt_en"]
+    readonly_fields = ["snippet_to_paste", "width", "height"]
+
+    @admin.display(description=_("aperçu"))
+    def preview(self, media: Media) -> str:
+        return format_html('<img src="{}" alt="{}" height="48">', media.file.url, media.alt_fr)
+
+    @admin.display(description=_("code à coller dans l'énoncé"))
+    def snippet_to_paste(self, media: Media) -> str:
+        return format_html("<code>{}</code>", media.snippet()) if media.pk else "—"
+
+    def save_model(self, request: HttpRequest, obj: Media, form: Any, change: bool) -> None:
+        obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ProblemReport, site=authoring_site)

@@ -7,8 +7,9 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import register_converter
 from django.utils.translation import gettext as _
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
@@ -23,6 +24,21 @@ from palier.items.qti import QtiError, export_package, import_package
 from palier.items.queries import items_with_latest_version
 from palier.items.workflow import AUTHORING_ROLES, DELIVERABLE
 
+
+class ItemCodeConverter:
+    """Item codes in URLs: upper-case letters, digits and hyphens, so that fixed paths such
+    as /items/import or /items/media never read as an item code."""
+
+    regex = r"[A-Z0-9][A-Z0-9\-]{2,31}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ItemCodeConverter, "itemcode")
 router = Router(tags=["items"], auth=django_auth)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -249,7 +265,7 @@ def export_items(
 
 
 @router.get(
-    "/items/{code}",
+    "/items/{itemcode:code}",
     response={200: dict[str, Any], **ERRORS},
     summary="An item with its latest version, key and feedback included (authors)",
 )
@@ -260,7 +276,7 @@ def get_item(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.patch(
-    "/items/{code}",
+    "/items/{itemcode:code}",
     response={200: ItemSummaryOut, 409: ErrorOut, **ERRORS},
     summary="Change an item's content (a new version once learners have seen it)",
 )
@@ -281,7 +297,7 @@ def patch_item(request: HttpRequest, code: str, payload: ItemPatch) -> dict[str,
 
 
 @router.post(
-    "/items/{code}/status",
+    "/items/{itemcode:code}/status",
     response={200: ItemSummaryOut, 409: ErrorOut, **ERRORS},
     summary="Move an item along the review workflow",
 )
@@ -333,6 +349,46 @@ def export_response(items: list[Item], kind: str, language: str = "fr") -> HttpR
         name = "palier-items.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+class MediaOut(Schema):
+    id: int
+    url: str
+    snippet: str
+    width: int
+    height: int
+
+
+@router.post(
+    "/items/media",
+    response={201: MediaOut, 413: ErrorOut, **ERRORS},
+    summary="Upload an image for items (PNG, JPEG or WebP, 2 MB at most, with alt text)",
+)
+def upload_media(
+    request: HttpRequest, file: File[UploadedFile], alt_fr: Form[str], alt_en: Form[str] = ""
+) -> Status:
+    _authoring(request)
+    if len(alt_fr) > 300 or len(alt_en) > 300:
+        raise ApiError(
+            422,
+            "invalid_input",
+            _("Texte alternatif trop long (300 caractères)."),
+            {"alt_fr": [_("300 caractères au plus.")]},
+        )
+    try:
+        media = services.upload_media(request.user, file, alt_fr, alt_en)
+    except services.ItemError as error:
+        raise _error(error) from error
+    return Status(
+        201,
+        {
+            "id": media.pk,
+            "url": media.file.url,
+            "snippet": media.snippet(),
+            "width": media.width,
+            "height": media.height,
+        },
+    )
 
 
 @router.post(

@@ -33,8 +33,16 @@ ALLOWED_TAGS = {
     "code",
     "span",
     "caption",
+    "img",
 }
-ALLOWED_ATTRIBUTES = {"th": {"scope"}, "td": {"colspan", "rowspan"}, "span": {"lang"}}
+ALLOWED_ATTRIBUTES = {
+    "th": {"scope"},
+    "td": {"colspan", "rowspan"},
+    "span": {"lang"},
+    "img": {"src", "alt"},
+}
+IMAGE = re.compile(r"<\s*img\b([^>]*)>", re.IGNORECASE)
+ATTRIBUTE = r"""\b{name}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"""
 
 _FORBIDDEN = [
     (re.compile(r"<\s*script", re.IGNORECASE), "script"),
@@ -48,10 +56,7 @@ _FORBIDDEN = [
         re.compile(r"\b(src|href|srcset|action|data)\s*=\s*[\"']?\s*(https?:)?//", re.IGNORECASE),
         "remote resource",
     ),
-    (
-        re.compile(r"<\s*(img|a|video|audio|source)\b", re.IGNORECASE),
-        "image or link (use the media library for images)",
-    ),
+    (re.compile(r"<\s*(a|video|audio|source)\b", re.IGNORECASE), "link or embedded media"),
     (re.compile(r"\sstyle\s*=", re.IGNORECASE), "style attribute"),
 ]
 
@@ -64,8 +69,29 @@ class UnsafeHtmlError(ValueError):
         super().__init__("unsafe content: " + ", ".join(problems))
 
 
+def _attribute(attributes: str, name: str) -> str:
+    match = re.search(ATTRIBUTE.format(name=name), attributes, re.IGNORECASE)
+    return next((group for group in match.groups() if group is not None), "") if match else ""
+
+
+def _image_problems(text: str) -> list[str]:
+    """Images must come from Palier's media library and carry a text alternative."""
+    from django.conf import settings
+
+    library = f"{settings.MEDIA_URL}items/"
+    problems = []
+    for match in IMAGE.finditer(text):
+        source = _attribute(match.group(1), "src")
+        if not source.startswith(library) or ".." in source or "//" in source[1:]:
+            problems.append("image not from the media library")
+        if not _attribute(match.group(1), "alt").strip():
+            problems.append("image without text alternative")
+    return sorted(set(problems))
+
+
 def unsafe_constructs(text: str) -> list[str]:
-    return [name for pattern, name in _FORBIDDEN if pattern.search(text)]
+    found = [name for pattern, name in _FORBIDDEN if pattern.search(text)]
+    return found + _image_problems(text)
 
 
 def clean_html(text: str) -> str:

@@ -55,6 +55,37 @@ class Stimulus(models.Model):
         return localized(self, "content")
 
 
+class Media(models.Model):
+    """An image uploaded for items, with its mandatory text alternative."""
+
+    file = models.ImageField(
+        _("image"), upload_to="items/%Y/", width_field="width", height_field="height"
+    )
+    alt_fr = models.CharField(_("texte alternatif (français)"), max_length=300)
+    alt_en = models.CharField(_("texte alternatif (anglais)"), max_length=300, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.alt_fr
+
+    def snippet(self, language: str = "fr") -> str:
+        """The HTML to paste into a stem or a stimulus."""
+        from django.utils.html import format_html
+
+        alt = self.alt_en if language == "en" and self.alt_en else self.alt_fr
+        return format_html('<img src="{}" alt="{}">', self.file.url, alt)
+
+
 class Item(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Brouillon")

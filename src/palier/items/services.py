@@ -20,6 +20,7 @@ from palier.items.models import (
     Item,
     ItemParameter,
     ItemVersion,
+    Media,
     ProblemReport,
     ReviewComment,
     Stimulus,
@@ -215,6 +216,27 @@ def add_comment(user: User, item: Item, body: str) -> ReviewComment:
         )
     version = item.latest_version()
     return ReviewComment.objects.create(item=item, version=version, author=user, body=body.strip())
+
+
+@transaction.atomic
+def upload_media(user: User, upload: Any, alt_fr: str, alt_en: str = "") -> Media:
+    """Store an image for items after checking it; the French text alternative is required."""
+    from palier.items.media import MediaError, check_image
+
+    _require(user, *AUTHORING_ROLES)
+    if not alt_fr.strip():
+        raise ItemError(
+            "invalid_input",
+            _("Le texte alternatif est obligatoire."),
+            {"alt_fr": [_("Décrivez l'image pour qui ne la voit pas.")]},
+        )
+    try:
+        check_image(upload)
+    except MediaError as error:
+        raise ItemError("invalid_input", error.message, {error.field: [error.message]}) from error
+    return Media.objects.create(
+        file=upload, alt_fr=alt_fr.strip(), alt_en=alt_en.strip(), uploaded_by=user
+    )
 
 
 @transaction.atomic
