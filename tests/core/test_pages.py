@@ -52,3 +52,17 @@ def test_an_unknown_language_is_ignored_and_the_site_stays_in_french(client):
     response = client.post(reverse("set_language"), {"language": "xx", "next": "/"})
     assert response.status_code == 302
     assert '<html lang="fr">' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("roles", "links"),
+    [((), set()), (("author",), {"/auteur/"}), (("steering",), {"/compte/pilotage/"}),
+     (("administrator",), {"/auteur/", "/compte/pilotage/", "/gestion/"})],
+)
+def test_the_menu_offers_each_role_its_tools(client, roles, links):
+    from tests.factories import make_user
+
+    client.force_login(make_user(roles=roles))
+    content = client.get("/").content.decode()
+    for path in ("/auteur/", "/compte/pilotage/", "/gestion/"):
+        assert (f'href="{path}"' in content) == (path in links), path
