@@ -134,3 +134,11 @@ def test_the_coverage_view_marks_empty_cells(client, bank, signed_in_author):
     content = client.get(reverse("authoring:coverage")).content.decode()
     assert "D2.C2.1" in content and "manque" in content
     assert "capacité vide" in content
+
+
+def test_the_item_page_marks_provisional_parameters(client, bank, framework, signed_in_author):
+    from palier.items.services import create_provisional_calibration
+
+    create_provisional_calibration(framework)
+    content = client.get(change_url(bank.get(code="T-0001"))).content.decode()
+    assert "a = 1.00, b = 0.00" in content and "PROVISOIRES" in content

@@ -9,6 +9,7 @@ from palier.items.services import (
     edit_item,
     freeze_version,
 )
+from palier.items.workflow import TRANSITIONS
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +130,28 @@ def test_bulk_changes_are_all_or_nothing_and_for_psychometricians(
     with pytest.raises(ItemError):
         bulk_change_status(psychometrician, items, S.OPERATIONAL)  # review -> operational
     assert bulk_change_status(psychometrician, items, S.PRETEST) == 3
+
+
+ALL_ROLES = ["learner", "author", "psychometrician", "invigilator", "steering", "administrator"]
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+@pytest.mark.parametrize(("current", "target"), list(TRANSITIONS))
+def test_every_transition_is_open_to_its_roles_only(bank, current, target, role):
+    from palier.items.services import ItemError
+
+    item = bank.get(code="T-0005")
+    Item.objects.filter(pk=item.pk).update(status=current)
+    user = make_user(roles=() if role == "learner" else (role,))
+    allowed = role in TRANSITIONS[(current, target)]
+    comment = "Merci de préciser." if (current, target) == (S.REVIEW, S.DRAFT) else ""
+    if allowed:
+        change_status(user, item, target, comment)
+        item.refresh_from_db()
+        assert item.status == target
+    else:
+        with pytest.raises(ItemError) as error:
+            change_status(user, item, target, comment)
+        assert error.value.code == "permission_denied"
+        item.refresh_from_db()
+        assert item.status == current

@@ -199,7 +199,33 @@ class ItemAdmin(RoleAdmin):
             },
         ),
         (_("Relecture"), {"fields": ("review_comment",)}),
+        (_("Paramètres psychométriques"), {"fields": ("active_parameters",)}),
     )
+    readonly_fields = ["active_parameters"]
+
+    @admin.display(description=_("calibration active"))
+    def active_parameters(self, item: Item) -> str:
+        parameter = (
+            ItemParameter.objects.filter(item_version__item=item, calibration__is_active=True)
+            .select_related("calibration", "item_version")
+            .order_by("-item_version__number")
+            .first()
+        )
+        if parameter is None:
+            return str(_("Aucun paramètre dans la calibration active."))
+        label = (
+            _("PROVISOIRES, d'après le niveau visé")
+            if parameter.calibration.is_provisional
+            else _("estimés sur des réponses")
+        )
+        return format_html(
+            "a = {}, b = {} (version {}, {} : <strong>{}</strong>)",
+            f"{parameter.discrimination:.2f}",
+            f"{parameter.difficulty:.2f}",
+            parameter.item_version.number,
+            parameter.calibration.name,
+            label,
+        )
 
     @admin.display(description=_("capacité"), ordering="capacity__code")
     def capacity_code(self, item: Item) -> str:
