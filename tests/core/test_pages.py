@@ -56,8 +56,12 @@ def test_an_unknown_language_is_ignored_and_the_site_stays_in_french(client):
 
 @pytest.mark.parametrize(
     ("roles", "links"),
-    [((), set()), (("author",), {"/auteur/"}), (("steering",), {"/compte/pilotage/"}),
-     (("administrator",), {"/auteur/", "/compte/pilotage/", "/gestion/"})],
+    [
+        ((), set()),
+        (("author",), {"/auteur/"}),
+        (("steering",), {"/compte/pilotage/"}),
+        (("administrator",), {"/auteur/", "/compte/pilotage/", "/gestion/"}),
+    ],
 )
 def test_the_menu_offers_each_role_its_tools(client, roles, links):
     from tests.factories import make_user

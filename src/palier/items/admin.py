@@ -18,6 +18,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from palier.accounts.roles import Role, has_role
 from palier.frameworks.models import Area, Competence
@@ -402,9 +403,8 @@ class ItemAdmin(RoleAdmin):
                 messages.ERROR,
             )
         else:
-            self.message_user(
-                request, _("%(count)s items modifiés.") % {"count": count}, messages.SUCCESS
-            )
+            message = ngettext("%(count)s item modifié.", "%(count)s items modifiés.", count)
+            self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
 def _version_lines(version: ItemVersion) -> list[str]:
