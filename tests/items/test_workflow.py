@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pytest
 
 from palier.items.models import Item, ItemVersion, ReviewComment
@@ -24,23 +26,7 @@ def draft(bank, author):
 
 
 def content(version, **changes):
-    values = {
-        name: getattr(version, name)
-        for name in (
-            "format",
-            "stem_fr",
-            "stem_en",
-            "definition",
-            "feedback_fr",
-            "feedback_en",
-            "source",
-            "estimated_seconds",
-            "screen_reader_ok",
-            "colour_independent",
-            "stimulus",
-        )
-    }
-    return ItemContent(**{**values, **changes})
+    return replace(ItemContent.from_version(version), **changes)
 
 
 def test_the_full_path_from_draft_to_operational(draft, author, reviewer, psychometrician):

@@ -37,6 +37,7 @@ from palier.items.models import (
     Stimulus,
 )
 from palier.items.rendering import learner_view
+from palier.items.services import CONTENT_FIELDS
 from palier.items.workflow import AUTHORING_ROLES, TRANSITIONS
 
 PREVIEW_SEED = 0
@@ -184,19 +185,7 @@ class ItemAdmin(RoleAdmin):
         (
             _("Contenu (dernière version)"),
             {
-                "fields": (
-                    "format",
-                    "stimulus",
-                    "stem_fr",
-                    "stem_en",
-                    "definition",
-                    "feedback_fr",
-                    "feedback_en",
-                    "source",
-                    "estimated_seconds",
-                    "screen_reader_ok",
-                    "colour_independent",
-                )
+                "fields": CONTENT_FIELDS,
             },
         ),
         (_("Relecture"), {"fields": ("review_comment",)}),
@@ -261,22 +250,7 @@ class ItemAdmin(RoleAdmin):
         Item.objects.filter(pk=obj.pk).update(
             capacity=obj.capacity, intended_level=obj.intended_level
         )
-        if any(
-            name in form.changed_data
-            for name in (
-                "format",
-                "stimulus",
-                "stem_fr",
-                "stem_en",
-                "definition",
-                "feedback_fr",
-                "feedback_en",
-                "source",
-                "estimated_seconds",
-                "screen_reader_ok",
-                "colour_independent",
-            )
-        ):
+        if any(name in form.changed_data for name in CONTENT_FIELDS):
             version = services.edit_item(request.user, obj, form.content())
             messages.info(
                 request,

@@ -85,23 +85,7 @@ def _content(node: dict[str, Any], stimuli: dict[str, Stimulus]) -> ItemContent:
 
 
 def _same(version: ItemVersion | None, content: ItemContent) -> bool:
-    if version is None:
-        return False
-    return all(
-        getattr(version, name) == getattr(content, name)
-        for name in (
-            "format",
-            "stem_fr",
-            "stem_en",
-            "definition",
-            "feedback_fr",
-            "feedback_en",
-            "source",
-            "estimated_seconds",
-            "screen_reader_ok",
-            "colour_independent",
-        )
-    ) and version.stimulus_id == (content.stimulus.pk if content.stimulus else None)
+    return version is not None and ItemContent.from_version(version) == content
 
 
 def import_document(

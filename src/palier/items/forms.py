@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from palier.items.models import Item, ItemVersion, ProblemReport, Stimulus
-from palier.items.services import ItemContent, ItemError, clean_content
+from palier.items.services import CONTENT_FIELDS, ItemContent, ItemError, clean_content
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4, "cols": 80})
 MAX_DEFINITION_BYTES = 50_000
@@ -65,19 +65,9 @@ class ItemAuthoringForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         version = self.instance.latest_version() if self.instance.pk else None
         if version is not None:
-            for name in (
-                "format",
-                "stem_fr",
-                "stem_en",
-                "feedback_fr",
-                "feedback_en",
-                "source",
-                "estimated_seconds",
-                "screen_reader_ok",
-                "colour_independent",
-            ):
+            for name in CONTENT_FIELDS:
                 self.fields[name].initial = getattr(version, name)
-            self.fields["stimulus"].initial = version.stimulus_id
+            self.fields["stimulus"].initial = version.stimulus_id  # a pk, not the object
             self.fields["definition"].initial = json.dumps(
                 version.definition, ensure_ascii=False, indent=2
             )

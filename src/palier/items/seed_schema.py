@@ -52,6 +52,18 @@ def _bilingual(
             errors.append(f"{where}: '{key}.{language}' must be text of at most {limit} chars")
 
 
+def _check_code(code: Any, example: str, seen: set[str], where: str, errors: list[str]) -> bool:
+    """A well-formed code not seen before is recorded; otherwise the error is listed."""
+    if not isinstance(code, str) or not ITEM_CODE.match(code):
+        errors.append(f"{where}: code must look like '{example}'")
+        return False
+    if code in seen:
+        errors.append(f"{where}: duplicate code {code}")
+        return False
+    seen.add(code)
+    return True
+
+
 def document_errors(document: Any, capacities: Iterable[str]) -> list[str]:
     """Every problem in a bank document, as 'where: what' lines (empty list: valid)."""
     known_capacities = set(capacities)
@@ -68,13 +80,7 @@ def document_errors(document: Any, capacities: Iterable[str]) -> list[str]:
         if not isinstance(stimulus, Mapping):
             errors.append(f"{where}: must be an object")
             continue
-        code = stimulus.get("code")
-        if not isinstance(code, str) or not ITEM_CODE.match(code):
-            errors.append(f"{where}: code must look like 'D2-CASE-01'")
-        elif code in stimulus_codes:
-            errors.append(f"{where}: duplicate stimulus code {code}")
-        else:
-            stimulus_codes.add(code)
+        _check_code(stimulus.get("code"), "D2-CASE-01", stimulus_codes, where, errors)
         if stimulus.get("kind") not in STIMULUS_KINDS:
             errors.append(f"{where}: kind must be one of {', '.join(STIMULUS_KINDS)}")
         _bilingual(stimulus, "title", 300, where, errors)
@@ -85,14 +91,8 @@ def document_errors(document: Any, capacities: Iterable[str]) -> list[str]:
         if not isinstance(item, Mapping):
             errors.append(f"{where}: must be an object")
             continue
-        code = item.get("code")
-        if not isinstance(code, str) or not ITEM_CODE.match(code):
-            errors.append(f"{where}: code must look like 'D2-0001'")
-        elif code in item_codes:
-            errors.append(f"{where}: duplicate item code {code}")
-        else:
-            item_codes.add(code)
-            where = f"{where} ({code})"
+        if _check_code(item.get("code"), "D2-0001", item_codes, where, errors):
+            where = f"{where} ({item['code']})"
         if item.get("capacity") not in known_capacities:
             errors.append(f"{where}: unknown capacity {item.get('capacity')!r}")
         if item.get("level") not in LEVELS:

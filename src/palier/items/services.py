@@ -59,6 +59,26 @@ class ItemContent:
     colour_independent: bool = True
     stimulus: Stimulus | None = None
 
+    @classmethod
+    def from_version(cls, version: ItemVersion) -> ItemContent:
+        return cls(**{name: getattr(version, name) for name in CONTENT_FIELDS})
+
+
+# The fields an author writes for a version, in form order (ItemContent's fields).
+CONTENT_FIELDS = (
+    "format",
+    "stimulus",
+    "stem_fr",
+    "stem_en",
+    "definition",
+    "feedback_fr",
+    "feedback_en",
+    "source",
+    "estimated_seconds",
+    "screen_reader_ok",
+    "colour_independent",
+)
+
 
 def clean_content(content: ItemContent) -> dict[str, Any]:
     """Validate and sanitise; raise ItemError with every problem found, by field."""
