@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from palier.accounts.api import router as accounts_router
+from palier.assessments.api import router as assessments_router
 from palier.core.errors import install_error_handlers
 from palier.frameworks.api import router as frameworks_router
 from palier.items.api import router as items_router
@@ -21,3 +22,4 @@ install_error_handlers(api)
 api.add_router("/frameworks", frameworks_router)
 api.add_router("/", accounts_router)
 api.add_router("/", items_router)
+api.add_router("/", assessments_router)

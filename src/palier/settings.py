@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "palier.accounts",
     "palier.frameworks",
     "palier.items",
+    "palier.assessments",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("", include("palier.core.urls")),
     path("compte/", include("palier.accounts.urls")),
     path("referentiel/", include("palier.frameworks.urls")),
+    path("positionnement/", include("palier.assessments.urls")),
     path("gestion/", admin_site.urls),
     path("auteur/", authoring_site.urls),
     prefix_default_language=False,

@@ -35,6 +35,8 @@ def test_me_describes_the_signed_in_user(client, learner):
         "status": "",
         "year_of_study": None,
         "region": "",
+        "extra_time": False,
+        "uses_screen_reader": False,
     }
 
 

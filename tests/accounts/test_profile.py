@@ -71,6 +71,8 @@ def test_download_my_data_gives_everything_stored_about_me(client, learner):
         "status": "student",
         "year_of_study": 2,
         "region": "53",
+        "extra_time": False,
+        "uses_screen_reader": False,
     }
     assert data["organisations"][0]["organisation"] == "IFSI Test"
 

@@ -70,3 +70,11 @@ def test_csv_round_trip_and_errors_by_row(bank, framework):
     broken = text.replace(";3;single_choice;", ";9;single_choice;", 1)
     report = import_document(document_from_csv(broken), framework, dry_run=True)
     assert as_row_errors(report.errors)[0].startswith("row 2 (T-0001): level")
+
+
+def test_unsafe_option_texts_are_refused_too(framework):
+    document = sample_document()
+    document["items"][0]["definition"]["options"][0]["text"]["fr"] = "<img src=x onerror=1>"
+    report = import_document(document, framework)
+    assert any("definition.options[0].text.fr" in error for error in report.errors)
+    assert Item.objects.count() == 0

@@ -11,8 +11,8 @@ from ninja.security import django_auth
 
 from palier.accounts import services
 from palier.accounts.forms import ProfileForm
-from palier.accounts.models import NAME_MAX_LENGTH, LearnerProfile, User
-from palier.accounts.queries import learners_by_population_and_region
+from palier.accounts.models import NAME_MAX_LENGTH, User
+from palier.accounts.queries import learners_by_population_and_region, profile_values
 from palier.accounts.roles import Role, require_role, user_roles
 from palier.core.errors import ApiError, ErrorOut
 
@@ -25,6 +25,8 @@ class ProfileOut(Schema):
     status: str
     year_of_study: int | None
     region: str
+    extra_time: bool
+    uses_screen_reader: bool
 
 
 class MeOut(Schema):
@@ -45,22 +47,14 @@ class ProfilePatch(Schema):
     status: str | None = Field(None, max_length=32)
     year_of_study: int | None = None
     region: str | None = Field(None, max_length=8)
+    extra_time: bool | None = None
+    uses_screen_reader: bool | None = None
 
 
 class SteeringRowOut(Schema):
     population: str | None
     region: str
     learners: int
-
-
-def _profile_values(user: User) -> dict[str, Any]:
-    profile = LearnerProfile.objects.filter(user=user).select_related("population").first()
-    return {
-        "population": profile.population.code if profile and profile.population else None,
-        "status": profile.status if profile else "",
-        "year_of_study": profile.year_of_study if profile else None,
-        "region": profile.region if profile else "",
-    }
 
 
 def _me(user: User) -> dict[str, Any]:
@@ -70,7 +64,7 @@ def _me(user: User) -> dict[str, Any]:
         "last_name": user.last_name,
         "email_confirmed": user.email_confirmed,
         "roles": sorted(user_roles(user)),
-        "profile": _profile_values(user),
+        "profile": profile_values(user),
     }
 
 
@@ -86,10 +80,12 @@ def get_me(request: HttpRequest) -> dict[str, Any]:
 )
 def patch_my_profile(request: HttpRequest, payload: ProfilePatch) -> dict[str, Any]:
     user = request.user
-    current = {"first_name": user.first_name, "last_name": user.last_name, **_profile_values(user)}
+    current = {"first_name": user.first_name, "last_name": user.last_name, **profile_values(user)}
     changes = payload.dict(exclude_unset=True)
     merged = {
-        key: ("" if value is None else value) for key, value in {**current, **changes}.items()
+        key: ("" if value is None else value)
+        for key, value in {**current, **changes}.items()
+        if value is not False  # an unchecked box is absent from form data
     }
     form = ProfileForm(merged)
     if not form.is_valid():

@@ -121,6 +121,14 @@ class ProfileForm(forms.Form):
     region = forms.ChoiceField(
         label=_("Région"), choices=[("", "—"), *Region.choices], required=False
     )
+    extra_time = forms.BooleanField(
+        label=_("Je bénéficie d'un temps majoré (tiers-temps) pour les évaluations"),
+        required=False,
+    )
+    uses_screen_reader = forms.BooleanField(
+        label=_("J'utilise un lecteur d'écran : ne me proposer que des questions adaptées"),
+        required=False,
+    )
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}

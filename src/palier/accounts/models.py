@@ -123,6 +123,10 @@ class LearnerProfile(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_YEAR_OF_STUDY)],
     )
     region = models.CharField(_("région"), max_length=8, choices=Region.choices, blank=True)
+    extra_time = models.BooleanField(
+        _("je bénéficie d'un temps majoré (tiers-temps)"), default=False
+    )
+    uses_screen_reader = models.BooleanField(_("j'utilise un lecteur d'écran"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

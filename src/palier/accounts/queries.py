@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from palier.accounts.models import LearnerProfile
+from palier.accounts.models import LearnerProfile, User
 
 # Groups smaller than this are not shown, so that nobody can be singled out.
 MIN_GROUP_SIZE = 5
@@ -19,3 +19,22 @@ def learners_by_population_and_region() -> list[dict[str, object]]:
         .order_by("population__title_fr", "region")
     )
     return [row for row in rows if row["learners"] >= MIN_GROUP_SIZE]
+
+
+PROFILE_FIELDS = (
+    "population",
+    "status",
+    "year_of_study",
+    "region",
+    "extra_time",
+    "uses_screen_reader",
+)
+
+
+def profile_values(user: User) -> dict[str, object]:
+    """The learner profile as plain values (population as its code); defaults when absent."""
+    profile = LearnerProfile.objects.filter(user=user).select_related("population").first()
+    if profile is None:
+        profile = LearnerProfile(user=user)
+    values = {name: getattr(profile, name) for name in PROFILE_FIELDS if name != "population"}
+    return {"population": profile.population.code if profile.population else None, **values}

@@ -68,6 +68,8 @@ def update_profile(
     status: str,
     year_of_study: int | None,
     region: str,
+    extra_time: bool = False,
+    uses_screen_reader: bool = False,
 ) -> LearnerProfile:
     if status != LearnerStatus.STUDENT:
         year_of_study = None
@@ -80,6 +82,8 @@ def update_profile(
             "status": status,
             "year_of_study": year_of_study,
             "region": region,
+            "extra_time": extra_time,
+            "uses_screen_reader": uses_screen_reader,
         },
     )
     return profile
@@ -123,7 +127,8 @@ def erase_user(user: User) -> None:
 
 def export_personal_data(user: User) -> dict[str, Any]:
     """Everything stored about the user, as JSON-ready data (GDPR art. 15 and 20)."""
-    profile = LearnerProfile.objects.filter(user=user).select_related("population").first()
+    from palier.accounts.queries import profile_values
+
     return {
         "account": {
             "email": user.email,
@@ -136,12 +141,7 @@ def export_personal_data(user: User) -> dict[str, Any]:
             else None,
             "last_login": user.last_login.isoformat() if user.last_login else None,
         },
-        "profile": {
-            "population": profile.population.code if profile and profile.population else None,
-            "status": profile.status if profile else "",
-            "year_of_study": profile.year_of_study if profile else None,
-            "region": profile.region if profile else "",
-        },
+        "profile": profile_values(user),
         "roles": sorted(user.role_assignments.values_list("role", flat=True)),
         "organisations": [
             {"organisation": m.organisation.name, "role": m.role, "since": m.created_at.isoformat()}

@@ -26,8 +26,11 @@ from palier.accounts.forms import (
     ProfileForm,
     SignupForm,
 )
-from palier.accounts.models import LearnerProfile
-from palier.accounts.queries import MIN_GROUP_SIZE, learners_by_population_and_region
+from palier.accounts.queries import (
+    MIN_GROUP_SIZE,
+    learners_by_population_and_region,
+    profile_values,
+)
 from palier.accounts.roles import Role, role_required
 from palier.accounts.tokens import InvalidTokenError
 
@@ -104,15 +107,7 @@ def password_reset_complete(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
-    stored = LearnerProfile.objects.filter(user=user).select_related("population").first()
-    initial = {
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "population": stored.population.code if stored and stored.population else None,
-        "status": stored.status if stored else "",
-        "year_of_study": stored.year_of_study if stored else None,
-        "region": stored.region if stored else "",
-    }
+    initial = {"first_name": user.first_name, "last_name": user.last_name, **profile_values(user)}
     form = ProfileForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         services.update_profile(user, **form.cleaned_data)

@@ -14,10 +14,10 @@ from django.db import transaction
 
 from palier.accounts.models import User
 from palier.frameworks.models import Capacity, Framework
-from palier.items.html import UnsafeHtmlError, clean_html
+from palier.items.html import clean_html, unsafe_constructs
 from palier.items.models import Item, ItemVersion, Stimulus
 from palier.items.seed_schema import document_errors
-from palier.items.services import ItemContent, create_item, edit_item
+from palier.items.services import ItemContent, create_item, definition_texts, edit_item
 
 
 @dataclass
@@ -49,23 +49,27 @@ def _capacities(framework: Framework) -> dict[str, Capacity]:
     }
 
 
-def _html_errors(document: dict[str, Any]) -> list[str]:
-    errors = []
-    for kind, key, fields in (
-        ("stimuli", "code", ("title", "content")),
-        ("items", "code", ("stem", "feedback")),
-    ):
+def _texts(document: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every text of a document that will be shown as HTML, with where it stands."""
+    found: list[tuple[str, str]] = []
+    for kind, fields in (("stimuli", ("title", "content")), ("items", ("stem", "feedback"))):
         for index, node in enumerate(document.get(kind, [])):
+            where = f"{kind}[{index}] ({node.get('code')})"
             for name in fields:
                 for language, text in (node.get(name) or {}).items():
-                    try:
-                        clean_html(str(text))
-                    except UnsafeHtmlError as error:
-                        errors.append(
-                            f"{kind}[{index}] ({node.get(key)}): {name}.{language} "
-                            f"unsafe content: {', '.join(error.problems)}"
-                        )
-    return errors
+                    found.append((f"{where}: {name}.{language}", str(text)))
+            if kind == "items":
+                for path, text in definition_texts(node.get("definition")):
+                    found.append((f"{where}: definition.{path}", text))
+    return found
+
+
+def _html_errors(document: dict[str, Any]) -> list[str]:
+    return [
+        f"{where} unsafe content: {', '.join(unsafe_constructs(text))}"
+        for where, text in _texts(document)
+        if unsafe_constructs(text)
+    ]
 
 
 def _content(node: dict[str, Any], stimuli: dict[str, Stimulus]) -> ItemContent:

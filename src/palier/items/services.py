@@ -80,6 +80,22 @@ CONTENT_FIELDS = (
 )
 
 
+def definition_texts(definition: Any) -> list[tuple[str, str]]:
+    """Every text a learner will see inside an answer definition (options, unit), by path."""
+    found: list[tuple[str, str]] = []
+    if not isinstance(definition, dict):
+        return found
+    for key in ("options", "left", "right"):
+        for index, option in enumerate(definition.get(key) or []):
+            text = option.get("text") if isinstance(option, dict) else None
+            for language, value in (text or {}).items() if isinstance(text, dict) else []:
+                found.append((f"{key}[{index}].text.{language}", str(value)))
+    unit = definition.get("unit")
+    for language, value in unit.items() if isinstance(unit, dict) else []:
+        found.append((f"unit.{language}", str(value)))
+    return found
+
+
 def clean_content(content: ItemContent) -> dict[str, Any]:
     """Validate and sanitise; raise ItemError with every problem found, by field."""
     problems: dict[str, list[str]] = {}
@@ -97,6 +113,13 @@ def clean_content(content: ItemContent) -> dict[str, Any]:
         validate_definition(content.format, content.definition)
     except DefinitionError as error:
         problems.setdefault(f"definition.{error.field}", []).append(error.message)
+    for path, text in definition_texts(content.definition):
+        try:
+            clean_html(text)
+        except UnsafeHtmlError as error:
+            problems.setdefault(f"definition.{path}", []).append(
+                _("Contenu refusé : %(what)s.") % {"what": ", ".join(error.problems)}
+            )
     if problems:
         raise ItemError("invalid_item", _("L'item contient des erreurs."), problems)
     return {

@@ -1,0 +1,132 @@
+"""Positioning-test API: same behaviour as the pages (start, state, answer, result)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.security import django_auth
+
+from palier.assessments import queries, services
+from palier.assessments.access import access_attempt
+from palier.assessments.models import Attempt
+from palier.core.errors import ApiError, ErrorOut
+
+router = Router(tags=["assessments"], auth=django_auth)
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+MAX_AREAS = 10
+
+
+class StartIn(Schema):
+    areas: list[str] | None = Field(None, max_length=MAX_AREAS)
+    language: str = Field("fr", pattern="^(fr|en)$")
+
+
+class AnswerIn(Schema):
+    position: int = Field(..., ge=1, le=1000)
+    response: Any = None
+    answer_id: uuid.UUID | None = None
+
+
+class AttemptOut(Schema):
+    id: uuid.UUID
+    status: str
+    areas: list[str]
+    language: str
+    position: int | None
+    questions_left_at_most: int
+    question: dict[str, Any] | None
+    result_url: str | None
+
+
+def _state(attempt: Attempt) -> dict[str, Any]:
+    view = queries.current_view(attempt)
+    return {
+        "id": attempt.pk,
+        "status": attempt.status,
+        "areas": attempt.areas,
+        "language": attempt.language,
+        "position": None if attempt.is_finished else attempt.current_position,
+        "questions_left_at_most": queries.questions_left_at_most(attempt),
+        "question": view.as_dict() if view else None,
+        "result_url": f"/api/v1/assessments/{attempt.pk}/result" if attempt.is_finished else None,
+    }
+
+
+def _api_error(error: services.AssessmentError) -> ApiError:
+    return ApiError(error.status, error.code, error.message, error.fields)
+
+
+@router.post(
+    "/assessments",
+    response={201: AttemptOut, **ERRORS},
+    summary="Start a positioning test (all areas, or the areas named)",
+)
+def start(request: HttpRequest, payload: StartIn) -> Status:
+    ongoing = queries.in_progress(request.user)
+    if ongoing is not None:
+        raise ApiError(
+            409,
+            "attempt_in_progress",
+            _("Un test est déjà en cours : reprenez-le."),
+            {"id": [str(ongoing.pk)]},
+        )
+    try:
+        attempt = services.start_attempt(request.user, payload.areas, payload.language)
+    except services.AssessmentError as error:
+        raise _api_error(error) from error
+    return Status(201, _state(attempt))
+
+
+@router.get(
+    "/assessments/{attempt_id}",
+    response={200: AttemptOut, **ERRORS},
+    summary="State of a test, with the current question (never its key)",
+)
+def get_attempt(request: HttpRequest, attempt_id: str) -> dict[str, Any]:
+    return _state(access_attempt(request.user, attempt_id))
+
+
+@router.post(
+    "/assessments/{attempt_id}/answers",
+    response={200: AttemptOut, **ERRORS},
+    summary='Answer the current question (response null: "I don\'t know"); a '
+    "retried request with the same answer_id is stored once",
+)
+def answer(request: HttpRequest, attempt_id: str, payload: AnswerIn) -> dict[str, Any]:
+    attempt = access_attempt(request.user, attempt_id)
+    try:
+        recorded = services.record_answer(
+            attempt, payload.position, payload.response, payload.answer_id
+        )
+    except services.AssessmentError as error:
+        raise _api_error(error) from error
+    return _state(recorded.attempt)
+
+
+@router.get(
+    "/assessments/{attempt_id}/result",
+    response={200: dict[str, Any], **ERRORS},
+    summary="Result of a finished test, with the review of each question",
+)
+def result(request: HttpRequest, attempt_id: str) -> dict[str, Any]:
+    attempt = access_attempt(request.user, attempt_id)
+    if not attempt.is_finished:
+        raise ApiError(409, "attempt_in_progress", _("Le test n'est pas terminé."))
+    return {
+        "id": str(attempt.pk),
+        "finished_at": attempt.finished_at.isoformat(),
+        "result": attempt.result,
+        "review": [
+            {
+                "position": row["position"],
+                "item": row["version"].item.code,
+                "correct": row["correct"],
+                "feedback": row["feedback"],
+            }
+            for row in queries.review(attempt)
+        ],
+    }

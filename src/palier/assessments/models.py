@@ -1,0 +1,153 @@
+"""Attempts at the adaptive positioning test, their responses, and the engine settings.
+
+Everything that changes a score is recorded: an attempt keeps its engine settings version,
+calibration, language, accommodations and random seed; a response keeps the item version it
+showed, the parameters used and theta/SE per area after it. A finished attempt can therefore
+be recomputed exactly (`palier rescore`).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class EngineSettings(models.Model):
+    """One version of the adaptive algorithm's configuration, valid from a date.
+
+    An attempt uses the version valid when it starts; editing settings means adding a new
+    version, so finished results never change."""
+
+    version = models.CharField(_("version"), max_length=32, unique=True)
+    valid_from = models.DateTimeField(_("valable à partir du"))
+    se_target = models.FloatField(
+        _("précision visée (erreur type par domaine)"),
+        default=0.5,
+        validators=[MinValueValidator(0.05), MaxValueValidator(2.0)],
+    )
+    min_items = models.PositiveSmallIntegerField(_("nombre minimal de questions"), default=10)
+    max_items = models.PositiveSmallIntegerField(
+        _("nombre maximal de questions"), default=40, validators=[MinValueValidator(1)]
+    )
+    min_items_per_area = models.PositiveSmallIntegerField(
+        _("questions minimales par domaine"), default=2
+    )
+    area_correlation = models.FloatField(
+        _("corrélation entre domaines"),
+        default=0.6,
+        validators=[MinValueValidator(0.0), MaxValueValidator(0.95)],
+        help_text=_(
+            "0 : domaines indépendants ; sinon les réponses d'un domaine informent "
+            "les autres (a priori normal multivarié)."
+        ),
+    )
+    randomesque = models.PositiveSmallIntegerField(
+        _("tirage parmi les k meilleures questions"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("réglages du moteur adaptatif")
+        verbose_name_plural = _("réglages du moteur adaptatif")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_items__gte=models.F("min_items")), name="engine_max_at_least_min"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class Attempt(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("En cours")
+        FINISHED = "finished", _("Terminé")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    framework = models.ForeignKey(
+        "frameworks.Framework", on_delete=models.PROTECT, related_name="+"
+    )
+    calibration = models.ForeignKey(
+        "items.Calibration", on_delete=models.PROTECT, related_name="attempts"
+    )
+    engine_settings = models.ForeignKey(
+        EngineSettings, on_delete=models.PROTECT, related_name="attempts"
+    )
+    areas = models.JSONField(_("domaines évalués"))
+    language = models.CharField(_("langue"), max_length=2, default="fr")
+    accommodations = models.JSONField(_("aménagements"), default=dict, blank=True)
+    seed = models.BigIntegerField(_("graine aléatoire"))
+    status = models.CharField(
+        _("statut"), max_length=16, choices=Status.choices, default=Status.IN_PROGRESS
+    )
+    current_position = models.PositiveIntegerField(default=1)
+    current_version = models.ForeignKey(
+        "items.ItemVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    current_shown_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    stop_reason = models.CharField(max_length=32, blank=True)
+    result = models.JSONField(_("résultat"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("passation")
+        verbose_name_plural = _("passations")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "status"])]
+
+    def __str__(self) -> str:
+        return f"attempt {self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status == self.Status.FINISHED
+
+
+class Response(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    position = models.PositiveIntegerField()
+    item_version = models.ForeignKey(
+        "items.ItemVersion", on_delete=models.PROTECT, related_name="responses"
+    )
+    answer_id = models.UUIDField(null=True, blank=True)
+    raw_answer = models.JSONField(null=True, blank=True)
+    correct = models.BooleanField()
+    credit = models.FloatField()
+    shown_at = models.DateTimeField()
+    answered_at = models.DateTimeField()
+    time_limit_seconds = models.PositiveIntegerField(null=True, blank=True)
+    discrimination = models.FloatField()
+    difficulty = models.FloatField()
+    guessing = models.FloatField(null=True, blank=True)
+    theta = models.JSONField(help_text=_("theta par domaine après cette réponse"))
+    se = models.JSONField(help_text=_("erreur type par domaine après cette réponse"))
+
+    class Meta:
+        verbose_name = _("réponse")
+        verbose_name_plural = _("réponses")
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "position"], name="one_response_per_position"
+            ),
+            models.UniqueConstraint(
+                fields=["attempt", "answer_id"], name="one_response_per_answer_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id} #{self.position}"

@@ -1,0 +1,131 @@
+"""Reads for the learner's pages: attempts, the current question, the result review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.html import escape
+
+from palier.accounts.models import User
+from palier.assessments.models import Attempt, Response
+from palier.frameworks.models import Area, Level
+from palier.items.formats import score
+from palier.items.rendering import LearnerView, learner_view
+
+
+def attempts_of(user: User) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(user=user).order_by("-started_at")
+
+
+def in_progress(user: User) -> Attempt | None:
+    return attempts_of(user).filter(status=Attempt.Status.IN_PROGRESS).first()
+
+
+def current_view(attempt: Attempt) -> LearnerView | None:
+    """The current question as the learner sees it (same options order on every device)."""
+    if attempt.current_version is None:
+        return None
+    seed = (attempt.seed + attempt.current_position) % (2**31)
+    return learner_view(attempt.current_version, seed, attempt.language)
+
+
+def questions_left_at_most(attempt: Attempt) -> int:
+    answered = attempt.current_position - 1
+    return max(0, attempt.engine_settings.max_items - answered)
+
+
+@dataclass(frozen=True)
+class AreaResult:
+    area: Area
+    level: Level
+    theta: float
+    se: float
+    precision: str
+    level_count: int
+
+
+def area_results(attempt: Attempt) -> list[AreaResult]:
+    areas = {
+        area.code: area
+        for area in Area.objects.filter(framework=attempt.framework).prefetch_related("levels")
+    }
+    results = []
+    for code, values in (attempt.result or {}).get("areas", {}).items():
+        area = areas[code]
+        levels = list(area.levels.all())
+        results.append(
+            AreaResult(
+                area,
+                levels[values["level"] - 1],
+                values["theta"],
+                values["se"],
+                values["precision"],
+                len(levels),
+            )
+        )
+    return results
+
+
+def review(attempt: Attempt) -> list[dict[str, Any]]:
+    """Each question with the learner's answer, the right answer and the explanation —
+    only ever built for a finished attempt."""
+    if not attempt.is_finished:
+        return []
+    rows = []
+    responses = (
+        Response.objects.filter(attempt=attempt)
+        .select_related("item_version__stimulus", "item_version__item")
+        .order_by("position")
+    )
+    for response in responses:
+        version = response.item_version
+        texts = {
+            option["id"]: option["text"].get(attempt.language) or option["text"]["fr"]
+            for key in ("options", "left", "right")
+            for option in version.definition.get(key, [])
+        }
+        rows.append(
+            {
+                "position": response.position,
+                "version": version,
+                "stem": version.stem_en
+                if attempt.language == "en" and version.stem_en
+                else version.stem_fr,
+                "given": _describe(response.raw_answer, texts),
+                "expected": _describe(
+                    _expected(version.definition, version.format, attempt.language), texts
+                ),
+                "correct": response.correct,
+                "credit": score(version.format, version.definition, response.raw_answer).credit,
+                "feedback": version.feedback_en
+                if attempt.language == "en" and version.feedback_en
+                else version.feedback_fr,
+            }
+        )
+    return rows
+
+
+def _expected(definition: dict[str, Any], item_format: str, language: str) -> Any:
+    if item_format == "short_text":
+        accepted = definition["accepted"]
+        return (accepted.get(language) or accepted["fr"])[0]
+    if item_format == "numeric":
+        return str(definition["value"])
+    return definition["correct"]
+
+
+def _describe(value: Any, texts: dict[str, str]) -> str:
+    """Option texts (sanitised HTML) for choice ids; anything the learner typed, escaped."""
+
+    def shown(part: Any) -> str:
+        return texts.get(str(part)) or escape(str(part))
+
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return " ; ".join(shown(part) for part in value)
+    if isinstance(value, dict):
+        return " ; ".join(f"{shown(k)} → {shown(v)}" for k, v in value.items())
+    return shown(value)

@@ -1,0 +1,220 @@
+"""Writes of the positioning test: start an attempt, record an answer, finish.
+
+Each call is one transaction that locks the attempt row, so a double click or a retried
+request can neither skip a question nor store an answer twice. The engine is called with the
+whole history (stateless step); its random generator is seeded from the attempt's seed and
+the position, so an attempt can be replayed exactly.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from palier.accounts.models import User
+from palier.assessments.answers import AnswerError, normalise_answer
+from palier.assessments.engine_adapter import BankSnapshot, bank_snapshot, engine_config
+from palier.assessments.models import Attempt, EngineSettings, Response
+from palier.assessments.results import build_result
+from palier.engine import Answer, Step, next_step
+from palier.frameworks.queries import current_framework
+from palier.frameworks.services import freeze_framework
+from palier.items.formats import score
+from palier.items.models import Calibration, ItemVersion
+from palier.items.services import freeze_version
+
+SEED_BITS = 62
+DEFAULT_SETTINGS_VERSION = "defaut-2026-11"
+
+
+class AssessmentError(Exception):
+    """A refused operation; `status` is the HTTP status the API answers with."""
+
+    def __init__(
+        self, status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+
+
+def current_settings() -> EngineSettings:
+    """The engine settings valid now (the latest version whose date has come)."""
+    found = EngineSettings.objects.filter(valid_from__lte=timezone.now()).first()
+    if found is None:
+        found, _ = EngineSettings.objects.get_or_create(
+            version=DEFAULT_SETTINGS_VERSION, defaults={"valid_from": timezone.now()}
+        )
+    return found
+
+
+def step_rng(attempt: Attempt, position: int) -> np.random.Generator:
+    return np.random.default_rng([attempt.seed, position])
+
+
+def _history(attempt: Attempt) -> list[Answer]:
+    return [
+        Answer(str(version_id), correct)
+        for version_id, correct in attempt.responses.order_by("position").values_list(
+            "item_version_id", "correct"
+        )
+    ]
+
+
+def _engine_step(attempt: Attempt, snapshot: BankSnapshot, history: list[Answer]) -> Step:
+    config = engine_config(
+        attempt.engine_settings,
+        snapshot,
+        attempt.areas,
+        attempt.language,
+        bool(attempt.accommodations.get("screen_reader")),
+    )
+    return next_step(snapshot.bank, history, config, step_rng(attempt, len(history) + 1))
+
+
+def _show(attempt: Attempt, step: Step, snapshot: BankSnapshot) -> None:
+    """Make the engine's next item the current question, or finish the attempt."""
+    now = timezone.now()
+    if step.finished or step.item_id is None:
+        attempt.status = Attempt.Status.FINISHED
+        attempt.finished_at = now
+        attempt.stop_reason = step.stop_reason or ""
+        attempt.current_version = None
+        attempt.result = build_result(attempt, snapshot, step)
+    else:
+        version = ItemVersion.objects.get(pk=int(step.item_id))
+        freeze_version(version)
+        attempt.current_version = version
+        attempt.current_shown_at = now
+    attempt.save()
+
+
+@transaction.atomic
+def start_attempt(user: User, area_codes: list[str] | None = None, language: str = "fr") -> Attempt:
+    framework = current_framework()
+    calibration = (
+        Calibration.objects.filter(framework=framework, is_active=True).first()
+        if framework
+        else None
+    )
+    if calibration is None:
+        raise AssessmentError(
+            409,
+            "no_bank",
+            _("Le test n'est pas encore disponible : aucune banque de questions n'est publiée."),
+        )
+    snapshot = bank_snapshot(calibration)
+    codes = area_codes or list(snapshot.area_codes)
+    unknown = [code for code in codes if code not in snapshot.area_codes]
+    if unknown or len(set(codes)) != len(codes):
+        raise AssessmentError(
+            422,
+            "invalid_input",
+            _("Domaine inconnu."),
+            {"areas": [_("Choisissez parmi les domaines du référentiel.")]},
+        )
+    profile = getattr(user, "profile", None)
+    attempt = Attempt.objects.create(
+        user=user,
+        framework=framework,
+        calibration=calibration,
+        engine_settings=current_settings(),
+        areas=codes,
+        language=language if language in ("fr", "en") else "fr",
+        accommodations={"screen_reader": bool(getattr(profile, "uses_screen_reader", False))},
+        seed=secrets.randbits(SEED_BITS),
+    )
+    freeze_framework(framework)
+    _show(attempt, _engine_step(attempt, snapshot, []), snapshot)
+    return attempt
+
+
+@dataclass(frozen=True)
+class Recorded:
+    attempt: Attempt
+    response: Response
+    replayed: bool  # True when the same answer had already been stored
+
+
+@transaction.atomic
+def record_answer(
+    attempt: Attempt, position: int, raw: Any, answer_id: uuid.UUID | None = None
+) -> Recorded:
+    """Store the answer to the current question and move on; idempotent per answer_id, and
+    per position for an identical answer (a double click)."""
+    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    previous = _replay(attempt, position, raw, answer_id)
+    if previous is not None:
+        return Recorded(attempt, previous, replayed=True)
+    if attempt.is_finished:
+        raise AssessmentError(409, "attempt_finished", _("Ce test est terminé."))
+    if position != attempt.current_position or attempt.current_version is None:
+        raise AssessmentError(
+            409, "not_current_question", _("Cette question n'est pas la question en cours.")
+        )
+    version = attempt.current_version
+    try:
+        response_value = normalise_answer(version.format, version.definition, raw)
+    except AnswerError as error:
+        raise AssessmentError(
+            422, "invalid_answer", str(error), {"response": [str(error)]}
+        ) from error
+    snapshot = bank_snapshot(attempt.calibration)
+    history = _history(attempt)
+    result = score(version.format, version.definition, response_value)
+    history.append(Answer(str(version.pk), result.correct))
+    step = _engine_step(attempt, snapshot, history)
+    a, b, c = snapshot.parameters[version.pk]
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                attempt=attempt,
+                position=position,
+                item_version=version,
+                answer_id=answer_id,
+                raw_answer=response_value,
+                correct=result.correct,
+                credit=result.credit,
+                shown_at=attempt.current_shown_at or timezone.now(),
+                answered_at=timezone.now(),
+                discrimination=a,
+                difficulty=b,
+                guessing=c,
+                theta=[round(float(value), 6) for value in step.theta],
+                se=[round(float(value), 6) for value in step.se],
+            )
+    except IntegrityError as error:  # a concurrent request stored it first
+        raise AssessmentError(
+            409, "not_current_question", _("Cette question n'est pas la question en cours.")
+        ) from error
+    attempt.current_position = position + 1
+    _show(attempt, step, snapshot)
+    return Recorded(attempt, response, replayed=False)
+
+
+def _replay(
+    attempt: Attempt, position: int, raw: Any, answer_id: uuid.UUID | None
+) -> Response | None:
+    if answer_id is not None:
+        stored = attempt.responses.filter(answer_id=answer_id).first()
+        if stored is not None:
+            return stored
+    stored = attempt.responses.filter(position=position).first()
+    if stored is not None and answer_id is None:
+        version = stored.item_version
+        try:
+            same = normalise_answer(version.format, version.definition, raw) == stored.raw_answer
+        except AnswerError:
+            same = False
+        if same:
+            return stored
+    return None

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from palier.assessments import views
+
+app_name = "assessments"
+urlpatterns = [
+    path("", views.space, name="space"),
+    path("commencer/", views.start, name="start"),
+    path("<str:attempt_id>/", views.question, name="question"),
+    path("<str:attempt_id>/resultat/", views.result, name="result"),
+]

@@ -1,0 +1,113 @@
+"""The learner's positioning test: start, one question per page, result."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from palier.assessments import queries, services
+from palier.assessments.access import access_attempt
+from palier.assessments.answers import AnswerError, answer_from_form
+from palier.frameworks.queries import current_framework
+
+LANGUAGES = ("fr", "en")
+
+
+def space(request: HttpRequest) -> HttpResponse:
+    framework = current_framework()
+    return render(
+        request,
+        "assessments/space.html",
+        {
+            "framework": framework,
+            "areas": framework.areas.all() if framework else [],
+            "attempts": queries.attempts_of(request.user)[:20],
+            "current": queries.in_progress(request.user),
+        },
+    )
+
+
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    ongoing = queries.in_progress(request.user)
+    if ongoing is not None:
+        return redirect("assessments:question", ongoing.pk)
+    language = (get_language() or "fr")[:2]
+    try:
+        attempt = services.start_attempt(
+            request.user,
+            request.POST.getlist("areas") or None,
+            language if language in LANGUAGES else "fr",
+        )
+    except services.AssessmentError as error:
+        messages.error(request, error.message)
+        return redirect("assessments:space")
+    return redirect("assessments:question", attempt.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def question(request: HttpRequest, attempt_id: str) -> HttpResponse:
+    attempt = access_attempt(request.user, attempt_id)
+    if attempt.is_finished:
+        return redirect("assessments:result", attempt.pk)
+    error = None
+    if request.method == "POST":
+        error = _answer(request, attempt)
+        if error is None:
+            return redirect("assessments:question", attempt.pk)
+        attempt.refresh_from_db()
+    return render(
+        request,
+        "assessments/question.html",
+        {
+            "attempt": attempt,
+            "view": queries.current_view(attempt),
+            "error": error,
+            "questions_left": queries.questions_left_at_most(attempt),
+        },
+        status=422 if error else 200,
+    )
+
+
+def _answer(request: HttpRequest, attempt) -> str | None:
+    position = request.POST.get("position", "")
+    if not position.isdigit():
+        return _("La question envoyée est incomplète ; réessayez.")
+    version = attempt.current_version
+    try:
+        raw = (
+            answer_from_form(version.format, version.definition, request.POST) if version else None
+        )
+        services.record_answer(attempt, int(position), raw)
+    except AnswerError as problem:
+        return str(problem)
+    except services.AssessmentError as problem:
+        if problem.code in ("not_current_question", "attempt_finished"):
+            messages.info(
+                request,
+                _("Cette réponse avait déjà été prise en compte ; voici la question en cours."),
+            )
+            return None
+        return problem.message
+    return None
+
+
+def result(request: HttpRequest, attempt_id: str) -> HttpResponse:
+    attempt = access_attempt(request.user, attempt_id)
+    if not attempt.is_finished:
+        return redirect("assessments:question", attempt.pk)
+    results = queries.area_results(attempt)
+    return render(
+        request,
+        "assessments/result.html",
+        {
+            "attempt": attempt,
+            "results": results,
+            "review": queries.review(attempt),
+            "chart_max": max((r.level_count for r in results), default=5),
+        },
+    )

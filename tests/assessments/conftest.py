@@ -1,0 +1,34 @@
+from typing import Any
+
+import pytest
+
+from palier.items.seed import load_item_seed
+
+
+@pytest.fixture
+def seeded(framework):
+    """The real seed bank, operational, with its provisional calibration."""
+    return load_item_seed(framework)
+
+
+def right_answer(version) -> Any:
+    definition = version.definition
+    if version.format == "short_text":
+        return definition["accepted"]["fr"][0]
+    if version.format == "numeric":
+        return str(definition["value"])
+    return definition["correct"]
+
+
+def wrong_answer(version) -> Any:
+    definition = version.definition
+    if version.format == "single_choice":
+        return next(o["id"] for o in definition["options"] if o["id"] != definition["correct"])
+    if version.format in ("multiple_response", "stimulus_choice"):
+        wrong = [o["id"] for o in definition["options"] if o["id"] not in definition["correct"]]
+        return wrong[:1] or [definition["options"][0]["id"]]
+    if version.format in ("short_text", "numeric"):
+        return "zzzz"
+    if version.format == "ordering":
+        return list(reversed(definition["correct"]))
+    return {left: definition["right"][0]["id"] for left in definition["correct"]}

@@ -1,0 +1,72 @@
+import pytest
+
+from palier.assessments.models import Attempt
+from palier.items.models import ItemVersion
+from palier.items.seed import load_item_seed
+from tests.assessments.test_pages import form_data
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def answer_in_the_page(page, version, position) -> None:
+    data = form_data(version, position)
+    if version.format in ("single_choice",):
+        page.locator(f"label[for=choice-{data['answer']}]").click()
+    elif version.format in ("multiple_response", "stimulus_choice"):
+        for option in data["answer"]:
+            page.locator(f"label[for=choice-{option}]").click()
+    elif version.format in ("short_text", "numeric"):
+        page.locator("input[name=answer]").fill(str(data["answer"]))
+    else:
+        for name, value in data.items():
+            if name != "position":
+                page.locator(f"select[name='{name}']").select_option(value)
+    page.get_by_role("button", name="Valider ma réponse").click()
+
+
+def test_a_learner_takes_resumes_and_finishes_a_test(page, live_server, theme, framework):
+    load_item_seed(framework)
+    make_user("camille@example.org")
+    sign_in(page, live_server, "camille@example.org")
+    page.goto(f"{live_server.url}/positionnement/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Commencer le test").click()
+    page.wait_for_url("**/positionnement/*/")
+    attempt = Attempt.objects.get()
+    seen_formats = set()
+    for _ in range(60):
+        attempt.refresh_from_db()
+        if attempt.is_finished:
+            break
+        if attempt.current_position == 3:
+            shown = page.locator("legend").inner_text()
+            page.reload()
+            assert page.locator("legend").inner_text() == shown  # resumed, same question
+        version = attempt.current_version
+        if version.format not in seen_formats:
+            seen_formats.add(version.format)
+            assert_accessible(page)
+        answer_in_the_page(page, version, attempt.current_position)
+        page.wait_for_load_state()
+    page.wait_for_url("**/resultat/")
+    assert page.get_by_role("heading", name="Mon niveau par domaine").is_visible()
+    assert_accessible(page)
+
+
+def test_the_question_page_is_accessible_for_every_format(page, live_server, theme, framework):
+    load_item_seed(framework)
+    make_user("lea@example.org")
+    sign_in(page, live_server, "lea@example.org")
+    page.goto(f"{live_server.url}/positionnement/")
+    page.get_by_role("button", name="Commencer le test").click()
+    page.wait_for_url("**/positionnement/*/")
+    attempt = Attempt.objects.get()
+    formats: dict[str, ItemVersion] = {}
+    for version in ItemVersion.objects.select_related("stimulus").order_by("pk"):
+        formats.setdefault(version.format, version)
+    for version in formats.values():
+        Attempt.objects.filter(pk=attempt.pk).update(current_version=version)
+        page.reload()
+        assert_accessible(page)
