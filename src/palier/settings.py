@@ -232,6 +232,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Positioning test ---------------------------------------------------------------------
+# Days a learner waits before taking the positioning test again.
+PALIER_RETAKE_COOLDOWN_DAYS = int(os.environ.get("PALIER_RETAKE_COOLDOWN_DAYS", "4"))
+# Time-limit multiplier for learners with extra time (tiers-temps).
+PALIER_EXTRA_TIME_FACTOR = float(os.environ.get("PALIER_EXTRA_TIME_FACTOR", "1.33"))
+
 # --- E-mail -------------------------------------------------------------------------------
 # PALIER_EMAIL_BACKEND: console (default, prints e-mails), smtp, or locmem (tests).
 _EMAIL_BACKENDS = {

@@ -1,3 +1,5 @@
+import math
+
 import pytest
 from django.core.management import call_command
 
@@ -88,3 +90,42 @@ def test_rescoring_from_stored_responses_matches(seeded, capsys):
     play(attempt, alternate)
     call_command("rescore", str(attempt.pk))
     assert "matches" in capsys.readouterr().out
+
+
+def test_a_late_answer_is_recorded_as_timed_out_and_wrong(seeded):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from palier.assessments.models import EngineSettings
+
+    EngineSettings.objects.create(
+        version="chrono",
+        valid_from=timezone.now() - timedelta(1),
+        timed=True,
+        time_limit_factor=2.0,
+    )
+    learner = make_user()
+    learner.profile.extra_time = True
+    learner.profile.save()
+    attempt = start_attempt(learner)
+    version = attempt.current_version
+    assert attempt.current_time_limit == math.ceil(version.estimated_seconds * 2.0 * 1.33)
+    Attempt.objects.filter(pk=attempt.pk).update(
+        current_shown_at=timezone.now() - timedelta(seconds=attempt.current_time_limit + 60)
+    )
+    response = record_answer(attempt, 1, right_answer(version)).response
+    assert response.timed_out and not response.correct
+    assert response.time_limit_seconds == attempt.current_time_limit
+
+
+def test_a_new_test_waits_for_the_cooldown_then_avoids_items_already_seen(seeded, settings):
+    learner = make_user()
+    first = start_attempt(learner)
+    seen = {code for code, _theta in play(first, alternate)}
+    with pytest.raises(AssessmentError) as error:
+        start_attempt(learner)
+    assert error.value.code == "cooldown"
+    settings.PALIER_RETAKE_COOLDOWN_DAYS = 0
+    second = start_attempt(learner)
+    assert not seen & {code for code, _theta in play(second, alternate)}

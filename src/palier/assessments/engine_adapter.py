@@ -3,8 +3,7 @@
 `bank_snapshot(calibration)` turns the active calibration's parameters for operational items
 into the engine's `ItemBank` arrays. Snapshots are cached per process, keyed by calibration
 id and by the bank's last change, so a new calibration or a retired item is picked up
-without a restart. Engine configurations are cached too (the engine keeps per-bank plans in
-them).
+without a restart.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from palier.items.models import Calibration, Item, ItemParameter
 CACHE_SIZE = 8
 _lock = threading.Lock()
 _snapshots: dict[tuple[int, str], BankSnapshot] = {}
-_configs: dict[tuple, CatConfig] = {}
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,7 +60,6 @@ def bank_snapshot(calibration: Calibration) -> BankSnapshot:
     with _lock:
         if len(_snapshots) >= CACHE_SIZE:
             _snapshots.clear()
-            _configs.clear()
         _snapshots[key] = snapshot
     return snapshot
 
@@ -121,38 +118,24 @@ def engine_config(
     area_codes: list[str],
     language: str,
     accessible_only: bool,
+    excluded: frozenset[str] = frozenset(),
 ) -> CatConfig:
-    """The engine configuration of an attempt (same inputs, same cached object)."""
-    key = (
-        settings.pk,
-        settings.version,
-        snapshot.area_codes,
-        tuple(area_codes),
-        language,
-        accessible_only,
-    )
-    with _lock:
-        cached = _configs.get(key)
-    if cached is not None:
-        return cached
+    """The engine configuration of an attempt (building one costs well under a millisecond)."""
     n_areas = len(snapshot.area_codes)
     correlation = None
     if settings.area_correlation > 0 and n_areas > 1:
         correlation = np.full((n_areas, n_areas), settings.area_correlation)
         np.fill_diagonal(correlation, 1.0)
-    measured = snapshot.area_indices(area_codes)
-    config = CatConfig(
+    return CatConfig(
         version=settings.version,
         se_target=settings.se_target,
         min_items=min(settings.min_items, settings.max_items),
         max_items=settings.max_items,
         min_items_per_area=settings.min_items_per_area,
-        areas=measured,
+        areas=snapshot.area_indices(area_codes),
         correlation=correlation,
         randomesque=settings.randomesque,
         language=language,
         accessible_only=accessible_only,
+        excluded_items=excluded,
     )
-    with _lock:
-        _configs[key] = config
-    return config

@@ -51,6 +51,19 @@ class EngineSettings(models.Model):
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
+    timed = models.BooleanField(
+        _("questions chronométrées"),
+        default=False,
+        help_text=_(
+            "Chaque question a alors une limite : sa durée estimée multipliée par ce "
+            "facteur (et par 1,33 pour les personnes bénéficiant d'un tiers-temps)."
+        ),
+    )
+    time_limit_factor = models.FloatField(
+        _("facteur de la limite de temps"),
+        default=3.0,
+        validators=[MinValueValidator(1.0), MaxValueValidator(10.0)],
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -98,6 +111,7 @@ class Attempt(models.Model):
         "items.ItemVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     current_shown_at = models.DateTimeField(null=True, blank=True)
+    current_time_limit = models.PositiveIntegerField(null=True, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     stop_reason = models.CharField(max_length=32, blank=True)
@@ -130,6 +144,7 @@ class Response(models.Model):
     shown_at = models.DateTimeField()
     answered_at = models.DateTimeField()
     time_limit_seconds = models.PositiveIntegerField(null=True, blank=True)
+    timed_out = models.BooleanField(default=False)
     discrimination = models.FloatField()
     difficulty = models.FloatField()
     guessing = models.FloatField(null=True, blank=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.html import escape
 
 from palier.accounts.models import User
@@ -29,6 +30,14 @@ def current_view(attempt: Attempt) -> LearnerView | None:
         return None
     seed = (attempt.seed + attempt.current_position) % (2**31)
     return learner_view(attempt.current_version, seed, attempt.language)
+
+
+def seconds_left(attempt: Attempt) -> int | None:
+    """Seconds remaining on the current question (server clock), None when untimed."""
+    if attempt.current_time_limit is None or attempt.current_shown_at is None:
+        return None
+    spent = (timezone.now() - attempt.current_shown_at).total_seconds()
+    return max(0, int(attempt.current_time_limit - spent))
 
 
 def questions_left_at_most(attempt: Attempt) -> int:

@@ -8,14 +8,18 @@ the position, so an attempt can be replayed exactly.
 
 from __future__ import annotations
 
+import math
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from palier.accounts.models import User
@@ -26,12 +30,17 @@ from palier.assessments.results import build_result
 from palier.engine import Answer, Step, next_step
 from palier.frameworks.queries import current_framework
 from palier.frameworks.services import freeze_framework
-from palier.items.formats import score
+from palier.items.formats import Score, score
 from palier.items.models import Calibration, ItemVersion
 from palier.items.services import freeze_version
 
 SEED_BITS = 62
 DEFAULT_SETTINGS_VERSION = "defaut-2026-11"
+# Seconds of network and rendering slack before an answer counts as late.
+TIME_LIMIT_GRACE_SECONDS = 5
+# Items seen in earlier attempts are avoided while at least this many times the test's
+# maximum length stays available in the bank.
+FRESH_ITEMS_MARGIN = 2
 
 
 class AssessmentError(Exception):
@@ -70,6 +79,20 @@ def _history(attempt: Attempt) -> list[Answer]:
     ]
 
 
+def _excluded(attempt: Attempt, snapshot: BankSnapshot) -> frozenset[str]:
+    """Items the learner met in earlier attempts, when the bank can spare them."""
+    seen = {
+        str(version_id)
+        for version_id in Response.objects.filter(attempt__user_id=attempt.user_id)
+        .exclude(attempt=attempt)
+        .values_list("item_version_id", flat=True)
+    }
+    seen &= set(snapshot.bank.item_ids)
+    spare = len(snapshot.bank.item_ids) - len(seen)
+    enough = spare >= FRESH_ITEMS_MARGIN * attempt.engine_settings.max_items
+    return frozenset(seen) if enough else frozenset()
+
+
 def _engine_step(attempt: Attempt, snapshot: BankSnapshot, history: list[Answer]) -> Step:
     config = engine_config(
         attempt.engine_settings,
@@ -77,8 +100,20 @@ def _engine_step(attempt: Attempt, snapshot: BankSnapshot, history: list[Answer]
         attempt.areas,
         attempt.language,
         bool(attempt.accommodations.get("screen_reader")),
+        _excluded(attempt, snapshot),
     )
     return next_step(snapshot.bank, history, config, step_rng(attempt, len(history) + 1))
+
+
+def time_limit(attempt: Attempt, version: ItemVersion) -> int | None:
+    """Seconds allowed for a question, or None when the test is not timed."""
+    engine = attempt.engine_settings
+    if not engine.timed:
+        return None
+    factor = engine.time_limit_factor
+    if attempt.accommodations.get("extra_time"):
+        factor *= django_settings.PALIER_EXTRA_TIME_FACTOR
+    return math.ceil(version.estimated_seconds * factor)
 
 
 def _show(attempt: Attempt, step: Step, snapshot: BankSnapshot) -> None:
@@ -95,7 +130,33 @@ def _show(attempt: Attempt, step: Step, snapshot: BankSnapshot) -> None:
         freeze_version(version)
         attempt.current_version = version
         attempt.current_shown_at = now
+        attempt.current_time_limit = time_limit(attempt, version)
     attempt.save()
+
+
+def retake_allowed_from(user: User) -> datetime | None:
+    """When the learner may start a new test (None: now)."""
+    last = (
+        Attempt.objects.filter(user=user, status=Attempt.Status.FINISHED)
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return None
+    allowed = last + timedelta(days=django_settings.PALIER_RETAKE_COOLDOWN_DAYS)
+    return allowed if allowed > timezone.now() else None
+
+
+def _check_cooldown(user: User) -> None:
+    allowed = retake_allowed_from(user)
+    if allowed is not None:
+        raise AssessmentError(
+            409,
+            "cooldown",
+            _("Vous pourrez repasser le test à partir du %(date)s.")
+            % {"date": date_format(timezone.localtime(allowed), "DATETIME_FORMAT")},
+        )
 
 
 @transaction.atomic
@@ -112,6 +173,7 @@ def start_attempt(user: User, area_codes: list[str] | None = None, language: str
             "no_bank",
             _("Le test n'est pas encore disponible : aucune banque de questions n'est publiée."),
         )
+    _check_cooldown(user)
     snapshot = bank_snapshot(calibration)
     codes = area_codes or list(snapshot.area_codes)
     unknown = [code for code in codes if code not in snapshot.area_codes]
@@ -130,7 +192,10 @@ def start_attempt(user: User, area_codes: list[str] | None = None, language: str
         engine_settings=current_settings(),
         areas=codes,
         language=language if language in ("fr", "en") else "fr",
-        accommodations={"screen_reader": bool(getattr(profile, "uses_screen_reader", False))},
+        accommodations={
+            "screen_reader": bool(getattr(profile, "uses_screen_reader", False)),
+            "extra_time": bool(getattr(profile, "extra_time", False)),
+        },
         seed=secrets.randbits(SEED_BITS),
     )
     freeze_framework(framework)
@@ -170,7 +235,17 @@ def record_answer(
         ) from error
     snapshot = bank_snapshot(attempt.calibration)
     history = _history(attempt)
-    result = score(version.format, version.definition, response_value)
+    now = timezone.now()
+    shown_at = attempt.current_shown_at or now
+    limit = attempt.current_time_limit
+    timed_out = (
+        limit is not None and (now - shown_at).total_seconds() > limit + TIME_LIMIT_GRACE_SECONDS
+    )
+    result = (
+        Score(False, 0.0)
+        if timed_out
+        else score(version.format, version.definition, response_value)
+    )
     history.append(Answer(str(version.pk), result.correct))
     step = _engine_step(attempt, snapshot, history)
     a, b, c = snapshot.parameters[version.pk]
@@ -184,8 +259,10 @@ def record_answer(
                 raw_answer=response_value,
                 correct=result.correct,
                 credit=result.credit,
-                shown_at=attempt.current_shown_at or timezone.now(),
-                answered_at=timezone.now(),
+                shown_at=shown_at,
+                answered_at=now,
+                time_limit_seconds=limit,
+                timed_out=timed_out,
                 discrimination=a,
                 difficulty=b,
                 guessing=c,

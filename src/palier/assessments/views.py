@@ -68,6 +68,7 @@ def question(request: HttpRequest, attempt_id: str) -> HttpResponse:
             "view": queries.current_view(attempt),
             "error": error,
             "questions_left": queries.questions_left_at_most(attempt),
+            "seconds_left": queries.seconds_left(attempt),
         },
         status=422 if error else 200,
     )
