@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from palier.assessments import queries, services
 from palier.assessments.access import access_attempt
 from palier.assessments.answers import AnswerError, answer_from_form
+from palier.assessments.competences import competence_signals
 from palier.frameworks.queries import current_framework
 
 LANGUAGES = ("fr", "en")
@@ -74,25 +75,29 @@ def question(request: HttpRequest, attempt_id: str) -> HttpResponse:
     )
 
 
+def _already_counted(request: HttpRequest) -> None:
+    messages.info(
+        request, _("Cette réponse avait déjà été prise en compte ; voici la question en cours.")
+    )
+
+
 def _answer(request: HttpRequest, attempt) -> str | None:
+    """Record the posted answer; an error message for the page, or None when done."""
     position = request.POST.get("position", "")
     if not position.isdigit():
         return _("La question envoyée est incomplète ; réessayez.")
+    if int(position) != attempt.current_position:
+        # A resent form (back button, double click): that question is already answered.
+        return _already_counted(request)
     version = attempt.current_version
     try:
-        raw = (
-            answer_from_form(version.format, version.definition, request.POST) if version else None
-        )
+        raw = answer_from_form(version.format, version.definition, request.POST)
         services.record_answer(attempt, int(position), raw)
     except AnswerError as problem:
         return str(problem)
     except services.AssessmentError as problem:
         if problem.code in ("not_current_question", "attempt_finished"):
-            messages.info(
-                request,
-                _("Cette réponse avait déjà été prise en compte ; voici la question en cours."),
-            )
-            return None
+            return _already_counted(request)
         return problem.message
     return None
 
@@ -102,6 +107,7 @@ def result(request: HttpRequest, attempt_id: str) -> HttpResponse:
     if not attempt.is_finished:
         return redirect("assessments:question", attempt.pk)
     results = queries.area_results(attempt)
+    signals = competence_signals(attempt)
     return render(
         request,
         "assessments/result.html",
@@ -109,6 +115,9 @@ def result(request: HttpRequest, attempt_id: str) -> HttpResponse:
             "attempt": attempt,
             "results": results,
             "review": queries.review(attempt),
+            "strengths": [s for s in signals if s.kind == "strength"],
+            "gaps": [s for s in signals if s.kind == "gap"],
+            "signals": signals,
             "chart_max": max((r.level_count for r in results), default=5),
         },
     )
