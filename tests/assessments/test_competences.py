@@ -16,8 +16,13 @@ def signal(observed: float, expected: float, answered: int = 4) -> CompetenceSig
 
 @pytest.mark.parametrize(
     ("observed", "expected", "kind"),
-    [(4, 2, "strength"), (0, 2, "gap"), (2, 2.3, "expected"),
-     (2 + 4 * THRESHOLD + 1e-9, 2, "strength"), (2 - 4 * THRESHOLD - 1e-9, 2, "gap")],
+    [
+        (4, 2, "strength"),
+        (0, 2, "gap"),
+        (2, 2.3, "expected"),
+        (2 + 4 * THRESHOLD + 1e-9, 2, "strength"),
+        (2 - 4 * THRESHOLD - 1e-9, 2, "gap"),
+    ],
 )
 def test_a_competence_is_a_strength_or_a_gap_by_its_residual(observed, expected, kind):
     assert signal(observed, expected).kind == kind

@@ -83,3 +83,32 @@ def test_other_learners_cannot_open_a_test(client, learner):
     client.force_login(make_user())
     assert client.get(reverse("assessments:question", args=[attempt.pk])).status_code == 404
     assert client.get(reverse("assessments:result", args=[attempt.pk])).status_code == 404
+
+
+def test_the_result_downloads_as_a_pdf_with_the_levels(client, learner):
+    import io
+
+    from pypdf import PdfReader
+
+    from palier.assessments.services import start_attempt
+    from tests.assessments.test_services import alternate, play
+
+    attempt = start_attempt(learner)
+    play(attempt, alternate)
+    response = client.get(reverse("assessments:result_pdf", args=[attempt.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "Niveau par domaine" in text and "Cybersécurité en santé" in text
+    client.force_login(make_user())
+    assert client.get(reverse("assessments:result_pdf", args=[attempt.pk])).status_code == 404
+
+
+def test_the_space_shows_progress_per_area_and_the_retake_date(client, learner):
+    from palier.assessments.services import start_attempt
+    from tests.assessments.test_services import alternate, play
+
+    attempt = start_attempt(learner)
+    play(attempt, alternate)
+    content = client.get(reverse("assessments:space")).content.decode()
+    assert "Ma progression par domaine" in content
+    assert "Vous pourrez repasser le test" in content and "Commencer le test" not in content

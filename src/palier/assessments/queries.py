@@ -20,6 +20,22 @@ def attempts_of(user: User) -> QuerySet[Attempt]:
     return Attempt.objects.filter(user=user).order_by("-started_at")
 
 
+def level_history(user: User, areas: list[Area]) -> list[tuple[Attempt, list[int | None]]]:
+    """Finished attempts, oldest first, with the level reached in each area (None: not
+    assessed that time)."""
+    finished = attempts_of(user).filter(status=Attempt.Status.FINISHED).order_by("finished_at")
+    return [
+        (
+            attempt,
+            [
+                (attempt.result or {}).get("areas", {}).get(area.code, {}).get("level")
+                for area in areas
+            ],
+        )
+        for attempt in finished
+    ]
+
+
 def in_progress(user: User) -> Attempt | None:
     return attempts_of(user).filter(status=Attempt.Status.IN_PROGRESS).first()
 

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from palier.assessments import queries, services
+from palier.assessments import pdf, queries, services
 from palier.assessments.access import access_attempt
 from palier.assessments.answers import AnswerError, answer_from_form
 from palier.assessments.competences import competence_signals
@@ -20,12 +20,15 @@ LANGUAGES = ("fr", "en")
 
 def space(request: HttpRequest) -> HttpResponse:
     framework = current_framework()
+    areas = list(framework.areas.all()) if framework else []
     return render(
         request,
         "assessments/space.html",
         {
             "framework": framework,
-            "areas": framework.areas.all() if framework else [],
+            "areas": areas,
+            "history": queries.level_history(request.user, areas),
+            "retake_from": services.retake_allowed_from(request.user),
             "attempts": queries.attempts_of(request.user)[:20],
             "current": queries.in_progress(request.user),
         },
@@ -100,6 +103,16 @@ def _answer(request: HttpRequest, attempt) -> str | None:
             return _already_counted(request)
         return problem.message
     return None
+
+
+def result_pdf(request: HttpRequest, attempt_id: str) -> HttpResponse:
+    attempt = access_attempt(request.user, attempt_id)
+    if not attempt.is_finished:
+        return redirect("assessments:question", attempt.pk)
+    response = HttpResponse(pdf.result_pdf(attempt), content_type="application/pdf")
+    stamp = attempt.finished_at.strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="palier-resultat-{stamp}.pdf"'
+    return response
 
 
 def result(request: HttpRequest, attempt_id: str) -> HttpResponse:
