@@ -204,3 +204,19 @@ def test_answering_a_finished_test_gets_409(client, learner):
         client, f"/api/v1/assessments/{state['id']}/answers", {"position": 1, "response": None}
     )
     assert response.status_code == 409 and response.json()["error"]["code"] == "attempt_finished"
+
+
+def test_recording_an_answer_costs_a_fixed_number_of_queries(
+    client, learner, django_assert_max_num_queries
+):
+    state = start(client)
+    for _ in range(3):
+        version = current_version(state)
+        # 12 queries, plus the SAVEPOINT/RELEASE pair the test's own transaction adds.
+        with django_assert_max_num_queries(14):
+            response = post(
+                client,
+                f"/api/v1/assessments/{state['id']}/answers",
+                {"position": state["position"], "response": right_answer(version)},
+            )
+        state = response.json()

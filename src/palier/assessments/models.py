@@ -102,6 +102,7 @@ class Attempt(models.Model):
     areas = models.JSONField(_("domaines évalués"))
     language = models.CharField(_("langue"), max_length=2, default="fr")
     accommodations = models.JSONField(_("aménagements"), default=dict, blank=True)
+    excluded_items = models.JSONField(_("questions écartées (déjà vues)"), default=list, blank=True)
     seed = models.BigIntegerField(_("graine aléatoire"))
     status = models.CharField(
         _("statut"), max_length=16, choices=Status.choices, default=Status.IN_PROGRESS

@@ -79,8 +79,9 @@ def _history(attempt: Attempt) -> list[Answer]:
     ]
 
 
-def _excluded(attempt: Attempt, snapshot: BankSnapshot) -> frozenset[str]:
-    """Items the learner met in earlier attempts, when the bank can spare them."""
+def _excluded_at_start(attempt: Attempt, snapshot: BankSnapshot) -> list[str]:
+    """Items the learner met in earlier attempts, when the bank can spare them (decided once,
+    when the attempt starts, and stored with it)."""
     seen = {
         str(version_id)
         for version_id in Response.objects.filter(attempt__user_id=attempt.user_id)
@@ -90,7 +91,7 @@ def _excluded(attempt: Attempt, snapshot: BankSnapshot) -> frozenset[str]:
     seen &= set(snapshot.bank.item_ids)
     spare = len(snapshot.bank.item_ids) - len(seen)
     enough = spare >= FRESH_ITEMS_MARGIN * attempt.engine_settings.max_items
-    return frozenset(seen) if enough else frozenset()
+    return sorted(seen) if enough else []
 
 
 def _engine_step(attempt: Attempt, snapshot: BankSnapshot, history: list[Answer]) -> Step:
@@ -100,7 +101,7 @@ def _engine_step(attempt: Attempt, snapshot: BankSnapshot, history: list[Answer]
         attempt.areas,
         attempt.language,
         bool(attempt.accommodations.get("screen_reader")),
-        _excluded(attempt, snapshot),
+        frozenset(attempt.excluded_items),
     )
     return next_step(snapshot.bank, history, config, step_rng(attempt, len(history) + 1))
 
@@ -126,7 +127,7 @@ def _show(attempt: Attempt, step: Step, snapshot: BankSnapshot) -> None:
         attempt.current_version = None
         attempt.result = build_result(attempt, snapshot, step)
     else:
-        version = ItemVersion.objects.get(pk=int(step.item_id))
+        version = ItemVersion.objects.select_related("item", "stimulus").get(pk=int(step.item_id))
         freeze_version(version)
         attempt.current_version = version
         attempt.current_shown_at = now
@@ -199,6 +200,7 @@ def start_attempt(user: User, area_codes: list[str] | None = None, language: str
         seed=secrets.randbits(SEED_BITS),
     )
     freeze_framework(framework)
+    attempt.excluded_items = _excluded_at_start(attempt, snapshot)
     _show(attempt, _engine_step(attempt, snapshot, []), snapshot)
     return attempt
 
@@ -216,7 +218,13 @@ def record_answer(
 ) -> Recorded:
     """Store the answer to the current question and move on; idempotent per answer_id, and
     per position for an identical answer (a double click)."""
-    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related(
+            "current_version__stimulus", "current_version__item", "calibration", "engine_settings"
+        )
+        .get(pk=attempt.pk)
+    )
     previous = _replay(attempt, position, raw, answer_id)
     if previous is not None:
         return Recorded(attempt, previous, replayed=True)
@@ -281,6 +289,8 @@ def record_answer(
 def _replay(
     attempt: Attempt, position: int, raw: Any, answer_id: uuid.UUID | None
 ) -> Response | None:
+    if answer_id is None and position == attempt.current_position:
+        return None  # the ordinary case: nothing stored yet for the current question
     if answer_id is not None:
         stored = attempt.responses.filter(answer_id=answer_id).first()
         if stored is not None:

@@ -282,7 +282,6 @@ def upload_media(user: User, upload: Any, alt_fr: str, alt_en: str = "") -> Medi
     )
 
 
-@transaction.atomic
 def freeze_version(version: ItemVersion) -> None:
     """Called when a version is first shown to a learner (idempotent)."""
     ItemVersion.objects.filter(pk=version.pk, frozen_at__isnull=True).update(
