@@ -212,7 +212,7 @@ def test_recording_an_answer_costs_a_fixed_number_of_queries(
     state = start(client)
     for _ in range(3):
         version = current_version(state)
-        # 12 queries, plus the SAVEPOINT/RELEASE pair the test's own transaction adds.
+        # 12 queries, plus the SAVEPOINT/RELEASE pair of the test's own transaction.
         with django_assert_max_num_queries(14):
             response = post(
                 client,

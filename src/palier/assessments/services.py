@@ -212,12 +212,24 @@ class Recorded:
     replayed: bool  # True when the same answer had already been stored
 
 
-@transaction.atomic
 def record_answer(
     attempt: Attempt, position: int, raw: Any, answer_id: uuid.UUID | None = None
 ) -> Recorded:
     """Store the answer to the current question and move on; idempotent per answer_id, and
     per position for an identical answer (a double click)."""
+    try:
+        return _record_answer(attempt, position, raw, answer_id)
+    except IntegrityError as error:
+        # The attempt lock makes this unreachable in practice; the unique constraints back it.
+        raise AssessmentError(
+            409, "not_current_question", _("Cette question n'est pas la question en cours.")
+        ) from error
+
+
+@transaction.atomic
+def _record_answer(
+    attempt: Attempt, position: int, raw: Any, answer_id: uuid.UUID | None
+) -> Recorded:
     attempt = (
         Attempt.objects.select_for_update(of=("self",))
         .select_related(
@@ -257,30 +269,24 @@ def record_answer(
     history.append(Answer(str(version.pk), result.correct))
     step = _engine_step(attempt, snapshot, history)
     a, b, c = snapshot.parameters[version.pk]
-    try:
-        with transaction.atomic():
-            response = Response.objects.create(
-                attempt=attempt,
-                position=position,
-                item_version=version,
-                answer_id=answer_id,
-                raw_answer=response_value,
-                correct=result.correct,
-                credit=result.credit,
-                shown_at=shown_at,
-                answered_at=now,
-                time_limit_seconds=limit,
-                timed_out=timed_out,
-                discrimination=a,
-                difficulty=b,
-                guessing=c,
-                theta=[round(float(value), 6) for value in step.theta],
-                se=[round(float(value), 6) for value in step.se],
-            )
-    except IntegrityError as error:  # a concurrent request stored it first
-        raise AssessmentError(
-            409, "not_current_question", _("Cette question n'est pas la question en cours.")
-        ) from error
+    response = Response.objects.create(
+        attempt=attempt,
+        position=position,
+        item_version=version,
+        answer_id=answer_id,
+        raw_answer=response_value,
+        correct=result.correct,
+        credit=result.credit,
+        shown_at=shown_at,
+        answered_at=now,
+        time_limit_seconds=limit,
+        timed_out=timed_out,
+        discrimination=a,
+        difficulty=b,
+        guessing=c,
+        theta=[round(float(value), 6) for value in step.theta],
+        se=[round(float(value), 6) for value in step.se],
+    )
     attempt.current_position = position + 1
     _show(attempt, step, snapshot)
     return Recorded(attempt, response, replayed=False)
