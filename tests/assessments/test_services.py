@@ -129,3 +129,27 @@ def test_a_new_test_waits_for_the_cooldown_then_avoids_items_already_seen(seeded
     settings.PALIER_RETAKE_COOLDOWN_DAYS = 0
     second = start_attempt(learner)
     assert not seen & {code for code, _theta in play(second, alternate)}
+
+
+def test_pretest_items_are_given_at_seeded_positions_and_do_not_count(seeded):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from palier.assessments.models import EngineSettings
+    from palier.items.models import Item
+
+    pretest_codes = ["D1-0001", "D2-0001", "D3-0001", "D4-0001", "D5-0001"]
+    Item.objects.filter(code__in=pretest_codes).update(status=Item.Status.PRETEST)
+    EngineSettings.objects.create(version="pretest", valid_from=timezone.now() - timedelta(1),
+                                  pretest_count=2, min_items=10)
+    attempt = start_attempt(make_user())
+    assert len(attempt.pretest_positions) == 2
+    assert all(2 <= position <= 10 for position in attempt.pretest_positions)
+    trace = play(attempt, alternate)
+    pretest = Response.objects.filter(attempt=attempt, pretest=True)
+    assert sorted(pretest.values_list("position", flat=True)) == attempt.pretest_positions
+    assert {r.item_version.item.code for r in pretest} <= set(pretest_codes)
+    attempt.refresh_from_db()
+    assert attempt.result["items"] == len(trace) - 2  # scored items only
+    call_command("rescore", str(attempt.pk))

@@ -54,7 +54,7 @@ def competence_signals(attempt: Attempt) -> list[CompetenceSignal]:
     if not attempt.is_finished or not attempt.result:
         return []
     areas = attempt.result["areas"]
-    responses = Response.objects.filter(attempt=attempt).select_related(
+    responses = Response.objects.filter(attempt=attempt, pretest=False).select_related(
         "item_version__item__capacity__competence__area"
     )
     grouped: dict[int, list[Response]] = defaultdict(list)

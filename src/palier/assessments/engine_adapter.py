@@ -69,7 +69,8 @@ def _build(calibration: Calibration) -> BankSnapshot:
     area_index = {area.pk: index for index, area in enumerate(areas)}
     rows = list(
         ItemParameter.objects.filter(
-            calibration=calibration, item_version__item__status=Item.Status.OPERATIONAL
+            calibration=calibration,
+            item_version__item__status__in=(Item.Status.OPERATIONAL, Item.Status.PRETEST),
         )
         .select_related("item_version__item__capacity__competence")
         .order_by("item_version__item__code")
@@ -99,6 +100,7 @@ def _build(calibration: Calibration) -> BankSnapshot:
         competences=[row.item_version.item.capacity.competence.code for row in rows],
         languages=[None if row.item_version.has_english() else "fr" for row in rows],
         accessible=[row.item_version.screen_reader_ok for row in rows],
+        pretest=[row.item_version.item.status == Item.Status.PRETEST for row in rows],
         n_areas=len(areas),
     )
     return BankSnapshot(
@@ -119,6 +121,7 @@ def engine_config(
     language: str,
     accessible_only: bool,
     excluded: frozenset[str] = frozenset(),
+    pretest_positions: tuple[int, ...] = (),
 ) -> CatConfig:
     """The engine configuration of an attempt (building one costs well under a millisecond)."""
     n_areas = len(snapshot.area_codes)
@@ -138,4 +141,5 @@ def engine_config(
         language=language,
         accessible_only=accessible_only,
         excluded_items=excluded,
+        pretest_positions=pretest_positions,
     )

@@ -51,6 +51,15 @@ class EngineSettings(models.Model):
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
+    pretest_count = models.PositiveSmallIntegerField(
+        _("questions en prétest par test"),
+        default=0,
+        validators=[MaxValueValidator(5)],
+        help_text=_(
+            "Questions nouvelles glissées à des positions tirées au sort : elles ne "
+            "comptent pas dans le résultat et servent à les calibrer."
+        ),
+    )
     timed = models.BooleanField(
         _("questions chronométrées"),
         default=False,
@@ -102,6 +111,9 @@ class Attempt(models.Model):
     areas = models.JSONField(_("domaines évalués"))
     language = models.CharField(_("langue"), max_length=2, default="fr")
     accommodations = models.JSONField(_("aménagements"), default=dict, blank=True)
+    pretest_positions = models.JSONField(
+        _("positions des questions en prétest"), default=list, blank=True
+    )
     excluded_items = models.JSONField(_("questions écartées (déjà vues)"), default=list, blank=True)
     seed = models.BigIntegerField(_("graine aléatoire"))
     status = models.CharField(
@@ -146,6 +158,9 @@ class Response(models.Model):
     answered_at = models.DateTimeField()
     time_limit_seconds = models.PositiveIntegerField(null=True, blank=True)
     timed_out = models.BooleanField(default=False)
+    pretest = models.BooleanField(
+        default=False, help_text=_("question en prétest : non comptée dans le résultat")
+    )
     discrimination = models.FloatField()
     difficulty = models.FloatField()
     guessing = models.FloatField(null=True, blank=True)

@@ -123,6 +123,8 @@ def review(attempt: Attempt) -> list[dict[str, Any]]:
                     _expected(version.definition, version.format, attempt.language), texts
                 ),
                 "correct": response.correct,
+                "pretest": response.pretest,
+                "timed_out": response.timed_out,
                 "credit": score(version.format, version.definition, response.raw_answer).credit,
                 "feedback": version.feedback_en
                 if attempt.language == "en" and version.feedback_en

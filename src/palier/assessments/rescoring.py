@@ -37,6 +37,7 @@ def rescore(attempt: Attempt) -> Rescore:
         ],
         discrimination=[r.discrimination for r in responses],
         difficulty=[r.difficulty for r in responses],
+        pretest=[r.pretest for r in responses],
         n_areas=len(area_codes),
     )
     settings = attempt.engine_settings

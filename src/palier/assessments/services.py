@@ -102,8 +102,22 @@ def _engine_step(attempt: Attempt, snapshot: BankSnapshot, history: list[Answer]
         attempt.language,
         bool(attempt.accommodations.get("screen_reader")),
         frozenset(attempt.excluded_items),
+        tuple(attempt.pretest_positions),
     )
     return next_step(snapshot.bank, history, config, step_rng(attempt, len(history) + 1))
+
+
+def pretest_positions(attempt: Attempt) -> list[int]:
+    """Where pretest questions go: distinct positions drawn with the attempt's seed, never
+    the first question nor beyond the test's guaranteed length."""
+    count = attempt.engine_settings.pretest_count
+    last = max(attempt.engine_settings.min_items, 2)
+    candidates = np.arange(2, last + 1)
+    if count == 0 or candidates.size == 0:
+        return []
+    rng = np.random.default_rng([attempt.seed, 0])
+    chosen = rng.choice(candidates, size=min(count, candidates.size), replace=False)
+    return sorted(int(position) for position in chosen)
 
 
 def time_limit(attempt: Attempt, version: ItemVersion) -> int | None:
@@ -201,6 +215,7 @@ def start_attempt(user: User, area_codes: list[str] | None = None, language: str
     )
     freeze_framework(framework)
     attempt.excluded_items = _excluded_at_start(attempt, snapshot)
+    attempt.pretest_positions = pretest_positions(attempt)
     _show(attempt, _engine_step(attempt, snapshot, []), snapshot)
     return attempt
 
@@ -281,6 +296,9 @@ def _record_answer(
         answered_at=now,
         time_limit_seconds=limit,
         timed_out=timed_out,
+        pretest=bool(snapshot.bank.pretest[snapshot.bank.index_of(str(version.pk))])
+        if snapshot.bank.has_pretest
+        else False,
         discrimination=a,
         difficulty=b,
         guessing=c,
