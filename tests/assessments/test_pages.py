@@ -112,3 +112,20 @@ def test_the_space_shows_progress_per_area_and_the_retake_date(client, learner):
     content = client.get(reverse("assessments:space")).content.decode()
     assert "Ma progression par domaine" in content
     assert "Vous pourrez repasser le test" in content and "Commencer le test" not in content
+
+
+def test_a_learner_reports_a_problem_on_the_current_question(client, learner):
+    from palier.items.models import ProblemReport
+
+    client.post(reverse("assessments:start"))
+    attempt = Attempt.objects.get(user=learner)
+    page = client.get(reverse("assessments:question", args=[attempt.pk])).content.decode()
+    assert "Signaler un problème" in page and "<textarea" in page
+    client.post(
+        reverse("assessments:report", args=[attempt.pk]),
+        {"category": "unclear", "comment": "Deux réponses semblent justes."},
+    )
+    report = ProblemReport.objects.get()
+    assert report.item_version == attempt.current_version and report.reporter == learner
+    client.post(reverse("assessments:report", args=[attempt.pk]), {"category": "nope"})
+    assert ProblemReport.objects.count() == 1

@@ -141,8 +141,9 @@ def test_pretest_items_are_given_at_seeded_positions_and_do_not_count(seeded):
 
     pretest_codes = ["D1-0001", "D2-0001", "D3-0001", "D4-0001", "D5-0001"]
     Item.objects.filter(code__in=pretest_codes).update(status=Item.Status.PRETEST)
-    EngineSettings.objects.create(version="pretest", valid_from=timezone.now() - timedelta(1),
-                                  pretest_count=2, min_items=10)
+    EngineSettings.objects.create(
+        version="pretest", valid_from=timezone.now() - timedelta(1), pretest_count=2, min_items=10
+    )
     attempt = start_attempt(make_user())
     assert len(attempt.pretest_positions) == 2
     assert all(2 <= position <= 10 for position in attempt.pretest_positions)

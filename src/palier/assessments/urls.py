@@ -8,5 +8,6 @@ urlpatterns = [
     path("commencer/", views.start, name="start"),
     path("<str:attempt_id>/", views.question, name="question"),
     path("<str:attempt_id>/resultat/", views.result, name="result"),
+    path("<str:attempt_id>/signaler/", views.report, name="report"),
     path("<str:attempt_id>/resultat.pdf", views.result_pdf, name="result_pdf"),
 ]

@@ -14,6 +14,8 @@ from palier.assessments.access import access_attempt
 from palier.assessments.answers import AnswerError, answer_from_form
 from palier.assessments.competences import competence_signals
 from palier.frameworks.queries import current_framework
+from palier.items.forms import ProblemReportForm
+from palier.items.services import report_problem
 
 LANGUAGES = ("fr", "en")
 
@@ -73,9 +75,33 @@ def question(request: HttpRequest, attempt_id: str) -> HttpResponse:
             "error": error,
             "questions_left": queries.questions_left_at_most(attempt),
             "seconds_left": queries.seconds_left(attempt),
+            "report_form": ProblemReportForm(),
         },
         status=422 if error else 200,
     )
+
+
+@require_POST
+def report(request: HttpRequest, attempt_id: str) -> HttpResponse:
+    """ "Signaler un problème" on the current question: lands in the authors' triage queue."""
+    attempt = access_attempt(request.user, attempt_id)
+    form = ProblemReportForm(request.POST)
+    if attempt.current_version is None or not form.is_valid():
+        messages.error(
+            request, _("Le signalement n'a pas pu être enregistré : choisissez une catégorie.")
+        )
+    else:
+        report_problem(
+            request.user,
+            attempt.current_version,
+            form.cleaned_data["category"],
+            form.cleaned_data["comment"],
+        )
+        messages.success(
+            request,
+            _("Merci, votre signalement a été transmis à l'équipe qui rédige les questions."),
+        )
+    return redirect("assessments:question", attempt.pk)
 
 
 def _already_counted(request: HttpRequest) -> None:
