@@ -10,12 +10,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from palier.frameworks.models import Capacity
 from palier.frameworks.queries import current_framework
-from palier.items.api import export_response, read_and_import
 from palier.items.bank_io import export_document
 from palier.items.content_check import check_document
 from palier.items.models import Item
-
-KINDS = ("json", "csv", "qti")
+from palier.items.transfer import KINDS, export_response, read_and_import
 
 
 def kind_of(path: Path, given: str | None) -> str:

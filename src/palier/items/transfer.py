@@ -1,0 +1,57 @@
+"""Files in and out of the item bank: JSON, CSV or QTI, chosen by name (shared by the API
+and the `palier items` command)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpResponse
+
+from palier.frameworks.queries import current_framework
+from palier.items.bank_io import ImportReport, export_document, import_document
+from palier.items.csv_io import CsvImportError, as_row_errors, document_from_csv, export_csv
+from palier.items.models import Item
+from palier.items.qti import QtiError, export_package, import_package
+
+KINDS = ("json", "csv", "qti")
+
+
+def read_and_import(data: bytes, kind: str, user: Any, *, dry_run: bool) -> ImportReport:
+    """Parse a file of `kind` and import it (shared by the API and `palier items import`)."""
+    framework = current_framework()
+    if framework is None:
+        return ImportReport(errors=["no published framework"], dry_run=dry_run)
+    try:
+        if kind == "qti":
+            document = import_package(data)
+        elif kind == "csv":
+            document = document_from_csv(data.decode("utf-8-sig"))
+        else:
+            document = json.loads(data.decode("utf-8-sig"))
+    except (QtiError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        return ImportReport(errors=[str(error)], dry_run=dry_run)
+    except CsvImportError as error:
+        return ImportReport(errors=error.errors, dry_run=dry_run)
+    report = import_document(document, framework, user, dry_run=dry_run)
+    if kind == "csv":
+        report.errors = as_row_errors(report.errors)
+    return report
+
+
+def export_response(items: list[Item], kind: str, language: str = "fr") -> HttpResponse:
+    document = export_document(items)
+    if kind == "csv":
+        response = HttpResponse(export_csv(document), content_type="text/csv; charset=utf-8")
+        name = "palier-items.csv"
+    elif kind == "qti":
+        response = HttpResponse(export_package(document, language), content_type="application/zip")
+        name = f"palier-items-qti3-{language}.zip"
+    else:
+        response = HttpResponse(
+            json.dumps(document, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        name = "palier-items.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
