@@ -175,7 +175,14 @@ def _check_cooldown(user: User) -> None:
 
 
 @transaction.atomic
-def start_attempt(user: User, area_codes: list[str] | None = None, language: str = "fr") -> Attempt:
+def start_attempt(
+    user: User,
+    area_codes: list[str] | None = None,
+    language: str = "fr",
+    *,
+    seed: int | None = None,
+) -> Attempt:
+    """Start a test. `seed` is for replays and tests; by default a fresh random seed."""
     framework = current_framework()
     calibration = (
         Calibration.objects.filter(framework=framework, is_active=True).first()
@@ -211,7 +218,7 @@ def start_attempt(user: User, area_codes: list[str] | None = None, language: str
             "screen_reader": bool(getattr(profile, "uses_screen_reader", False)),
             "extra_time": bool(getattr(profile, "extra_time", False)),
         },
-        seed=secrets.randbits(SEED_BITS),
+        seed=secrets.randbits(SEED_BITS) if seed is None else seed,
     )
     freeze_framework(framework)
     attempt.excluded_items = _excluded_at_start(attempt, snapshot)
