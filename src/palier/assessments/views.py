@@ -158,5 +158,6 @@ def result(request: HttpRequest, attempt_id: str) -> HttpResponse:
             "gaps": [s for s in signals if s.kind == "gap"],
             "signals": signals,
             "chart_max": max((r.level_count for r in results), default=5),
+            "chart_height": 44 * len(results) + 8,
         },
     )
