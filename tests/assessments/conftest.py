@@ -3,12 +3,21 @@ from typing import Any
 import pytest
 
 from palier.items.seed import load_item_seed
+from tests.factories import make_user
 
 
 @pytest.fixture
 def seeded(framework):
     """The real seed bank, operational, with its provisional calibration."""
     return load_item_seed(framework)
+
+
+@pytest.fixture
+def learner(client, seeded):
+    """A signed-in learner, with the seed bank loaded."""
+    user = make_user()
+    client.force_login(user)
+    return user
 
 
 def right_answer(version) -> Any:

@@ -11,13 +11,6 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def learner(client, seeded):
-    user = make_user()
-    client.force_login(user)
-    return user
-
-
 def post(client, path, body):
     return client.post(path, json.dumps(body), content_type="application/json")
 

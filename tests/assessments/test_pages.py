@@ -8,13 +8,6 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def learner(client, seeded):
-    user = make_user()
-    client.force_login(user)
-    return user
-
-
 def form_data(version, position):
     answer = right_answer(version)
     data = {"position": str(position)}

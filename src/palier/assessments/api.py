@@ -56,10 +56,6 @@ def _state(attempt: Attempt) -> dict[str, Any]:
     }
 
 
-def _api_error(error: services.AssessmentError) -> ApiError:
-    return ApiError(error.status, error.code, error.message, error.fields)
-
-
 @router.post(
     "/assessments",
     response={201: AttemptOut, **ERRORS},
@@ -74,10 +70,7 @@ def start(request: HttpRequest, payload: StartIn) -> Status:
             _("Un test est déjà en cours : reprenez-le."),
             {"id": [str(ongoing.pk)]},
         )
-    try:
-        attempt = services.start_attempt(request.user, payload.areas, payload.language)
-    except services.AssessmentError as error:
-        raise _api_error(error) from error
+    attempt = services.start_attempt(request.user, payload.areas, payload.language)
     return Status(201, _state(attempt))
 
 
@@ -98,12 +91,9 @@ def get_attempt(request: HttpRequest, attempt_id: str) -> dict[str, Any]:
 )
 def answer(request: HttpRequest, attempt_id: str, payload: AnswerIn) -> dict[str, Any]:
     attempt = access_attempt(request.user, attempt_id)
-    try:
-        recorded = services.record_answer(
-            attempt, payload.position, payload.response, payload.answer_id
-        )
-    except services.AssessmentError as error:
-        raise _api_error(error) from error
+    recorded = services.record_answer(
+        attempt, payload.position, payload.response, payload.answer_id
+    )
     return _state(recorded.attempt)
 
 

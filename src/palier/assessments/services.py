@@ -27,6 +27,7 @@ from palier.assessments.answers import AnswerError, normalise_answer
 from palier.assessments.engine_adapter import BankSnapshot, bank_snapshot, engine_config
 from palier.assessments.models import Attempt, EngineSettings, Response
 from palier.assessments.results import build_result
+from palier.core.errors import ServiceError
 from palier.engine import Answer, Step, next_step
 from palier.frameworks.queries import current_framework
 from palier.frameworks.services import freeze_framework
@@ -43,17 +44,8 @@ TIME_LIMIT_GRACE_SECONDS = 5
 FRESH_ITEMS_MARGIN = 2
 
 
-class AssessmentError(Exception):
-    """A refused operation; `status` is the HTTP status the API answers with."""
-
-    def __init__(
-        self, status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.fields = fields or {}
+class AssessmentError(ServiceError):
+    """A refused test operation (status, stable code, message for people)."""
 
 
 def current_settings() -> EngineSettings:

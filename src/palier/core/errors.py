@@ -37,8 +37,11 @@ ERROR_RESPONSES: dict[int, type[Schema]] = {
 }
 
 
-class ApiError(Exception):
-    """Raised by API operations and services to answer with a 4xx and a stable code."""
+class ServiceError(Exception):
+    """A refused operation, with the HTTP status the API answers with and a stable code.
+
+    Services raise it (or a subclass); the API's handler turns it into the error shape and
+    pages show its message."""
 
     def __init__(
         self,
@@ -52,6 +55,10 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.fields = fields or {}
+
+
+# API operations raise the same error for input problems found before any service runs.
+ApiError = ServiceError
 
 
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:
@@ -105,7 +112,7 @@ _HTTP_CODES = {
 def install_error_handlers(api: NinjaAPI) -> None:
     """Replace django-ninja's default error bodies by Palier's error shape."""
 
-    def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
         return error_response(exc.status, exc.code, exc.message, exc.fields)
 
     def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
@@ -131,7 +138,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc))
 
-    api.add_exception_handler(ApiError, on_api_error)
+    api.add_exception_handler(ServiceError, on_service_error)
     api.add_exception_handler(ValidationError, on_validation_error)
     api.add_exception_handler(AuthenticationError, on_authentication_error)
     api.add_exception_handler(AuthorizationError, on_permission_denied)

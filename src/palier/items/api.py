@@ -106,16 +106,6 @@ def _authoring(request: HttpRequest) -> None:
     require_role(request, *AUTHORING_ROLES)
 
 
-def _error(error: services.ItemError) -> ApiError:
-    status = {
-        "permission_denied": 403,
-        "invalid_transition": 409,
-        "own_item": 409,
-        "duplicate_code": 409,
-    }.get(error.code, 422)
-    return ApiError(status, error.code, error.message, error.fields)
-
-
 def _summary(item: Item, version: ItemVersion | None) -> dict[str, Any]:
     return {
         "code": item.code,
@@ -199,16 +189,13 @@ def list_items(request: HttpRequest, filters: Query[ListFilters]) -> list[dict[s
 )
 def create_item(request: HttpRequest, payload: ItemIn) -> Status:
     _authoring(request)
-    try:
-        item = services.create_item(
-            request.user,
-            payload.code,
-            _capacity(payload.capacity),
-            payload.level,
-            _content(payload),
-        )
-    except services.ItemError as error:
-        raise _error(error) from error
+    item = services.create_item(
+        request.user,
+        payload.code,
+        _capacity(payload.capacity),
+        payload.level,
+        _content(payload),
+    )
     return Status(201, _summary(item, item.latest_version()))
 
 
@@ -286,10 +273,7 @@ def patch_item(request: HttpRequest, code: str, payload: ItemPatch) -> dict[str,
             capacity=_capacity(payload.capacity) if payload.capacity else item.capacity,
             intended_level=payload.level or item.intended_level,
         )
-    try:
-        version = services.edit_item(request.user, item, _content(payload))
-    except services.ItemError as error:
-        raise _error(error) from error
+    version = services.edit_item(request.user, item, _content(payload))
     item.refresh_from_db()
     return _summary(item, version)
 
@@ -302,10 +286,7 @@ def patch_item(request: HttpRequest, code: str, payload: ItemPatch) -> dict[str,
 def change_status(request: HttpRequest, code: str, payload: StatusIn) -> dict[str, Any]:
     _authoring(request)
     item = get_object_or_404(Item, code=code)
-    try:
-        item = services.change_status(request.user, item, payload.status, payload.comment)
-    except services.ItemError as error:
-        raise _error(error) from error
+    item = services.change_status(request.user, item, payload.status, payload.comment)
     return _summary(item, item.latest_version())
 
 
@@ -333,10 +314,7 @@ def upload_media(
             _("Texte alternatif trop long (300 caractères)."),
             {"alt_fr": [_("300 caractères au plus.")]},
         )
-    try:
-        media = services.upload_media(request.user, file, alt_fr, alt_en)
-    except services.ItemError as error:
-        raise _error(error) from error
+    media = services.upload_media(request.user, file, alt_fr, alt_en)
     return Status(
         201,
         {

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from palier.accounts.models import User
 from palier.accounts.roles import Role, has_role
+from palier.core.errors import ServiceError
 from palier.frameworks.models import Capacity, Framework
 from palier.items.formats import DefinitionError, validate_definition
 from palier.items.html import UnsafeHtmlError, clean_html
@@ -33,14 +34,18 @@ PROVISIONAL_DISCRIMINATION = 1.0
 PROVISIONAL_BAND_WIDTH = 1.0
 
 
-class ItemError(ValueError):
+class ItemError(ServiceError):
     """An item operation was refused. `fields` maps field names to messages."""
 
+    STATUS = {
+        "permission_denied": 403,
+        "invalid_transition": 409,
+        "own_item": 409,
+        "duplicate_code": 409,
+    }
+
     def __init__(self, code: str, message: str, fields: dict[str, list[str]] | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.fields = fields or {}
+        super().__init__(self.STATUS.get(code, 422), code, message, fields)
 
 
 @dataclass(frozen=True)
