@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from palier.engine import ItemBank
 
 
@@ -43,6 +44,8 @@ def simulate_responses(
     person = np.repeat(np.arange(n_persons), items_per_person)
     item = items.ravel()
     c = np.zeros(n_items) if guessing is None else guessing
-    p = c[item] + (1 - c[item]) / (1 + np.exp(-discrimination[item] * (theta[person] - difficulty[item])))
+    p = c[item] + (1 - c[item]) / (
+        1 + np.exp(-discrimination[item] * (theta[person] - difficulty[item]))
+    )
     correct = rng.random(p.size) < p
     return person, item, correct, theta

@@ -19,7 +19,12 @@ def run_test(bank, config, true_theta, seed):
         if step.finished:
             return answers, step
         index = bank.index_of(step.item_id)
-        p = probability(true_theta[bank.areas[index]], bank.discrimination[index], bank.difficulty[index], bank.guessing[index])
+        p = probability(
+            true_theta[bank.areas[index]],
+            bank.discrimination[index],
+            bank.difficulty[index],
+            bank.guessing[index],
+        )
         answers.append(Answer(step.item_id, bool(rng.random() < p)))
 
 
@@ -77,7 +82,9 @@ def test_the_test_stops_when_the_se_target_is_reached(small_bank):
     answers, step = run_test(small_bank, CatConfig(se_target=0.5, max_items=60), np.array([0.0]), 1)
     assert step.stop_reason == "se_target"
     assert step.se[0] <= 0.5
-    shorter = next_step(small_bank, answers[:-1], CatConfig(se_target=0.5, max_items=60), np.random.default_rng(0))
+    shorter = next_step(
+        small_bank, answers[:-1], CatConfig(se_target=0.5, max_items=60), np.random.default_rng(0)
+    )
     assert shorter.se[0] > 0.5 and not shorter.finished
 
 
@@ -102,17 +109,21 @@ def test_classification_stops_an_area_whose_interval_lies_within_one_level_band(
     config = CatConfig(
         se_target=0.05, max_items=60, cut_scores=((-1.0, 1.0),), classification_confidence=0.9
     )
-    answers, step = run_test(small_bank, config, np.array([0.0]), 5)
+    _, step = run_test(small_bank, config, np.array([0.0]), 5)
     assert step.stop_reason == "classified"
     low, high = step.theta[0] - 1.645 * step.se[0], step.theta[0] + 1.645 * step.se[0]
-    assert -1.0 <= low and high < 1.0
+    assert low >= -1.0 and high < 1.0
 
 
 def test_per_area_maximum_and_minimum_lengths_are_respected():
     bank = make_bank(90, n_areas=3)
-    config = CatConfig(se_target=0.2, max_items=30, max_items_per_area=(4, 8, 12), min_items_per_area=2)
+    config = CatConfig(
+        se_target=0.2, max_items=30, max_items_per_area=(4, 8, 12), min_items_per_area=2
+    )
     answers, step = run_test(bank, config, np.zeros(3), 2)
-    counts = np.bincount([bank.areas[bank.index_of(answer.item_id)] for answer in answers], minlength=3)
+    counts = np.bincount(
+        [bank.areas[bank.index_of(answer.item_id)] for answer in answers], minlength=3
+    )
     assert counts.tolist() == [4, 8, 12]
     assert step.stop_reason == "max_items_per_area"
 
@@ -128,11 +139,16 @@ def test_eligibility_filters_keep_out_other_languages_inaccessible_and_excluded_
     rng = np.random.default_rng(0)
     n = 40
     bank = ItemBank(
-        [f"i{k}" for k in range(n)], np.zeros(n, int), rng.lognormal(0, 0.3, n), rng.normal(0, 1, n),
+        [f"i{k}" for k in range(n)],
+        np.zeros(n, int),
+        rng.lognormal(0, 0.3, n),
+        rng.normal(0, 1, n),
         languages=["fr" if k % 2 else "en" for k in range(n)],
         accessible=[k % 3 != 0 for k in range(n)],
     )
-    config = CatConfig(language="fr", accessible_only=True, excluded_items=frozenset({"i1", "i5"}), se_target=0.01)
+    config = CatConfig(
+        language="fr", accessible_only=True, excluded_items=frozenset({"i1", "i5"}), se_target=0.01
+    )
     answers, _ = run_test(bank, config, np.array([0.0]), 1)
     for answer in answers:
         k = int(answer.item_id[1:])
@@ -143,17 +159,24 @@ def test_area_content_balancing_follows_the_target_proportions():
     bank = make_bank(150, n_areas=3)
     config = CatConfig(area_targets=(0.5, 0.3, 0.2), max_items=20, se_target=0.01)
     answers, _ = run_test(bank, config, np.zeros(3), 4)
-    counts = np.bincount([bank.areas[bank.index_of(answer.item_id)] for answer in answers], minlength=3)
+    counts = np.bincount(
+        [bank.areas[bank.index_of(answer.item_id)] for answer in answers], minlength=3
+    )
     assert counts.tolist() == [10, 6, 4]
 
 
 def test_competence_balancing_follows_the_target_proportions():
     competences = ["c1", "c2", "c3", "c4"] * 15
     bank = ItemBank(
-        [f"i{k}" for k in range(60)], np.zeros(60, int), np.ones(60), np.linspace(-2, 2, 60),
+        [f"i{k}" for k in range(60)],
+        np.zeros(60, int),
+        np.ones(60),
+        np.linspace(-2, 2, 60),
         competences=competences,
     )
-    config = CatConfig(competence_targets={"c1": 0.5, "c2": 0.25, "c3": 0.25}, max_items=12, se_target=0.01)
+    config = CatConfig(
+        competence_targets={"c1": 0.5, "c2": 0.25, "c3": 0.25}, max_items=12, se_target=0.01
+    )
     answers, _ = run_test(bank, config, np.array([0.0]), 4)
     labels = [competences[bank.index_of(answer.item_id)] for answer in answers]
     assert labels.count("c1") == 6 and labels.count("c2") == 3 and labels.count("c3") == 3
@@ -164,7 +187,13 @@ def test_pretest_items_come_in_their_slots_and_do_not_change_the_score():
     n = 50
     pretest = np.zeros(n, dtype=bool)
     pretest[-5:] = True
-    bank = ItemBank([f"i{k}" for k in range(n)], np.zeros(n, int), rng.lognormal(0, 0.3, n), rng.normal(0, 1, n), pretest=pretest)
+    bank = ItemBank(
+        [f"i{k}" for k in range(n)],
+        np.zeros(n, int),
+        rng.lognormal(0, 0.3, n),
+        rng.normal(0, 1, n),
+        pretest=pretest,
+    )
     config = CatConfig(pretest_positions=(3, 6), max_items=10, se_target=0.01)
     answers, step = run_test(bank, config, np.array([0.0]), 7)
     is_pretest = [bool(pretest[bank.index_of(answer.item_id)]) for answer in answers]
@@ -178,6 +207,64 @@ def test_pretest_items_come_in_their_slots_and_do_not_change_the_score():
 def test_a_multidimensional_test_reports_one_estimate_per_area():
     bank = make_bank(100, n_areas=4)
     config = CatConfig(correlation=np.full((4, 4), 0.5) + 0.5 * np.eye(4), se_target=0.5)
-    answers, step = run_test(bank, config, np.array([1.0, 0.5, 0.0, -0.5]), 3)
+    _, step = run_test(bank, config, np.array([1.0, 0.5, 0.0, -0.5]), 3)
     assert step.theta.shape == (4,) and step.se.shape == (4,)
     assert np.all(step.se <= 0.5) and step.stop_reason == "se_target"
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_areas=st.integers(1, 3),
+    correlated=st.booleans(),
+    randomesque=st.integers(1, 4),
+    with_exposure=st.booleans(),
+    balanced=st.booleans(),
+    estimator=st.sampled_from(["eap", "map"]),
+)
+def test_whatever_the_rules_no_item_repeats_and_only_eligible_items_are_given(
+    seed, n_areas, correlated, randomesque, with_exposure, balanced, estimator
+):
+    rng = np.random.default_rng(seed)
+    n = 45
+    pretest = rng.random(n) < 0.1
+    bank = ItemBank(
+        [f"i{k}" for k in range(n)],
+        np.arange(n) % n_areas,
+        rng.lognormal(0, 0.3, n),
+        rng.normal(0, 1, n),
+        rng.uniform(0, 0.2, n) if seed % 2 else None,
+        languages=["fr" if k % 5 else "en" for k in range(n)],
+        pretest=pretest,
+    )
+    correlation = None
+    if correlated and n_areas > 1:
+        correlation = np.full((n_areas, n_areas), 0.5) + 0.5 * np.eye(n_areas)
+    config = CatConfig(
+        se_target=0.35,
+        max_items=15,
+        estimator=estimator,
+        correlation=correlation,
+        randomesque=randomesque,
+        exposure_control={f"i{k}": float(rng.uniform(0.2, 1)) for k in range(0, n, 3)}
+        if with_exposure
+        else None,
+        area_targets=tuple(rng.uniform(0.2, 1, n_areas)) if balanced else None,
+        language="fr",
+        excluded_items=frozenset({"i1"}),
+        pretest_positions=(2, 5),
+    )
+    answers: list[Answer] = []
+    attempt_seed = int(rng.integers(2**32))
+    for _ in range(60):
+        step = next_step(bank, answers, config, np.random.default_rng(attempt_seed))
+        if step.finished:
+            break
+        assert step.item_id not in {answer.item_id for answer in answers}
+        index = bank.index_of(step.item_id)
+        assert step.item_id != "i1" and index % 5 != 0
+        assert bool(pretest[index]) == step.pretest
+        assert np.all(np.isfinite(step.theta)) and np.all(step.se > 0)
+        answers.append(Answer(step.item_id, bool(rng.random() < 0.5)))
+    assert step.finished
+    assert step.n_items <= 15

@@ -52,7 +52,22 @@ def test_a_configuration_is_frozen_and_carries_its_version():
         ({"areas": (5,)}, "config.areas"),
     ],
 )
-def test_a_configuration_that_does_not_fit_the_bank_is_refused_at_the_first_step(arguments, message):
+def test_a_configuration_that_does_not_fit_the_bank_is_refused_at_the_first_step(
+    arguments, message
+):
     bank = make_bank(20, n_areas=2)
     with pytest.raises(ValueError, match=message):
-        next_step(bank, [Answer("item-0000", True)], CatConfig(**arguments), np.random.default_rng(0))
+        next_step(
+            bank, [Answer("item-0000", True)], CatConfig(**arguments), np.random.default_rng(0)
+        )
+
+
+def test_a_configuration_rebuilt_at_every_step_reuses_the_banks_likelihood_table():
+    bank = make_bank(30)
+    history = [Answer("item-0000", True)]
+    first = next_step(bank, history, CatConfig(version="a"), np.random.default_rng(0))
+    again = next_step(bank, history, CatConfig(version="a"), np.random.default_rng(0))
+    assert first.item_id == again.item_id and np.array_equal(first.theta, again.theta)
+    assert len(bank._table_cache) == 1
+    next_step(bank, history, CatConfig(prior_mean=0.5), np.random.default_rng(0))
+    assert len(bank._table_cache) == 2

@@ -92,7 +92,9 @@ def test_the_golden_values_are_re_derived_by_brute_force(three_pl, golden):
 
 
 def test_before_any_answer_the_estimate_is_the_prior():
-    step = next_step(golden_bank(False), [], CatConfig(prior_mean=0.5, prior_sd=1.5), np.random.default_rng(0))
+    step = next_step(
+        golden_bank(False), [], CatConfig(prior_mean=0.5, prior_sd=1.5), np.random.default_rng(0)
+    )
     assert step.theta[0] == pytest.approx(0.5, abs=1e-9)
     assert step.se[0] == pytest.approx(1.5, abs=1e-6)
 
@@ -123,10 +125,16 @@ def test_a_correct_answer_raises_the_estimate_and_a_wrong_one_lowers_it(
 ):
     bank = golden_bank(three_pl)
     config = CatConfig(max_items=20, se_target=0.01, estimator=estimator)
-    answered = [Answer(f"g{index}", value) for index, value in enumerate(answers) if index != next_item]
+    answered = [
+        Answer(f"g{index}", value) for index, value in enumerate(answers) if index != next_item
+    ]
     before = next_step(bank, answered, config, np.random.default_rng(0)).theta[0]
-    after_right = next_step(bank, [*answered, Answer(f"g{next_item}", True)], config, np.random.default_rng(0))
-    after_wrong = next_step(bank, [*answered, Answer(f"g{next_item}", False)], config, np.random.default_rng(0))
+    after_right = next_step(
+        bank, [*answered, Answer(f"g{next_item}", True)], config, np.random.default_rng(0)
+    )
+    after_wrong = next_step(
+        bank, [*answered, Answer(f"g{next_item}", False)], config, np.random.default_rng(0)
+    )
     assert after_right.theta[0] > before > after_wrong.theta[0]
 
 
@@ -142,13 +150,17 @@ def two_area_bank() -> ItemBank:
 TWO_AREA_HISTORY = [Answer("q0", True), Answer("q3", False), Answer("q1", True), Answer("q4", True)]
 
 
-def brute_force_correlated(answers: list[Answer], correlation: float) -> tuple[np.ndarray, np.ndarray]:
+def brute_force_correlated(
+    answers: list[Answer], correlation: float
+) -> tuple[np.ndarray, np.ndarray]:
     bank = two_area_bank()
     grid = np.linspace(-8, 8, 801)
     first, second = np.meshgrid(grid, grid, indexing="ij")
     precision = np.linalg.inv(np.array([[1, correlation], [correlation, 1]]))
     log_posterior = -0.5 * (
-        precision[0, 0] * first**2 + 2 * precision[0, 1] * first * second + precision[1, 1] * second**2
+        precision[0, 0] * first**2
+        + 2 * precision[0, 1] * first * second
+        + precision[1, 1] * second**2
     )
     for answer in answers:
         index = bank.index_of(answer.item_id)
@@ -158,7 +170,9 @@ def brute_force_correlated(answers: list[Answer], correlation: float) -> tuple[n
     weights = np.exp(log_posterior - log_posterior.max())
     weights /= weights.sum()
     mean = np.array([(weights * first).sum(), (weights * second).sum()])
-    sd = np.sqrt([(weights * (first - mean[0]) ** 2).sum(), (weights * (second - mean[1]) ** 2).sum()])
+    sd = np.sqrt(
+        [(weights * (first - mean[0]) ** 2).sum(), (weights * (second - mean[1]) ** 2).sum()]
+    )
     return mean, sd
 
 
@@ -171,7 +185,9 @@ def test_correlated_eap_matches_brute_force_two_dimensional_quadrature(n_answers
     assert step.theta == pytest.approx(mean, abs=1e-4)
     assert step.se == pytest.approx(sd, abs=1e-4)
     default = CatConfig(correlation=correlation, se_target=0.01)
-    step = next_step(two_area_bank(), TWO_AREA_HISTORY[:n_answers], default, np.random.default_rng(0))
+    step = next_step(
+        two_area_bank(), TWO_AREA_HISTORY[:n_answers], default, np.random.default_rng(0)
+    )
     assert step.theta == pytest.approx(mean, abs=3e-3)
     assert step.se == pytest.approx(sd, abs=5e-3)
 
@@ -184,7 +200,9 @@ def test_with_a_positive_correlation_a_correct_answer_in_one_area_raises_the_oth
 
 
 def test_without_correlation_an_area_without_answers_keeps_its_prior():
-    step = next_step(two_area_bank(), [Answer("q0", True)], CatConfig(se_target=0.01), np.random.default_rng(0))
+    step = next_step(
+        two_area_bank(), [Answer("q0", True)], CatConfig(se_target=0.01), np.random.default_rng(0)
+    )
     assert step.theta[1] == pytest.approx(0.0, abs=1e-9)
     assert step.se[1] == pytest.approx(1.0, abs=1e-6)
 

@@ -1,6 +1,7 @@
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy.special import expit
 
 from palier.engine.irt import information, log_likelihood_terms, probability, score_and_information
 
@@ -33,10 +34,12 @@ def test_two_pl_information_peaks_at_the_difficulty_with_value_a_squared_over_fo
 
 @given(thetas, discriminations, difficulties, guessings)
 def test_information_is_the_squared_slope_over_the_binomial_variance(theta, a, b, c):
-    step = 1e-6
-    slope = (probability(theta + step, a, b, c) - probability(theta - step, a, b, c)) / (2 * step)
-    p = probability(theta, a, b, c)
-    assert np.isclose(information(theta, a, b, c), slope**2 / (p * (1 - p)), rtol=1e-5, atol=1e-12)
+    # Slope and 1 - P written from the logistic and its complement, exact in the tails.
+    logistic, complement = expit(a * (theta - b)), expit(-a * (theta - b))
+    slope = (1 - c) * a * logistic * complement
+    p, q = c + (1 - c) * logistic, (1 - c) * complement
+    assert np.isclose(information(theta, a, b, c), slope**2 / (p * q), rtol=1e-9, atol=0)
+    assert np.isclose(probability(theta, a, b, c), p, rtol=1e-12)
 
 
 @given(thetas, discriminations, difficulties, guessings, st.booleans())

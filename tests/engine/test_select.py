@@ -26,7 +26,9 @@ def test_closed_form_criteria_rank_items_as_the_brute_force_determinant_and_trac
     for index in candidates:
         added = base.copy()
         area = bank.areas[index]
-        added[area, area] += information(theta[area], bank.discrimination[index], bank.difficulty[index])
+        added[area, area] += information(
+            theta[area], bank.discrimination[index], bank.difficulty[index]
+        )
         if rule == "d_optimal":
             brute.append(np.linalg.det(added))
         else:
@@ -50,5 +52,7 @@ def test_randomesque_picks_among_the_best_k_items_only():
     config = CatConfig(randomesque=4)
     info = information(0.0, bank.discrimination, bank.difficulty)
     best = {bank.item_ids[index] for index in np.argsort(-info)[:4]}
-    picked = {next_step(bank, [], config, np.random.default_rng(seed)).item_id for seed in range(60)}
+    picked = {
+        next_step(bank, [], config, np.random.default_rng(seed)).item_id for seed in range(60)
+    }
     assert picked == best

@@ -9,19 +9,29 @@ from tests.engine.factories import make_bank
 def status_for(config, se, counts, available):
     bank = make_bank(30, n_areas=3)
     plan = config.plan(bank)
-    estimate = Estimate(np.zeros(3), np.asarray(se, float), np.diag(np.asarray(se, float) ** 2), np.zeros(3))
+    estimate = Estimate(
+        np.zeros(3), np.asarray(se, float), np.diag(np.asarray(se, float) ** 2), np.zeros(3)
+    )
     return area_status(plan, estimate, np.asarray(counts, float), np.asarray(available, float))
 
 
 def test_each_area_reports_why_it_stopped():
     config = CatConfig(se_target=0.3, max_items_per_area=5)
-    assert status_for(config, [0.2, 0.5, 0.5], [3, 5, 2], [5, 5, 0]) == ("se_target", "max_items_per_area", "no_items")
+    assert status_for(config, [0.2, 0.5, 0.5], [3, 5, 2], [5, 5, 0]) == (
+        "se_target",
+        "max_items_per_area",
+        "no_items",
+    )
     assert status_for(config, [0.5, 0.5, 0.5], [3, 3, 3], [5, 5, 5]) == (None, None, None)
 
 
 def test_an_area_below_its_minimum_is_not_stopped_by_its_se():
     config = CatConfig(se_target=0.3, min_items_per_area=4)
-    assert status_for(config, [0.2, 0.2, 0.2], [3, 4, 4], [5, 5, 5]) == (None, "se_target", "se_target")
+    assert status_for(config, [0.2, 0.2, 0.2], [3, 4, 4], [5, 5, 5]) == (
+        None,
+        "se_target",
+        "se_target",
+    )
 
 
 def test_areas_stopped_by_precision_reopen_while_the_test_is_below_its_minimum():

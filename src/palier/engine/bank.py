@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.intp]
-BoolArray = NDArray[np.bool_]
+from palier.engine.arrays import BoolArray, FloatArray, IntArray
+from palier.engine.irt import log_likelihood_terms
 
 
 def _float_array(name: str, values: ArrayLike, n_items: int) -> FloatArray:
@@ -69,8 +68,10 @@ class ItemBank:
     pretest: BoolArray
     n_areas: int
     is_3pl: bool
+    has_pretest: bool
     _index: dict[str, int] = field(repr=False)
     _eligibility_cache: dict[tuple[str | None, bool, frozenset[str]], BoolArray] = field(repr=False)
+    _table_cache: dict[tuple[object, ...], FloatArray] = field(repr=False)
 
     def __init__(
         self,
@@ -136,9 +137,11 @@ class ItemBank:
         set_field(self, "accessible", _bool_array("accessible", accessible, n_items, True))
         set_field(self, "pretest", _bool_array("pretest", pretest, n_items, False))
         set_field(self, "n_areas", int(n_areas))
+        set_field(self, "has_pretest", bool(self.pretest.any()))
         set_field(self, "is_3pl", is_3pl)
         set_field(self, "_index", index)
         set_field(self, "_eligibility_cache", {})
+        set_field(self, "_table_cache", {})
 
     def __len__(self) -> int:
         return len(self.item_ids)
@@ -154,6 +157,31 @@ class ItemBank:
             return self._index[item_id]
         except KeyError:
             raise ValueError(f"unknown item id {item_id!r}") from None
+
+    def log_likelihood_table(
+        self, prior_mean: FloatArray, prior_sd: FloatArray, grid: FloatArray
+    ) -> FloatArray:
+        """Every item's ``log P`` and ``log(1 - P)`` on its area's nodes (rows ``2j``, ``2j + 1``).
+
+        The nodes of area ``d`` are ``prior_mean[d] + prior_sd[d] * grid``. Cached per prior and
+        grid, so that a configuration rebuilt at every step (same prior) does not recompute it.
+        """
+        key = (tuple(prior_mean.tolist()), tuple(prior_sd.tolist()), tuple(grid.tolist()))
+        cached = self._table_cache.get(key)
+        if cached is not None:
+            return cached
+        nodes = prior_mean[self.areas, None] + prior_sd[self.areas, None] * grid[None, :]
+        parameters = (
+            self.discrimination[:, None],
+            self.difficulty[:, None],
+            self.guessing[:, None],
+        )
+        table = np.empty((2 * self.n_items, grid.size))
+        table[0::2] = log_likelihood_terms(nodes, *parameters, True)
+        table[1::2] = log_likelihood_terms(nodes, *parameters, False)
+        table.flags.writeable = False
+        self._table_cache[key] = table
+        return table
 
     def eligible(
         self, language: str | None, accessible_only: bool, excluded: frozenset[str]

@@ -20,7 +20,7 @@ persons (:mod:`.em`); the M-step is vectorised Fisher scoring over all items (:m
   of a multivariate normal is normal, so this is consistent under between-item
   multidimensionality) and the correlation between two areas is estimated by maximising the
   bivariate marginal likelihood of the persons who answered both, with item parameters fixed
-  (pairwise composite likelihood; at most ``CORRELATION_PERSONS`` persons, spread evenly).
+  (pairwise composite likelihood, :mod:`.correlation`). Standard errors: :mod:`.se`.
 
 References: Bock, R. D., & Aitkin, M. (1981). *Psychometrika*, 46, 443-459. Mislevy, R. J.
 (1986). Bayes modal estimation in item response models. *Psychometrika*, 51, 177-195. Kim, S.
@@ -38,25 +38,23 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-import scipy.sparse as sp
-from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize_scalar
+from numpy.typing import ArrayLike
 from scipy.special import expit, logit, ndtri
 
+from palier.engine.arrays import BoolArray, FloatArray, IntArray
+from palier.engine.correlation import estimate_correlation
 from palier.engine.em import (
     DEFAULT_CHUNK_RESPONSES,
     Design,
     build_design,
     e_step,
     log_table,
+    normal_log_prior,
     person_codes,
     validate_long_format,
 )
 from palier.engine.mstep import Priors, maximise
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.intp]
-BoolArray = NDArray[np.bool_]
+from palier.engine.se import standard_errors as parameter_standard_errors
 
 Model = Literal["2pl", "3pl"]
 
@@ -64,10 +62,6 @@ DEFAULT_QUADRATURE_POINTS = 61
 DEFAULT_QUADRATURE_BOUND = 6.0
 DEFAULT_TOLERANCE = 1e-4
 DEFAULT_MAX_ITERATIONS = 500
-#: Persons used to estimate each correlation between areas (evenly spread, no randomness).
-CORRELATION_PERSONS = 50_000
-#: Persons per block when computing score cross-products for standard errors.
-SE_PERSON_BLOCK = 4096
 #: Logistic-to-normal-ogive scaling constant used for starting values (Camilli, 1994).
 LOGISTIC_SCALE = 1.702
 #: Default cap on E-step threads.
@@ -118,11 +112,6 @@ class _AreaFit:
     se: tuple[FloatArray, FloatArray, FloatArray | None] | None
 
 
-def _log_prior(nodes: FloatArray, mean: float, sd: float) -> FloatArray:
-    log_density = -0.5 * ((nodes - mean) / sd) ** 2
-    return np.asarray(log_density - np.log(np.exp(log_density).sum()), dtype=np.float64)
-
-
 def _difficulty(a: FloatArray, d: FloatArray) -> FloatArray:
     return np.asarray(-d / a, dtype=np.float64)
 
@@ -167,7 +156,7 @@ def _em(
     for iterations in range(1, max_iterations + 1):  # noqa: B007 - reported
         c = np.zeros_like(a) if gamma is None else expit(gamma)
         table = log_table(nodes, a, d, c, dtype)
-        expected = e_step(design, table, nodes, _log_prior(nodes, mean, sd), executor)
+        expected = e_step(design, table, nodes, normal_log_prior(nodes, mean, sd), executor)
         history.append(expected.log_likelihood)
         new_a, new_d, new_gamma = maximise(
             nodes, expected.correct_counts, expected.total_counts, a, d, gamma, free, priors
@@ -192,7 +181,7 @@ def _em(
             break
     c = np.zeros_like(a) if gamma is None else expit(gamma)
     final = e_step(
-        design, log_table(nodes, a, d, c, dtype), nodes, _log_prior(nodes, mean, sd), executor
+        design, log_table(nodes, a, d, c, dtype), nodes, normal_log_prior(nodes, mean, sd), executor
     )
     return _AreaFit(
         a=a,
@@ -207,146 +196,6 @@ def _em(
         max_change=change,
         se=None,
     )
-
-
-def _item_score_tables(
-    nodes: FloatArray, a: FloatArray, d: FloatArray, gamma: FloatArray | None
-) -> FloatArray:
-    """``(k, 2 n_items, Q)``: derivative of each column's log-probability in each parameter."""
-    s = expit(a[:, None] * nodes[None, :] + d[:, None])
-    c = np.zeros((a.size, 1)) if gamma is None else expit(gamma)[:, None]
-    p = np.clip(c + (1 - c) * s, 1e-12, 1 - 1e-12)
-    slope = (1 - c) * s * (1 - s)
-    derivatives = [slope * nodes[None, :], slope]
-    if gamma is not None:
-        derivatives.append(c * (1 - c) * (1 - s))
-    right = [derivative / p for derivative in derivatives]
-    wrong = [-derivative / (1 - p) for derivative in derivatives]
-    return np.stack([np.concatenate((r, w)) for r, w in zip(right, wrong, strict=True)])
-
-
-def _standard_errors(
-    design: Design,
-    nodes: FloatArray,
-    fit: _AreaFit,
-    free: BoolArray,
-    priors: Priors,
-    dtype: type[np.floating],
-) -> tuple[FloatArray, FloatArray, FloatArray | None]:
-    """SEs from the cross-product of person scores (XPD) plus prior curvature; delta method.
-
-    Reference: Louis, T. A. (1982). Finding the observed information matrix when using the EM
-    algorithm. *JRSS B*, 44, 226-233.
-    """
-    a, d, gamma = fit.a, fit.d, fit.gamma
-    k = 2 if gamma is None else 3
-    n_items = design.n_items
-    position = np.full(n_items, -1)
-    position[free] = np.arange(int(free.sum()))
-    n_params = int(free.sum()) * k
-    scores = _item_score_tables(nodes, a, d, gamma)
-    c = np.zeros_like(a) if gamma is None else expit(gamma)
-    table = log_table(nodes, a, d, c, dtype)
-    log_prior = _log_prior(nodes, fit.mean, fit.sd)
-    cross = np.zeros((n_params, n_params))
-    for chunk in design.chunks:
-        weights = np.asarray(chunk @ table, dtype=np.float64) + log_prior
-        weights = np.exp(weights - weights.max(axis=1, keepdims=True))
-        weights /= weights.sum(axis=1, keepdims=True)
-        rows = np.repeat(np.arange(chunk.shape[0]), np.diff(chunk.indptr))
-        columns = chunk.indices
-        values = np.empty((rows.size, k))
-        # A person's score for an item parameter is the posterior mean of the answer's score
-        # (Louis, 1982): one dense product per block of persons, then read where answered.
-        for start in range(0, chunk.shape[0], SE_PERSON_BLOCK):
-            stop = min(start + SE_PERSON_BLOCK, chunk.shape[0])
-            span = slice(chunk.indptr[start], chunk.indptr[stop])
-            local_rows = rows[span] - start
-            for t in range(k):
-                person_item = weights[start:stop] @ scores[t].T
-                values[span, t] = person_item[local_rows, columns[span]]
-        item_of = columns % n_items
-        keep = position[item_of] >= 0
-        rows, item_of, values = rows[keep], item_of[keep], values[keep]
-        parameter_columns = (position[item_of][:, None] * k + np.arange(k)[None, :]).ravel()
-        person_scores = sp.csr_matrix(
-            (values.ravel(), (np.repeat(rows, k), parameter_columns)),
-            shape=(chunk.shape[0], n_params),
-        )
-        cross += (person_scores.T @ person_scores).toarray()
-    free_index = np.flatnonzero(free)
-    prior_curvature = np.zeros((free_index.size, k))
-    if priors.log_discrimination is not None:
-        prior_curvature[:, 0] = 1 / (priors.log_discrimination[1] ** 2 * a[free_index] ** 2)
-    if gamma is not None and priors.guessing is not None:
-        cc = expit(gamma[free_index])
-        prior_curvature[:, 2] = max(sum(priors.guessing) - 2, 0.0) * cc * (1 - cc)
-    cross[np.diag_indices(n_params)] += prior_curvature.ravel()
-    try:
-        covariance = np.linalg.inv(cross)
-    except np.linalg.LinAlgError:
-        covariance = np.linalg.pinv(cross)
-    blocks = (
-        np.stack(
-            [covariance[i * k : (i + 1) * k, i * k : (i + 1) * k] for i in range(free_index.size)]
-        )
-        if free_index.size
-        else np.zeros((0, k, k))
-    )
-    se_a = np.full(n_items, np.nan)
-    se_b = np.full(n_items, np.nan)
-    se_c = None if gamma is None else np.full(n_items, np.nan)
-    af, df = a[free_index], d[free_index]
-    se_a[free_index] = np.sqrt(np.maximum(blocks[:, 0, 0], 0))
-    jac = np.stack([df / af**2, -1 / af], axis=1)
-    var_b = np.einsum("ik,ikl,il->i", jac, blocks[:, :2, :2], jac)
-    se_b[free_index] = np.sqrt(np.maximum(var_b, 0))
-    if se_c is not None and gamma is not None:
-        cc = expit(gamma[free_index])
-        se_c[free_index] = cc * (1 - cc) * np.sqrt(np.maximum(blocks[:, 2, 2], 0))
-    return se_a, se_b, se_c
-
-
-def _area_likelihoods(
-    design: Design, nodes: FloatArray, fit: _AreaFit, persons: IntArray, dtype: type[np.floating]
-) -> FloatArray:
-    """Each selected person's likelihood of their answers in one area on the nodes (rescaled)."""
-    c = np.zeros_like(fit.a) if fit.gamma is None else expit(fit.gamma)
-    table = log_table(nodes, fit.a, fit.d, c, dtype)
-    rows = []
-    for chunk, offset in zip(design.chunks, design.offsets, strict=True):
-        inside = persons[(persons >= offset) & (persons < offset + chunk.shape[0])] - offset
-        if inside.size:
-            values = np.asarray(chunk[inside] @ table, dtype=np.float64)
-            rows.append(np.exp(values - values.max(axis=1, keepdims=True)))
-    return np.concatenate(rows) if rows else np.zeros((0, nodes.size))
-
-
-def _pair_correlation(first: FloatArray, second: FloatArray, nodes: FloatArray) -> float:
-    """Maximise the bivariate normal marginal likelihood of two areas' answers over rho."""
-    grid_x, grid_y = np.meshgrid(nodes, nodes, indexing="ij")
-
-    def negative_log_likelihood(rho: float) -> float:
-        exponent = (grid_x**2 - 2 * rho * grid_x * grid_y + grid_y**2) / (2 * (1 - rho**2))
-        density = np.exp(-exponent)
-        density /= density.sum()
-        joint = np.einsum("pq,qr,pr->p", first, density, second)
-        return -float(np.log(np.maximum(joint, 1e-300)).sum())
-
-    result = minimize_scalar(
-        negative_log_likelihood, bounds=(-0.995, 0.995), method="bounded", options={"xatol": 1e-5}
-    )
-    return float(result.x)
-
-
-def _nearest_correlation(matrix: FloatArray) -> FloatArray:
-    """Clip eigenvalues to keep a pairwise-estimated correlation matrix positive definite."""
-    values, vectors = np.linalg.eigh(matrix)
-    if values.min() > 1e-6:
-        return matrix
-    fixed = vectors @ np.diag(np.maximum(values, 1e-6)) @ vectors.T
-    scale = np.sqrt(np.diag(fixed))
-    return np.asarray(fixed / np.outer(scale, scale), dtype=np.float64)
 
 
 def _summed_history(histories: list[list[float]]) -> tuple[float, ...]:
@@ -453,7 +302,7 @@ def calibrate(
     executor = ThreadPoolExecutor(workers) if workers > 1 else None
     try:
         for area in range(n_areas):
-            in_area = areas[items] == area
+            in_area = slice(None) if n_areas == 1 else areas[items] == area
             design = build_design(
                 persons[in_area],
                 items[in_area],
@@ -489,7 +338,15 @@ def calibrate(
                 executor,
             )
             if standard_errors and free.any():
-                fit.se = _standard_errors(design, nodes, fit, free, priors, dtype)
+                fit.se = parameter_standard_errors(
+                    design,
+                    nodes,
+                    (fit.a, fit.d, fit.gamma),
+                    (fit.mean, fit.sd),
+                    free,
+                    priors,
+                    dtype,
+                )
                 se[0][free], se[1][free] = fit.se[0][free], fit.se[1][free]
                 if se_c is not None and fit.se[2] is not None:
                     se_c[free] = fit.se[2][free]
@@ -506,24 +363,9 @@ def calibrate(
 
     correlation = None
     if n_areas > 1 and len(fits) == n_areas:
-        correlation = np.eye(n_areas)
-        counts = [
-            np.concatenate([np.diff(chunk.indptr) for chunk in design.chunks]) for design in designs
-        ]
-        for first in range(n_areas):
-            for second in range(first + 1, n_areas):
-                both = np.flatnonzero((counts[first] > 0) & (counts[second] > 0))
-                if both.size > CORRELATION_PERSONS:
-                    both = both[np.linspace(0, both.size - 1, CORRELATION_PERSONS).astype(np.intp)]
-                if both.size < 2:
-                    continue
-                rho = _pair_correlation(
-                    _area_likelihoods(designs[first], nodes, fits[first], both, dtype),
-                    _area_likelihoods(designs[second], nodes, fits[second], both, dtype),
-                    nodes,
-                )
-                correlation[first, second] = correlation[second, first] = rho
-        correlation = _nearest_correlation(correlation)
+        correlation = estimate_correlation(
+            designs, [(fit.a, fit.d, fit.gamma) for fit in fits], nodes, dtype
+        )
 
     return Calibration(
         model=model,

@@ -8,21 +8,18 @@ stop (:mod:`~palier.engine.stop`), pretest slot or select (:mod:`~palier.engine.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
 from palier.engine import stop
+from palier.engine.arrays import BoolArray, FloatArray, IntArray
 from palier.engine.bank import ItemBank
 from palier.engine.config import CatConfig, Plan
 from palier.engine.estimate import Estimate, Responses, estimate_correlated, estimate_independent
 from palier.engine.select import balance, select_item
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.intp]
-BoolArray = NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -56,38 +53,49 @@ class Step:
 
 def history_indices(bank: ItemBank, history: Iterable[Answer]) -> tuple[IntArray, BoolArray]:
     """Bank positions and correctness of ``history``; ``ValueError`` on unknown or repeated ids."""
-    positions: list[int] = []
-    answers: list[bool] = []
-    seen: set[str] = set()
-    for answer in history:
-        item_id = answer.item_id
-        if item_id in seen:
-            raise ValueError(f"item {item_id!r} appears twice in the history")
-        seen.add(item_id)
-        positions.append(bank.index_of(item_id))
-        correct = answer.correct
-        if not isinstance(correct, bool | np.bool_) and correct not in (0, 1):
-            raise ValueError(f"answer to {item_id!r} must be True or False, got {correct!r}")
-        answers.append(bool(correct))
-    return np.array(positions, dtype=np.intp), np.array(answers, dtype=bool)
+    answers = list(history)
+    try:
+        positions = [bank._index[answer.item_id] for answer in answers]
+    except KeyError as error:
+        raise ValueError(f"unknown item id {error.args[0]!r}") from None
+    if len(set(positions)) != len(positions):
+        repeated = [
+            item_id for item_id, count in Counter(a.item_id for a in answers).items() if count > 1
+        ]
+        raise ValueError(f"item {repeated[0]!r} appears twice in the history")
+    correct = [answer.correct for answer in answers]
+    for answer, value in zip(answers, correct, strict=True):
+        if (
+            value is not True
+            and value is not False
+            and not (isinstance(value, np.bool_ | int) and value in (0, 1))
+        ):
+            raise ValueError(f"answer to {answer.item_id!r} must be True or False, got {value!r}")
+    return np.array(positions, dtype=np.intp), np.array(correct, dtype=bool)
 
 
 def estimate_from(
     bank: ItemBank, plan: Plan, config: CatConfig, items: IntArray, correct: BoolArray
 ) -> Estimate:
     """Ability estimate from answered bank positions (pretest items are ignored)."""
-    scored = ~bank.pretest[items]
-    items, correct = items[scored], correct[scored]
+    if bank.has_pretest:
+        scored = ~bank.pretest[items]
+        items, correct = items[scored], correct[scored]
     responses = Responses(
-        areas=bank.areas[items],
-        discrimination=bank.discrimination[items],
-        difficulty=bank.difficulty[items],
-        guessing=bank.guessing[items],
-        correct=correct,
+        items, correct, bank.areas, bank.discrimination, bank.difficulty, bank.guessing
     )
     if plan.prior_covariance is None:
+        terms = None
+        if plan.log_table is not None and items.size:
+            terms = plan.log_table[2 * items + ~correct]
         return estimate_independent(
-            responses, plan.prior_mean, plan.prior_sd, plan.grid, config.estimator
+            responses,
+            plan.prior_mean,
+            plan.prior_sd,
+            plan.grid,
+            config.estimator,
+            terms,
+            plan.nodes,
         )
     return estimate_correlated(
         responses,
@@ -111,12 +119,16 @@ def step_from_indices(
     # every step (see palier.engine.exposure).
     lottery = rng.random(bank.n_items) if plan.exposure is not None else None
     estimate = estimate_from(bank, plan, config, items, correct)
-    scored_items = items[~bank.pretest[items]]
+    scored_items = items[~bank.pretest[items]] if bank.has_pretest else items
     n_scored = scored_items.size
-    counts = np.bincount(bank.areas[scored_items], minlength=plan.n_areas).astype(np.float64)
-    remaining = plan.eligible & ~bank.pretest
+    remaining = plan.operational.copy()
     remaining[items] = False
-    available = np.bincount(bank.areas[remaining], minlength=plan.n_areas).astype(np.float64)
+    if plan.n_areas == 1:
+        counts = np.array([float(n_scored)])
+        available = np.array([float(np.count_nonzero(remaining))])
+    else:
+        counts = np.bincount(bank.areas[scored_items], minlength=plan.n_areas).astype(np.float64)
+        available = np.bincount(bank.areas[remaining], minlength=plan.n_areas).astype(np.float64)
     status = stop.area_status(plan, estimate, counts, available)
 
     def finish(reason: str) -> tuple[None, Step]:
@@ -144,7 +156,7 @@ def step_from_indices(
                 pretest=True,
             )
             return choice, step
-    pool = remaining & opened[bank.areas]
+    pool = remaining if opened.all() else remaining & opened[bank.areas]
     competence_counts = None
     if plan.competence_codes is not None and plan.competence_targets is not None:
         codes = plan.competence_codes[scored_items]

@@ -11,13 +11,10 @@ from types import MappingProxyType
 from typing import Literal
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
+from palier.engine.arrays import BoolArray, FloatArray, IntArray
 from palier.engine.bank import ItemBank
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.intp]
-BoolArray = NDArray[np.bool_]
 
 Estimator = Literal["eap", "map"]
 Selection = Literal["auto", "max_info", "d_optimal", "a_optimal"]
@@ -217,7 +214,10 @@ class Plan:
     competence_codes: IntArray | None
     competence_targets: FloatArray | None
     eligible: BoolArray
+    operational: BoolArray
     grid: FloatArray
+    nodes: FloatArray
+    log_table: FloatArray | None
     selection: Selection
 
     @staticmethod
@@ -276,6 +276,15 @@ class Plan:
             lookup = {label: code for code, label in enumerate(labels)}
             codes = np.array([lookup.get(label or "", -1) for label in bank.competences])
             targets = np.array([config.competence_targets[label] for label in labels])
+        eligible = bank.eligible(config.language, config.accessible_only, config.excluded_items)
+        grid = np.linspace(
+            -config.quadrature_bound, config.quadrature_bound, config.quadrature_points
+        )
+        # Every item's log P and log(1 - P) on its area's nodes, so that the adaptive step
+        # gathers rows instead of evaluating the model (cached on the bank).
+        log_table = (
+            bank.log_likelihood_table(prior_mean, prior_sd, grid) if covariance is None else None
+        )
         selection: Selection = config.selection
         if selection == "auto":
             selection = "max_info" if int(assessed.sum()) == 1 else "d_optimal"
@@ -295,9 +304,10 @@ class Plan:
             area_targets=area_targets,
             competence_codes=codes,
             competence_targets=targets,
-            eligible=bank.eligible(config.language, config.accessible_only, config.excluded_items),
-            grid=np.linspace(
-                -config.quadrature_bound, config.quadrature_bound, config.quadrature_points
-            ),
+            eligible=eligible,
+            operational=eligible & ~bank.pretest,
+            grid=grid,
+            nodes=prior_mean[:, None] + prior_sd[:, None] * grid[None, :],
+            log_table=log_table,
             selection=selection,
         )

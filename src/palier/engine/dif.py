@@ -25,11 +25,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from scipy.stats import chi2
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.intp]
+from palier.engine.arrays import FloatArray, IntArray
 
 ETS_DELTA_SCALE = -2.35
 NEGLIGIBLE_DELTA = 1.0

@@ -1,9 +1,10 @@
 """E-step machinery of marginal maximum likelihood: sparse design, chunked posterior, counts.
 
 Responses in long format (person, item, correct) become a sparse indicator matrix ``X`` of
-shape ``(n_persons, 2 n_items)``: column ``j`` marks a correct answer to item ``j`` and column
-``n_items + j`` a wrong one. With ``T`` the ``(2 n_items, Q)`` table of ``log P_j(theta_q)`` and
-``log(1 - P_j(theta_q))`` on the quadrature nodes, every person's log-likelihood at every node
+shape ``(n_persons, 2 n_items)``: column ``2j`` marks a correct answer to item ``j`` and column
+``2j + 1`` a wrong one (adjacent, so that a repeated item is cheap to detect). With ``T`` the
+``(2 n_items, Q)`` table of ``log P_j(theta_q)`` and ``log(1 - P_j(theta_q))`` on the quadrature
+nodes, every person's log-likelihood at every node
 is one sparse product, and the expected counts of the Bock-Aitkin EM are another:
 
     log L = X T,    W = posterior weights (rows of exp(log L) * prior, normalised),
@@ -21,18 +22,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.intp]
+from palier.engine.arrays import FloatArray, IntArray
 
 #: Answers per chunk: 500,000 keeps each dense chunk (persons x 61 nodes) near 10-40 MB and
 #: gives the worker threads several chunks to share.
 DEFAULT_CHUNK_RESPONSES = 500_000
 MIN_CHUNKS = 8
+#: Share of non-zero cells above which the E-step uses dense blocks (BLAS) instead of sparse
+#: products, as long as the dense copy stays under DENSE_MAX_BYTES.
+DENSE_DENSITY = 0.1
+DENSE_MAX_BYTES = 1 << 30
 MIN_CHUNK_RESPONSES = 50_000
 
 
@@ -43,6 +48,8 @@ class Design:
     n_persons: int
     n_items: int
     chunks: tuple[sp.csr_matrix, ...]
+    products: tuple[Any, ...]
+    dense: bool
     offsets: tuple[int, ...]
     person_codes: IntArray
     responses_per_item: IntArray
@@ -90,11 +97,17 @@ def validate_long_format(
     elif n_items < found:
         raise ValueError(f"n_items={n_items} but an item index is {found - 1}")
     return (
-        person_array.astype(np.intp, copy=False),
-        item_array.astype(np.intp, copy=False),
+        _compact(person_array),
+        _compact(item_array),
         correct_bool,
         n_items,
     )
+
+
+def _compact(array: NDArray[np.integer]) -> IntArray:
+    """Indices as int32 when they fit (halves the memory of national-scale data), else int64."""
+    dtype = np.int32 if int(array.max()) < np.iinfo(np.int32).max else np.int64
+    return array.astype(dtype, copy=False)  # type: ignore[return-value]
 
 
 def person_codes(person: IntArray) -> tuple[IntArray, int]:
@@ -102,10 +115,10 @@ def person_codes(person: IntArray) -> tuple[IntArray, int]:
     top = int(person.max()) + 1
     if top <= 4 * person.size + 1024:
         present = np.bincount(person, minlength=top) > 0
-        lookup = np.cumsum(present) - 1
-        return lookup[person].astype(np.intp), int(present.sum())
+        lookup = _compact(np.cumsum(present) - 1)
+        return lookup[person], int(present.sum())
     unique, codes = np.unique(person, return_inverse=True)
-    return codes.astype(np.intp), int(unique.size)
+    return _compact(codes), int(unique.size)
 
 
 def build_design(
@@ -125,19 +138,24 @@ def build_design(
     """
     if codes is None or n_persons is None:
         codes, n_persons = person_codes(person)
-    columns = item + np.where(correct, 0, n_items)
+    columns = 2 * item + ~correct
     matrix = sp.csr_matrix(
         (np.ones(codes.size, dtype=dtype), (codes, columns)), shape=(n_persons, 2 * n_items)
     )
+    del columns
     matrix.sum_duplicates()
     if matrix.nnz != codes.size:
         raise ValueError("a person answered the same item twice (with the same answer)")
-    both = matrix[:, :n_items].multiply(matrix[:, n_items:])
-    if both.nnz:
+    # Columns 2j and 2j + 1 of one row are adjacent once indices are sorted: a person who
+    # answered item j both right and wrong shows up as two neighbours with the same j.
+    same_item = (matrix.indices[1:] >> 1) == (matrix.indices[:-1] >> 1)
+    row_starts = matrix.indptr[1:-1]
+    same_item[row_starts[(row_starts > 0) & (row_starts < matrix.nnz)] - 1] = False
+    if same_item.any():
         raise ValueError("a person answered the same item twice (with different answers)")
+    del same_item
     responses = np.bincount(item, minlength=n_items)
     rights = np.bincount(item[correct], minlength=n_items)
-    del columns
     # At least MIN_CHUNKS chunks (when large enough) so that worker threads share the work.
     chunk_responses = min(chunk_responses, max(MIN_CHUNK_RESPONSES, -(-codes.size // MIN_CHUNKS)))
     indptr = matrix.indptr
@@ -147,18 +165,40 @@ def build_design(
     while start < n_persons:
         stop = int(np.searchsorted(indptr, indptr[start] + chunk_responses, side="right")) - 1
         stop = min(max(stop, start + 1), n_persons)
-        chunks.append(matrix[start:stop])
+        # Views on the full matrix's arrays: no copy of the answers.
+        low, high = indptr[start], indptr[stop]
+        chunks.append(
+            sp.csr_matrix(
+                (matrix.data[low:high], matrix.indices[low:high], indptr[start : stop + 1] - low),
+                shape=(stop - start, 2 * n_items),
+                copy=False,
+            )
+        )
         offsets.append(start)
         start = stop
+    # Dense data (e.g. complete forms) multiply faster as dense blocks through BLAS.
+    dense_bytes = n_persons * 2 * n_items * np.dtype(dtype).itemsize
+    dense = matrix.nnz >= DENSE_DENSITY * n_persons * 2 * n_items and dense_bytes <= DENSE_MAX_BYTES
+    products = tuple(chunk.toarray() for chunk in chunks) if dense else tuple(chunks)
     return Design(
         n_persons=n_persons,
         n_items=n_items,
         chunks=tuple(chunks),
+        products=products,
+        dense=dense,
         offsets=tuple(offsets),
         person_codes=codes,
         responses_per_item=responses,
         correct_per_item=rights,
     )
+
+
+def interleave(right: FloatArray, wrong: FloatArray) -> FloatArray:
+    """Rows ``2j`` from ``right[j]`` and ``2j + 1`` from ``wrong[j]`` (the design's columns)."""
+    table = np.empty((2 * right.shape[0], *right.shape[1:]), dtype=np.result_type(right, wrong))
+    table[0::2] = right
+    table[1::2] = wrong
+    return table
 
 
 def log_table(
@@ -168,16 +208,16 @@ def log_table(
     guessing: FloatArray,
     dtype: type[np.floating] = np.float64,
 ) -> NDArray[np.floating]:
-    """``(2 n_items, Q)`` table of ``log P`` (first half) and ``log(1 - P)`` (second half)."""
+    """``(2 n_items, Q)`` table: row ``2j`` holds ``log P_j``, row ``2j + 1`` ``log(1 - P_j)``."""
     from scipy.special import expit, log_expit
 
     z = discrimination[:, None] * nodes[None, :] + intercept[:, None]
     if not np.any(guessing):
-        table = np.concatenate((log_expit(z), log_expit(-z)))
+        table = interleave(log_expit(z), log_expit(-z))
     else:
-        p = guessing[:, None] + (1 - guessing[:, None]) * expit(z)
-        p = np.clip(p, 1e-12, 1 - 1e-12)
-        table = np.concatenate((np.log(p), np.log1p(-p)))
+        c = guessing[:, None]
+        log_right = np.log(np.maximum(c + (1 - c) * expit(z), 1e-300))
+        table = interleave(log_right, np.log1p(-c) + log_expit(-z))
     return table.astype(dtype, copy=False)
 
 
@@ -225,7 +265,11 @@ def e_step(
     depend on the number of threads.
     """
     prior = log_prior.astype(table.dtype)
-    chunks = design.chunks
+    chunks = design.products
+    if design.dense:
+        # Dense blocks go through BLAS, which has its own threads: adding ours oversubscribes
+        # the cores and makes timings erratic.
+        executor = None
     if executor is None:
         parts: Iterable[tuple[FloatArray, float, float, float]] = (
             _chunk_pass(chunk, table, prior, nodes) for chunk in chunks
@@ -241,9 +285,8 @@ def e_step(
         log_likelihood += part_log_likelihood
         first += part_first
         second += part_second
-    n_items = design.n_items
-    correct_counts = counts[:n_items]
-    total_counts = correct_counts + counts[n_items:]
+    correct_counts = counts[0::2]
+    total_counts = correct_counts + counts[1::2]
     return EStep(
         correct_counts=correct_counts,
         total_counts=total_counts,
@@ -253,11 +296,19 @@ def e_step(
     )
 
 
+def normal_log_prior(nodes: FloatArray, mean: float, sd: float) -> FloatArray:
+    """Log weights of ``N(mean, sd^2)`` discretised on the nodes (they sum to one)."""
+    log_density = -0.5 * ((nodes - mean) / sd) ** 2
+    return np.asarray(log_density - np.log(np.exp(log_density).sum()), dtype=np.float64)
+
+
+def chunk_posterior(chunk: Any, table: NDArray[np.floating], log_prior: FloatArray) -> FloatArray:
+    """Posterior weights on the nodes of the persons of one chunk (rows sum to one)."""
+    weights = np.asarray(chunk @ table, dtype=np.float64) + log_prior
+    weights = np.exp(weights - weights.max(axis=1, keepdims=True))
+    return np.asarray(weights / weights.sum(axis=1, keepdims=True), dtype=np.float64)
+
+
 def posteriors(design: Design, table: NDArray[np.floating], log_prior: FloatArray) -> FloatArray:
-    """Posterior weights of every person on the nodes, ``(n_persons, Q)`` (for fit and SEs)."""
-    rows = []
-    for chunk in design.chunks:
-        weights = np.asarray(chunk @ table, dtype=np.float64) + log_prior
-        weights = np.exp(weights - weights.max(axis=1, keepdims=True))
-        rows.append(weights / weights.sum(axis=1, keepdims=True))
-    return np.concatenate(rows)
+    """Posterior weights of every person on the nodes, ``(n_persons, Q)`` (for item fit)."""
+    return np.concatenate([chunk_posterior(chunk, table, log_prior) for chunk in design.products])

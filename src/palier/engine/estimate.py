@@ -31,17 +31,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
-from numpy.typing import NDArray
 
+from palier.engine.arrays import BoolArray, FloatArray, IntArray
 from palier.engine.irt import information, log_likelihood_terms, score_and_information
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.intp]
-BoolArray = NDArray[np.bool_]
 
 #: Fisher-scoring iterations for MAP; each one at least halves the error near the mode.
 MAP_MAX_ITERATIONS = 50
@@ -50,25 +46,64 @@ MAP_TOLERANCE = 1e-10
 MAX_STEP_HALVINGS = 30
 
 
-@dataclass(frozen=True)
 class Responses:
-    """Scored answers as arrays: the parameters of each answered item and the answer."""
+    """Scored answers: the parameters of each answered item and the answer.
 
-    areas: IntArray
-    discrimination: FloatArray
-    difficulty: FloatArray
-    guessing: FloatArray
-    correct: BoolArray
+    Built from the bank's arrays and the answered positions; each per-answer array is gathered
+    on first use only (the usual EAP path never needs them).
+    """
+
+    def __init__(
+        self,
+        items: IntArray,
+        correct: BoolArray,
+        areas: IntArray,
+        discrimination: FloatArray,
+        difficulty: FloatArray,
+        guessing: FloatArray,
+    ) -> None:
+        self.items = items
+        self.correct = correct
+        self._bank_arrays = (areas, discrimination, difficulty, guessing)
+
+    @cached_property
+    def areas(self) -> IntArray:
+        return self._bank_arrays[0][self.items]
+
+    @cached_property
+    def discrimination(self) -> FloatArray:
+        return self._bank_arrays[1][self.items]
+
+    @cached_property
+    def difficulty(self) -> FloatArray:
+        return self._bank_arrays[2][self.items]
+
+    @cached_property
+    def guessing(self) -> FloatArray:
+        return self._bank_arrays[3][self.items]
 
 
 @dataclass(frozen=True)
 class Estimate:
-    """Ability per area with its posterior SD, covariance and the test information at theta."""
+    """Ability per area with its posterior SD and covariance.
+
+    ``information`` is the test information per area at ``theta`` when the estimator needed it
+    (MAP, correlated model); :meth:`test_information` computes it otherwise.
+    """
 
     theta: FloatArray
     se: FloatArray
     covariance: FloatArray
-    information: FloatArray
+    information: FloatArray | None = None
+    responses: Responses | None = None
+
+    def test_information(self) -> FloatArray:
+        """Fisher information of the answered items about each area at ``theta``."""
+        if self.information is not None:
+            return self.information
+        if self.responses is None:
+            return np.zeros(self.theta.size)
+        return area_information(self.theta, self.responses, self.theta.size)
 
 
 def _area_sums(values: FloatArray, areas: IntArray, n_areas: int) -> FloatArray:
@@ -95,32 +130,60 @@ def estimate_independent(
     prior_sd: FloatArray,
     grid: FloatArray,
     estimator: str,
+    terms: FloatArray | None = None,
+    nodes: FloatArray | None = None,
 ) -> Estimate:
-    """EAP or MAP for each area separately under independent normal priors (grid quadrature)."""
+    """EAP or MAP for each area separately under independent normal priors (grid quadrature).
+
+    ``grid`` holds the standardised nodes ``z_q``; area ``d`` is evaluated at
+    ``mu_d + sigma_d z_q`` with log prior ``-z_q^2 / 2``. ``terms`` may pass the answers'
+    log-likelihoods on those nodes, precomputed (one row per answer), and ``nodes`` the
+    ``(n_areas, Q)`` nodes themselves.
+    """
     n_areas = prior_mean.size
-    thetas = prior_mean[:, None] + prior_sd[:, None] * grid[None, :]
-    log_posterior = np.broadcast_to(-0.5 * grid**2, thetas.shape).copy()
-    if responses.areas.size:
-        terms = log_likelihood_terms(
-            thetas[responses.areas],
-            responses.discrimination[:, None],
-            responses.difficulty[:, None],
-            responses.guessing[:, None],
-            responses.correct[:, None],
+    thetas = prior_mean[:, None] + prior_sd[:, None] * grid[None, :] if nodes is None else nodes
+    log_prior = -0.5 * grid**2
+    if n_areas == 1 and estimator == "eap" and terms is not None:
+        # The adaptive step's usual case, kept to a handful of array operations.
+        log_posterior_1d = log_prior + terms.sum(axis=0)
+        weights_1d = np.exp(log_posterior_1d - log_posterior_1d.max())
+        weights_1d /= weights_1d.sum()
+        nodes = thetas[0]
+        mean = float(weights_1d @ nodes)
+        variance_1d = float(weights_1d @ (nodes - mean) ** 2)
+        return Estimate(
+            np.array([mean]),
+            np.array([np.sqrt(variance_1d)]),
+            np.array([[variance_1d]]),
+            None,
+            responses,
         )
-        log_posterior += _area_sums(terms, responses.areas, n_areas)
+    if responses.items.size:
+        if terms is None:
+            terms = log_likelihood_terms(
+                thetas[:1] if n_areas == 1 else thetas[responses.areas],
+                responses.discrimination[:, None],
+                responses.difficulty[:, None],
+                responses.guessing[:, None],
+                responses.correct[:, None],
+            )
+        if n_areas == 1:
+            log_posterior = (log_prior + terms.sum(axis=0))[None, :]
+        else:
+            log_posterior = log_prior + _area_sums(terms, responses.areas, n_areas)
+    else:
+        log_posterior = np.tile(log_prior, (n_areas, 1))
     weights = np.exp(log_posterior - log_posterior.max(axis=1, keepdims=True))
     weights /= weights.sum(axis=1, keepdims=True)
     if estimator == "eap":
         theta = np.einsum("dq,dq->d", weights, thetas)
         variance = np.einsum("dq,dq->d", weights, (thetas - theta[:, None]) ** 2)
-        info = area_information(theta, responses, n_areas)
-        return Estimate(theta, np.sqrt(variance), np.diag(variance), info)
+        return Estimate(theta, np.sqrt(variance), np.diag(variance), None, responses)
     theta = thetas[np.arange(n_areas), np.argmax(log_posterior, axis=1)]
     theta = _map_scoring_independent(theta, responses, prior_mean, prior_sd)
     info = area_information(theta, responses, n_areas)
     variance = 1.0 / (info + 1.0 / prior_sd**2)
-    return Estimate(theta, np.sqrt(variance), np.diag(variance), info)
+    return Estimate(theta, np.sqrt(variance), np.diag(variance), info, responses)
 
 
 def _map_scoring_independent(
@@ -227,7 +290,7 @@ def estimate_correlated(
     laplace = np.asarray(np.linalg.inv(posterior_precision), dtype=np.float64)
     if estimator == "map":
         info = area_information(mode, responses, prior_mean.size)
-        return Estimate(mode, np.sqrt(np.diag(laplace)), laplace, info)
+        return Estimate(mode, np.sqrt(np.diag(laplace)), laplace, info, responses)
     nodes, log_weights = gauss_hermite_grid(mv_points, prior_mean.size)
     cholesky = np.linalg.cholesky(laplace)
     points = mode + nodes @ cholesky.T
@@ -242,4 +305,4 @@ def estimate_correlated(
     centred = points - theta
     covariance = (centred * weights[:, None]).T @ centred
     info = area_information(theta, responses, prior_mean.size)
-    return Estimate(theta, np.sqrt(np.diag(covariance)), covariance, info)
+    return Estimate(theta, np.sqrt(np.diag(covariance)), covariance, info, responses)

@@ -19,10 +19,11 @@ update
 
     k_j <- min(1, k_j * r / A_j)
 
-repeated until every ``A_j <= r``. Since ``A_j = P(S_j) k_j``, its fixed point is the original
-iteration's ``k_j = r / P(S_j)`` (``P(S_j)``: probability that item ``j`` is selected), and an
-item below the cap sees its ``k`` rise back towards 1. Items never over the cap keep ``k = 1``,
-so some item is always accepted.
+repeated until every ``A_j <= r``, the ratio raised to a power that decreases over the
+iterations (``1 / (1 + t / 3)``) because each simulated rate carries sampling noise. Since
+``A_j = P(S_j) k_j``, its fixed point is the original iteration's ``k_j = r / P(S_j)``
+(``P(S_j)``: probability that item ``j`` is selected), and an item below the cap sees its ``k``
+rise back towards 1. Items never over the cap keep ``k = 1``, so some item is always accepted.
 
 Reference: Sympson, J. B., & Hetter, R. D. (1985). Controlling item-exposure rates in
 computerized adaptive testing. *Proceedings of the 27th annual meeting of the Military Testing
@@ -36,14 +37,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
+
+from palier.engine.arrays import FloatArray, IntArray
 
 if TYPE_CHECKING:
     from palier.engine.bank import ItemBank
     from palier.engine.config import CatConfig
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.intp]
+
+#: Number of iterations over which the update exponent halves (see sympson_hetter_parameters).
+DAMPING_ITERATIONS = 3
 
 
 def sympson_hetter_pick(
@@ -113,7 +117,7 @@ def sympson_hetter_parameters(
     max_history: list[float] = []
     length_history: list[float] = []
     done = 0
-    for done in range(1, iterations + 1):  # noqa: B007 - the count is reported
+    for done in range(1, iterations + 1):
         tuned = replace(config, exposure_control=dict(zip(bank.item_ids, k.tolist(), strict=True)))
         result = simulate(bank, tuned, thetas, rng)
         rates = result.exposure
@@ -123,8 +127,12 @@ def sympson_hetter_parameters(
             best_k, best_max = k.copy(), float(rates.max())
         if rates.max() <= target:
             break
+        # Simulated rates are noisy: damp later updates (Robbins-Monro style step sizes) so the
+        # iteration settles instead of chasing the noise of the last simulation.
+        power = 1.0 / (1.0 + (done - 1) / DAMPING_ITERATIONS)
         with np.errstate(divide="ignore"):
-            k = np.minimum(1.0, np.where(rates > 0, k * target / rates, 1.0))
+            ratio = np.where(rates > 0, target / np.maximum(rates, 1e-12), 1 / k)
+        k = np.minimum(1.0, k * ratio**power)
     return ExposureTuning(
         parameters={
             item_id: float(value)

@@ -19,10 +19,10 @@ practical testing problems*. Erlbaum.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from scipy.special import expit, log_expit
 
-FloatArray = NDArray[np.float64]
+from palier.engine.arrays import FloatArray
 
 #: Probabilities are kept this far from 0 and 1 before taking logarithms.
 PROBABILITY_FLOOR = 1e-12
@@ -47,10 +47,27 @@ def information(
     """Fisher information ``a^2 (P - c)^2 / (1 - c)^2 * (1 - P) / P`` (Lord, 1980, ch. 5)."""
     a = np.asarray(discrimination, dtype=np.float64)
     c = np.asarray(guessing, dtype=np.float64)
-    logistic = expit(a * (np.asarray(theta, dtype=np.float64) - np.asarray(difficulty)))
+    z = a * (np.asarray(theta, dtype=np.float64) - np.asarray(difficulty))
+    logistic = expit(z)
     p = c + (1.0 - c) * logistic
-    # (P - c) / (1 - c) is the logistic part itself, so the formula needs no division by 1 - c.
-    return np.asarray(a * a * logistic * logistic * (1.0 - p) / p, dtype=np.float64)
+    # (P - c) / (1 - c) is the logistic itself, and 1 - P = (1 - c) logistic(-z) is computed
+    # without cancellation, so the information stays exact in the tails.
+    q = (1.0 - c) * expit(-z)
+    return np.asarray(a * a * logistic * logistic * q / p, dtype=np.float64)
+
+
+def information_2pl(
+    theta: ArrayLike, discrimination: ArrayLike, difficulty: ArrayLike
+) -> FloatArray:
+    """2PL information ``a^2 P (1 - P)``, written ``a^2 e / (1 + e)^2`` with ``e = exp(-|z|)``.
+
+    Same value as :func:`information` with ``c = 0``, in fewer operations (the adaptive step
+    evaluates it for every candidate item) and without overflow for large ``|z|``.
+    """
+    a = np.asarray(discrimination, dtype=np.float64)
+    e = np.exp(-np.abs(a * (np.asarray(theta, dtype=np.float64) - np.asarray(difficulty))))
+    one_plus = 1.0 + e
+    return np.asarray(a * a * e / (one_plus * one_plus), dtype=np.float64)
 
 
 def log_likelihood_terms(
@@ -62,16 +79,19 @@ def log_likelihood_terms(
 ) -> FloatArray:
     """``log P`` where the answer is correct and ``log(1 - P)`` where it is not.
 
-    For the 2PL (``c == 0``) this uses ``log_expit`` so that it stays exact far in the tails.
+    Both are computed without cancellation (``log_expit``), so they stay exact far in the tails.
     """
     a = np.asarray(discrimination, dtype=np.float64)
     c = np.asarray(guessing, dtype=np.float64)
     x = np.asarray(correct, dtype=bool)
     z = a * (np.asarray(theta, dtype=np.float64) - np.asarray(difficulty))
     if not np.any(c):
-        return np.asarray(np.where(x, log_expit(z), log_expit(-z)), dtype=np.float64)
-    p = np.clip(c + (1.0 - c) * expit(z), PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
-    return np.asarray(np.where(x, np.log(p), np.log1p(-p)), dtype=np.float64)
+        return np.asarray(log_expit(np.where(x, z, -z)), dtype=np.float64)
+    # log(1 - P) = log(1 - c) + log(logistic(-z)): exact far in the upper tail, where 1 - P
+    # computed directly would cancel.
+    log_right = np.log(np.maximum(c + (1.0 - c) * expit(z), PROBABILITY_FLOOR))
+    log_wrong = np.log1p(-c) + log_expit(-z)
+    return np.asarray(np.where(x, log_right, log_wrong), dtype=np.float64)
 
 
 def score_and_information(
@@ -92,8 +112,11 @@ def score_and_information(
     a = np.asarray(discrimination, dtype=np.float64)
     c = np.asarray(guessing, dtype=np.float64)
     x = np.asarray(correct, dtype=np.float64)
-    logistic = expit(a * (np.asarray(theta, dtype=np.float64) - np.asarray(difficulty)))
+    z = a * (np.asarray(theta, dtype=np.float64) - np.asarray(difficulty))
+    logistic = expit(z)
     p = c + (1.0 - c) * logistic
-    score = a * (x - p) * logistic / p
-    info = a * a * logistic * logistic * (1.0 - p) / p
+    q = (1.0 - c) * expit(-z)  # 1 - P without cancellation
+    # x - P written as x Q - (1 - x) P, exact for both answers.
+    score = a * (x * q - (1.0 - x) * p) * logistic / p
+    info = a * a * logistic * logistic * q / p
     return np.asarray(score, dtype=np.float64), np.asarray(info, dtype=np.float64)

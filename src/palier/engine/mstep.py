@@ -24,11 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 from scipy.special import expit
 
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
+from palier.engine.arrays import BoolArray, FloatArray
 
 PROBABILITY_FLOOR = 1e-12
 MAX_STEP_HALVINGS = 20

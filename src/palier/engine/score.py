@@ -20,11 +20,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from scipy.special import ndtr
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.intp]
+from palier.engine.arrays import FloatArray, IntArray
 
 
 def _cuts(cut_scores: Sequence[float] | ArrayLike) -> FloatArray:

@@ -24,17 +24,13 @@ computerized adaptive tests. *Applied Measurement in Education*, 2, 359-375. Seg
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
+from palier.engine.arrays import BoolArray, FloatArray, IntArray
 from palier.engine.bank import ItemBank
 from palier.engine.config import Plan
 from palier.engine.estimate import Estimate
 from palier.engine.exposure import sympson_hetter_pick
-from palier.engine.irt import information
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.intp]
-BoolArray = NDArray[np.bool_]
+from palier.engine.irt import information, information_2pl
 
 #: Candidates ranked before Sympson-Hetter falls back to ranking the whole pool.
 SYMPSON_HETTER_SHORTLIST = 32
@@ -71,15 +67,19 @@ def balance(
 def criterion(candidates: IntArray, bank: ItemBank, plan: Plan, estimate: Estimate) -> FloatArray:
     """Selection criterion of each candidate item (higher is better)."""
     areas = bank.areas[candidates]
-    info = information(
-        estimate.theta[areas],
-        bank.discrimination[candidates],
-        bank.difficulty[candidates],
-        bank.guessing[candidates],
-    )
+    theta = estimate.theta[0] if plan.n_areas == 1 else estimate.theta[areas]
+    if bank.is_3pl:
+        info = information(
+            theta,
+            bank.discrimination[candidates],
+            bank.difficulty[candidates],
+            bank.guessing[candidates],
+        )
+    else:
+        info = information_2pl(theta, bank.discrimination[candidates], bank.difficulty[candidates])
     if plan.selection == "max_info":
         return info
-    posterior_information = plan.prior_precision + np.diag(estimate.information)
+    posterior_information = plan.prior_precision + np.diag(estimate.test_information())
     variance = np.linalg.inv(posterior_information)
     if plan.selection == "d_optimal":
         return np.asarray(info * np.diag(variance)[areas], dtype=np.float64)
@@ -102,6 +102,8 @@ def select_item(
         return None
     values = criterion(candidates, bank, plan, estimate)
     shortlist = max(randomesque, SYMPSON_HETTER_SHORTLIST if plan.exposure is not None else 1)
+    if shortlist == 1:
+        return int(candidates[int(np.argmax(values))])
     if shortlist < candidates.size:
         top = np.argpartition(-values, shortlist - 1)[:shortlist]
         order = top[np.argsort(-values[top], kind="stable")]

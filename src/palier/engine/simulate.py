@@ -17,13 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from palier.engine.arrays import FloatArray, IntArray
 from palier.engine.bank import ItemBank
 from palier.engine.cat import step_from_indices
 from palier.engine.config import CatConfig
 from palier.engine.irt import probability
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.intp]
 
 #: Default edges of the theta bands for conditional results (logits).
 DEFAULT_BAND_EDGES = (-np.inf, -2.0, -1.0, 0.0, 1.0, 2.0, np.inf)

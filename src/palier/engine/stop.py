@@ -18,14 +18,11 @@ rules 1-2 stay open for selection.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
+from palier.engine.arrays import BoolArray, FloatArray
 from palier.engine.config import Plan
 from palier.engine.estimate import Estimate
 from palier.engine.score import classified
-
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
 
 NOT_ASSESSED = "not_assessed"
 MAX_ITEMS = "max_items"

@@ -1,0 +1,60 @@
+import numpy as np
+import pytest
+
+from palier.engine import CatConfig, simulate
+from tests.engine.factories import make_bank
+
+
+def test_a_simulation_reports_lengths_errors_and_exposure():
+    bank = make_bank(80)
+    result = simulate(
+        bank,
+        CatConfig(se_target=0.4, max_items=20),
+        np.linspace(-2, 2, 30),
+        np.random.default_rng(0),
+    )
+    assert result.lengths.shape == (30,) and result.theta.shape == (30, 1)
+    assert 1 <= result.mean_length <= 20
+    assert result.exposure.shape == (80,) and np.all(result.exposure <= 1)
+    assert result.exposure.sum() == pytest.approx(result.mean_length)
+    assert sum(result.stop_reasons.values()) == 30
+    assert sum(band.n for band in result.bands) == 30
+
+
+def test_a_simulation_replays_exactly_with_the_same_seed():
+    bank = make_bank(60)
+    config = CatConfig(se_target=0.4, randomesque=3)
+    first = simulate(bank, config, np.zeros(10), np.random.default_rng(5))
+    again = simulate(bank, config, np.zeros(10), np.random.default_rng(5))
+    assert np.array_equal(first.theta, again.theta) and np.array_equal(first.lengths, again.lengths)
+
+
+def test_thetas_must_match_the_number_of_areas():
+    with pytest.raises(ValueError, match="shape"):
+        simulate(make_bank(20, n_areas=2), CatConfig(), np.zeros(5), np.random.default_rng(0))
+    with pytest.raises(ValueError, match="finite"):
+        simulate(make_bank(20), CatConfig(), np.array([np.nan]), np.random.default_rng(0))
+
+
+@pytest.mark.slow
+def test_a_unidimensional_cat_is_unbiased_and_its_reported_se_matches_its_rmse():
+    bank = make_bank(300, seed=2)
+    rng = np.random.default_rng(3)
+    result = simulate(bank, CatConfig(se_target=0.3, max_items=40), rng.normal(size=800), rng)
+    assert abs(result.bias[0]) < 0.04
+    assert result.rmse[0] == pytest.approx(result.mean_se[0], rel=0.1)
+
+
+@pytest.mark.slow
+def test_a_multidimensional_cat_recovers_thetas_with_reported_se_matching_the_rmse():
+    n_areas = 3
+    bank = make_bank(240, n_areas=n_areas, seed=7)
+    correlation = np.full((n_areas, n_areas), 0.7) + 0.3 * np.eye(n_areas)
+    rng = np.random.default_rng(8)
+    thetas = rng.multivariate_normal(np.zeros(n_areas), correlation, size=500)
+    config = CatConfig(correlation=correlation, se_target=0.4, max_items=60)
+    result = simulate(bank, config, thetas, rng)
+    assert np.all(np.abs(result.bias) < 0.06)
+    assert result.rmse == pytest.approx(result.mean_se, rel=0.1)
+    independent = simulate(bank, CatConfig(se_target=0.4, max_items=60), thetas, rng)
+    assert result.mean_length < 0.85 * independent.mean_length
