@@ -145,3 +145,18 @@ def test_pretest_items_are_given_at_seeded_positions_and_do_not_count(seeded):
     attempt.refresh_from_db()
     assert attempt.result["items"] == len(trace) - 2  # scored items only
     call_command("rescore", str(attempt.pk))
+
+
+def test_the_estimate_of_questions_left_shrinks_and_never_exceeds_the_maximum(seeded):
+    from palier.assessments.queries import progress
+
+    attempt = start_attempt(make_user())
+    estimates = []
+    for _ in range(12):
+        attempt.refresh_from_db()
+        state = progress(attempt)
+        assert 1 <= state.estimated_left <= state.at_most
+        assert sum(count for _code, count in state.per_area) == state.answered
+        estimates.append(state.estimated_left)
+        record_answer(attempt, attempt.current_position, right_answer(attempt.current_version))
+    assert estimates[-1] < estimates[0]

@@ -97,3 +97,22 @@ def sign_in(page, live_server, email: str) -> None:
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/compte/profil/")
+
+
+def sign_up(page, live_server, run_tasks, email: str) -> None:
+    """Create an account through the real pages, confirm it from the e-mail, log in."""
+    import re
+
+    from django.core import mail
+
+    page.goto(f"{live_server.url}/compte/inscription/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label(re.compile(r"^Mot de passe")).fill(PASSWORD)
+    page.get_by_label("Confirmation du mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Créer mon compte").click()
+    page.wait_for_url("**/compte/inscription/envoyee/")
+    run_tasks()
+    link = re.search(r"https?://\S+/compte/confirmer/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(live_server.url + "/compte/" + link.split("/compte/", 1)[1])
+    page.wait_for_url("**/compte/connexion/")
+    sign_in(page, live_server, email)

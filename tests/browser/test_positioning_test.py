@@ -4,7 +4,7 @@ from palier.assessments.models import Attempt
 from palier.items.models import ItemVersion
 from palier.items.seed import load_item_seed
 from tests.assessments.test_pages import form_data
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, sign_in, sign_up
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,10 +26,11 @@ def answer_in_the_page(page, version, position) -> None:
     page.get_by_role("button", name="Valider ma réponse").click()
 
 
-def test_a_learner_takes_resumes_and_finishes_a_test(page, live_server, theme, framework):
+def test_a_new_learner_signs_up_takes_resumes_and_finishes_a_test(
+    page, live_server, theme, framework, run_tasks
+):
     load_item_seed(framework)
-    make_user("camille@example.org")
-    sign_in(page, live_server, "camille@example.org")
+    sign_up(page, live_server, run_tasks, f"camille.{theme}@example.org")
     page.goto(f"{live_server.url}/positionnement/")
     assert_accessible(page)
     page.get_by_role("button", name="Commencer le test").click()

@@ -38,6 +38,7 @@ class AttemptOut(Schema):
     language: str
     position: int | None
     questions_left_at_most: int
+    questions_left_estimate: int | None
     question: dict[str, Any] | None
     result_url: str | None
 
@@ -51,6 +52,9 @@ def _state(attempt: Attempt) -> dict[str, Any]:
         "language": attempt.language,
         "position": None if attempt.is_finished else attempt.current_position,
         "questions_left_at_most": queries.questions_left_at_most(attempt),
+        "questions_left_estimate": None
+        if attempt.is_finished
+        else queries.progress(attempt).estimated_left,
         "question": view.as_dict() if view else None,
         "result_url": f"/api/v1/assessments/{attempt.pk}/result" if attempt.is_finished else None,
     }

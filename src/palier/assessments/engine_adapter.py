@@ -31,6 +31,9 @@ class BankSnapshot:
     version_ids: tuple[int, ...]  # engine item index -> ItemVersion id
     parameters: dict[int, tuple[float, float, float | None]]  # version id -> (a, b, c)
     cut_scores: tuple[tuple[float, ...], ...]  # per engine area
+    # Mean Fisher information an item of the area brings when well targeted (a^2/4 for
+    # 2PL at theta = b), used to estimate how many questions are left.
+    area_information: tuple[float, ...] = ()
 
     def item_id(self, version_id: int) -> str:
         return str(version_id)
@@ -103,8 +106,17 @@ def _build(calibration: Calibration) -> BankSnapshot:
         pretest=[row.item_version.item.status == Item.Status.PRETEST for row in rows],
         n_areas=len(areas),
     )
+    discrimination = np.asarray(bank.discrimination)
+    areas_of_items = np.asarray(bank.areas)
+    area_information = tuple(
+        float(np.mean(discrimination[areas_of_items == index] ** 2) / 4)
+        if np.any(areas_of_items == index)
+        else 0.0
+        for index in range(len(areas))
+    )
     return BankSnapshot(
         bank=bank,
+        area_information=area_information,
         area_codes=tuple(area.code for area in areas),
         version_ids=tuple(row.item_version_id for row in rows),
         parameters={

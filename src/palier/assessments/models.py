@@ -126,6 +126,7 @@ class Attempt(models.Model):
     )
     current_shown_at = models.DateTimeField(null=True, blank=True)
     current_time_limit = models.PositiveIntegerField(null=True, blank=True)
+    progress = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     stop_reason = models.CharField(max_length=32, blank=True)

@@ -62,6 +62,28 @@ def questions_left_at_most(attempt: Attempt) -> int:
 
 
 @dataclass(frozen=True)
+class Progress:
+    answered: int
+    per_area: list[tuple[str, int]]  # (area code, scored questions asked so far)
+    estimated_left: int
+    at_most: int
+
+
+def progress(attempt: Attempt) -> Progress:
+    """Where the learner stands (computed when the question was chosen, see
+    services.estimate_progress)."""
+    stored = attempt.progress or {}
+    asked = stored.get("asked", dict.fromkeys(attempt.areas, 0))
+    at_most = questions_left_at_most(attempt)
+    return Progress(
+        answered=attempt.current_position - 1,
+        per_area=[(code, asked.get(code, 0)) for code in attempt.areas],
+        estimated_left=min(at_most, stored.get("estimated_left", at_most)),
+        at_most=at_most,
+    )
+
+
+@dataclass(frozen=True)
 class AreaResult:
     area: Area
     level: Level

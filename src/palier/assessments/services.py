@@ -123,7 +123,36 @@ def time_limit(attempt: Attempt, version: ItemVersion) -> int | None:
     return math.ceil(version.estimated_seconds * factor)
 
 
-def _show(attempt: Attempt, step: Step, snapshot: BankSnapshot) -> None:
+# Adaptive selection rarely finds an item exactly at the learner's level: count on this share
+# of an item's best-case information when estimating the questions left.
+TARGETING_EFFICIENCY = 0.8
+
+
+def estimate_progress(
+    attempt: Attempt, snapshot: BankSnapshot, step: Step, history: list[Answer]
+) -> dict[str, Any]:
+    """Scored questions asked per area, and an estimate of the questions left from the
+    stopping rule: each area needs (1/target^2 - 1/SE^2) more information, and a
+    well-targeted item brings about TARGETING_EFFICIENCY x a^2/4 of it."""
+    settings = attempt.engine_settings
+    bank = snapshot.bank
+    asked = dict.fromkeys(attempt.areas, 0)
+    for answer in history:
+        index = bank.index_of(answer.item_id)
+        code = snapshot.area_codes[int(bank.areas[index])]
+        if code in asked and not (bank.has_pretest and bank.pretest[index]):
+            asked[code] += 1
+    needed = 0
+    for code in attempt.areas:
+        index = snapshot.area_codes.index(code)
+        information = TARGETING_EFFICIENCY * snapshot.area_information[index]
+        missing = max(0.0, 1 / settings.se_target**2 - 1 / float(step.se[index]) ** 2)
+        by_precision = math.ceil(missing / information) if information else 0
+        needed += max(by_precision, settings.min_items_per_area - asked[code])
+    return {"asked": asked, "estimated_left": max(needed, settings.min_items - len(history), 1)}
+
+
+def _show(attempt: Attempt, step: Step, snapshot: BankSnapshot, history: list[Answer]) -> None:
     """Make the engine's next item the current question, or finish the attempt."""
     now = timezone.now()
     if step.finished or step.item_id is None:
@@ -138,6 +167,7 @@ def _show(attempt: Attempt, step: Step, snapshot: BankSnapshot) -> None:
         attempt.current_version = version
         attempt.current_shown_at = now
         attempt.current_time_limit = time_limit(attempt, version)
+        attempt.progress = estimate_progress(attempt, snapshot, step, history)
     attempt.save()
 
 
@@ -215,7 +245,7 @@ def start_attempt(
     freeze_framework(framework)
     attempt.excluded_items = _excluded_at_start(attempt, snapshot)
     attempt.pretest_positions = pretest_positions(attempt)
-    _show(attempt, _engine_step(attempt, snapshot, []), snapshot)
+    _show(attempt, _engine_step(attempt, snapshot, []), snapshot, [])
     return attempt
 
 
@@ -305,7 +335,7 @@ def _record_answer(
         se=[round(float(value), 6) for value in step.se],
     )
     attempt.current_position = position + 1
-    _show(attempt, step, snapshot)
+    _show(attempt, step, snapshot, history)
     return Recorded(attempt, response, replayed=False)
 
 

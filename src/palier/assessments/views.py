@@ -73,7 +73,7 @@ def question(request: HttpRequest, attempt_id: str) -> HttpResponse:
             "attempt": attempt,
             "view": queries.current_view(attempt),
             "error": error,
-            "questions_left": queries.questions_left_at_most(attempt),
+            "progress": queries.progress(attempt),
             "seconds_left": queries.seconds_left(attempt),
             "report_form": ProblemReportForm(),
         },
