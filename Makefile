@@ -41,12 +41,13 @@ worker: install
 lint: install-dev
 	$(BIN)/ruff check .
 
-# The whole suite: lint, then every test on SQLite (browser and slow ones included),
+# The whole suite: lint and type-check the engine, then every test on SQLite (browser and slow ones included),
 # then the database tests again on a PostgreSQL server the test session starts itself.
 test: export PALIER_DEBUG = 1
 test: export PALIER_SECRET_KEY = test-only-secret-key-not-for-production
 test: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy --ignore-missing-imports src/palier/engine
 	$(BIN)/python -m pytest -p no:cacheprovider
 	$(BIN)/python -m pytest -p no:cacheprovider --database=postgres -m "not browser" --ignore=tests/engine
 

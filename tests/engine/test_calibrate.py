@@ -187,3 +187,16 @@ def test_the_same_item_answered_by_two_neighbouring_persons_is_not_a_duplicate()
     correct = np.array([1, 0, 1, 1, 0])
     result = calibrate(person, item, correct, standard_errors=False, max_iterations=5)
     assert result.responses_per_item[3] == 3
+
+
+def test_acceleration_reaches_the_same_estimates_in_fewer_e_steps():
+    _, _, person, item, correct = small_data(seed=10, n_persons=2000)
+    plain = calibrate(
+        person, item, correct, accelerate=False, tolerance=1e-6, standard_errors=False
+    )
+    fast = calibrate(person, item, correct, accelerate=True, tolerance=1e-6, standard_errors=False)
+    assert fast.converged and plain.converged
+    assert fast.iterations < plain.iterations
+    assert np.allclose(fast.discrimination, plain.discrimination, atol=1e-4)
+    assert np.allclose(fast.difficulty, plain.difficulty, atol=1e-4)
+    assert fast.log_likelihood >= plain.log_likelihood - 1e-3

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from palier.assessments.models import Attempt
-from palier.assessments.services import step_rng
+from palier.assessments.services import attempt_rng
 from palier.engine import Answer, CatConfig, ItemBank, next_step
 
 
@@ -55,7 +55,7 @@ def rescore(attempt: Attempt) -> Rescore:
         correlation=correlation,
     )
     history = [Answer(str(r.item_version_id), r.correct) for r in responses]
-    step = next_step(bank, history, config, step_rng(attempt, len(history) + 1))
+    step = next_step(bank, history, config, attempt_rng(attempt))
     lines, matches = [], True
     for code in attempt.areas:
         index = area_codes.index(code)

@@ -58,8 +58,11 @@ def current_settings() -> EngineSettings:
     return found
 
 
-def step_rng(attempt: Attempt, position: int) -> np.random.Generator:
-    return np.random.default_rng([attempt.seed, position])
+def attempt_rng(attempt: Attempt) -> np.random.Generator:
+    """The engine's generator, seeded from the attempt alone at every step (the engine's
+    replay contract, docs/engine.md): Sympson-Hetter lotteries then stay the same for the
+    whole attempt."""
+    return np.random.default_rng(attempt.seed)
 
 
 def _history(attempt: Attempt) -> list[Answer]:
@@ -96,7 +99,7 @@ def _engine_step(attempt: Attempt, snapshot: BankSnapshot, history: list[Answer]
         frozenset(attempt.excluded_items),
         tuple(attempt.pretest_positions),
     )
-    return next_step(snapshot.bank, history, config, step_rng(attempt, len(history) + 1))
+    return next_step(snapshot.bank, history, config, attempt_rng(attempt))
 
 
 def pretest_positions(attempt: Attempt) -> list[int]:

@@ -34,10 +34,6 @@ from palier.engine.arrays import FloatArray, IntArray
 #: gives the worker threads several chunks to share.
 DEFAULT_CHUNK_RESPONSES = 500_000
 MIN_CHUNKS = 8
-#: Share of non-zero cells above which the E-step uses dense blocks (BLAS) instead of sparse
-#: products, as long as the dense copy stays under DENSE_MAX_BYTES.
-DENSE_DENSITY = 0.1
-DENSE_MAX_BYTES = 1 << 30
 MIN_CHUNK_RESPONSES = 50_000
 
 
@@ -48,8 +44,6 @@ class Design:
     n_persons: int
     n_items: int
     chunks: tuple[sp.csr_matrix, ...]
-    products: tuple[Any, ...]
-    dense: bool
     offsets: tuple[int, ...]
     person_codes: IntArray
     responses_per_item: IntArray
@@ -176,16 +170,10 @@ def build_design(
         )
         offsets.append(start)
         start = stop
-    # Dense data (e.g. complete forms) multiply faster as dense blocks through BLAS.
-    dense_bytes = n_persons * 2 * n_items * np.dtype(dtype).itemsize
-    dense = matrix.nnz >= DENSE_DENSITY * n_persons * 2 * n_items and dense_bytes <= DENSE_MAX_BYTES
-    products = tuple(chunk.toarray() for chunk in chunks) if dense else tuple(chunks)
     return Design(
         n_persons=n_persons,
         n_items=n_items,
         chunks=tuple(chunks),
-        products=products,
-        dense=dense,
         offsets=tuple(offsets),
         person_codes=codes,
         responses_per_item=responses,
@@ -265,11 +253,7 @@ def e_step(
     depend on the number of threads.
     """
     prior = log_prior.astype(table.dtype)
-    chunks = design.products
-    if design.dense:
-        # Dense blocks go through BLAS, which has its own threads: adding ours oversubscribes
-        # the cores and makes timings erratic.
-        executor = None
+    chunks = design.chunks
     if executor is None:
         parts: Iterable[tuple[FloatArray, float, float, float]] = (
             _chunk_pass(chunk, table, prior, nodes) for chunk in chunks
@@ -311,4 +295,4 @@ def chunk_posterior(chunk: Any, table: NDArray[np.floating], log_prior: FloatArr
 
 def posteriors(design: Design, table: NDArray[np.floating], log_prior: FloatArray) -> FloatArray:
     """Posterior weights of every person on the nodes, ``(n_persons, Q)`` (for item fit)."""
-    return np.concatenate([chunk_posterior(chunk, table, log_prior) for chunk in design.products])
+    return np.concatenate([chunk_posterior(chunk, table, log_prior) for chunk in design.chunks])
