@@ -7,6 +7,7 @@ from palier.assessments.api import router as assessments_router
 from palier.core.errors import install_error_handlers
 from palier.frameworks.api import router as frameworks_router
 from palier.items.api import router as items_router
+from palier.training.api import router as training_router
 
 api = NinjaAPI(
     title="Palier API",
@@ -23,3 +24,4 @@ api.add_router("/frameworks", frameworks_router)
 api.add_router("/", accounts_router)
 api.add_router("/", items_router)
 api.add_router("/", assessments_router)
+api.add_router("/", training_router)

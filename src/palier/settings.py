@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "palier.frameworks",
     "palier.items",
     "palier.assessments",
+    "palier.training",
 ]
 
 MIDDLEWARE = [

@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("compte/", include("palier.accounts.urls")),
     path("referentiel/", include("palier.frameworks.urls")),
     path("positionnement/", include("palier.assessments.urls")),
+    path("formations/", include("palier.training.urls")),
     path("gestion/", admin_site.urls),
     path("auteur/", authoring_site.urls),
     prefix_default_language=False,

@@ -25,6 +25,10 @@ PUBLIC_VIEWS = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "set_language",
+    "training:catalogue",
+    "training:module",
+    "training:resource",
+    "training:provider",
 }
 
 

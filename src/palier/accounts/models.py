@@ -150,6 +150,9 @@ class Organisation(models.Model):
     type = models.CharField(_("type"), max_length=32, choices=OrganisationType.choices)
     region = models.CharField(_("région"), max_length=8, choices=Region.choices, blank=True)
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
+    description_fr = models.TextField(_("présentation (français)"), blank=True)
+    description_en = models.TextField(_("présentation (anglais)"), blank=True)
+    website = models.URLField(_("site web"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(User, through="Membership", related_name="organisations")
 

@@ -16,6 +16,7 @@ from palier.assessments.competences import competence_signals
 from palier.frameworks.queries import current_framework
 from palier.items.forms import ProblemReportForm
 from palier.items.services import report_problem
+from palier.training.recommend import learning_plan
 
 LANGUAGES = ("fr", "en")
 
@@ -157,6 +158,7 @@ def result(request: HttpRequest, attempt_id: str) -> HttpResponse:
             "strengths": [s for s in signals if s.kind == "strength"],
             "gaps": [s for s in signals if s.kind == "gap"],
             "signals": signals,
+            "plan": learning_plan(request.user, attempt, (get_language() or "fr")[:2]),
             "chart_max": max((r.level_count for r in results), default=5),
             "chart_height": 44 * len(results) + 8,
         },

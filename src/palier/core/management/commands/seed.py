@@ -11,8 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from palier.accounts.demo import DEMO_PASSWORD, load_demo_accounts
 from palier.frameworks.seed import SeedError, load_framework_seed
 from palier.items.seed import ItemSeedError, load_item_seed
+from palier.training.seed import CatalogueSeedError, load_catalogue_seed
 
-PARTS = ("framework", "items")
+PARTS = ("framework", "items", "catalogue")
 
 
 class Command(BaseCommand):
@@ -71,6 +72,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Item bank: {items.imported.summary()}. "
                 f"Active calibration: {items.calibration.name}."
+            )
+        if "catalogue" in parts:
+            try:
+                catalogue = load_catalogue_seed(report.framework)
+            except CatalogueSeedError as error:
+                raise CommandError(f"Seed catalogue is invalid: {error}") from error
+            self.stdout.write(
+                f"Training catalogue (demo data): {catalogue.providers} providers, "
+                f"{catalogue.modules} modules, {catalogue.resources} self-study resources."
             )
         if options["demo"]:
             self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")

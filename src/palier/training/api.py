@@ -1,0 +1,152 @@
+"""Training API: the public catalogue, and the signed-in learner's plan."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.security import django_auth
+
+from palier.core.errors import ErrorOut
+from palier.training import services
+from palier.training.models import Module, PlanEntry, Resource
+from palier.training.queries import CatalogueFilters, catalogue
+
+router = Router(tags=["training"])
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class Filters(Schema):
+    q: str = Field("", max_length=100)
+    area: str = Field("", max_length=16)
+    competence: str = Field("", max_length=24)
+    format: str = Field("", max_length=16)
+    max_hours: Decimal | None = Field(None, gt=0, le=500)
+    funding: Literal["", "free", "cpd"] = ""
+    language: Literal["", "fr", "en"] = ""
+    region: str = Field("", max_length=8)
+    population: str = Field("", max_length=64)
+    status: str = Field("", max_length=32)
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+class ModuleOut(Schema):
+    code: str
+    title: dict[str, str]
+    summary: dict[str, str]
+    provider: str
+    format: str
+    hours: float
+    language: str
+    price_eur: float
+    cpd_eligible: bool
+    target_level: int
+    capacities: list[str]
+    enrol_url: str
+
+
+class PlanIn(Schema):
+    module: str | None = Field(None, max_length=40)
+    resource: str | None = Field(None, max_length=40)
+
+
+class ProgressIn(Schema):
+    progress: Literal["planned", "started", "completed"]
+
+
+class PlanEntryOut(Schema):
+    id: int
+    module: str | None
+    resource: str | None
+    progress: str
+    confirmed_by_provider: bool
+
+
+def _module(module: Module) -> dict[str, Any]:
+    return {
+        "code": module.code,
+        "title": {"fr": module.title_fr, "en": module.title_en},
+        "summary": {"fr": module.summary_fr, "en": module.summary_en},
+        "provider": module.provider.name,
+        "format": module.format,
+        "hours": float(module.hours),
+        "language": module.language,
+        "price_eur": module.price_euros,
+        "cpd_eligible": module.cpd_eligible,
+        "target_level": module.target_level,
+        "capacities": [c.code for c in module.capacities.all()],
+        "enrol_url": module.enrol_url,
+    }
+
+
+def _entry(entry: PlanEntry) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "module": entry.module.code if entry.module else None,
+        "resource": entry.resource.code if entry.resource else None,
+        "progress": entry.progress,
+        "confirmed_by_provider": entry.confirmed_by_provider,
+    }
+
+
+@router.get(
+    "/training/modules",
+    response={200: list[ModuleOut], 422: ErrorOut},
+    summary="The published training catalogue, filtered",
+)
+def list_modules(request: HttpRequest, filters: Query[Filters]) -> list[dict[str, Any]]:
+    data = filters.dict()
+    limit, offset = data.pop("limit"), data.pop("offset")
+    modules = catalogue(CatalogueFilters(**data)).prefetch_related("capacities")
+    return [_module(m) for m in modules[offset : offset + limit]]
+
+
+@router.get(
+    "/training/modules/{code}",
+    response={200: ModuleOut, 404: ErrorOut, 422: ErrorOut},
+    summary="One published module",
+)
+def get_module(request: HttpRequest, code: str) -> dict[str, Any]:
+    module = get_object_or_404(
+        Module.objects.select_related("provider"), code=code, status=Module.Status.PUBLISHED
+    )
+    return _module(module)
+
+
+@router.get(
+    "/training/plan",
+    auth=django_auth,
+    response={200: list[PlanEntryOut], **ERRORS},
+    summary="The signed-in learner's training plan",
+)
+def get_plan(request: HttpRequest) -> list[dict[str, Any]]:
+    entries = PlanEntry.objects.filter(user=request.user).select_related("module", "resource")
+    return [_entry(entry) for entry in entries]
+
+
+@router.post(
+    "/training/plan",
+    auth=django_auth,
+    response={201: PlanEntryOut, **ERRORS},
+    summary="Add a module or a resource to the plan (idempotent)",
+)
+def add_to_plan(request: HttpRequest, payload: PlanIn) -> Status:
+    module = get_object_or_404(Module, code=payload.module) if payload.module else None
+    resource = get_object_or_404(Resource, code=payload.resource) if payload.resource else None
+    entry = services.add_to_plan(request.user, module=module, resource=resource)
+    return Status(201, _entry(entry))
+
+
+@router.patch(
+    "/training/plan/{entry_id}",
+    auth=django_auth,
+    response={200: PlanEntryOut, **ERRORS},
+    summary="Record progress on an entry",
+)
+def update_plan_entry(request: HttpRequest, entry_id: int, payload: ProgressIn) -> dict[str, Any]:
+    entry = get_object_or_404(PlanEntry, pk=entry_id, user=request.user)
+    return _entry(services.set_progress(entry, payload.progress))

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from palier.training import views
+
+app_name = "training"
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("modules/<slug:code>/", views.module_detail, name="module"),
+    path("ressources/<slug:code>/", views.resource_detail, name="resource"),
+    path("organismes/<slug:slug>/", views.provider_detail, name="provider"),
+    path("mon-plan/", views.plan, name="plan"),
+    path("mon-plan/ajouter/", views.add, name="add"),
+    path("mon-plan/<int:entry_id>/", views.update, name="update"),
+]

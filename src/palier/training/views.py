@@ -1,0 +1,118 @@
+"""Training catalogue (public) and the learner's plan."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from palier.accounts.models import Organisation
+from palier.core.errors import ServiceError
+from palier.frameworks.queries import current_framework
+from palier.training import queries, services
+from palier.training.forms import CatalogueForm, ProgressForm
+from palier.training.models import Module, PlanEntry, Resource
+
+PAGE_SIZE = 50
+
+
+@login_not_required
+def catalogue(request: HttpRequest) -> HttpResponse:
+    form = CatalogueForm(request.GET or None)
+    modules = queries.catalogue(form.filters()).prefetch_related("capacities")
+    return render(
+        request,
+        "training/catalogue.html",
+        {
+            "form": form,
+            "modules": modules[:PAGE_SIZE],
+            "count": modules.count(),
+        },
+    )
+
+
+@login_not_required
+def module_detail(request: HttpRequest, code: str) -> HttpResponse:
+    module = get_object_or_404(
+        Module.objects.select_related("provider").prefetch_related(
+            "capacities__competence__area", "populations", "sessions"
+        ),
+        code=code,
+        status=Module.Status.PUBLISHED,
+    )
+    in_plan = (
+        request.user.is_authenticated
+        and PlanEntry.objects.filter(user=request.user, module=module).exists()
+    )
+    return render(request, "training/module.html", {"module": module, "in_plan": in_plan})
+
+
+@login_not_required
+def resource_detail(request: HttpRequest, code: str) -> HttpResponse:
+    resource = get_object_or_404(Resource.objects.select_related("competence__area"), code=code)
+    return render(request, "training/resource.html", {"resource": resource})
+
+
+@login_not_required
+def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    provider = get_object_or_404(Organisation, slug=slug)
+    modules = provider.modules.filter(status=Module.Status.PUBLISHED).order_by("title_fr")
+    if not modules.exists():
+        raise Http404
+    return render(request, "training/provider.html", {"provider": provider, "modules": modules})
+
+
+def plan(request: HttpRequest) -> HttpResponse:
+    framework = current_framework()
+    entries = list(queries.plan_entries(request.user))
+    modules = [e for e in entries if e.module_id]
+    return render(
+        request,
+        "training/plan.html",
+        {
+            "entries": entries,
+            "hours": queries.hours_per_area(request.user, framework) if framework else [],
+            "all_done": bool(modules)
+            and all(e.progress == PlanEntry.Progress.COMPLETED for e in modules),
+            "progress_choices": PlanEntry.Progress.choices,
+        },
+    )
+
+
+@require_POST
+def add(request: HttpRequest) -> HttpResponse:
+    module_code, resource_code = request.POST.get("module"), request.POST.get("resource")
+    module = Module.objects.filter(code=module_code).first() if module_code else None
+    resource = Resource.objects.filter(code=resource_code).first() if resource_code else None
+    if (module_code and module is None) or (resource_code and resource is None):
+        messages.error(request, _("Cette formation n'existe pas ou plus."))
+        return redirect("training:plan")
+    try:
+        services.add_to_plan(request.user, module=module, resource=resource)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("training:plan")
+    messages.success(request, _("Ajouté à votre plan de formation."))
+    target = request.POST.get("next", "")
+    return redirect(
+        target if target.startswith("/") and not target.startswith("//") else "training:plan"
+    )
+
+
+@require_POST
+def update(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = get_object_or_404(PlanEntry, pk=entry_id, user=request.user)
+    if request.POST.get("remove"):
+        services.remove_from_plan(entry)
+        messages.success(request, _("Retiré de votre plan."))
+        return redirect("training:plan")
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("État inconnu : prévu, commencé ou terminé."))
+        return redirect("training:plan")
+    services.set_progress(entry, form.cleaned_data["progress"])
+    messages.success(request, _("Avancement enregistré."))
+    return redirect("training:plan")

@@ -1,0 +1,44 @@
+import pytest
+
+from palier.assessments.models import Attempt
+from palier.assessments.services import start_attempt
+from palier.items.seed import load_item_seed
+from palier.training.models import PlanEntry
+from palier.training.seed import load_catalogue_seed
+from tests.assessments.conftest import wrong_answer
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_from_a_result_to_a_completed_module(page, live_server, theme, framework):
+    load_item_seed(framework)
+    load_catalogue_seed(framework)
+    learner = make_user("hugo@example.org")
+    attempt = start_attempt(learner)
+    from palier.assessments.services import record_answer
+
+    for _ in range(60):
+        attempt.refresh_from_db()
+        if attempt.is_finished:
+            break
+        record_answer(attempt, attempt.current_position, wrong_answer(attempt.current_version))
+    assert Attempt.objects.get().is_finished
+    sign_in(page, live_server, "hugo@example.org")
+    page.goto(f"{live_server.url}/positionnement/{attempt.pk}/resultat/")
+    assert page.get_by_role("heading", name="Mon plan de formation").is_visible()
+    assert_accessible(page)
+    page.locator("#plan ~ section form button").first.click()
+    page.wait_for_load_state()
+    assert PlanEntry.objects.filter(user=learner).count() == 1
+    page.goto(f"{live_server.url}/formations/mon-plan/")
+    assert_accessible(page)
+    page.locator("select[name=progress]").first.select_option("completed")
+    page.get_by_role("button", name="Enregistrer").first.click()
+    page.wait_for_load_state()
+    assert PlanEntry.objects.get(user=learner).progress == "completed"
+    assert page.get_by_text("repassez le test").is_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/formations/")
+    assert_accessible(page)

@@ -1,0 +1,61 @@
+from decimal import Decimal
+
+import pytest
+
+from palier.accounts.choices import OrganisationType
+from palier.frameworks.models import Capacity, Population
+from palier.training.models import Module
+from tests.factories import make_organisation
+
+
+def make_module(code: str, provider, capacities: list[str], **fields) -> Module:
+    populations = fields.pop("populations", [])
+    module = Module.objects.create(
+        code=code,
+        provider=provider,
+        title_fr=fields.pop("title_fr", f"Module {code}"),
+        summary_fr="Résumé.",
+        format=fields.pop("format", Module.Format.ELEARNING),
+        hours=Decimal(str(fields.pop("hours", 3))),
+        language=fields.pop("language", "fr"),
+        target_level=fields.pop("target_level", 3),
+        enrol_url="https://formation.example/x",
+        status=fields.pop("status", Module.Status.PUBLISHED),
+        **fields,
+    )
+    module.capacities.set(Capacity.objects.filter(code__in=capacities))
+    module.populations.set(Population.objects.filter(code__in=populations))
+    return module
+
+
+@pytest.fixture
+def catalogue(framework):
+    """A small catalogue on cybersecurity (D2) and telehealth (D5)."""
+    university = make_organisation(
+        "Université Test", slug="univ-test", type=OrganisationType.UNIVERSITY
+    )
+    private = make_organisation(
+        "Formation Continue Test", slug="fc-test", type=OrganisationType.CONTINUING_EDUCATION
+    )
+    return {
+        "university": university,
+        "private": private,
+        "students": make_module(
+            "cyber-etudiants",
+            university,
+            ["D2.C2.1", "D2.C2.2"],
+            statuses="student",
+            populations=["soins-infirmiers"],
+        ),
+        "pros": make_module(
+            "cyber-pros",
+            private,
+            ["D2.C2.1", "D2.C2.2"],
+            statuses="self_employed public_sector private_sector",
+            cpd_eligible=True,
+            price_cents=35000,
+            hours=7,
+        ),
+        "telehealth": make_module("telesante", private, ["D5.C1.1"]),
+        "draft": make_module("brouillon", private, ["D2.C2.1"], status=Module.Status.DRAFT),
+    }
