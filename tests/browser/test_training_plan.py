@@ -42,3 +42,25 @@ def test_from_a_result_to_a_completed_module(page, live_server, theme, framework
     assert_accessible(page)
     page.goto(f"{live_server.url}/formations/")
     assert_accessible(page)
+
+
+def test_provider_staff_pages_are_accessible(page, live_server, theme, framework):
+    from palier.accounts.choices import MembershipRole
+    from palier.accounts.models import Organisation
+    from tests.factories import make_member
+
+    load_catalogue_seed(framework)
+    provider = Organisation.objects.filter(modules__isnull=False).first()
+    make_member(provider, MembershipRole.ADMIN, email="formation@example.org")
+    sign_in(page, live_server, "formation@example.org")
+    for path in (
+        f"/compte/organisations/{provider.slug}/",
+        f"/formations/organismes/{provider.slug}/gestion/",
+        f"/formations/organismes/{provider.slug}/gestion/nouveau/",
+    ):
+        assert page.goto(live_server.url + path).status == 200, path
+        assert_accessible(page)
+    page.get_by_role("button", name="Envoyer en modération").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page)

@@ -69,3 +69,53 @@ class CatalogueForm(forms.Form):
 
 class ProgressForm(forms.Form):
     progress = forms.ChoiceField(choices=PlanEntry.Progress.choices)
+
+
+class ModuleForm(forms.ModelForm):
+    """A provider's module; saved as "submitted" for moderation."""
+
+    enrol_url = forms.URLField(label=_("Lien d'inscription"), assume_scheme="https", max_length=200)
+    statuses = forms.MultipleChoiceField(
+        label=_("Situations visées (aucune : toutes)"),
+        required=False,
+        choices=LearnerStatus.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Module
+        fields = [
+            "title_fr",
+            "title_en",
+            "summary_fr",
+            "summary_en",
+            "format",
+            "hours",
+            "language",
+            "price_cents",
+            "cpd_eligible",
+            "populations",
+            "statuses",
+            "capacities",
+            "target_level",
+            "enrol_url",
+        ]
+        widgets = {
+            "summary_fr": forms.Textarea(attrs={"rows": 4}),
+            "summary_en": forms.Textarea(attrs={"rows": 4}),
+            "populations": forms.CheckboxSelectMultiple,
+            "capacities": forms.SelectMultiple(attrs={"size": 12, "class": "field__input"}),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["capacities"].queryset = (
+            self.fields["capacities"]
+            .queryset.filter(competence__area__framework__status="published")
+            .order_by("code")
+        )
+        if self.instance.pk:
+            self.initial["statuses"] = self.instance.statuses.split()
+
+    def clean_statuses(self) -> str:
+        return " ".join(self.cleaned_data["statuses"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from palier.training import views
+from palier.training import staff, views
 
 app_name = "training"
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("modules/<slug:code>/", views.module_detail, name="module"),
     path("ressources/<slug:code>/", views.resource_detail, name="resource"),
     path("organismes/<slug:slug>/", views.provider_detail, name="provider"),
+    path("organismes/<slug:slug>/gestion/", staff.provider_modules, name="provider_modules"),
+    path("organismes/<slug:slug>/gestion/nouveau/", staff.edit_module, name="module_new"),
+    path("organismes/<slug:slug>/gestion/<slug:code>/", staff.edit_module, name="module_edit"),
     path("mon-plan/", views.plan, name="plan"),
     path("mon-plan/ajouter/", views.add, name="add"),
     path("mon-plan/<int:entry_id>/", views.update, name="update"),
