@@ -77,3 +77,18 @@ def test_a_bad_progress_value_changes_nothing(client, catalogue):
     client.post(reverse("training:update", args=[entry.pk]), {"progress": "teleported"})
     entry.refresh_from_db()
     assert entry.progress == "planned"
+
+
+def test_the_provider_page_reads_its_description_in_the_visitors_language(client, catalogue):
+    provider = catalogue["university"]
+    provider.description_fr, provider.description_en = "Université fictive.", "A fictitious one."
+    provider.save()
+    assert (
+        "Université fictive."
+        in client.get(reverse("training:provider", args=["univ-test"])).content.decode()
+    )
+    assert (
+        "A fictitious one."
+        in client.get("/en" + reverse("training:provider", args=["univ-test"])).content.decode()
+    )
+    assert client.get(reverse("training:provider", args=["nobody"])).status_code == 404

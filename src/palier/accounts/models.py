@@ -19,6 +19,7 @@ from palier.accounts.choices import (
     Region,
 )
 from palier.accounts.roles import Role
+from palier.core.i18n import localized
 
 NAME_MAX_LENGTH = 150
 
@@ -163,6 +164,10 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
 
 
 class Membership(models.Model):

@@ -11,8 +11,8 @@ from django.utils.html import escape
 
 from palier.accounts.models import User
 from palier.assessments.models import Attempt, Response
+from palier.core.i18n import localized
 from palier.frameworks.models import Area, Level
-from palier.items.formats import score
 from palier.items.rendering import LearnerView, learner_view
 
 
@@ -137,9 +137,7 @@ def review(attempt: Attempt) -> list[dict[str, Any]]:
             {
                 "position": response.position,
                 "version": version,
-                "stem": version.stem_en
-                if attempt.language == "en" and version.stem_en
-                else version.stem_fr,
+                "stem": localized(version, "stem", attempt.language),
                 "given": _describe(response.raw_answer, texts),
                 "expected": _describe(
                     _expected(version.definition, version.format, attempt.language), texts
@@ -147,10 +145,8 @@ def review(attempt: Attempt) -> list[dict[str, Any]]:
                 "correct": response.correct,
                 "pretest": response.pretest,
                 "timed_out": response.timed_out,
-                "credit": score(version.format, version.definition, response.raw_answer).credit,
-                "feedback": version.feedback_en
-                if attempt.language == "en" and version.feedback_en
-                else version.feedback_fr,
+                "credit": response.credit,
+                "feedback": localized(version, "feedback", attempt.language),
             }
         )
     return rows

@@ -69,6 +69,10 @@ def _gap_competences(area: Area, residuals: dict[int, float]) -> list[Competence
     return competences[:GAP_COMPETENCES_PER_AREA]
 
 
+def organisations_of(user: User) -> set[int]:
+    return set(user.memberships.values_list("organisation_id", flat=True))
+
+
 def rank_modules(
     modules: list[Module],
     gap_capacities: set[int],
@@ -76,12 +80,15 @@ def rank_modules(
     level: int,
     target: int,
     language: str,
+    own_organisations: set[int] | None = None,
 ) -> list[Ranked]:
+    """Rank the modules covering the gap; `own_organisations` (the learner's organisations)
+    is looked up when not given."""
     profile = getattr(user, "profile", None)
     status = getattr(profile, "status", "") or ""
     population_id = getattr(profile, "population_id", None)
     practising = status and status != LearnerStatus.STUDENT
-    own = set(user.memberships.values_list("organisation_id", flat=True))
+    own = own_organisations if own_organisations is not None else organisations_of(user)
     ranked = []
     for module in modules:
         covered = {c.pk for c in module.capacities.all()} & gap_capacities
@@ -134,6 +141,7 @@ def learning_plan(user: User, attempt: Attempt, language: str = "fr") -> list[Ar
         .select_related("provider")
         .prefetch_related("capacities", "populations")
     )
+    own = organisations_of(user)
     plans = []
     for code, values in attempt.result["areas"].items():
         level, target = values["level"], targets.get(code, DEFAULT_TARGET)
@@ -154,7 +162,7 @@ def learning_plan(user: User, attempt: Attempt, language: str = "fr") -> list[Ar
                 level=level,
                 target=target,
                 competences=competences,
-                modules=rank_modules(modules, capacity_ids, user, level, target, language)[
+                modules=rank_modules(modules, capacity_ids, user, level, target, language, own)[
                     :MODULES_PER_AREA
                 ],
                 resources=resources,
