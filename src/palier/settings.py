@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "palier.items",
     "palier.assessments",
     "palier.training",
+    "palier.campaigns",
 ]
 
 MIDDLEWARE = [

@@ -39,6 +39,8 @@ urlpatterns += i18n_patterns(
     path("referentiel/", include("palier.frameworks.urls")),
     path("positionnement/", include("palier.assessments.urls")),
     path("formations/", include("palier.training.urls")),
+    path("campagnes/", include("palier.campaigns.urls")),
+    path("organisations/", include("palier.campaigns.staff_urls")),
     path("gestion/", admin_site.urls),
     path("auteur/", authoring_site.urls),
     prefix_default_language=False,

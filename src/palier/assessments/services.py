@@ -27,6 +27,7 @@ from palier.assessments.answers import AnswerError, normalise_answer
 from palier.assessments.engine_adapter import BankSnapshot, bank_snapshot, engine_config
 from palier.assessments.models import Attempt, EngineSettings, Response
 from palier.assessments.results import build_result
+from palier.assessments.signals import attempt_finished
 from palier.core.errors import ServiceError
 from palier.engine import Answer, Step, next_step
 from palier.frameworks.queries import current_framework
@@ -172,6 +173,8 @@ def _show(attempt: Attempt, step: Step, snapshot: BankSnapshot, history: list[An
         attempt.current_time_limit = time_limit(attempt, version)
         attempt.progress = estimate_progress(attempt, snapshot, step, history)
     attempt.save()
+    if attempt.is_finished:
+        attempt_finished.send(sender=Attempt, attempt=attempt)
 
 
 def retake_allowed_from(user: User) -> datetime | None:

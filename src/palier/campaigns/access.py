@@ -1,0 +1,73 @@
+"""Fetch-and-authorise: the one permission gate for campaigns and participations.
+
+Staff reach a campaign through their membership of its organisation; anyone else gets 404,
+so neither the organisation nor the campaign leaks. Members read; only admins change.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from palier.accounts.access import access_organisation
+from palier.accounts.choices import MembershipRole
+from palier.accounts.models import Membership, Organisation, User
+from palier.campaigns.models import Campaign, Participation
+
+
+def _as_int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError as error:
+        raise Http404 from error
+
+
+def access_staff(user: User, slug: str, *, admin: bool = False) -> tuple[Organisation, Membership]:
+    """The organisation and the user's membership; 404 for outsiders, 403 for a member when
+    `admin` is required."""
+    organisation, membership = access_organisation(user, slug)
+    if admin and membership.role != MembershipRole.ADMIN:
+        raise PermissionDenied
+    return organisation, membership
+
+
+def access_campaign(
+    user: User, slug: str, campaign_id: object, *, admin: bool = False
+) -> tuple[Campaign, Membership]:
+    organisation, membership = access_staff(user, slug)
+    campaign = (
+        Campaign.objects.select_related("organisation", "target_population", "framework")
+        .filter(pk=_as_int(campaign_id), organisation=organisation)
+        .first()
+    )
+    if campaign is None:
+        raise Http404
+    if admin and membership.role != MembershipRole.ADMIN:
+        raise PermissionDenied
+    return campaign, membership
+
+
+def access_shared_participation(campaign: Campaign, participation_id: object) -> Participation:
+    """A participant of `campaign` as staff may see them (404 otherwise)."""
+    participation = (
+        Participation.objects.select_related("user")
+        .filter(pk=_as_int(participation_id), campaign=campaign)
+        .first()
+    )
+    if participation is None:
+        raise Http404
+    return participation
+
+
+def access_own_participation(user: User, participation_id: object) -> Participation:
+    """A learner's own participation (404 for anyone else)."""
+    participation = (
+        Participation.objects.select_related("campaign__organisation", "attempt")
+        .filter(pk=_as_int(participation_id), user=user)
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if participation is None:
+        raise Http404
+    return participation

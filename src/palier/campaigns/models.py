@@ -1,0 +1,247 @@
+"""Campaigns run by organisations, their expected learners, participations and shared results.
+
+An organisation never reads a learner's attempts: it reads the snapshot frozen when the
+learner shared (Participation.snapshot), and its per-area levels and per-competence signals
+copied into SharedLevel and SharedCompetence rows so dashboards aggregate in SQL.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from palier.accounts.choices import MAX_YEAR_OF_STUDY
+from palier.campaigns.codes import display
+
+NAME_MAX_LENGTH = 200
+PURPOSE_MAX_LENGTH = 2000
+
+
+class Campaign(models.Model):
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", _("Test de positionnement")
+        COLLECTION = "collection", _("Collecte de résultats existants")
+
+    class Sharing(models.TextChoices):
+        CONSENT = "consent", _("Sur accord explicite de chaque apprenant")
+        AUTOMATIC = "automatic", _("Automatiquement à la fin du test (annoncé à l'inscription)")
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="campaigns"
+    )
+    framework = models.ForeignKey(
+        "frameworks.Framework", on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("nom"), max_length=NAME_MAX_LENGTH)
+    purpose = models.TextField(_("objet"), max_length=PURPOSE_MAX_LENGTH)
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    areas = models.JSONField(_("domaines"))
+    target_population = models.ForeignKey(
+        "frameworks.Population",
+        verbose_name=_("profil cible"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Vide : le profil cible du public de chaque apprenant."),
+    )
+    populations = models.ManyToManyField(
+        "frameworks.Population", verbose_name=_("publics concernés"), blank=True, related_name="+"
+    )
+    opens_on = models.DateField(_("ouverture"))
+    closes_on = models.DateField(_("clôture"))
+    external_id_label = models.CharField(
+        _("identifiant demandé aux apprenants"),
+        max_length=80,
+        blank=True,
+        help_text=_("Par exemple « Numéro étudiant ». Vide : rien n'est demandé."),
+    )
+    sharing = models.CharField(
+        _("partage des résultats"),
+        max_length=16,
+        choices=Sharing.choices,
+        default=Sharing.CONSENT,
+    )
+    code = models.CharField(_("code"), max_length=9, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("campagne")
+        verbose_name_plural = _("campagnes")
+        ordering = ["-opens_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")), name="campaign_closes_after_opening"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_code(self) -> str:
+        return display(self.code)
+
+    def is_open(self, today: object = None) -> bool:
+        today = today or timezone.localdate()
+        return self.opens_on <= today <= self.closes_on  # type: ignore[operator]
+
+    @property
+    def state(self) -> str:
+        today = timezone.localdate()
+        if today < self.opens_on:
+            return "upcoming"
+        return "open" if today <= self.closes_on else "closed"
+
+
+class ExpectedLearner(models.Model):
+    """A learner the organisation expects in a campaign (imported list), to follow coverage."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="expected")
+    email = models.EmailField(_("adresse e-mail"))
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    external_id = models.CharField(_("identifiant externe"), max_length=64, blank=True)
+    population = models.ForeignKey(
+        "frameworks.Population", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    year_of_study = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("apprenant attendu")
+        verbose_name_plural = _("apprenants attendus")
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "email"], name="expected_once"),
+            models.CheckConstraint(
+                condition=Q(year_of_study__isnull=True)
+                | Q(year_of_study__gte=1, year_of_study__lte=MAX_YEAR_OF_STUDY),
+                name="expected_year_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Participation(models.Model):
+    """A learner in a campaign. Status only moves forward: joined → started → finished →
+    shared. The organisation sees names and status from joining on; results only once
+    shared, and then only the frozen snapshot."""
+
+    class Status(models.TextChoices):
+        JOINED = "joined", _("Inscrit")
+        STARTED = "started", _("Test commencé")
+        FINISHED = "finished", _("Test fini, non partagé")
+        SHARED = "shared", _("Résultat partagé")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+    )
+    external_id = models.CharField(_("identifiant externe"), max_length=64, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=Status.choices, default=Status.JOINED
+    )
+    attempt = models.ForeignKey(
+        "assessments.Attempt",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    plan_shared = models.BooleanField(_("plan de formation partagé"), default=False)
+    # Copied at sharing time so dashboards group without joining profiles.
+    population_code = models.CharField(max_length=64, blank=True)
+    year_of_study = models.PositiveSmallIntegerField(null=True, blank=True)
+    snapshot = models.JSONField(_("résultat partagé"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        ordering = ["joined_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "user"], name="participation_once"),
+            models.CheckConstraint(
+                condition=Q(status="shared", snapshot__isnull=False, shared_at__isnull=False)
+                | (~Q(status="shared") & Q(snapshot__isnull=True)),
+                name="snapshot_iff_shared",
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.campaign_id} ({self.status})"
+
+
+class SharedLevel(models.Model):
+    """One area's level in a shared snapshot."""
+
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="shared_levels"
+    )
+    area = models.CharField(max_length=16)
+    level = models.PositiveSmallIntegerField()
+    target = models.PositiveSmallIntegerField(null=True)
+    theta = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participation", "area"], name="shared_level_once"),
+        ]
+        indexes = [models.Index(fields=["area", "level"])]
+
+
+class SharedCompetence(models.Model):
+    """One competence's signal (gap, strength, expected, unknown) in a shared snapshot."""
+
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="shared_competences"
+    )
+    competence = models.CharField(max_length=24)
+    kind = models.CharField(max_length=8)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation", "competence"], name="shared_competence_once"
+            ),
+        ]
+
+
+class SharingStop(models.Model):
+    """A learner stopped future sharing with an organisation. Snapshots shared before stay
+    (the learner was told so before sharing); new shares and plan sharing stop."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sharing_stops"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("arrêt du partage")
+        verbose_name_plural = _("arrêts du partage")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="sharing_stop_once"),
+        ]
+
+
+class CodeAttempt(models.Model):
+    """A wrong campaign code typed, keyed by user and by hashed IP address (rate limit)."""
+
+    key = models.CharField(max_length=80, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
