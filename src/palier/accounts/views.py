@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -33,11 +33,7 @@ from palier.accounts.queries import (
 )
 from palier.accounts.roles import Role, role_required
 from palier.accounts.tokens import InvalidTokenError
-
-
-def posted(request: HttpRequest) -> QueryDict | None:
-    """Form data for a POST (even an empty one, so it is validated), None for a GET."""
-    return request.POST if request.method == "POST" else None
+from palier.core.http import posted
 
 
 @login_not_required

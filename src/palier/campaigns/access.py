@@ -71,3 +71,18 @@ def access_own_participation(user: User, participation_id: object) -> Participat
     if participation is None:
         raise Http404
     return participation
+
+
+def access_participated_organisation(user: User, organisation_id: object) -> Organisation:
+    """An organisation whose campaign the learner joined (404 otherwise): the learner's side
+    of sharing."""
+    organisation = (
+        Organisation.objects.filter(
+            pk=_as_int(organisation_id), campaigns__participations__user=user
+        ).first()
+        if user.is_authenticated
+        else None
+    )
+    if organisation is None:
+        raise Http404
+    return organisation

@@ -62,9 +62,11 @@ def generate_participants(
     """`count` participants in `campaign` (and about `expected_extra` more expected learners
     who never joined, to show coverage)."""
     rng = np.random.default_rng(seed)
-    populations = populations or list(campaign.populations.all()) or [
-        campaign.target_population or Population.objects.order_by("code").first()
-    ]
+    populations = (
+        populations
+        or list(campaign.populations.all())
+        or [campaign.target_population or Population.objects.order_by("code").first()]
+    )
     competences = list(
         Competence.objects.filter(area__framework=campaign.framework, area__code__in=campaign.areas)
         .select_related("area")
@@ -89,7 +91,9 @@ def generate_participants(
         for index in range(count)
     ]
     User.objects.bulk_create(users, batch_size=BATCH)
-    users = list(User.objects.filter(email__endswith=f".{tag}@demo.palier.example").order_by("email"))
+    users = list(
+        User.objects.filter(email__endswith=f".{tag}@demo.palier.example").order_by("email")
+    )
     population_of = rng.integers(0, len(populations), count)
     years = rng.integers(1, 4, count)
     LearnerProfile.objects.bulk_create(
@@ -127,8 +131,11 @@ def generate_participants(
                     "precision": "fair",
                     "target": targets.get((population.pk, area)),
                 }
-            kinds = rng.choice(["gap", "expected", "strength", "unknown"], len(competences),
-                               p=[0.2, 0.5, 0.15, 0.15])
+            kinds = rng.choice(
+                ["gap", "expected", "strength", "unknown"],
+                len(competences),
+                p=[0.2, 0.5, 0.15, 0.15],
+            )
             snapshot = {
                 "attempt_finished_at": finished.isoformat() if finished else None,
                 "framework": f"{campaign.framework.code} {campaign.framework.version}",
@@ -190,7 +197,7 @@ def generate_participants(
         )
         for i, user in enumerate(users)
     ]
-    missing = int(round(count * expected_extra))
+    missing = round(count * expected_extra)
     expected += [
         ExpectedLearner(
             campaign=campaign,

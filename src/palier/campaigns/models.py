@@ -202,6 +202,9 @@ class SharedLevel(models.Model):
         ]
         indexes = [models.Index(fields=["area", "level"])]
 
+    def __str__(self) -> str:
+        return f"{self.participation_id} {self.area}: {self.level}"
+
 
 class SharedCompetence(models.Model):
     """One competence's signal (gap, strength, expected, unknown) in a shared snapshot."""
@@ -218,6 +221,9 @@ class SharedCompetence(models.Model):
                 fields=["participation", "competence"], name="shared_competence_once"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.participation_id} {self.competence}: {self.kind}"
 
 
 class SharingStop(models.Model):
@@ -239,9 +245,15 @@ class SharingStop(models.Model):
             models.UniqueConstraint(fields=["user", "organisation"], name="sharing_stop_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} stopped sharing with {self.organisation_id}"
+
 
 class CodeAttempt(models.Model):
     """A wrong campaign code typed, keyed by user and by hashed IP address (rate limit)."""
 
     key = models.CharField(max_length=80, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} at {self.at:%Y-%m-%d %H:%M}"

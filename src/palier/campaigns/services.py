@@ -135,8 +135,10 @@ def join_campaign(user: User, campaign: Campaign, external_id: str = "") -> Part
             409,
             "campaign_closed",
             _("Cette campagne n'est pas ouverte (du %(start)s au %(end)s).")
-            % {"start": campaign.opens_on.strftime("%d/%m/%Y"),
-               "end": campaign.closes_on.strftime("%d/%m/%Y")},
+            % {
+                "start": campaign.opens_on.strftime("%d/%m/%Y"),
+                "end": campaign.closes_on.strftime("%d/%m/%Y"),
+            },
         )
     external_id = external_id.strip()
     if campaign.external_id_label and not external_id:
@@ -166,8 +168,10 @@ def join_campaign(user: User, campaign: Campaign, external_id: str = "") -> Part
 
 
 def _locked(participation: Participation) -> Participation:
-    return Participation.objects.select_for_update().select_related("campaign__organisation").get(
-        pk=participation.pk
+    return (
+        Participation.objects.select_for_update()
+        .select_related("campaign__organisation")
+        .get(pk=participation.pk)
     )
 
 
@@ -183,7 +187,9 @@ def start_campaign_test(participation: Participation, language: str = "fr") -> A
     if participation.attempt_id and participation.status == Participation.Status.STARTED:
         return participation.attempt  # type: ignore[return-value]
     if participation.status != Participation.Status.JOINED:
-        raise CampaignError(409, "already_done", _("Vous avez déjà un résultat pour cette campagne."))
+        raise CampaignError(
+            409, "already_done", _("Vous avez déjà un résultat pour cette campagne.")
+        )
     _require_open(participation)
     if participation.campaign.kind != Campaign.Kind.ASSESSMENT:
         raise CampaignError(
@@ -217,9 +223,13 @@ def bring_result(participation: Participation, attempt_id: Any) -> Participation
     """Use an existing recent result for this campaign."""
     participation = _locked(participation)
     if participation.status not in (Participation.Status.JOINED, Participation.Status.STARTED):
-        raise CampaignError(409, "already_done", _("Vous avez déjà un résultat pour cette campagne."))
+        raise CampaignError(
+            409, "already_done", _("Vous avez déjà un résultat pour cette campagne.")
+        )
     _require_open(participation)
-    attempt = next((a for a in eligible_results(participation) if str(a.pk) == str(attempt_id)), None)
+    attempt = next(
+        (a for a in eligible_results(participation) if str(a.pk) == str(attempt_id)), None
+    )
     if attempt is None:
         raise CampaignError(
             422,
@@ -236,9 +246,11 @@ def bring_result(participation: Participation, attempt_id: Any) -> Participation
 
 def attempt_finished(attempt: Attempt) -> None:
     """Called when an attempt finishes (assessments' signal, inside its transaction)."""
-    for participation in Participation.objects.select_for_update().select_related(
-        "campaign__organisation"
-    ).filter(attempt=attempt, status=Participation.Status.STARTED):
+    for participation in (
+        Participation.objects.select_for_update()
+        .select_related("campaign__organisation")
+        .filter(attempt=attempt, status=Participation.Status.STARTED)
+    ):
         _finish(participation, attempt)
         participation.save()
 

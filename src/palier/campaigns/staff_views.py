@@ -1,10 +1,89 @@
-"""Staff pages (being written)."""
+"""Staff pages: the organisations of the user, the campaign form and the campaign's QR code.
 
-from django.http import Http404
+Dashboards are in dashboard_views, imports and exports in transfer_views, the team and API
+tokens in team_views. Every view goes through campaigns.access.
+"""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from palier.campaigns import services
+from palier.campaigns.access import access_campaign, access_staff
+from palier.campaigns.forms import CampaignForm
+from palier.core.http import posted
+from palier.frameworks.queries import current_framework
 
 
-def organisations(request, *args, **kwargs):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+def campaign_create(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, _membership = access_staff(request.user, slug, admin=True)
+    framework = current_framework()
+    if framework is None:
+        raise Http404
+    form = CampaignForm(posted(request), framework=framework)
+    if request.method == "POST" and form.is_valid():
+        campaign = services.create_campaign(
+            organisation,
+            request.user,
+            form.campaign_fields(),
+            form.cleaned_data["populations"],
+        )
+        messages.success(
+            request,
+            _("Campagne créée. Son code : %(code)s.") % {"code": campaign.display_code},
+        )
+        return redirect("organisations:dashboard", organisation.slug, campaign.pk)
+    return render(
+        request,
+        "campaigns/staff/campaign_form.html",
+        {"organisation": organisation, "form": form, "campaign": None},
+    )
 
 
-campaign_create = campaign_edit = campaign_qr = organisations
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
+    campaign, _membership = access_campaign(request.user, slug, campaign_id, admin=True)
+    form = CampaignForm(posted(request), instance=campaign, framework=campaign.framework)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_campaign(
+                campaign, form.campaign_fields(), form.cleaned_data["populations"]
+            )
+        except services.CampaignError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Campagne enregistrée."))
+            return redirect("organisations:dashboard", slug, campaign.pk)
+    return render(
+        request,
+        "campaigns/staff/campaign_form.html",
+        {"organisation": campaign.organisation, "form": form, "campaign": campaign},
+    )
+
+
+@require_GET
+def campaign_qr(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
+    """The join link as a QR code (SVG), for posters and slides."""
+    campaign, _membership = access_campaign(request.user, slug, campaign_id)
+    link = request.build_absolute_uri(reverse("campaigns:join", args=[campaign.code]))
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(
+        buffer,
+        kind="svg",
+        scale=6,
+        border=2,
+        xmldecl=False,
+        title=_("QR code de la campagne %(name)s") % {"name": campaign.name},
+    )
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="campagne-{campaign.code}.svg"'
+    return response
