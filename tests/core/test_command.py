@@ -1,9 +1,10 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from palier.accounts.demo import DEMO_ACCOUNTS
+from palier.accounts.demo import DEMO_ACCOUNTS, DEMO_ORGANISATION_SLUG
 from palier.accounts.models import User
 from palier.accounts.roles import has_role
+from palier.campaigns.models import Campaign, Participation
 from palier.frameworks.models import Capacity
 from tests.core.test_settings import palier
 
@@ -17,7 +18,11 @@ def test_seed_loads_the_framework_and_demo_accounts_idempotently(settings, capsy
     call_command("seed", "--demo")
     second = capsys.readouterr().out
     assert "created" in first and "reused" in second and "created" not in second.split("\n", 1)[1]
-    assert User.objects.count() == len(DEMO_ACCOUNTS)
+    # The demo accounts, and the generated participants of the two demo campaigns.
+    assert User.objects.exclude(participations__isnull=False).count() == len(DEMO_ACCOUNTS)
+    campaigns = Campaign.objects.filter(organisation__slug=DEMO_ORGANISATION_SLUG)
+    assert campaigns.count() == 2
+    assert Participation.objects.filter(campaign__in=campaigns, status="shared").count() > 300
     assert Capacity.objects.count() >= 60
     admin = User.objects.get(email__startswith="admin@")
     assert has_role(admin, "administrator") and admin.check_password("demo-palier-2026")

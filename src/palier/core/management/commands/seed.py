@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from palier.accounts.demo import DEMO_PASSWORD, load_demo_accounts
+from palier.campaigns.demo import load_demo_campaigns
 from palier.frameworks.seed import SeedError, load_framework_seed
 from palier.items.seed import ItemSeedError, load_item_seed
 from palier.training.seed import CatalogueSeedError, load_catalogue_seed
@@ -87,3 +88,9 @@ class Command(BaseCommand):
             for result in load_demo_accounts():
                 flag = "created" if result.created else "reused"
                 self.stdout.write(f"  {result.email:<40} {', '.join(result.roles):<30} {flag}")
+            for campaign in load_demo_campaigns():
+                flag = "created" if campaign.created else "reused"
+                self.stdout.write(
+                    f"Demo campaign {campaign.name!r}: code {campaign.code}, "
+                    f"{campaign.participants} generated participants ({flag})."
+                )
