@@ -59,6 +59,8 @@ def test_full_learner_flow_through_pages(client, seeded, campaign):  # noqa: F81
     entry.refresh_from_db()
     assert page["Location"] == reverse("assessments:question", args=[entry.attempt_id])
     finish(entry.attempt)
+    result = client.get(reverse("assessments:result", args=[entry.attempt_id]))
+    assert reverse("campaigns:participation", args=[entry.pk]) in result.content.decode()
     page = client.get(reverse("campaigns:participation", args=[entry.pk]))
     assert "Partager votre résultat ?" in page.content.decode()
     client.post(reverse("campaigns:participation", args=[entry.pk]), {"action": "share"})
