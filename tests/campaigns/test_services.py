@@ -201,3 +201,16 @@ def test_areas_frozen_once_learners_joined(joined):
         services.update_campaign(campaign, {"areas": ["D1"], "kind": campaign.kind})
     campaign.refresh_from_db()
     assert campaign.areas == ["D1", "D2", "D3", "D4", "D5"]
+
+
+def test_personal_data_lists_participations_and_erasure_drops_the_external_id(make_campaign):
+    from palier.accounts.services import erase_user, export_personal_data
+
+    campaign = make_campaign(external_id_label="Numéro étudiant")
+    user = make_user()
+    services.join_campaign(user, campaign, "E-2026-17")
+    data = export_personal_data(user)
+    assert data["campaigns"][0]["external_id"] == "E-2026-17"
+    assert data["campaigns"][0]["organisation"] == campaign.organisation.name
+    erase_user(user)
+    assert Participation.objects.get(user=user).external_id == ""

@@ -114,6 +114,13 @@ def erase_user(user: User) -> None:
     random pseudonym only, for statistics."""
     Membership.objects.filter(user=user).delete()
     RoleAssignment.objects.filter(user=user).delete()
+    # Campaign participations keep their shared levels, pseudonymous; the external id
+    # (student number) that could name the person goes.
+    for participation in user.participations.all():
+        participation.external_id = ""
+        if participation.snapshot:
+            participation.snapshot = {**participation.snapshot, "external_id": ""}
+        participation.save(update_fields=["external_id", "snapshot"])
     user.email = f"{uuid.uuid4().hex}@{ERASED_EMAIL_DOMAIN}"
     user.first_name = ""
     user.last_name = ""
@@ -146,5 +153,18 @@ def export_personal_data(user: User) -> dict[str, Any]:
         "organisations": [
             {"organisation": m.organisation.name, "role": m.role, "since": m.created_at.isoformat()}
             for m in user.memberships.select_related("organisation")
+        ],
+        "campaigns": [
+            {
+                "campaign": p.campaign.name,
+                "organisation": p.campaign.organisation.name,
+                "status": p.status,
+                "external_id": p.external_id,
+                "joined_at": p.joined_at.isoformat(),
+                "shared_at": p.shared_at.isoformat() if p.shared_at else None,
+                "plan_shared": p.plan_shared,
+                "shared_result": p.snapshot,
+            }
+            for p in user.participations.select_related("campaign__organisation")
         ],
     }
