@@ -56,7 +56,8 @@ def test_outsiders_and_learners_get_404(client, pattern, org, outsider, particip
     for user in (outsider, participant.user):
         client.force_login(user)
         assert client.get(url).status_code == 404, (user, url)
-        assert client.post(url, {"name": "x"}).status_code == 404, (user, url)
+        # Read-only pages refuse POST with 405 before any lookup: nothing leaks either.
+        assert client.post(url, {"name": "x"}).status_code in (404, 405), (user, url)
 
 
 @pytest.mark.parametrize("pattern", staff_patterns(), ids=lambda p: p.name)
