@@ -64,3 +64,40 @@ def test_provider_staff_pages_are_accessible(page, live_server, theme, framework
     page.wait_for_load_state()
     assert page.get_by_role("alert").is_visible()
     assert_accessible(page)
+
+
+def test_provider_admins_edit_sessions_and_confirm_completions(page, live_server, theme, framework):
+    from palier.accounts.choices import MembershipRole
+    from palier.training import services
+    from palier.training.models import Module
+    from tests.factories import make_member
+
+    load_catalogue_seed(framework)
+    module = Module.objects.filter(status="published", sessions__isnull=False).first()
+    provider = module.provider
+    learner = make_user("lea.martin@example.org", first_name="Léa", last_name="Martin")
+    services.set_progress(services.add_to_plan(learner, module=module), "completed")
+    make_member(provider, MembershipRole.ADMIN, email="formation@example.org")
+    sign_in(page, live_server, "formation@example.org")
+
+    # the module form with its sessions, then a session that ends before it starts
+    page.goto(f"{live_server.url}/formations/organismes/{provider.slug}/gestion/{module.code}/")
+    assert page.get_by_role("group", name="Session 1 (du").is_visible()
+    assert_accessible(page)
+    page.get_by_role("group", name="Session 1 (du").get_by_label("Dernier jour").fill("2020-01-01")
+    page.get_by_role("button", name="Envoyer en modération").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").get_by_text("Session 1, Dernier jour").is_visible()
+    assert_accessible(page)
+
+    # the learners who declared the module completed, confirmed by the provider
+    page.goto(f"{live_server.url}/formations/organismes/{provider.slug}/gestion/")
+    page.get_by_role("link", name="Confirmer les formations terminées").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("rowheader", name="Léa Martin").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirmer — Léa Martin").click()
+    page.wait_for_load_state()
+    assert PlanEntry.objects.get(user=learner).confirmed_by_provider
+    assert page.get_by_role("button", name="Retirer la confirmation — Léa Martin").is_visible()
+    assert_accessible(page)

@@ -8,6 +8,39 @@ from palier.training.models import Module
 from tests.factories import make_organisation
 
 
+def sessions_data(*sessions: dict[str, str], initial: int = 0) -> dict[str, str]:
+    """The POST fields of the module form's sessions formset: `initial` stored sessions
+    first (each with its "id"), then new ones."""
+    data = {
+        "sessions-TOTAL_FORMS": str(len(sessions)),
+        "sessions-INITIAL_FORMS": str(initial),
+        "sessions-MIN_NUM_FORMS": "0",
+        "sessions-MAX_NUM_FORMS": "1000",
+    }
+    for index, session in enumerate(sessions):
+        data.update({f"sessions-{index}-{name}": value for name, value in session.items()})
+    return data
+
+
+def module_data(*sessions: dict[str, str], initial: int = 0, **changes: object) -> dict:
+    """A valid POST of the provider's module form, with `changes` and sessions."""
+    data = {
+        "title_fr": "Sécuriser son poste en stage",
+        "summary_fr": "Un module court.",
+        "format": "elearning",
+        "hours": "2",
+        "language": "fr",
+        "price_cents": "0",
+        "target_level": "3",
+        "enrol_url": "https://univ.example/securite",
+        "capacities": [str(Capacity.objects.get(code="D2.C4.1").pk)],
+        "statuses": ["student"],
+    }
+    data.update(changes)
+    data.update(sessions_data(*sessions, initial=initial))
+    return data
+
+
 def make_module(code: str, provider, capacities: list[str], **fields) -> Module:
     populations = fields.pop("populations", [])
     module = Module.objects.create(

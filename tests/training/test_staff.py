@@ -2,28 +2,11 @@ import pytest
 from django.urls import reverse
 
 from palier.accounts.choices import MembershipRole
-from palier.frameworks.models import Capacity
 from palier.training.models import Module
 from tests.factories import make_member
+from tests.training.conftest import module_data
 
 pytestmark = pytest.mark.django_db
-
-
-def module_data(**changes):
-    data = {
-        "title_fr": "Sécuriser son poste en stage",
-        "summary_fr": "Un module court.",
-        "format": "elearning",
-        "hours": "2",
-        "language": "fr",
-        "price_cents": "0",
-        "target_level": "3",
-        "enrol_url": "https://univ.example/securite",
-        "capacities": [str(Capacity.objects.get(code="D2.C4.1").pk)],
-        "statuses": ["student"],
-    }
-    data.update(changes)
-    return data
 
 
 def test_provider_admins_propose_modules_that_go_to_moderation(client, catalogue):

@@ -3,11 +3,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from palier.accounts.choices import LearnerStatus, Region
 from palier.frameworks.models import Area, Competence, Population
-from palier.training.models import Module, PlanEntry
+from palier.training.models import Module, ModuleSession, PlanEntry
 from palier.training.queries import CatalogueFilters
 
 FUNDING = [("", _("Toutes")), ("free", _("Gratuites")), ("cpd", _("Éligibles au DPC"))]
@@ -119,3 +120,131 @@ class ModuleForm(forms.ModelForm):
 
     def clean_statuses(self) -> str:
         return " ".join(self.cleaned_data["statuses"])
+
+
+# Formats taught in a room: their sessions need a place and a region (the catalogue filters
+# face-to-face sessions by region). E-learning and webinars may leave both empty.
+IN_PERSON_FORMATS = frozenset(
+    {Module.Format.FACE_TO_FACE, Module.Format.BLENDED, Module.Format.SIMULATION}
+)
+EMPTY_SESSION_FORMS = 2
+MAX_SESSIONS = 30
+IN_PERSON_HINT = _("Obligatoire pour un module en présentiel, mixte ou en simulation.")
+
+
+class DateInput(forms.DateInput):
+    """A native date picker; the value is sent as YYYY-MM-DD whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class SessionForm(forms.ModelForm):
+    """One dated session of a module; the rules that need the module's format get it from
+    the formset (the format is chosen on the same page)."""
+
+    class Meta:
+        model = ModuleSession
+        fields = ["start", "end", "place", "region"]
+        labels = {
+            "start": _("Premier jour"),
+            "end": _("Dernier jour"),
+            "place": _("Ville ou lieu"),
+            "region": _("Région"),
+        }
+        widgets = {"start": DateInput(), "end": DateInput()}
+
+    def __init__(self, *args: object, module_format: str = "", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.module_format = module_format
+        self.fields["region"].choices = [("", _("Aucune (à distance)")), *Region.choices]
+        for name in ("place", "region"):
+            self.fields[name].help_text = IN_PERSON_HINT
+            if module_format in IN_PERSON_FORMATS:
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = IN_PERSON_HINT
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("Le dernier jour ne peut pas précéder le premier jour."))
+        # Past sessions stay as they were (history); a new or moved session starts today or
+        # later.
+        if start and "start" in self.changed_data and start < timezone.localdate():
+            self.add_error("start", _("Une session ne peut pas commencer dans le passé."))
+        return cleaned
+
+
+class BaseSessionFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args: object, module_format: str = "", **kwargs: object) -> None:
+        self.module_format = module_format
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, object]:
+        return {**super().get_form_kwargs(index), "module_format": self.module_format}
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Supprimer cette session")
+
+
+SessionFormSet = forms.inlineformset_factory(
+    Module,
+    ModuleSession,
+    form=SessionForm,
+    formset=BaseSessionFormSet,
+    extra=EMPTY_SESSION_FORMS,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=MAX_SESSIONS,
+    validate_max=True,
+)
+SESSIONS_PREFIX = "sessions"
+
+
+def module_forms(
+    data: dict[str, object] | None, module: Module | None
+) -> tuple[ModuleForm, BaseSessionFormSet]:
+    """The module form and its sessions formset, bound to `data` on a POST.
+
+    The module form is validated first so that the sessions' rules know the chosen format."""
+    form = ModuleForm(data, instance=module)
+    if data is not None:
+        form.is_valid()
+        module_format = form.cleaned_data.get("format", "")
+    else:
+        module_format = module.format if module else ""
+    sessions = SessionFormSet(
+        data,
+        instance=form.instance,
+        prefix=SESSIONS_PREFIX,
+        module_format=module_format,
+    )
+    return form, sessions
+
+
+def error_summary(form: forms.BaseForm, sessions: BaseSessionFormSet) -> list[tuple[str, str]]:
+    """(anchor id, message) for every error on the page, in page order: the module's fields,
+    then each session's (sessions marked for deletion are not checked)."""
+    summary = [("form-errors", str(error)) for error in form.non_field_errors()]
+    summary += [
+        (field.id_for_label, f"{field.label} : {error}") for field in form for error in field.errors
+    ]
+    summary += [("sessions", str(error)) for error in sessions.non_form_errors()]
+    for number, session in enumerate(sessions.forms, start=1):
+        if getattr(session, "cleaned_data", {}).get("DELETE"):
+            continue
+        name = _("Session %(number)s") % {"number": number}
+        summary += [
+            (f"session-{number}", f"{name} : {error}") for error in session.non_field_errors()
+        ]
+        summary += [
+            (field.id_for_label, f"{name}, {field.label} : {error}")
+            for field in session
+            for error in field.errors
+        ]
+    return summary

@@ -1,4 +1,5 @@
-"""Writes on learning plans: add a module or resource, record progress."""
+"""Writes of the training app: providers' modules and sessions, learners' plans, and the
+provider's confirmation of a completion."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from palier.accounts.models import User
+from palier.accounts.models import Organisation, User
 from palier.core.errors import ServiceError
+from palier.training.forms import BaseSessionFormSet, ModuleForm
 from palier.training.models import Module, PlanEntry, Resource
 
 
@@ -32,6 +34,9 @@ def add_to_plan(
 
 @transaction.atomic
 def set_progress(entry: PlanEntry, progress: str) -> PlanEntry:
+    """Record the learner's progress. Leaving "completed" withdraws the entry from the
+    provider's confirmation page and clears any confirmation; staying "completed" keeps the
+    completion date and the confirmation."""
     if progress not in PlanEntry.Progress.values:
         raise ServiceError(
             422,
@@ -39,12 +44,64 @@ def set_progress(entry: PlanEntry, progress: str) -> PlanEntry:
             _("État inconnu."),
             {"progress": [_("Prévu, commencé ou terminé.")]},
         )
+    if progress == entry.progress:
+        return entry
     entry.progress = progress
     entry.completed_at = timezone.now() if progress == PlanEntry.Progress.COMPLETED else None
-    entry.save(update_fields=["progress", "completed_at"])
+    entry.confirmed_by_provider = False
+    entry.save(update_fields=["progress", "completed_at", "confirmed_by_provider"])
     return entry
 
 
 @transaction.atomic
 def remove_from_plan(entry: PlanEntry) -> None:
     entry.delete()
+
+
+@transaction.atomic
+def save_module(
+    organisation: Organisation, form: ModuleForm, sessions: BaseSessionFormSet
+) -> Module:
+    """Save a provider's module and its sessions together, and send it to moderation.
+
+    Both forms must be valid: either everything is stored or nothing is."""
+    if not (form.is_valid() and sessions.is_valid()):
+        raise ServiceError(422, "invalid_input", _("Le formulaire contient des erreurs."))
+    module = form.save(commit=False)
+    module.provider = organisation
+    module.status = Module.Status.SUBMITTED
+    if not module.code:
+        module.code = _new_code(organisation.slug)
+    module.save()
+    form.save_m2m()
+    sessions.instance = module
+    sessions.save()
+    return module
+
+
+def _new_code(slug: str) -> str:
+    number = Module.objects.filter(code__startswith=f"{slug}-").count() + 1
+    while Module.objects.filter(code=f"{slug}-{number}").exists():
+        number += 1
+    return f"{slug}-{number}"[:40]
+
+
+@transaction.atomic
+def confirm_completion(
+    entry: PlanEntry, organisation: Organisation, *, confirmed: bool = True
+) -> PlanEntry:
+    """The provider confirms (or withdraws its confirmation of) a learner's declared
+    completion of one of its modules.
+
+    Only a completed entry of one of the organisation's own modules qualifies; anything else
+    is "not found", so another organisation learns nothing. The update is conditional, so a
+    learner who un-completes the entry at the same moment is never left confirmed."""
+    updated = PlanEntry.objects.filter(
+        pk=entry.pk,
+        module__provider=organisation,
+        progress=PlanEntry.Progress.COMPLETED,
+    ).update(confirmed_by_provider=confirmed)
+    if not updated:
+        raise ServiceError(404, "not_found", _("Ressource introuvable."))
+    entry.confirmed_by_provider = confirmed
+    return entry

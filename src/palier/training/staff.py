@@ -1,20 +1,28 @@
-"""Provider staff: their organisation's modules, enrolment and completion counts, and the
-module form (new and edited modules go to moderation)."""
+"""Provider staff: their organisation's modules, enrolment and completion counts, the module
+form with its sessions (new and edited modules go to moderation), and the confirmation of
+learners' declared completions."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from palier.accounts.access import access_organisation
 from palier.accounts.choices import MembershipRole
-from palier.training.forms import ModuleForm
-from palier.training.models import Module, PlanEntry
+from palier.core.errors import ServiceError
+from palier.training import queries, services
+from palier.training.access import (
+    access_declared_completion,
+    access_provider_admin,
+    access_provider_module,
+)
+from palier.training.forms import error_summary, module_forms
+from palier.training.models import PlanEntry
 
 
 def provider_modules(request: HttpRequest, slug: str) -> HttpResponse:
@@ -25,32 +33,34 @@ def provider_modules(request: HttpRequest, slug: str) -> HttpResponse:
             "plan_entries", filter=Q(plan_entries__progress=PlanEntry.Progress.COMPLETED)
         ),
     ).order_by("title_fr")
+    can_edit = membership.role == MembershipRole.ADMIN
     return render(
         request,
         "training/staff/modules.html",
         {
             "organisation": organisation,
             "modules": modules,
-            "can_edit": membership.role == MembershipRole.ADMIN,
+            "can_edit": can_edit,
+            "awaiting": (
+                queries.declared_completions(organisation)
+                .filter(confirmed_by_provider=False)
+                .count()
+                if can_edit
+                else 0
+            ),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def edit_module(request: HttpRequest, slug: str, code: str | None = None) -> HttpResponse:
-    organisation, membership = access_organisation(request.user, slug)
-    if membership.role != MembershipRole.ADMIN:
-        raise PermissionDenied
-    module = get_object_or_404(Module, code=code, provider=organisation) if code else None
-    form = ModuleForm(request.POST if request.method == "POST" else None, instance=module)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        saved.provider = organisation
-        saved.status = Module.Status.SUBMITTED
-        if not saved.code:
-            saved.code = _new_code(organisation.slug)
-        saved.save()
-        form.save_m2m()
+    if code:
+        organisation, module = access_provider_module(request.user, slug, code)
+    else:
+        organisation, module = access_provider_admin(request.user, slug), None
+    form, sessions = module_forms(request.POST if request.method == "POST" else None, module)
+    if request.method == "POST" and form.is_valid() and sessions.is_valid():
+        services.save_module(organisation, form, sessions)
         messages.success(request, _("Module enregistré : il sera publié après modération."))
         return redirect("training:provider_modules", organisation.slug)
     return render(
@@ -59,13 +69,37 @@ def edit_module(request: HttpRequest, slug: str, code: str | None = None) -> Htt
         {
             "organisation": organisation,
             "form": form,
+            "sessions": sessions,
+            "errors": error_summary(form, sessions) if form.is_bound else [],
             "module": module,
         },
     )
 
 
-def _new_code(slug: str) -> str:
-    number = Module.objects.filter(code__startswith=f"{slug}-").count() + 1
-    while Module.objects.filter(code=f"{slug}-{number}").exists():
-        number += 1
-    return f"{slug}-{number}"[:40]
+@require_GET
+def completions(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = access_provider_admin(request.user, slug)
+    return render(
+        request,
+        "training/staff/completions.html",
+        {
+            "organisation": organisation,
+            "entries": queries.declared_completions(organisation),
+        },
+    )
+
+
+@require_POST
+def confirm(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
+    organisation, entry = access_declared_completion(request.user, slug, entry_id)
+    confirmed = request.POST.get("confirmed") == "1"
+    try:
+        services.confirm_completion(entry, organisation, confirmed=confirmed)
+    except ServiceError as error:  # the learner un-completed it in the meantime
+        raise Http404 from error
+    if confirmed:
+        messages.success(request, _("Achèvement confirmé."))
+    else:
+        messages.success(request, _("Confirmation retirée."))
+    url = reverse("training:completions", args=[organisation.slug])
+    return redirect(f"{url}#module-{entry.module.code}")

@@ -10,6 +10,16 @@ urlpatterns = [
     path("organismes/<slug:slug>/", views.provider_detail, name="provider"),
     path("organismes/<slug:slug>/gestion/", staff.provider_modules, name="provider_modules"),
     path("organismes/<slug:slug>/gestion/nouveau/", staff.edit_module, name="module_new"),
+    path(
+        "organismes/<slug:slug>/gestion/formations-terminees/",
+        staff.completions,
+        name="completions",
+    ),
+    path(
+        "organismes/<slug:slug>/gestion/formations-terminees/<int:entry_id>/",
+        staff.confirm,
+        name="confirm",
+    ),
     path("organismes/<slug:slug>/gestion/<slug:code>/", staff.edit_module, name="module_edit"),
     path("mon-plan/", views.plan, name="plan"),
     path("mon-plan/ajouter/", views.add, name="add"),

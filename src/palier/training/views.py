@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,7 +16,7 @@ from palier.core.errors import ServiceError
 from palier.frameworks.queries import current_framework
 from palier.training import queries, services
 from palier.training.forms import CatalogueForm, ProgressForm
-from palier.training.models import Module, PlanEntry, Resource
+from palier.training.models import Module, ModuleSession, PlanEntry, Resource
 
 PAGE_SIZE = 50
 
@@ -38,7 +40,13 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def module_detail(request: HttpRequest, code: str) -> HttpResponse:
     module = get_object_or_404(
         Module.objects.select_related("provider").prefetch_related(
-            "capacities__competence__area", "populations", "sessions"
+            "capacities__competence__area",
+            "populations",
+            Prefetch(
+                "sessions",
+                queryset=ModuleSession.objects.filter(end__gte=timezone.localdate()),
+                to_attr="upcoming_sessions",
+            ),
         ),
         code=code,
         status=Module.Status.PUBLISHED,
@@ -74,6 +82,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         "training/plan.html",
         {
             "entries": entries,
+            "has_modules": bool(modules),
             "hours": queries.hours_per_area(request.user, framework) if framework else [],
             "all_done": bool(modules)
             and all(e.progress == PlanEntry.Progress.COMPLETED for e in modules),
