@@ -2,16 +2,77 @@
 
 UTF-8 with a byte-order mark by default so that spreadsheet programs detect the encoding;
 `;` is the separator French spreadsheets expect, `,` the international one.
+
+Files people send come from spreadsheets: UTF-8 (with or without a byte-order mark) or, from
+Excel's plain "CSV" on a French Windows, Windows-1252. `decode_csv` accepts those two and
+refuses the rest (UTF-16, binary files) rather than guessing.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 
 BOM = "\ufeff"
 DELIMITERS = (",", ";")
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection");
+# the fullwidth forms are folded to the ASCII ones by some spreadsheet programs.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Control characters that never occur in a text CSV (tab, line feed and carriage return do).
+BINARY_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Streamed CSV is yielded in pieces of this many lines (one small string per line is slow).
+LINES_PER_CHUNK = 200
+
+
+class CsvDecodeError(ValueError):
+    """Bytes that are not a CSV text in an accepted encoding. `reason` is "utf16",
+    "binary" or "encoding", for callers to word the message."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def neutralise_formula(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with an apostrophe so
+    it shows as text; numbers and other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+class _Line:
+    """A file-like object whose write returns the text, so csv.writer yields lines."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def iter_csv(
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    delimiter: str = ",",
+    bom: bool = True,
+    neutralise: bool = True,
+) -> Iterator[str]:
+    """The CSV text in chunks, for streaming responses. Text cells that would run as
+    formulas are neutralised unless `neutralise` is false."""
+    if delimiter not in DELIMITERS:
+        raise ValueError(f"delimiter must be one of {DELIMITERS}")
+    writer = csv.writer(_Line(), delimiter=delimiter, lineterminator="\r\n")
+    yield (BOM if bom else "") + writer.writerow(header)
+    chunk: list[str] = []
+    for row in rows:
+        chunk.append(writer.writerow([neutralise_formula(v) for v in row] if neutralise else row))
+        if len(chunk) >= LINES_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
 
 
 def write_csv(
@@ -20,19 +81,44 @@ def write_csv(
     *,
     delimiter: str = ",",
     bom: bool = True,
+    neutralise: bool = False,
 ) -> str:
-    if delimiter not in DELIMITERS:
-        raise ValueError(f"delimiter must be one of {DELIMITERS}")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return (BOM if bom else "") + buffer.getvalue()
+    """The whole CSV text. Off by default here, unlike `iter_csv`: the item bank's CSV makes
+    a round trip through its authors' spreadsheets, and a stem starting with "-" must come
+    back unchanged. Exports read by others pass `neutralise=True`."""
+    return "".join(iter_csv(header, rows, delimiter=delimiter, bom=bom, neutralise=neutralise))
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """`;` when the header line has more semicolons than commas, else `,`."""
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+def decode_csv(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was read in ("utf-8" or "windows-1252").
+
+    Valid UTF-8 is read as UTF-8 (a Windows-1252 text with accents is practically never
+    valid UTF-8); otherwise Windows-1252, whose five undefined bytes and the absence of
+    control characters rule out most binary files. UTF-16 (Excel's "Unicode text") and
+    anything with NUL or control characters are refused: raises CsvDecodeError."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise CsvDecodeError("utf16")
+    if b"\x00" in data:
+        raise CsvDecodeError("binary")
+    try:
+        text, encoding = data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        try:
+            text, encoding = data.decode("cp1252"), "windows-1252"
+        except UnicodeDecodeError as error:
+            raise CsvDecodeError("encoding") from error
+    if BINARY_CHARACTERS.search(text):
+        raise CsvDecodeError("binary")
+    return text, encoding
 
 
 def read_csv(text: str) -> list[dict[str, str]]:
     """Rows as dicts keyed by the header; the separator (`,` or `;`) is detected."""
     text = text.removeprefix(BOM)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    delimiter = sniff_delimiter(text.split("\n", 1)[0])
     return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))

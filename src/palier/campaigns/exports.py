@@ -1,0 +1,178 @@
+"""A campaign's participants as a spreadsheet: CSV or XLSX, one row per participant.
+
+Names, status and dates are visible to the organisation from joining on; result columns
+(population, year, level per area, signal per competence) come only from the snapshot a
+learner shared, so an unshared participant's result cells are empty. Rows are read with
+`.iterator()` in chunks: two queries whatever the number of participants.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import IO
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from palier.campaigns.models import Campaign, Participation
+from palier.core.csv import iter_csv
+from palier.frameworks.models import Competence
+
+CHUNK_SIZE = 1000
+# The XLSX is built in memory up to this size, then in a temporary file.
+XLSX_MEMORY_BYTES = 8 * 1024 * 1024
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATE_FORMAT = "%Y-%m-%d %H:%M"
+XLSX_DATE_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def signal_labels() -> dict[str, str]:
+    """The words written for each competence signal (in the reader's language)."""
+    return {
+        "gap": _("à travailler"),
+        "expected": _("conforme au niveau"),
+        "strength": _("point fort"),
+        "unknown": _("indéterminé"),
+    }
+
+
+@dataclass(frozen=True)
+class ExportColumns:
+    areas: list[str]
+    competences: list[str]
+
+    def header(self) -> list[str]:
+        return [
+            _("Nom"),
+            _("Prénom"),
+            _("E-mail"),
+            _("Identifiant"),
+            _("Statut"),
+            _("Inscription"),
+            _("Fin du test"),
+            _("Partage"),
+            _("Public"),
+            _("Année"),
+            *[_("%(area)s niveau") % {"area": area} for area in self.areas],
+            *self.competences,
+        ]
+
+
+def export_columns(campaign: Campaign) -> ExportColumns:
+    """The campaign's areas (in its order) and their competences (one query)."""
+    areas = list(campaign.areas)
+    position = {area: index for index, area in enumerate(areas)}
+    competences = sorted(
+        Competence.objects.filter(area__framework_id=campaign.framework_id, area__code__in=areas)
+        .order_by("position", "code")
+        .values_list("area__code", "code"),
+        key=lambda pair: position[pair[0]],
+    )
+    return ExportColumns(areas=areas, competences=[code for _area, code in competences])
+
+
+def export_rows(campaign: Campaign, columns: ExportColumns) -> Iterator[list[object]]:
+    """One row per participant, typed (datetimes aware, levels as integers, None when empty),
+    read in chunks of CHUNK_SIZE (one query)."""
+    statuses = dict(Participation.Status.choices)
+    labels = signal_labels()
+    participations = (
+        Participation.objects.filter(campaign=campaign)
+        .select_related("user")
+        .only(
+            "status",
+            "external_id",
+            "joined_at",
+            "finished_at",
+            "shared_at",
+            "snapshot",
+            "user__first_name",
+            "user__last_name",
+            "user__email",
+        )
+        .order_by("user__last_name", "user__first_name", "user__email", "pk")
+    )
+    empty_results = [None] * (len(columns.areas) + len(columns.competences))
+    for participation in participations.iterator(chunk_size=CHUNK_SIZE):
+        user = participation.user
+        row: list[object] = [
+            user.last_name,
+            user.first_name,
+            user.email,
+            participation.external_id,
+            str(statuses.get(participation.status, participation.status)),
+            participation.joined_at,
+            participation.finished_at,
+            participation.shared_at,
+        ]
+        snapshot = participation.snapshot
+        if participation.status != Participation.Status.SHARED or not snapshot:
+            row += [None, None, *empty_results]
+        else:
+            areas = snapshot.get("areas") or {}
+            signals = snapshot.get("competences") or {}
+            row += [snapshot.get("population") or None, snapshot.get("year_of_study")]
+            row += [(areas.get(area) or {}).get("level") for area in columns.areas]
+            row += [
+                labels.get(signals[code], signals[code]) if code in signals else None
+                for code in columns.competences
+            ]
+        yield row
+
+
+def _local(moment: datetime) -> datetime:
+    return timezone.localtime(moment).replace(tzinfo=None)
+
+
+def csv_chunks(campaign: Campaign, *, delimiter: str = ",") -> Iterator[str]:
+    """The export as CSV text chunks: UTF-8 with a byte-order mark, formulas neutralised."""
+    columns = export_columns(campaign)
+
+    def as_text(row: list[object]) -> list[object]:
+        return [
+            _local(value).strftime(DATE_FORMAT)
+            if isinstance(value, datetime)
+            else ("" if value is None else value)
+            for value in row
+        ]
+
+    rows = (as_text(row) for row in export_rows(campaign, columns))
+    yield from iter_csv(columns.header(), rows, delimiter=delimiter, bom=True, neutralise=True)
+
+
+def xlsx_file(campaign: Campaign) -> IO[bytes]:
+    """The export as an XLSX workbook in a temporary file, rewound (the caller closes it).
+
+    Every text is written as a text cell, never a formula, whatever it starts with."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=campaign.code)
+    columns = export_columns(campaign)
+    sheet.append([_text_cell(sheet, title) for title in columns.header()])
+    for row in export_rows(campaign, columns):
+        sheet.append([_cell(sheet, value) for value in row])
+    spooled = tempfile.SpooledTemporaryFile(max_size=XLSX_MEMORY_BYTES)  # noqa: SIM115
+    workbook.save(spooled)
+    spooled.seek(0)
+    return spooled  # type: ignore[return-value]
+
+
+def _text_cell(sheet: object, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    return cell
+
+
+def _cell(sheet: object, value: object) -> object:
+    if isinstance(value, str):
+        return _text_cell(sheet, value)
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=_local(value))
+        cell.number_format = XLSX_DATE_FORMAT
+        return cell
+    return value

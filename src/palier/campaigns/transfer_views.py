@@ -1,0 +1,141 @@
+"""Files in and out of a campaign: the expected learners' import (admins) and the
+participants' export as CSV or XLSX (every staff member of the organisation)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from palier.campaigns.access import access_campaign
+from palier.campaigns.exports import XLSX_CONTENT_TYPE, csv_chunks, xlsx_file
+from palier.campaigns.imports import MAX_FILE_BYTES, MAX_ROWS, TEMPLATE_HEADER, import_expected
+from palier.campaigns.services import CampaignError
+from palier.core.csv import DELIMITERS, write_csv
+from palier.frameworks.models import Population
+
+
+class ExpectedImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Fichier CSV des apprenants attendus"),
+        help_text=gettext_lazy(
+            "Une ligne par apprenant, séparateur virgule ou point-virgule, encodage UTF-8 "
+            "(ou Windows-1252) : voir le fichier attendu plus bas."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=gettext_lazy("Simulation : vérifier le fichier sans rien enregistrer"),
+        required=False,
+        initial=True,
+    )
+
+
+def _not_allowed(request: HttpRequest, *methods: str) -> HttpResponse | None:
+    """405 for another method, answered after the permission gate so that outsiders get
+    the same 404 whatever the method (nothing leaks)."""
+    allowed = {*methods, "HEAD"} if "GET" in methods else set(methods)
+    return None if request.method in allowed else HttpResponseNotAllowed(sorted(allowed))
+
+
+def expected_import(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
+    campaign, _membership = access_campaign(request.user, slug, campaign_id, admin=True)
+    if refused := _not_allowed(request, "GET", "POST"):
+        return refused
+    report, errors, error_message = None, [], ""
+    form = ExpectedImportForm()
+    if request.method == "POST":
+        form = ExpectedImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            dry_run = form.cleaned_data["dry_run"]
+            try:
+                report = import_expected(campaign, form.cleaned_data["file"], dry_run=dry_run)
+            except CampaignError as error:
+                error_message, errors = error.message, error.fields.get("file", [])
+                form = ExpectedImportForm(initial={"dry_run": dry_run})
+            else:
+                if not dry_run:
+                    messages.success(request, _import_summary(report.created, report.updated))
+                    return redirect(
+                        "organisations:expected_import", campaign.organisation.slug, campaign.pk
+                    )
+                # The file checked out: offer the real import (the file is chosen again).
+                form = ExpectedImportForm(initial={"dry_run": False})
+    return render(
+        request,
+        "campaigns/staff/import.html",
+        {
+            "campaign": campaign,
+            "organisation": campaign.organisation,
+            "form": form,
+            "report": report,
+            "errors": errors,
+            "error_message": error_message,
+            "expected_count": campaign.expected.count(),
+            "populations": Population.objects.order_by("position", "code"),
+            "max_megabytes": MAX_FILE_BYTES // (1024 * 1024),
+            "max_rows": number_format(MAX_ROWS, force_grouping=True),
+        },
+    )
+
+
+def _import_summary(created: int, updated: int) -> str:
+    return _("Import enregistré : %(created)s, %(updated)s.") % {
+        "created": ngettext("%(count)d apprenant ajouté", "%(count)d apprenants ajoutés", created)
+        % {"count": created},
+        "updated": ngettext(
+            "%(count)d apprenant mis à jour", "%(count)d apprenants mis à jour", updated
+        )
+        % {"count": updated},
+    }
+
+
+def expected_template(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
+    """An empty list to fill in: the French headers, `;` for French spreadsheets."""
+    access_campaign(request.user, slug, campaign_id, admin=True)
+    if refused := _not_allowed(request, "GET"):
+        return refused
+    response = HttpResponse(
+        write_csv(TEMPLATE_HEADER, [], delimiter=";"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="apprenants-attendus.csv"'
+    return response
+
+
+def export_csv(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
+    campaign, _membership = access_campaign(request.user, slug, campaign_id)
+    if refused := _not_allowed(request, "GET"):
+        return refused
+    delimiter = request.GET.get("sep", ",")
+    if delimiter not in DELIMITERS:
+        return HttpResponseBadRequest(
+            _("Séparateur inconnu : choisissez « , » ou « ; »."),
+            content_type="text/plain; charset=utf-8",
+        )
+    response = StreamingHttpResponse(
+        csv_chunks(campaign, delimiter=delimiter), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="palier-{campaign.code}.csv"'
+    return response
+
+
+def export_xlsx(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
+    campaign, _membership = access_campaign(request.user, slug, campaign_id)
+    if refused := _not_allowed(request, "GET"):
+        return refused
+    return FileResponse(
+        xlsx_file(campaign),
+        as_attachment=True,
+        filename=f"palier-{campaign.code}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
+    )
