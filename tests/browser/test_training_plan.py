@@ -39,6 +39,13 @@ def test_from_a_result_to_a_completed_module(page, live_server, theme, framework
     page.wait_for_load_state()
     assert PlanEntry.objects.get(user=learner).progress == "completed"
     assert page.get_by_text("repassez le test").is_visible()
+    assert PlanEntry.objects.get(user=learner).confirmation_requested_at is None
+    assert_accessible(page)
+    # the provider sees nothing until the learner asks it to confirm
+    page.get_by_role("button", name="Demander à l'organisme de confirmer").click()
+    page.wait_for_load_state()
+    assert PlanEntry.objects.get(user=learner).confirmation_requested_at is not None
+    assert page.get_by_text("Confirmation demandée le").is_visible()
     assert_accessible(page)
     page.goto(f"{live_server.url}/formations/")
     assert_accessible(page)
@@ -76,7 +83,8 @@ def test_provider_admins_edit_sessions_and_confirm_completions(page, live_server
     module = Module.objects.filter(status="published", sessions__isnull=False).first()
     provider = module.provider
     learner = make_user("lea.martin@example.org", first_name="Léa", last_name="Martin")
-    services.set_progress(services.add_to_plan(learner, module=module), "completed")
+    entry = services.set_progress(services.add_to_plan(learner, module=module), "completed")
+    services.request_confirmation(entry)
     make_member(provider, MembershipRole.ADMIN, email="formation@example.org")
     sign_in(page, live_server, "formation@example.org")
 
@@ -90,7 +98,7 @@ def test_provider_admins_edit_sessions_and_confirm_completions(page, live_server
     assert page.get_by_role("alert").get_by_text("Session 1, Dernier jour").is_visible()
     assert_accessible(page)
 
-    # the learners who declared the module completed, confirmed by the provider
+    # the learners who asked the provider to confirm their completion, confirmed by it
     page.goto(f"{live_server.url}/formations/organismes/{provider.slug}/gestion/")
     page.get_by_role("link", name="Confirmer les formations terminées").click()
     page.wait_for_load_state()

@@ -12,7 +12,7 @@ from palier.accounts.access import access_organisation
 from palier.accounts.choices import MembershipRole
 from palier.accounts.models import Organisation, User
 from palier.training.models import Module, PlanEntry
-from palier.training.queries import declared_completions
+from palier.training.queries import confirmation_requests
 
 
 def access_provider_admin(user: User, slug: str) -> Organisation:
@@ -32,13 +32,13 @@ def access_provider_module(user: User, slug: str, code: str) -> tuple[Organisati
     return organisation, module
 
 
-def access_declared_completion(
+def access_confirmation_request(
     user: User, slug: str, entry_id: int
 ) -> tuple[Organisation, PlanEntry]:
-    """A learner's completed plan entry on one of the organisation's modules, for one of its
-    admins: exactly the entries the confirmation page lists."""
+    """A learner's completed plan entry on one of the organisation's modules, with a request
+    for confirmation, for one of its admins: exactly the entries the confirmation page lists."""
     organisation = access_provider_admin(user, slug)
-    entry = declared_completions(organisation).filter(pk=entry_id).first()
+    entry = confirmation_requests(organisation).filter(pk=entry_id).first()
     if entry is None:
         raise Http404
     return organisation, entry

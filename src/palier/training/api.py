@@ -1,7 +1,9 @@
-"""Training API: the public catalogue, and the signed-in learner's plan."""
+"""Training API: the public catalogue, and the signed-in learner's plan (with requests for
+the provider's confirmation of a completion)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -17,6 +19,7 @@ from palier.training.queries import CatalogueFilters, catalogue
 
 router = Router(tags=["training"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+CONFLICT_ERRORS = {**ERRORS, 409: ErrorOut}
 
 
 class Filters(Schema):
@@ -63,6 +66,7 @@ class PlanEntryOut(Schema):
     module: str | None
     resource: str | None
     progress: str
+    confirmation_requested_at: datetime | None
     confirmed_by_provider: bool
 
 
@@ -89,6 +93,7 @@ def _entry(entry: PlanEntry) -> dict[str, Any]:
         "module": entry.module.code if entry.module else None,
         "resource": entry.resource.code if entry.resource else None,
         "progress": entry.progress,
+        "confirmation_requested_at": entry.confirmation_requested_at,
         "confirmed_by_provider": entry.confirmed_by_provider,
     }
 
@@ -150,3 +155,30 @@ def add_to_plan(request: HttpRequest, payload: PlanIn) -> Status:
 def update_plan_entry(request: HttpRequest, entry_id: int, payload: ProgressIn) -> dict[str, Any]:
     entry = get_object_or_404(PlanEntry, pk=entry_id, user=request.user)
     return _entry(services.set_progress(entry, payload.progress))
+
+
+@router.post(
+    "/training/plan/{entry_id}/confirmation-request",
+    auth=django_auth,
+    response={200: PlanEntryOut, **CONFLICT_ERRORS},
+    summary="Ask the module's provider to confirm a completed entry (idempotent)",
+    description=(
+        "From then on the provider's admins see the learner's name and e-mail, the module and "
+        "the completion date. 409 `not_a_module` for a resource, 409 `not_completed` for an "
+        "entry that is not completed."
+    ),
+)
+def request_confirmation(request: HttpRequest, entry_id: int) -> dict[str, Any]:
+    entry = get_object_or_404(PlanEntry, pk=entry_id, user=request.user)
+    return _entry(services.request_confirmation(entry))
+
+
+@router.delete(
+    "/training/plan/{entry_id}/confirmation-request",
+    auth=django_auth,
+    response={200: PlanEntryOut, **ERRORS},
+    summary="Withdraw the request for confirmation, and any confirmation (idempotent)",
+)
+def withdraw_confirmation_request(request: HttpRequest, entry_id: int) -> dict[str, Any]:
+    entry = get_object_or_404(PlanEntry, pk=entry_id, user=request.user)
+    return _entry(services.withdraw_confirmation_request(entry))

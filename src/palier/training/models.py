@@ -187,6 +187,9 @@ class PlanEntry(models.Model):
         _("avancement"), max_length=16, choices=Progress.choices, default=Progress.PLANNED
     )
     confirmed_by_provider = models.BooleanField(_("confirmé par l'organisme"), default=False)
+    # Set when the learner asks the module's provider to confirm a completion: until then the
+    # provider sees nothing of the entry (privacy by default).
+    confirmation_requested_at = models.DateTimeField(null=True, blank=True)
     added_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -199,6 +202,16 @@ class PlanEntry(models.Model):
                 condition=(Q(module__isnull=False) & Q(resource__isnull=True))
                 | (Q(module__isnull=True) & Q(resource__isnull=False)),
                 name="plan_entry_is_module_or_resource",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmation_requested_at__isnull=True)
+                | (Q(progress="completed") & Q(module__isnull=False)),
+                name="confirmation_requested_on_completed_module",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_by_provider=False)
+                | Q(confirmation_requested_at__isnull=False),
+                name="confirmed_only_on_request",
             ),
             models.UniqueConstraint(fields=["user", "module"], name="module_once_per_plan"),
             models.UniqueConstraint(fields=["user", "resource"], name="resource_once_per_plan"),

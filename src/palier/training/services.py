@@ -1,5 +1,5 @@
 """Writes of the training app: providers' modules and sessions, learners' plans, and the
-provider's confirmation of a completion."""
+confirmation of a completion (asked by the learner, given by the provider)."""
 
 from __future__ import annotations
 
@@ -34,9 +34,9 @@ def add_to_plan(
 
 @transaction.atomic
 def set_progress(entry: PlanEntry, progress: str) -> PlanEntry:
-    """Record the learner's progress. Leaving "completed" withdraws the entry from the
-    provider's confirmation page and clears any confirmation; staying "completed" keeps the
-    completion date and the confirmation."""
+    """Record the learner's progress. Leaving "completed" withdraws the learner's request for
+    confirmation (the provider no longer sees the entry) and clears any confirmation; staying
+    "completed" keeps the completion date, the request and the confirmation."""
     if progress not in PlanEntry.Progress.values:
         raise ServiceError(
             422,
@@ -48,8 +48,63 @@ def set_progress(entry: PlanEntry, progress: str) -> PlanEntry:
         return entry
     entry.progress = progress
     entry.completed_at = timezone.now() if progress == PlanEntry.Progress.COMPLETED else None
+    # Any change either leaves "completed" or reaches it from a state without a request.
+    entry.confirmation_requested_at = None
     entry.confirmed_by_provider = False
-    entry.save(update_fields=["progress", "completed_at", "confirmed_by_provider"])
+    entry.save(
+        update_fields=[
+            "progress",
+            "completed_at",
+            "confirmation_requested_at",
+            "confirmed_by_provider",
+        ]
+    )
+    return entry
+
+
+@transaction.atomic
+def request_confirmation(entry: PlanEntry) -> PlanEntry:
+    """The learner asks the module's provider to confirm a completed entry: from now on the
+    provider's admins see the learner's name and e-mail, the module and the completion date.
+
+    Only a module entry (a resource has no provider) that is completed qualifies; anything
+    else is a 409 and stores nothing. Asking again keeps the first request's date. The update
+    is conditional, so an entry un-completed at the same moment is never left requested."""
+    PlanEntry.objects.filter(
+        pk=entry.pk,
+        module__isnull=False,
+        progress=PlanEntry.Progress.COMPLETED,
+        confirmation_requested_at__isnull=True,
+    ).update(confirmation_requested_at=timezone.now())
+    try:
+        entry.refresh_from_db()
+    except PlanEntry.DoesNotExist:  # removed from the plan at the same moment
+        raise ServiceError(404, "not_found", _("Ressource introuvable.")) from None
+    if entry.module_id is None:
+        raise ServiceError(
+            409,
+            "not_a_module",
+            _("Seul un module proposé par un organisme peut être confirmé, pas une ressource."),
+        )
+    if entry.progress != PlanEntry.Progress.COMPLETED:
+        raise ServiceError(
+            409,
+            "not_completed",
+            _("Déclarez d'abord le module terminé : seul un module terminé peut être confirmé."),
+        )
+    return entry
+
+
+@transaction.atomic
+def withdraw_confirmation_request(entry: PlanEntry) -> PlanEntry:
+    """The learner withdraws a request for confirmation (idempotent): the provider no longer
+    sees the entry, and a confirmation already given is cleared with it. The entry stays
+    completed."""
+    PlanEntry.objects.filter(pk=entry.pk).update(
+        confirmation_requested_at=None, confirmed_by_provider=False
+    )
+    entry.confirmation_requested_at = None
+    entry.confirmed_by_provider = False
     return entry
 
 
@@ -91,15 +146,17 @@ def confirm_completion(
     entry: PlanEntry, organisation: Organisation, *, confirmed: bool = True
 ) -> PlanEntry:
     """The provider confirms (or withdraws its confirmation of) a learner's declared
-    completion of one of its modules.
+    completion of one of its modules, at the learner's request.
 
-    Only a completed entry of one of the organisation's own modules qualifies; anything else
-    is "not found", so another organisation learns nothing. The update is conditional, so a
-    learner who un-completes the entry at the same moment is never left confirmed."""
+    Only a completed entry of one of the organisation's own modules whose learner asked for
+    confirmation qualifies; anything else is "not found", so another organisation learns
+    nothing. The update is conditional, so a learner who un-completes the entry or withdraws
+    the request at the same moment is never left confirmed."""
     updated = PlanEntry.objects.filter(
         pk=entry.pk,
         module__provider=organisation,
         progress=PlanEntry.Progress.COMPLETED,
+        confirmation_requested_at__isnull=False,
     ).update(confirmed_by_provider=confirmed)
     if not updated:
         raise ServiceError(404, "not_found", _("Ressource introuvable."))

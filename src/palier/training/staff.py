@@ -1,6 +1,6 @@
 """Provider staff: their organisation's modules, enrolment and completion counts, the module
 form with its sessions (new and edited modules go to moderation), and the confirmation of
-learners' declared completions."""
+the completions that learners asked them to confirm."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from palier.accounts.choices import MembershipRole
 from palier.core.errors import ServiceError
 from palier.training import queries, services
 from palier.training.access import (
-    access_declared_completion,
+    access_confirmation_request,
     access_provider_admin,
     access_provider_module,
 )
@@ -42,7 +42,7 @@ def provider_modules(request: HttpRequest, slug: str) -> HttpResponse:
             "modules": modules,
             "can_edit": can_edit,
             "awaiting": (
-                queries.declared_completions(organisation)
+                queries.confirmation_requests(organisation)
                 .filter(confirmed_by_provider=False)
                 .count()
                 if can_edit
@@ -84,18 +84,18 @@ def completions(request: HttpRequest, slug: str) -> HttpResponse:
         "training/staff/completions.html",
         {
             "organisation": organisation,
-            "entries": queries.declared_completions(organisation),
+            "entries": queries.confirmation_requests(organisation),
         },
     )
 
 
 @require_POST
 def confirm(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
-    organisation, entry = access_declared_completion(request.user, slug, entry_id)
+    organisation, entry = access_confirmation_request(request.user, slug, entry_id)
     confirmed = request.POST.get("confirmed") == "1"
     try:
         services.confirm_completion(entry, organisation, confirmed=confirmed)
-    except ServiceError as error:  # the learner un-completed it in the meantime
+    except ServiceError as error:  # un-completed or withdrawn in the meantime
         raise Http404 from error
     if confirmed:
         messages.success(request, _("Achèvement confirmé."))

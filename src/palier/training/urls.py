@@ -24,4 +24,9 @@ urlpatterns = [
     path("mon-plan/", views.plan, name="plan"),
     path("mon-plan/ajouter/", views.add, name="add"),
     path("mon-plan/<int:entry_id>/", views.update, name="update"),
+    path(
+        "mon-plan/<int:entry_id>/confirmation/",
+        views.confirmation_request,
+        name="confirmation_request",
+    ),
 ]

@@ -125,3 +125,22 @@ def update(request: HttpRequest, entry_id: int) -> HttpResponse:
     services.set_progress(entry, form.cleaned_data["progress"])
     messages.success(request, _("Avancement enregistré."))
     return redirect("training:plan")
+
+
+@require_POST
+def confirmation_request(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Ask the module's provider to confirm a completed entry, or withdraw that request."""
+    entry = get_object_or_404(PlanEntry, pk=entry_id, user=request.user)
+    if request.POST.get("withdraw"):
+        services.withdraw_confirmation_request(entry)
+        messages.success(request, _("Demande retirée : l'organisme ne voit plus ce module."))
+        return redirect("training:plan")
+    try:
+        services.request_confirmation(entry)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("training:plan")
+    messages.success(
+        request, _("Demande envoyée : l'organisme peut maintenant confirmer ce module.")
+    )
+    return redirect("training:plan")
