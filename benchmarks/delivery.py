@@ -97,10 +97,12 @@ def child_env(database_url: str, var_dir: str) -> dict[str, str]:
     }
 
 
-def spawn(database_url: str, attempts: int) -> dict:
+def run_module(module: str, arguments: list[str], database_url: str) -> dict:
+    """Run a benchmark module in a child process configured for `database_url` (with its own
+    var directory); the child prints its result as JSON on its last line."""
     with tempfile.TemporaryDirectory() as var_dir:
         result = subprocess.run(  # noqa: S603 - our own module, fixed arguments
-            [sys.executable, "-m", "benchmarks.delivery", "--child", str(attempts)],
+            [sys.executable, "-m", module, *arguments],
             env=child_env(database_url, var_dir),
             cwd=ROOT,
             capture_output=True,
@@ -110,6 +112,10 @@ def spawn(database_url: str, attempts: int) -> dict:
     if result.returncode != 0:
         raise SystemExit(result.stderr[-3000:])
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def spawn(database_url: str, attempts: int) -> dict:
+    return run_module("benchmarks.delivery", ["--child", str(attempts)], database_url)
 
 
 def main() -> None:

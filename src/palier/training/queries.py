@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from palier.accounts.models import User
+from palier.accounts.models import Organisation, User
 from palier.frameworks.models import Area, Framework
 from palier.training.models import Module, PlanEntry
+
+K = TypeVar("K", int, str)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,17 @@ def plan_entries(user: User) -> QuerySet[PlanEntry]:
     )
 
 
+def module_hours_by_area(hours: Decimal, areas: Collection[K]) -> dict[K, Decimal]:
+    """A module's hours spread over the areas its capacities cover, in equal shares (a
+    module with no capacity counts in no area). `areas` are ids or codes, as the caller
+    keys them. The one place this rule lives: the learner's plan and the campaign
+    dashboards' plan aggregates both use it."""
+    if not areas:
+        return {}
+    share = hours / len(areas)
+    return {area: share for area in areas}
+
+
 def hours_per_area(user: User, framework: Framework) -> list[AreaHours]:
     """Module hours planned and completed per area; a module covering several areas counts
     its hours in equal shares."""
@@ -86,8 +101,7 @@ def hours_per_area(user: User, framework: Framework) -> list[AreaHours]:
     done: dict[int, Decimal] = defaultdict(Decimal)
     for entry in plan_entries(user).filter(module__isnull=False):
         area_ids = {c.competence.area_id for c in entry.module.capacities.all()}
-        share = entry.module.hours / len(area_ids) if area_ids else Decimal(0)
-        for area_id in area_ids:
+        for area_id, share in module_hours_by_area(entry.module.hours, area_ids).items():
             planned[area_id] += share
             if entry.progress == PlanEntry.Progress.COMPLETED:
                 done[area_id] += share
@@ -97,3 +111,77 @@ def hours_per_area(user: User, framework: Framework) -> list[AreaHours]:
         )
         for area in Area.objects.filter(framework=framework).order_by("number")
     ]
+
+
+@dataclass(frozen=True)
+class PlanAreaTotals:
+    """Plans of a group of learners in one area."""
+
+    planned: Decimal
+    done: Decimal
+    modules_completed: int
+    learners: int  # learners with at least one module of the area in their plan
+
+
+def plan_totals_per_area(users: QuerySet) -> dict[str, PlanAreaTotals]:
+    """Module hours planned and completed, and modules completed, per area code, summed over
+    the plans of `users` (a query of user ids, run as a subquery). Three queries whatever
+    the number of learners: entries are counted per module and progress in SQL, then each
+    module's hours are spread over its areas by `module_hours_by_area`."""
+    entries = PlanEntry.objects.filter(user_id__in=users, module__isnull=False)
+    module_areas: dict[int, set[str]] = defaultdict(set)
+    for module_id, area_code in (
+        Module.capacities.through.objects.filter(module_id__in=entries.values("module_id"))
+        .values_list("module_id", "capacity__competence__area__code")
+        .distinct()
+    ):
+        module_areas[module_id].add(area_code)
+    planned: dict[str, Decimal] = defaultdict(Decimal)
+    done: dict[str, Decimal] = defaultdict(Decimal)
+    completed: dict[str, int] = defaultdict(int)
+    for row in entries.values("module_id", "module__hours", "progress").annotate(count=Count("id")):
+        is_completed = row["progress"] == PlanEntry.Progress.COMPLETED
+        spread = module_hours_by_area(row["module__hours"], module_areas[row["module_id"]])
+        for area_code, share in spread.items():
+            planned[area_code] += share * row["count"]
+            if is_completed:
+                done[area_code] += share * row["count"]
+                completed[area_code] += row["count"]
+    learners = dict(
+        entries.filter(module__capacities__isnull=False)
+        .values("module__capacities__competence__area__code")
+        .annotate(count=Count("user_id", distinct=True))
+        .values_list("module__capacities__competence__area__code", "count")
+    )
+    return {
+        code: PlanAreaTotals(
+            planned[code].quantize(Decimal("0.1")),
+            done[code].quantize(Decimal("0.1")),
+            completed[code],
+            count,
+        )
+        for code, count in learners.items()
+    }
+
+
+def confirmation_requests(organisation: Organisation) -> QuerySet[PlanEntry]:
+    """Completed plan entries on the organisation's modules whose learners asked it to confirm
+    them: what its admins may see (name and e-mail) to confirm them. Nothing else of a plan is
+    shown to a provider: not completions nobody asked it to confirm, not planned or started
+    entries, not other providers' modules, not erased accounts."""
+    return (
+        PlanEntry.objects.filter(
+            module__provider=organisation,
+            progress=PlanEntry.Progress.COMPLETED,
+            confirmation_requested_at__isnull=False,
+            user__erased_at__isnull=True,
+        )
+        .select_related("module", "user")
+        .order_by(
+            "module__title_fr",
+            "module_id",
+            "confirmed_by_provider",
+            "confirmation_requested_at",
+            "pk",
+        )
+    )
