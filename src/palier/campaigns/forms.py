@@ -52,6 +52,7 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.framework = framework
+        self.fields["kind"].choices = Campaign.Kind.choices  # no empty radio button
         self.fields["name"].max_length = NAME_MAX_LENGTH
         self.fields["purpose"].max_length = PURPOSE_MAX_LENGTH
         self.fields["areas"].choices = [
@@ -59,6 +60,7 @@ class CampaignForm(forms.ModelForm):
             for area in Area.objects.filter(framework=framework).order_by("number")
         ]
         if not self.is_bound and not self.instance.pk:
+            self.initial.setdefault("kind", Campaign.Kind.ASSESSMENT)
             self.initial.setdefault(
                 "areas", [code for code, _label in self.fields["areas"].choices]
             )
