@@ -60,11 +60,13 @@ def test_outsiders_and_learners_get_404(client, pattern, org, outsider, particip
         assert client.post(url, {"name": "x"}).status_code in (404, 405), (user, url)
 
 
-@pytest.mark.parametrize("pattern", staff_patterns(), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "pattern",
+    [p for p in staff_patterns() if "campaign_id" in p.pattern.converters],
+    ids=lambda p: p.name,
+)
 def test_other_organisations_campaign_looks_missing(client, pattern, org, outsider, participant):
     """The outsider's own organisation slug with our campaign id: 404, as for no campaign."""
-    if "campaign_id" not in pattern.pattern.converters:
-        pytest.skip("no campaign in this page")
     own_slug = outsider.memberships.get().organisation.slug
     client.force_login(outsider)
     ours = url_for(pattern, own_slug, participant.campaign_id, participant.pk)
