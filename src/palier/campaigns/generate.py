@@ -16,6 +16,7 @@ import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from palier.accounts.models import LearnerProfile, User
 from palier.campaigns.models import (
@@ -31,6 +32,76 @@ from palier.frameworks.models import Competence, Population, TargetLevel
 STATUS_SHARES = {"joined": 0.06, "started": 0.08, "finished": 0.10, "shared": 0.76}
 CUTS = np.array([-1.5, -0.5, 0.5, 1.5])
 BATCH = 2000
+# Generated people get plausible names (demo data: the addresses say so).
+FIRST_NAMES = [
+    "Camille",
+    "Léa",
+    "Manon",
+    "Chloé",
+    "Inès",
+    "Jade",
+    "Sarah",
+    "Emma",
+    "Lina",
+    "Zoé",
+    "Anaïs",
+    "Clara",
+    "Yasmine",
+    "Océane",
+    "Maëlle",
+    "Lucas",
+    "Hugo",
+    "Nathan",
+    "Louis",
+    "Enzo",
+    "Théo",
+    "Adam",
+    "Rayan",
+    "Mathis",
+    "Noah",
+    "Karim",
+    "Julien",
+    "Thomas",
+    "Maxime",
+    "Élise",
+]
+LAST_NAMES = [
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefebvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+    "Benali",
+    "Nguyen",
+    "Diallo",
+    "Haddad",
+    "Rousseau",
+    "Blanc",
+]
 
 
 @dataclass(frozen=True)
@@ -80,11 +151,14 @@ def generate_participants(
     }
     password = make_password(None)
     tag = f"{campaign.code.lower()}-{seed}"
+    first_names = rng.choice(FIRST_NAMES, count)
+    last_names = rng.choice(LAST_NAMES, count)
     users = [
         User(
-            email=f"participant-{index:05d}.{tag}@demo.palier.example",
-            first_name=f"Apprenant {index:05d}",
-            last_name="Démo",
+            # The index leads so that ordering by address is ordering by index.
+            email=f"{index:05d}.{slugify(first_names[index])}.{tag}@demo.palier.example",
+            first_name=str(first_names[index]),
+            last_name=str(last_names[index]),
             password=password,
             email_confirmed_at=timezone.now(),
         )
@@ -202,8 +276,8 @@ def generate_participants(
         ExpectedLearner(
             campaign=campaign,
             email=f"attendu-{index:05d}.{tag}@demo.palier.example",
-            first_name=f"Attendu {index:05d}",
-            last_name="Démo",
+            first_name=str(rng.choice(FIRST_NAMES)),
+            last_name=str(rng.choice(LAST_NAMES)),
             population=populations[index % len(populations)],
             year_of_study=1 + index % 3,
         )
