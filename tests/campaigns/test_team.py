@@ -271,3 +271,14 @@ def test_a_used_invitation_does_not_bring_back_a_removed_member(client, org, org
     response = client.post(reverse("organisations:invitation", args=[token]))
     assert response.status_code == 410 and "déjà été utilisée" in response.content.decode()
     assert not Membership.objects.filter(user=person).exists()
+
+
+def test_the_database_refuses_two_pending_invitations_for_one_address(org, org_admin):
+    from django.db import IntegrityError, transaction
+
+    from palier.accounts.models import Invitation
+
+    Invitation.objects.create(organisation=org, email="nina@example.org", invited_by=org_admin)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Invitation.objects.create(organisation=org, email="Nina@Example.org", invited_by=org_admin)
+    assert Invitation.objects.count() == 1
