@@ -268,3 +268,35 @@ def test_published_sessions_show_on_the_public_module_page(client, face_to_face)
     page = client.get(reverse("training:module", args=[module.code])).content.decode()
     assert "Rennes (Bretagne)" in page and "Brest (Bretagne)" in page
     assert "Quimper" not in page  # past sessions are not offered
+
+
+def test_the_api_lists_upcoming_sessions_only(client, catalogue):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from palier.training.models import Module, ModuleSession
+
+    module = Module.objects.filter(status=Module.Status.PUBLISHED).first()
+    today = timezone.localdate()
+    ModuleSession.objects.create(
+        module=module, start=today - timedelta(days=30), end=today - timedelta(days=29)
+    )
+    ModuleSession.objects.create(
+        module=module,
+        start=today + timedelta(days=10),
+        end=today + timedelta(days=11),
+        place="Lyon",
+        region="84",
+    )
+    body = client.get(f"/api/v1/training/modules/{module.code}").json()
+    assert body["sessions"] == [
+        {
+            "start": (today + timedelta(days=10)).isoformat(),
+            "end": (today + timedelta(days=11)).isoformat(),
+            "place": "Lyon",
+            "region": "84",
+        }
+    ]
+    listed = client.get("/api/v1/training/modules").json()
+    assert next(m for m in listed if m["code"] == module.code)["sessions"] == body["sessions"]

@@ -3,7 +3,7 @@ the provider's confirmation of a completion)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -15,7 +15,7 @@ from ninja.security import django_auth
 from palier.core.errors import ErrorOut
 from palier.training import services
 from palier.training.models import Module, PlanEntry, Resource
-from palier.training.queries import CatalogueFilters, catalogue
+from palier.training.queries import CatalogueFilters, catalogue, upcoming_sessions
 
 router = Router(tags=["training"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -37,6 +37,13 @@ class Filters(Schema):
     offset: int = Field(0, ge=0)
 
 
+class SessionOut(Schema):
+    start: date
+    end: date
+    place: str
+    region: str
+
+
 class ModuleOut(Schema):
     code: str
     title: dict[str, str]
@@ -50,6 +57,7 @@ class ModuleOut(Schema):
     target_level: int
     capacities: list[str]
     enrol_url: str
+    sessions: list[SessionOut]
 
 
 class PlanIn(Schema):
@@ -84,6 +92,10 @@ def _module(module: Module) -> dict[str, Any]:
         "target_level": module.target_level,
         "capacities": [c.code for c in module.capacities.all()],
         "enrol_url": module.enrol_url,
+        "sessions": [
+            {"start": s.start, "end": s.end, "place": s.place, "region": s.region}
+            for s in module.upcoming_sessions
+        ],
     }
 
 
@@ -106,7 +118,9 @@ def _entry(entry: PlanEntry) -> dict[str, Any]:
 def list_modules(request: HttpRequest, filters: Query[Filters]) -> list[dict[str, Any]]:
     data = filters.dict()
     limit, offset = data.pop("limit"), data.pop("offset")
-    modules = catalogue(CatalogueFilters(**data)).prefetch_related("capacities")
+    modules = catalogue(CatalogueFilters(**data)).prefetch_related(
+        "capacities", upcoming_sessions()
+    )
     return [_module(m) for m in modules[offset : offset + limit]]
 
 
@@ -117,7 +131,9 @@ def list_modules(request: HttpRequest, filters: Query[Filters]) -> list[dict[str
 )
 def get_module(request: HttpRequest, code: str) -> dict[str, Any]:
     module = get_object_or_404(
-        Module.objects.select_related("provider"), code=code, status=Module.Status.PUBLISHED
+        Module.objects.select_related("provider").prefetch_related(upcoming_sessions()),
+        code=code,
+        status=Module.Status.PUBLISHED,
     )
     return _module(module)
 

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from palier.accounts.models import Organisation, User
 from palier.frameworks.models import Area, Framework
-from palier.training.models import Module, PlanEntry
+from palier.training.models import Module, ModuleSession, PlanEntry
 
 K = TypeVar("K", int, str)
 
@@ -184,4 +185,13 @@ def confirmation_requests(organisation: Organisation) -> QuerySet[PlanEntry]:
             "confirmation_requested_at",
             "pk",
         )
+    )
+
+
+def upcoming_sessions() -> Prefetch:
+    """Prefetch of a module's sessions that have not ended, as `module.upcoming_sessions`."""
+    return Prefetch(
+        "sessions",
+        queryset=ModuleSession.objects.filter(end__gte=timezone.localdate()).order_by("start"),
+        to_attr="upcoming_sessions",
     )

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +14,7 @@ from palier.core.errors import ServiceError
 from palier.frameworks.queries import current_framework
 from palier.training import queries, services
 from palier.training.forms import CatalogueForm, ProgressForm
-from palier.training.models import Module, ModuleSession, PlanEntry, Resource
+from palier.training.models import Module, PlanEntry, Resource
 
 PAGE_SIZE = 50
 
@@ -42,11 +40,7 @@ def module_detail(request: HttpRequest, code: str) -> HttpResponse:
         Module.objects.select_related("provider").prefetch_related(
             "capacities__competence__area",
             "populations",
-            Prefetch(
-                "sessions",
-                queryset=ModuleSession.objects.filter(end__gte=timezone.localdate()),
-                to_attr="upcoming_sessions",
-            ),
+            queries.upcoming_sessions(),
         ),
         code=code,
         status=Module.Status.PUBLISHED,
