@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from palier.accounts.choices import LearnerStatus, Region
 from palier.core.i18n import BilingualTitleMixin, localized
@@ -172,7 +173,7 @@ class PlanEntry(models.Model):
     class Progress(models.TextChoices):
         PLANNED = "planned", _("Prévu")
         STARTED = "started", _("Commencé")
-        COMPLETED = "completed", _("Terminé")
+        COMPLETED = "completed", pgettext_lazy("plan progress", "Terminé")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_entries"
