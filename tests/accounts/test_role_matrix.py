@@ -84,13 +84,15 @@ def test_an_organisation_page_is_for_its_members_only_and_does_not_leak(client):
     assert client.get(url).status_code == 404
     assert client.get(reverse("accounts:organisation", args=["no-such-org"])).status_code == 404
 
+    team = reverse("organisations:team", args=[organisation.slug])
     client.force_login(member)
-    member_page = client.get(url)
-    assert member_page.status_code == 200
-    assert admin.email not in member_page.content.decode()  # members do not see addresses
+    assert client.get(url).status_code == 200
+    team_page = client.get(team)
+    assert team_page.status_code == 200
+    assert admin.email not in team_page.content.decode()  # members do not see addresses
 
     client.force_login(admin)
-    assert member.email in client.get(url).content.decode()
+    assert member.email in client.get(team).content.decode()
 
 
 def test_the_steering_overview_hides_groups_smaller_than_five(client, framework):

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from palier.accounts import services
 from palier.accounts.access import access_organisation
-from palier.accounts.choices import MembershipRole
 from palier.accounts.forms import (
     DeleteAccountForm,
     LoginForm,
@@ -152,19 +151,12 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, membership = access_organisation(request.user, slug)
-    is_admin = membership.role == MembershipRole.ADMIN
-    members = (
-        organisation.memberships.select_related("user").order_by("user__last_name", "user__email")
-        if is_admin
-        else None
-    )
     return render(
         request,
         "accounts/organisation_detail.html",
         {
             "organisation": organisation,
             "membership": membership,
-            "members": members,
             "member_count": organisation.memberships.count(),
         },
     )
