@@ -27,6 +27,7 @@ def test_code_form_leads_to_the_campaign_and_wrong_codes_get_a_form_error(client
 
 
 def test_join_page_says_who_asks_and_what_is_shared(client, campaign):
+    campaign.populations.set([campaign.target_population])
     client.force_login(make_user())
     page = client.get(reverse("campaigns:join", args=[campaign.code]))
     body = page.content.decode()
@@ -34,6 +35,7 @@ def test_join_page_says_who_asks_and_what_is_shared(client, campaign):
     assert campaign.purpose in body
     assert "Ce que l'organisme verra" in body
     assert "Jamais : vos réponses" in body
+    assert "Publics concernés" in body and "Formation en soins infirmiers" in body
 
 
 def test_join_asks_the_external_id_and_stores_nothing_without_it(client, make_campaign):
