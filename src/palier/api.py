@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from palier.accounts.api import router as accounts_router
 from palier.assessments.api import router as assessments_router
 from palier.campaigns.api import router as campaigns_router
+from palier.campaigns.learner_api import router as campaigns_learner_router
 from palier.core.errors import install_error_handlers
 from palier.frameworks.api import router as frameworks_router
 from palier.items.api import router as items_router
@@ -27,3 +28,4 @@ api.add_router("/", items_router)
 api.add_router("/", assessments_router)
 api.add_router("/", training_router)
 api.add_router("/", campaigns_router)
+api.add_router("/", campaigns_learner_router)

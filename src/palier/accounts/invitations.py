@@ -16,7 +16,6 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -24,6 +23,7 @@ from django_tasks import task
 from palier.accounts.choices import MembershipRole
 from palier.accounts.models import Invitation, Membership, Organisation, User
 from palier.core.errors import ServiceError
+from palier.core.http import absolute_url
 
 INVITATION_SALT = "palier.accounts.invitation"
 INVITATION_MAX_AGE = timedelta(days=7)
@@ -227,14 +227,8 @@ def remove_member(membership: Membership) -> None:
 # --- e-mail -----------------------------------------------------------------------------
 
 
-def _absolute(name: str, *args: object) -> str:
-    with translation.override("fr"):
-        path = reverse(name, args=args)
-    return f"{settings.BASE_URL}{path}"
-
-
 def invitation_link(invitation: Invitation) -> str:
-    return _absolute("organisations:invitation", make_invitation_token(invitation))
+    return absolute_url("organisations:invitation", make_invitation_token(invitation))
 
 
 @task()
@@ -257,7 +251,7 @@ def send_invitation_email(invitation_id: int) -> bool:
         "role_en": "administrator" if invitation.role == MembershipRole.ADMIN else "member",
         "link": invitation_link(invitation),
         "days": INVITATION_MAX_AGE.days,
-        "signup_link": _absolute("accounts:signup"),
+        "signup_link": absolute_url("accounts:signup"),
     }
     # One line whatever the organisation's name holds (a header cannot contain a newline).
     subject = " ".join(render_to_string("accounts/email/invitation_subject.txt", context).split())

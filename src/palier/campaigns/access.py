@@ -11,7 +11,7 @@ from django.http import Http404
 
 from palier.accounts.access import access_organisation
 from palier.accounts.choices import MembershipRole
-from palier.accounts.models import Membership, Organisation, User
+from palier.accounts.models import Membership, Organisation, OrganisationToken, User
 from palier.campaigns.models import Campaign, Participation
 
 
@@ -86,3 +86,35 @@ def access_participated_organisation(user: User, organisation_id: object) -> Org
     if organisation is None:
         raise Http404
     return organisation
+
+
+def access_campaign_by_id(user: User, campaign_id: object) -> Campaign:
+    """A campaign by id alone (the API's addresses), for staff of its organisation."""
+    slug = (
+        Campaign.objects.filter(pk=_as_int(campaign_id))
+        .values_list("organisation__slug", flat=True)
+        .first()
+    )
+    if slug is None:
+        raise Http404
+    campaign, _membership = access_campaign(user, slug, campaign_id)
+    return campaign
+
+
+def access_token_organisation(token: OrganisationToken, slug: str) -> Organisation:
+    """An organisation token reaches its own organisation only (404 for any other)."""
+    if token.organisation.slug != slug:
+        raise Http404
+    return token.organisation
+
+
+def access_token_campaign(token: OrganisationToken, campaign_id: object) -> Campaign:
+    """A campaign of the token's organisation (404 for any other id, existing or not)."""
+    campaign = (
+        Campaign.objects.select_related("organisation", "target_population", "framework")
+        .filter(pk=_as_int(campaign_id), organisation=token.organisation)
+        .first()
+    )
+    if campaign is None:
+        raise Http404
+    return campaign

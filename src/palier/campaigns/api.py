@@ -1,5 +1,5 @@
-"""Campaigns API: organisations' campaigns for their staff (session or organisation token),
-and joining and sharing for learners (session).
+"""Campaigns API for organisations' staff (session or organisation token); the learners'
+operations (join, my participations, share) are in learner_api.
 
 Staff operations authorise in one place (`_organisation`, `_campaign`): an organisation or a
 campaign the caller cannot reach answers 404, exactly as one that does not exist. A token
@@ -13,11 +13,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.urls import reverse
-from django.utils import translation
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
@@ -26,7 +23,12 @@ from pydantic import StringConstraints
 from palier.accounts.models import Organisation, OrganisationToken
 from palier.accounts.tokens_auth import organisation_token_auth
 from palier.campaigns import services
-from palier.campaigns.access import access_campaign, access_own_participation, access_staff
+from palier.campaigns.access import (
+    access_campaign_by_id,
+    access_staff,
+    access_token_campaign,
+    access_token_organisation,
+)
 from palier.campaigns.exports import XLSX_CONTENT_TYPE, csv_chunks, xlsx_file
 from palier.campaigns.forms import CampaignForm
 from palier.campaigns.models import (
@@ -37,6 +39,7 @@ from palier.campaigns.models import (
     SharedLevel,
 )
 from palier.core.errors import ApiError, ErrorOut
+from palier.core.http import absolute_url
 from palier.frameworks.queries import current_framework
 
 router = Router(tags=["campaigns"])
@@ -145,33 +148,6 @@ class ResultOut(Schema):
     competences: dict[str, str]
 
 
-class JoinIn(Schema):
-    code: str = Field(..., min_length=1, max_length=32)
-    external_id: str = Field("", max_length=64)
-
-
-class ShareIn(Schema):
-    plan: bool = False
-
-
-class MyParticipationOut(Schema):
-    id: int
-    campaign: str
-    organisation: str
-    purpose: str
-    kind: str
-    areas: list[str]
-    sharing: str
-    closes_on: date
-    status: str
-    external_id: str
-    joined_at: datetime
-    finished_at: datetime | None
-    shared_at: datetime | None
-    plan_shared: bool
-    url: str
-
-
 # --- authorisation ----------------------------------------------------------------------
 
 
@@ -181,13 +157,11 @@ def _token(request: HttpRequest) -> OrganisationToken | None:
 
 
 def _organisation(request: HttpRequest, slug: str, *, admin: bool = False) -> Organisation:
-    """The organisation `slug` if the caller is its staff (or its token); 404 otherwise, 403
-    for a member when `admin` is required."""
+    """The organisation `slug` for its staff or its token (404 otherwise, 403 for a member
+    when `admin` is required)."""
     token = _token(request)
     if token is not None:
-        if token.organisation.slug != slug:
-            raise Http404
-        return token.organisation
+        return access_token_organisation(token, slug)
     organisation, _membership = access_staff(request.user, slug, admin=admin)
     return organisation
 
@@ -196,30 +170,11 @@ def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
     """A campaign of the caller's organisation (404 for any other id, existing or not)."""
     token = _token(request)
     if token is not None:
-        campaign = (
-            Campaign.objects.select_related("organisation", "target_population", "framework")
-            .filter(pk=campaign_id, organisation=token.organisation)
-            .first()
-        )
-        if campaign is None:
-            raise Http404
-        return campaign
-    slug = (
-        Campaign.objects.filter(pk=campaign_id).values_list("organisation__slug", flat=True).first()
-    )
-    if slug is None:
-        raise Http404
-    campaign, _membership = access_campaign(request.user, slug, campaign_id)
-    return campaign
+        return access_token_campaign(token, campaign_id)
+    return access_campaign_by_id(request.user, campaign_id)
 
 
 # --- serialisation ----------------------------------------------------------------------
-
-
-def _absolute(name: str, *args: object) -> str:
-    with translation.override("fr"):
-        path = reverse(name, args=args)
-    return f"{settings.BASE_URL}{path}"
 
 
 def _campaign_out(campaign: Campaign) -> dict[str, Any]:
@@ -242,7 +197,7 @@ def _campaign_out(campaign: Campaign) -> dict[str, Any]:
         "sharing": campaign.sharing,
         "code": campaign.code,
         "display_code": campaign.display_code,
-        "join_url": _absolute("campaigns:join", campaign.code),
+        "join_url": absolute_url("campaigns:join", campaign.code),
         "created_at": campaign.created_at,
     }
 
@@ -289,27 +244,6 @@ def _result_out(participation: Participation) -> dict[str, Any]:
         "status": snapshot.get("status", ""),
         "areas": snapshot.get("areas", {}),
         "competences": snapshot.get("competences", {}),
-    }
-
-
-def _my_participation_out(participation: Participation) -> dict[str, Any]:
-    campaign = participation.campaign
-    return {
-        "id": participation.pk,
-        "campaign": campaign.name,
-        "organisation": campaign.organisation.name,
-        "purpose": campaign.purpose,
-        "kind": campaign.kind,
-        "areas": list(campaign.areas),
-        "sharing": campaign.sharing,
-        "closes_on": campaign.closes_on,
-        "status": participation.status,
-        "external_id": participation.external_id,
-        "joined_at": participation.joined_at,
-        "finished_at": participation.finished_at,
-        "shared_at": participation.shared_at,
-        "plan_shared": participation.plan_shared,
-        "url": _absolute("campaigns:participation", participation.pk),
     }
 
 
@@ -496,45 +430,3 @@ def export(request: HttpRequest, campaign_id: int, query: Query[ExportQuery]) ->
     )
     response["Content-Disposition"] = f'attachment; filename="palier-{campaign.code}.csv"'
     return response
-
-
-# --- learners ---------------------------------------------------------------------------
-
-
-@router.post(
-    "/campaigns/join",
-    auth=django_auth,
-    response={200: MyParticipationOut, 409: ErrorOut, 429: ErrorOut, **ERRORS},
-    summary="Join a campaign with its code (idempotent; wrong codes are rate-limited)",
-)
-def join(request: HttpRequest, payload: JoinIn) -> dict[str, Any]:
-    campaign = services.find_campaign(request.user, payload.code, request.META.get("REMOTE_ADDR"))
-    participation = services.join_campaign(request.user, campaign, payload.external_id)
-    return _my_participation_out(access_own_participation(request.user, participation.pk))
-
-
-@router.get(
-    "/me/participations",
-    auth=django_auth,
-    response={200: list[MyParticipationOut], **ERRORS},
-    summary="The signed-in learner's campaigns",
-)
-def my_participations(request: HttpRequest) -> list[dict[str, Any]]:
-    participations = (
-        Participation.objects.filter(user=request.user)
-        .select_related("campaign__organisation")
-        .order_by("-joined_at")
-    )
-    return [_my_participation_out(participation) for participation in participations]
-
-
-@router.post(
-    "/me/participations/{int:participation_id}/share",
-    auth=django_auth,
-    response={200: MyParticipationOut, 409: ErrorOut, **ERRORS},
-    summary="Share one's finished result (and optionally the learning plan) with the organisation",
-)
-def share(request: HttpRequest, participation_id: int, payload: ShareIn) -> dict[str, Any]:
-    participation = access_own_participation(request.user, participation_id)
-    services.share(participation, plan=payload.plan)
-    return _my_participation_out(access_own_participation(request.user, participation_id))

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, QueryDict
+from django.urls import reverse
+from django.utils import translation
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
     """Form data for a POST (even an empty one, so it is validated), None for a GET."""
     return request.POST if request.method == "POST" else None
+
+
+def absolute_url(name: str, *args: object) -> str:
+    """The absolute address of the French page `name` (for e-mails and API answers, which
+    have no request to build it from)."""
+    with translation.override("fr"):
+        path = reverse(name, args=args)
+    return f"{settings.BASE_URL}{path}"
