@@ -120,3 +120,18 @@ class ShareForm(forms.Form):
         label=_("Partager aussi mon plan de formation (heures prévues et suivies par domaine)"),
         required=False,
     )
+
+
+class ExpectedImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier CSV des apprenants attendus"),
+        help_text=_(
+            "Une ligne par apprenant, séparateur virgule ou point-virgule, encodage UTF-8 "
+            "(ou Windows-1252) : voir le fichier attendu plus bas."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Simulation : vérifier le fichier sans rien enregistrer"),
+        required=False,
+        initial=True,
+    )

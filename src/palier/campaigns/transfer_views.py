@@ -3,7 +3,6 @@ participants' export as CSV or XLSX (every staff member of the organisation)."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import (
     FileResponse,
@@ -16,29 +15,15 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from palier.campaigns.access import access_campaign
 from palier.campaigns.exports import XLSX_CONTENT_TYPE, csv_chunks, xlsx_file
+from palier.campaigns.forms import ExpectedImportForm
 from palier.campaigns.imports import MAX_FILE_BYTES, MAX_ROWS, TEMPLATE_HEADER, import_expected
 from palier.campaigns.services import CampaignError
 from palier.core.csv import DELIMITERS, write_csv
 from palier.frameworks.models import Population
-
-
-class ExpectedImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Fichier CSV des apprenants attendus"),
-        help_text=gettext_lazy(
-            "Une ligne par apprenant, séparateur virgule ou point-virgule, encodage UTF-8 "
-            "(ou Windows-1252) : voir le fichier attendu plus bas."
-        ),
-    )
-    dry_run = forms.BooleanField(
-        label=gettext_lazy("Simulation : vérifier le fichier sans rien enregistrer"),
-        required=False,
-        initial=True,
-    )
 
 
 def _not_allowed(request: HttpRequest, *methods: str) -> HttpResponse | None:
