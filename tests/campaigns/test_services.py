@@ -214,3 +214,14 @@ def test_personal_data_lists_participations_and_erasure_drops_the_external_id(ma
     assert data["campaigns"][0]["organisation"] == campaign.organisation.name
     erase_user(user)
     assert Participation.objects.get(user=user).external_id == ""
+
+
+def test_a_test_in_progress_elsewhere_must_be_finished_first(joined):
+    from palier.assessments.services import start_attempt
+
+    start_attempt(joined.user, ["D1"])
+    with pytest.raises(services.CampaignError) as error:
+        services.start_campaign_test(joined, "fr")
+    assert error.value.code == "attempt_in_progress"
+    joined.refresh_from_db()
+    assert joined.status == Participation.Status.JOINED and joined.attempt is None

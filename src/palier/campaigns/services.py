@@ -195,6 +195,14 @@ def start_campaign_test(participation: Participation, language: str = "fr") -> A
         raise CampaignError(
             409, "collection_only", _("Cette campagne recueille des résultats existants.")
         )
+    if Attempt.objects.filter(
+        user_id=participation.user_id, status=Attempt.Status.IN_PROGRESS
+    ).exists():
+        raise CampaignError(
+            409,
+            "attempt_in_progress",
+            _("Vous avez un test en cours : terminez-le avant de commencer celui de la campagne."),
+        )
     attempt = start_attempt(participation.user, list(participation.campaign.areas), language)
     participation.attempt = attempt
     participation.status = Participation.Status.STARTED
