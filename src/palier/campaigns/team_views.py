@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +23,7 @@ from palier.accounts.choices import MembershipRole
 from palier.accounts.models import Membership, Organisation, OrganisationToken
 from palier.campaigns.access import access_staff
 from palier.core.errors import ServiceError
+from palier.core.http import method_not_allowed
 
 TOKEN_NAME_MAX_LENGTH = OrganisationToken._meta.get_field("name").max_length
 
@@ -85,15 +86,15 @@ def _team_page(
 
 def team(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, membership = access_staff(request.user, slug)
-    if request.method not in ("GET",):
-        return HttpResponseNotAllowed(["GET"])
+    if refused := method_not_allowed(request, "GET"):
+        return refused
     return _team_page(request, organisation, membership)
 
 
 def team_invite(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, membership = access_staff(request.user, slug, admin=True)
-    if request.method not in ("POST",):
-        return HttpResponseNotAllowed(["POST"])
+    if refused := method_not_allowed(request, "POST"):
+        return refused
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
@@ -115,8 +116,8 @@ def team_invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 def team_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     organisation, _membership = access_staff(request.user, slug, admin=True)
-    if request.method not in ("POST",):
-        return HttpResponseNotAllowed(["POST"])
+    if refused := method_not_allowed(request, "POST"):
+        return refused
     member = invitations.access_membership(organisation, membership_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -140,8 +141,8 @@ def team_role(request: HttpRequest, slug: str, membership_id: int) -> HttpRespon
 
 def team_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     organisation, membership = access_staff(request.user, slug, admin=True)
-    if request.method not in ("POST",):
-        return HttpResponseNotAllowed(["POST"])
+    if refused := method_not_allowed(request, "POST"):
+        return refused
     member = invitations.access_membership(organisation, membership_id)
     removed_oneself = member.pk == membership.pk
     try:
@@ -161,8 +162,8 @@ def team_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
 
 def team_cancel_invitation(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
     organisation, _membership = access_staff(request.user, slug, admin=True)
-    if request.method not in ("POST",):
-        return HttpResponseNotAllowed(["POST"])
+    if refused := method_not_allowed(request, "POST"):
+        return refused
     invitation = invitations.access_pending_invitation(organisation, invitation_id)
     invitations.cancel_invitation(invitation)
     messages.success(request, _("Invitation de %(email)s annulée.") % {"email": invitation.email})
@@ -239,8 +240,8 @@ def _tokens_page(
 
 def tokens(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, _membership = access_staff(request.user, slug, admin=True)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
+    if refused := method_not_allowed(request, "GET", "POST"):
+        return refused
     if request.method != "POST":
         return _tokens_page(request, organisation, TokenForm())
     form = TokenForm(request.POST)
@@ -253,8 +254,8 @@ def tokens(request: HttpRequest, slug: str) -> HttpResponse:
 
 def token_revoke(request: HttpRequest, slug: str, token_id: int) -> HttpResponse:
     organisation, _membership = access_staff(request.user, slug, admin=True)
-    if request.method not in ("POST",):
-        return HttpResponseNotAllowed(["POST"])
+    if refused := method_not_allowed(request, "POST"):
+        return refused
     token = tokens_auth.access_organisation_token(organisation, token_id)
     tokens_auth.revoke_token(token)
     messages.success(request, _("Jeton « %(name)s » révoqué.") % {"name": token.name})

@@ -9,7 +9,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
-    HttpResponseNotAllowed,
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
@@ -23,19 +22,13 @@ from palier.campaigns.forms import ExpectedImportForm
 from palier.campaigns.imports import MAX_FILE_BYTES, MAX_ROWS, TEMPLATE_HEADER, import_expected
 from palier.campaigns.services import CampaignError
 from palier.core.csv import DELIMITERS, write_csv
+from palier.core.http import method_not_allowed
 from palier.frameworks.models import Population
-
-
-def _not_allowed(request: HttpRequest, *methods: str) -> HttpResponse | None:
-    """405 for another method, answered after the permission gate so that outsiders get
-    the same 404 whatever the method (nothing leaks)."""
-    allowed = {*methods, "HEAD"} if "GET" in methods else set(methods)
-    return None if request.method in allowed else HttpResponseNotAllowed(sorted(allowed))
 
 
 def expected_import(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     campaign, _membership = access_campaign(request.user, slug, campaign_id, admin=True)
-    if refused := _not_allowed(request, "GET", "POST"):
+    if refused := method_not_allowed(request, "GET", "HEAD", "POST"):
         return refused
     report, errors, error_message = None, [], ""
     form = ExpectedImportForm()
@@ -88,7 +81,7 @@ def _import_summary(created: int, updated: int) -> str:
 def expected_template(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     """An empty list to fill in: the French headers, `;` for French spreadsheets."""
     access_campaign(request.user, slug, campaign_id, admin=True)
-    if refused := _not_allowed(request, "GET"):
+    if refused := method_not_allowed(request, "GET", "HEAD"):
         return refused
     response = HttpResponse(
         write_csv(TEMPLATE_HEADER, [], delimiter=";"), content_type="text/csv; charset=utf-8"
@@ -99,7 +92,7 @@ def expected_template(request: HttpRequest, slug: str, campaign_id: int) -> Http
 
 def export_csv(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     campaign, _membership = access_campaign(request.user, slug, campaign_id)
-    if refused := _not_allowed(request, "GET"):
+    if refused := method_not_allowed(request, "GET", "HEAD"):
         return refused
     delimiter = request.GET.get("sep", ",")
     if delimiter not in DELIMITERS:
@@ -116,7 +109,7 @@ def export_csv(request: HttpRequest, slug: str, campaign_id: int) -> HttpRespons
 
 def export_xlsx(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     campaign, _membership = access_campaign(request.user, slug, campaign_id)
-    if refused := _not_allowed(request, "GET"):
+    if refused := method_not_allowed(request, "GET", "HEAD"):
         return refused
     return FileResponse(
         xlsx_file(campaign),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponseNotAllowed, QueryDict
 from django.urls import reverse
 from django.utils import translation
 
@@ -19,3 +19,9 @@ def absolute_url(name: str, *args: object) -> str:
     with translation.override("fr"):
         path = reverse(name, args=args)
     return f"{settings.BASE_URL}{path}"
+
+
+def method_not_allowed(request: HttpRequest, *methods: str) -> HttpResponseNotAllowed | None:
+    """405 unless the request uses one of `methods`. Views call it after their permission
+    gate, so that outsiders get the same 404 whatever the method (nothing leaks)."""
+    return None if request.method in methods else HttpResponseNotAllowed(list(methods))
