@@ -26,6 +26,7 @@ from palier.campaigns.models import (
     SharedCompetence,
     SharedLevel,
 )
+from palier.campaigns.services import shared_rows
 from palier.frameworks.models import Competence, Population, TargetLevel
 
 # Shares of generated participants by furthest status reached.
@@ -242,21 +243,9 @@ def generate_participants(
     saved = Participation.objects.filter(campaign=campaign, user__in=users, status="shared")
     levels, signals = [], []
     for participation in saved.only("pk", "snapshot"):
-        snapshot = participation.snapshot or {}
-        for area, value in snapshot["areas"].items():
-            levels.append(
-                SharedLevel(
-                    participation_id=participation.pk,
-                    area=area,
-                    level=value["level"],
-                    target=value["target"],
-                    theta=value["theta"],
-                )
-            )
-        for code, kind in snapshot["competences"].items():
-            signals.append(
-                SharedCompetence(participation_id=participation.pk, competence=code, kind=kind)
-            )
+        rows = shared_rows(participation.pk, participation.snapshot or {})
+        levels += rows[0]
+        signals += rows[1]
     SharedLevel.objects.bulk_create(levels, batch_size=BATCH)
     SharedCompetence.objects.bulk_create(signals, batch_size=BATCH)
     expected = [

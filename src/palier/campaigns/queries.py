@@ -29,7 +29,8 @@ from palier.campaigns.models import (
     SharedLevel,
     SharingStop,
 )
-from palier.frameworks.models import Area, Competence, Population, TargetLevel
+from palier.frameworks.models import Area, Competence, Population
+from palier.frameworks.queries import population_targets
 from palier.training.queries import plan_totals_per_area
 
 # An average, a share or a plan total computed from fewer learners than this is not shown
@@ -305,13 +306,7 @@ def funnel_weeks(campaign: Campaign) -> list[Week]:
 
 
 def _target_profile(campaign: Campaign) -> dict[str, int]:
-    if campaign.target_population_id is None:
-        return {}
-    return dict(
-        TargetLevel.objects.filter(
-            framework_id=campaign.framework_id, population_id=campaign.target_population_id
-        ).values_list("area__code", "level_rank")
-    )
+    return population_targets(campaign.framework_id, campaign.target_population_id)
 
 
 def level_distribution(campaign: Campaign, areas: list[Area]) -> tuple[list[int], list[AreaLevels]]:

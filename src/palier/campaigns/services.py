@@ -30,7 +30,7 @@ from palier.campaigns.models import (
     SharingStop,
 )
 from palier.core.errors import ServiceError
-from palier.frameworks.models import TargetLevel
+from palier.frameworks.queries import population_targets
 
 # A result older than this cannot be brought to a collection campaign.
 RESULT_MAX_AGE_DAYS = 365
@@ -313,16 +313,10 @@ def decline(participation: Participation) -> Participation:
 
 
 def _targets(participation: Participation, attempt: Attempt) -> dict[str, int]:
-    population = participation.campaign.target_population or getattr(
-        getattr(participation.user, "profile", None), "population", None
+    population_id = participation.campaign.target_population_id or getattr(
+        getattr(participation.user, "profile", None), "population_id", None
     )
-    if population is None:
-        return {}
-    return dict(
-        TargetLevel.objects.filter(framework=attempt.framework, population=population).values_list(
-            "area__code", "level_rank"
-        )
-    )
+    return population_targets(attempt.framework_id, population_id)
 
 
 def build_snapshot(participation: Participation, attempt: Attempt) -> dict[str, Any]:
@@ -368,20 +362,30 @@ def _share(participation: Participation, attempt: Attempt, *, plan: bool) -> Non
     participation.population_code = snapshot["population"]
     participation.year_of_study = snapshot["year_of_study"]
     participation.save()
-    SharedLevel.objects.bulk_create(
+    levels, signals = shared_rows(participation.pk, snapshot)
+    SharedLevel.objects.bulk_create(levels)
+    SharedCompetence.objects.bulk_create(signals)
+
+
+def shared_rows(
+    participation_id: int, snapshot: dict[str, Any]
+) -> tuple[list[SharedLevel], list[SharedCompetence]]:
+    """The rows that mirror a snapshot's levels and competence signals, for SQL aggregates."""
+    levels = [
         SharedLevel(
-            participation=participation,
+            participation_id=participation_id,
             area=code,
             level=value["level"],
             target=value["target"],
             theta=value["theta"],
         )
         for code, value in snapshot["areas"].items()
-    )
-    SharedCompetence.objects.bulk_create(
-        SharedCompetence(participation=participation, competence=code, kind=kind)
+    ]
+    signals = [
+        SharedCompetence(participation_id=participation_id, competence=code, kind=kind)
         for code, kind in snapshot["competences"].items()
-    )
+    ]
+    return levels, signals
 
 
 @transaction.atomic

@@ -55,6 +55,17 @@ def area_in_framework(framework: Framework, area_code: str) -> Area:
     raise Area.DoesNotExist
 
 
+def population_targets(framework_id: int, population_id: int | None) -> dict[str, int]:
+    """A population's target level rank per area code ({} without a population)."""
+    if population_id is None:
+        return {}
+    return dict(
+        TargetLevel.objects.filter(
+            framework_id=framework_id, population_id=population_id
+        ).values_list("area__code", "level_rank")
+    )
+
+
 def target_profiles(framework: Framework) -> list[tuple[Population, list[int | None]]]:
     """For each population, the expected level rank in each area (in area order)."""
     areas = list(framework.areas.all())

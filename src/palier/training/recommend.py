@@ -15,7 +15,8 @@ from palier.accounts.choices import LearnerStatus
 from palier.accounts.models import User
 from palier.assessments.competences import competence_signals
 from palier.assessments.models import Attempt
-from palier.frameworks.models import Area, Capacity, Competence, TargetLevel
+from palier.frameworks.models import Area, Capacity, Competence
+from palier.frameworks.queries import population_targets
 from palier.training.models import Module, Resource
 
 DEFAULT_TARGET = 3
@@ -52,14 +53,7 @@ class AreaPlan:
 
 def targets_for(user: User, attempt: Attempt) -> dict[str, int]:
     profile = getattr(user, "profile", None)
-    population = getattr(profile, "population", None)
-    if population is None:
-        return {}
-    return dict(
-        TargetLevel.objects.filter(framework=attempt.framework, population=population).values_list(
-            "area__code", "level_rank"
-        )
-    )
+    return population_targets(attempt.framework_id, getattr(profile, "population_id", None))
 
 
 def _gap_competences(area: Area, residuals: dict[int, float]) -> list[Competence]:
