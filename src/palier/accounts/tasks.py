@@ -10,31 +10,25 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
 from palier.accounts.models import User
 from palier.accounts.tokens import make_confirmation_token
+from palier.core.http import absolute_url
 
 EMAIL_KINDS = ("confirm_email", "password_reset")
 
 
 def _link(user: User, kind: str) -> str:
-    with translation.override("fr"):
-        if kind == "confirm_email":
-            path = reverse("accounts:confirm_email", args=[make_confirmation_token(user)])
-        else:
-            path = reverse(
-                "accounts:password_reset_confirm",
-                args=[
-                    urlsafe_base64_encode(force_bytes(user.pk)),
-                    default_token_generator.make_token(user),
-                ],
-            )
-    return f"{settings.BASE_URL}{path}"
+    if kind == "confirm_email":
+        return absolute_url("accounts:confirm_email", make_confirmation_token(user))
+    return absolute_url(
+        "accounts:password_reset_confirm",
+        urlsafe_base64_encode(force_bytes(user.pk)),
+        default_token_generator.make_token(user),
+    )
 
 
 @task()
