@@ -353,6 +353,7 @@ def build_snapshot(participation: Participation, attempt: Attempt) -> dict[str, 
 
 
 def _share(participation: Participation, attempt: Attempt, *, plan: bool) -> None:
+    """Freeze the snapshot and write its rows; the caller saves the participation."""
     snapshot = build_snapshot(participation, attempt)
     participation.snapshot = snapshot
     participation.status = Participation.Status.SHARED
@@ -361,7 +362,6 @@ def _share(participation: Participation, attempt: Attempt, *, plan: bool) -> Non
     participation.plan_shared = plan
     participation.population_code = snapshot["population"]
     participation.year_of_study = snapshot["year_of_study"]
-    participation.save()
     levels, signals = shared_rows(participation.pk, snapshot)
     SharedLevel.objects.bulk_create(levels)
     SharedCompetence.objects.bulk_create(signals)
