@@ -86,7 +86,9 @@ if PALIER_THEME not in {"dsfr", "neutral"}:
     raise ImproperlyConfigured(f"PALIER_THEME must be 'dsfr' or 'neutral', got {PALIER_THEME!r}.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with Palier's role-gated management site as the default site, so every
+    # app registers its models with django.contrib.admin.site without importing accounts.
+    "palier.accounts.apps.ManagementAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -104,6 +106,7 @@ INSTALLED_APPS = [
     "palier.assessments",
     "palier.training",
     "palier.campaigns",
+    "palier.platform",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "palier.core.context_processors.palier",
+                "palier.accounts.context_processors.roles",
             ],
         },
     },
@@ -186,7 +190,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "platform:home"
 # An e-mail confirmation link stays valid three days; a password-reset link one day.
 EMAIL_CONFIRMATION_MAX_AGE_SECONDS = 3 * 24 * 3600
 PASSWORD_RESET_TIMEOUT = 24 * 3600

@@ -34,6 +34,7 @@ if settings.DEBUG:
     # Development only: uploaded images; in production the web server serves MEDIA_ROOT.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 urlpatterns += i18n_patterns(
+    path("", include("palier.platform.urls")),
     path("", include("palier.core.urls")),
     path("compte/", include("palier.accounts.urls")),
     path("referentiel/", include("palier.frameworks.urls")),

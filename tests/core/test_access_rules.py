@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 
 # The pages anyone may see. Adding a public page means adding it here, on purpose.
 PUBLIC_VIEWS = {
-    "core:home",
+    "platform:home",
     "core:accessibility",
     "core:legal_notice",
     "core:personal_data",

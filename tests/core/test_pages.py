@@ -3,7 +3,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 PAGES = [
-    "core:home",
+    "platform:home",
     "core:accessibility",
     "core:legal_notice",
     "core:personal_data",

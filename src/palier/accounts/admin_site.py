@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import admin
 from django.contrib.admin import AdminSite
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -62,4 +63,5 @@ class PalierAdminSite(RoleGatedAdminSite):
     requires_staff_flag = True
 
 
-admin_site = PalierAdminSite(name="admin")
+#: The management site: Django's default admin site (see ManagementAdminConfig).
+admin_site = admin.site

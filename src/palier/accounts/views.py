@@ -131,7 +131,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         messages.success(
             request, _("Votre compte est supprimé et vos données personnelles effacées.")
         )
-        return redirect("core:home")
+        return redirect("platform:home")
     return render(request, "accounts/delete.html", {"form": form})
 
 

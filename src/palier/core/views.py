@@ -1,15 +1,8 @@
-"""Public information pages: home, accessibility statement, legal notice, personal data."""
+"""Public information pages: accessibility statement, legal notice, personal data."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-
-from palier.frameworks.queries import current_framework
-
-
-@login_not_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"framework": current_framework()})
 
 
 @login_not_required

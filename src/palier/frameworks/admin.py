@@ -5,7 +5,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from palier.accounts.admin_site import admin_site
 from palier.frameworks.models import (
     Area,
     Capacity,
@@ -46,7 +45,7 @@ def _owning(obj: object) -> Framework:
     return obj if isinstance(obj, Framework) else obj.owning_framework()  # type: ignore[attr-defined]
 
 
-@admin.register(Framework, site=admin_site)
+@admin.register(Framework)
 class FrameworkAdmin(FrozenAwareAdmin):
     list_display = ["code", "version", "title_fr", "status", "published_at", "frozen_at"]
     list_filter = ["status", "code"]
@@ -64,39 +63,39 @@ class FrameworkAdmin(FrozenAwareAdmin):
             )
 
 
-@admin.register(Area, site=admin_site)
+@admin.register(Area)
 class AreaAdmin(FrozenAwareAdmin):
     list_display = ["code", "title_fr", "framework", "reference_hours"]
     list_filter = ["framework"]
 
 
-@admin.register(Competence, site=admin_site)
+@admin.register(Competence)
 class CompetenceAdmin(FrozenAwareAdmin):
     list_display = ["code", "title_fr", "area"]
     list_filter = ["area__framework", "area"]
     search_fields = ["code", "title_fr", "title_en"]
 
 
-@admin.register(Capacity, site=admin_site)
+@admin.register(Capacity)
 class CapacityAdmin(FrozenAwareAdmin):
     list_display = ["code", "title_fr", "competence"]
     list_filter = ["competence__area__framework", "competence__area"]
     search_fields = ["code", "title_fr", "title_en"]
 
 
-@admin.register(Level, site=admin_site)
+@admin.register(Level)
 class LevelAdmin(FrozenAwareAdmin):
     list_display = ["area", "rank", "label_fr", "min_theta"]
     list_filter = ["area__framework"]
 
 
-@admin.register(TargetLevel, site=admin_site)
+@admin.register(TargetLevel)
 class TargetLevelAdmin(FrozenAwareAdmin):
     list_display = ["population", "area", "level_rank", "framework"]
     list_filter = ["framework", "population__kind"]
 
 
-@admin.register(Population, site=admin_site)
+@admin.register(Population)
 class PopulationAdmin(admin.ModelAdmin):
     list_display = ["code", "title_fr", "kind", "position"]
     list_filter = ["kind"]

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from palier.platform import views
+
+app_name = "platform"
+urlpatterns = [
+    path("", views.home, name="home"),
+]
