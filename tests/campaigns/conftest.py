@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from palier.accounts.choices import MembershipRole
 from palier.campaigns.models import Campaign
 from palier.campaigns.services import create_campaign
 from palier.frameworks.models import Population
 from palier.frameworks.queries import current_framework
+from palier.organisations.choices import MembershipRole
 from tests.factories import make_member, make_organisation
 
 
