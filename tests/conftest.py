@@ -94,3 +94,37 @@ def framework(db):
     from palier.frameworks.seed import load_framework_seed
 
     return load_framework_seed().framework
+
+
+@pytest.fixture
+def org(framework):
+    """An organisation (on the seeded framework, for its campaigns)."""
+    from tests.factories import make_organisation
+
+    return make_organisation("IFSI des Tilleuls", slug="ifsi-tilleuls")
+
+
+@pytest.fixture
+def org_admin(org):
+    from palier.organisations.choices import MembershipRole
+    from tests.factories import make_member
+
+    return make_member(org, MembershipRole.ADMIN, email="admin@tilleuls.example")
+
+
+@pytest.fixture
+def org_member(org):
+    from palier.organisations.choices import MembershipRole
+    from tests.factories import make_member
+
+    return make_member(org, MembershipRole.MEMBER, email="member@tilleuls.example")
+
+
+@pytest.fixture
+def outsider(framework):
+    """The admin of another organisation."""
+    from palier.organisations.choices import MembershipRole
+    from tests.factories import make_member, make_organisation
+
+    other = make_organisation("Université Voisine", slug="univ-voisine")
+    return make_member(other, MembershipRole.ADMIN, email="admin@voisine.example")

@@ -6,9 +6,11 @@ from itertools import count
 
 from django.utils import timezone
 
-from palier.accounts.choices import MembershipRole, OrganisationType
-from palier.accounts.models import LearnerProfile, Organisation, User
-from palier.accounts.services import add_member, grant_role
+from palier.accounts.models import LearnerProfile, User
+from palier.accounts.services import grant_role
+from palier.organisations.choices import MembershipRole, OrganisationType
+from palier.organisations.models import Organisation
+from palier.organisations.services import add_member
 
 PASSWORD = "correct horse battery staple"
 _sequence = count(1)

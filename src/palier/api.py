@@ -9,6 +9,7 @@ from palier.campaigns.learner_api import router as campaigns_learner_router
 from palier.core.errors import install_error_handlers
 from palier.frameworks.api import router as frameworks_router
 from palier.items.api import router as items_router
+from palier.organisations.api import router as organisations_router
 from palier.training.api import router as training_router
 
 api = NinjaAPI(
@@ -27,5 +28,6 @@ api.add_router("/", accounts_router)
 api.add_router("/", items_router)
 api.add_router("/", assessments_router)
 api.add_router("/", training_router)
+api.add_router("/", organisations_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", campaigns_learner_router)

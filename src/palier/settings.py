@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "palier.core",
     "palier.accounts",
+    "palier.organisations",
     "palier.frameworks",
     "palier.items",
     "palier.assessments",

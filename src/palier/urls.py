@@ -14,8 +14,10 @@ from django.views.i18n import set_language
 
 from palier.accounts.admin_site import admin_site
 from palier.api import api
+from palier.campaigns import staff_urls as campaign_staff_urls
 from palier.core.errors import api_not_found
 from palier.items.authoring_site import authoring_site
+from palier.organisations import urls as organisation_urls
 
 
 def api_urls() -> tuple[list[URLPattern], str, str]:
@@ -24,6 +26,17 @@ def api_urls() -> tuple[list[URLPattern], str, str]:
         pattern.callback.login_required = False  # type: ignore[union-attr]
     return patterns, app_name, namespace
 
+
+# One `organisations` namespace for an organisation's pages, whichever app serves them:
+# the organisations app (the user's organisations, home, team, tokens) and the campaigns
+# staff pages under /organisations/<slug>/.
+ORGANISATION_PAGES = (
+    [
+        *organisation_urls.urlpatterns,
+        path("organisations/", include(campaign_staff_urls.urlpatterns)),
+    ],
+    "organisations",
+)
 
 urlpatterns = [
     path("api/v1/", api_urls()),
@@ -41,7 +54,7 @@ urlpatterns += i18n_patterns(
     path("positionnement/", include("palier.assessments.urls")),
     path("formations/", include("palier.training.urls")),
     path("campagnes/", include("palier.campaigns.urls")),
-    path("organisations/", include("palier.campaigns.staff_urls")),
+    path("", include(ORGANISATION_PAGES)),
     path("gestion/", admin_site.urls),
     path("auteur/", authoring_site.urls),
     prefix_default_language=False,

@@ -3,8 +3,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from palier.accounts.models import LearnerProfile, Membership, RoleAssignment, User
+from palier.accounts.models import LearnerProfile, RoleAssignment, User
 from palier.accounts.roles import Role
+from palier.organisations.models import Membership
 from tests.factories import PASSWORD, make_member, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db

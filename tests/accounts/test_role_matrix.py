@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from palier.accounts.choices import MembershipRole
 from palier.accounts.roles import Role
+from palier.organisations.choices import MembershipRole
 from tests.factories import make_member, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ PATHS = {
     "profile": lambda: reverse("accounts:profile"),
     "my_data": lambda: reverse("accounts:my_data"),
     "delete": lambda: reverse("accounts:delete"),
-    "organisations": lambda: reverse("accounts:organisations"),
+    "organisations": lambda: reverse("organisations:mine"),
     "steering": lambda: reverse("accounts:steering"),
     "admin": lambda: reverse("admin:index"),
     "authoring": lambda: reverse("authoring:items_item_changelist"),
@@ -78,11 +78,11 @@ def test_an_organisation_page_is_for_its_members_only_and_does_not_leak(client):
     member = make_member(organisation)
     admin = make_member(organisation, MembershipRole.ADMIN)
     outsider = make_member(make_organisation("Autre institut"))
-    url = reverse("accounts:organisation", args=[organisation.slug])
+    url = reverse("organisations:home", args=[organisation.slug])
 
     client.force_login(outsider)
     assert client.get(url).status_code == 404
-    assert client.get(reverse("accounts:organisation", args=["no-such-org"])).status_code == 404
+    assert client.get(reverse("organisations:home", args=["no-such-org"])).status_code == 404
 
     team = reverse("organisations:team", args=[organisation.slug])
     client.force_login(member)

@@ -6,9 +6,9 @@ import os
 import pytest
 from django.urls import reverse
 
-from palier.accounts.choices import MembershipRole
 from palier.campaigns.generate import generate_participants
 from palier.campaigns.models import Participation
+from palier.organisations.choices import MembershipRole
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.campaigns.conftest import campaign_fields
 from tests.factories import make_member, make_organisation

@@ -52,8 +52,8 @@ def test_from_a_result_to_a_completed_module(page, live_server, theme, framework
 
 
 def test_provider_staff_pages_are_accessible(page, live_server, theme, framework):
-    from palier.accounts.choices import MembershipRole
-    from palier.accounts.models import Organisation
+    from palier.organisations.choices import MembershipRole
+    from palier.organisations.models import Organisation
     from tests.factories import make_member
 
     load_catalogue_seed(framework)
@@ -74,7 +74,7 @@ def test_provider_staff_pages_are_accessible(page, live_server, theme, framework
 
 
 def test_provider_admins_edit_sessions_and_confirm_completions(page, live_server, theme, framework):
-    from palier.accounts.choices import MembershipRole
+    from palier.organisations.choices import MembershipRole
     from palier.training import services
     from palier.training.models import Module
     from tests.factories import make_member

@@ -1,5 +1,5 @@
-"""Campaign fixtures: an organisation with an admin and a member, an outsider organisation,
-and campaigns built through the real service."""
+"""Campaign fixtures: campaigns built through the real service (the organisation, its admin
+and member, and the outsider are the shared fixtures of tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,34 +8,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from palier.accounts.choices import MembershipRole
 from palier.campaigns.models import Campaign
 from palier.campaigns.services import create_campaign
 from palier.frameworks.models import Population
 from palier.frameworks.queries import current_framework
-from tests.factories import make_member, make_organisation
-
-
-@pytest.fixture
-def org(framework):
-    return make_organisation("IFSI des Tilleuls", slug="ifsi-tilleuls")
-
-
-@pytest.fixture
-def org_admin(org):
-    return make_member(org, MembershipRole.ADMIN, email="admin@tilleuls.example")
-
-
-@pytest.fixture
-def org_member(org):
-    return make_member(org, MembershipRole.MEMBER, email="member@tilleuls.example")
-
-
-@pytest.fixture
-def outsider(framework):
-    """The admin of another organisation."""
-    other = make_organisation("Université Voisine", slug="univ-voisine")
-    return make_member(other, MembershipRole.ADMIN, email="admin@voisine.example")
 
 
 def campaign_fields(**overrides):

@@ -11,12 +11,12 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from palier.accounts.models import OrganisationToken
-from palier.accounts.tokens_auth import create_token
 from palier.assessments.services import record_answer
 from palier.campaigns import services
 from palier.campaigns.generate import generate_participants
 from palier.campaigns.models import Campaign, Participation, SharedLevel
+from palier.organisations.models import OrganisationToken
+from palier.organisations.tokens import create_token
 from tests.assessments.conftest import right_answer, seeded  # noqa: F401  (fixture)
 from tests.factories import make_user
 

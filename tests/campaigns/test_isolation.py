@@ -10,6 +10,7 @@ from django.urls import URLPattern, reverse
 
 from palier.campaigns import services, staff_urls
 from palier.campaigns.models import Campaign
+from palier.organisations import urls as organisation_urls
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,10 @@ ADMIN_ONLY = {
 
 
 def staff_patterns() -> list[URLPattern]:
-    return [p for p in staff_urls.urlpatterns if "slug" in p.pattern.converters]
+    """Every page of an organisation: the campaigns staff pages and the organisations app's
+    (home, team, tokens)."""
+    patterns = [*staff_urls.urlpatterns, *organisation_urls.urlpatterns]
+    return [p for p in patterns if "slug" in p.pattern.converters]
 
 
 @pytest.fixture
@@ -48,6 +52,7 @@ def url_for(pattern: URLPattern, slug: str, campaign_id: int, participation_id: 
 def test_every_staff_page_is_covered():
     names = {p.name for p in staff_patterns()}
     assert {"campaign_create", "dashboard", "participants", "export_csv"} <= names
+    assert {"home", "team", "team_invite", "tokens", "token_revoke"} <= names
 
 
 @pytest.mark.parametrize("pattern", staff_patterns(), ids=lambda p: p.name)

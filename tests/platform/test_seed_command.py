@@ -1,11 +1,12 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from palier.accounts.demo import DEMO_ACCOUNTS, DEMO_ORGANISATION_SLUG
+from palier.accounts.demo import DEMO_ACCOUNTS
 from palier.accounts.models import User
 from palier.accounts.roles import has_role
 from palier.campaigns.models import Campaign, Participation
 from palier.frameworks.models import Capacity
+from palier.organisations.demo import DEMO_ORGANISATION_SLUG
 from tests.core.test_settings import palier
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from palier.accounts.choices import OrganisationType
 from palier.frameworks.models import Capacity, Population
+from palier.organisations.choices import OrganisationType
 from palier.training.models import Module
 from tests.factories import make_organisation
 

@@ -7,10 +7,10 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from palier.accounts.choices import MembershipRole
 from palier.accounts.services import erase_user
 from palier.core.errors import ServiceError
 from palier.frameworks.models import Capacity
+from palier.organisations.choices import MembershipRole
 from palier.training import services
 from palier.training.models import PlanEntry, Resource
 from tests.factories import make_member, make_user

@@ -70,7 +70,7 @@ def test_a_self_employed_professional_gets_cpd_funded_modules_first(framework, c
 
 
 def test_a_student_sees_their_own_institutions_modules_first(framework, catalogue):
-    from palier.accounts.services import add_member
+    from palier.organisations.services import add_member
     from tests.training.conftest import make_module
 
     gap = set(Capacity.objects.filter(code__in=["D2.C2.1"]).values_list("pk", flat=True))

@@ -1,7 +1,7 @@
 import pytest
 
-from palier.accounts.models import Organisation
 from palier.frameworks.models import Competence
+from palier.organisations.models import Organisation
 from palier.training.models import Module, Resource
 from palier.training.seed import load_catalogue_seed
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
-from palier.accounts.choices import MembershipRole
+from palier.organisations.choices import MembershipRole
 from palier.training import services
 from palier.training.forms import module_forms
 from palier.training.models import Module, ModuleSession

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from palier.accounts.choices import MembershipRole
+from palier.organisations.choices import MembershipRole
 from palier.training.models import Module
 from tests.factories import make_member
 from tests.training.conftest import module_data

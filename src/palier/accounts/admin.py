@@ -3,24 +3,12 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from palier.accounts.admin_site import admin_site
-from palier.accounts.models import (
-    LearnerProfile,
-    Membership,
-    Organisation,
-    RoleAssignment,
-    User,
-)
+from palier.accounts.models import LearnerProfile, RoleAssignment, User
 
 
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     extra = 0
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["organisation", "user"]
 
 
 @admin.register(User, site=admin_site)
@@ -30,7 +18,8 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_active", "is_staff", "role_assignments__role"]
     search_fields = ["email", "first_name", "last_name"]
     readonly_fields = ["pseudonym", "date_joined", "last_login", "erased_at"]
-    inlines = [RoleAssignmentInline, MembershipInline]
+    # The organisations app adds its membership inline (accounts does not import it).
+    inlines = [RoleAssignmentInline]
     fieldsets = (
         (None, {"fields": ("email", "password", "pseudonym")}),
         (_("Identité"), {"fields": ("first_name", "last_name")}),
@@ -51,15 +40,6 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     filter_horizontal = ()
-
-
-@admin.register(Organisation, site=admin_site)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "type", "region", "is_demo"]
-    list_filter = ["type", "region", "is_demo"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [MembershipInline]
 
 
 @admin.register(LearnerProfile, site=admin_site)

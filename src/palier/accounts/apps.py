@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     default = True
     name = "palier.accounts"
     label = "accounts"
-    verbose_name = _("Comptes et organisations")
+    verbose_name = _("Comptes")
 
 
 class ManagementAdminConfig(admin_apps.AdminConfig):

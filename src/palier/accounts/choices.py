@@ -1,4 +1,4 @@
-"""Closed lists used by accounts: learner status, French regions, organisation types."""
+"""Closed lists used by accounts: learner status, French regions."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -34,23 +34,6 @@ class Region(models.TextChoices):
     MAYOTTE = "06", "Mayotte"
     OVERSEAS_COLLECTIVITIES = "com", _("Collectivités d'outre-mer")
     ABROAD = "abroad", _("Hors de France")
-
-
-class OrganisationType(models.TextChoices):
-    UNIVERSITY = "university", _("Université")
-    HEALTH_TRAINING_INSTITUTE = "health_institute", _("Institut de formation en santé")
-    SECONDARY_INSTITUTE = (
-        "secondary_institute",
-        _("Institut de formation de niveau secondaire (IFAS, IFAP)"),
-    )
-    CONTINUING_EDUCATION = "continuing_education", _("Organisme de formation continue")
-    HEALTH_OR_SOCIAL_STRUCTURE = "care_structure", _("Structure sanitaire ou médico-sociale")
-    OTHER = "other", _("Autre")
-
-
-class MembershipRole(models.TextChoices):
-    ADMIN = "admin", _("Administrateur de l'organisation")
-    MEMBER = "member", _("Membre")
 
 
 # Years of study run from 1 to 6 (first year to the end of a long curriculum).

@@ -1,4 +1,5 @@
-"""Demo accounts and organisation for `palier seed --demo` (development and demos only)."""
+"""Demo accounts for `palier seed --demo` (development and demos only); the demo
+organisation and its staff are the organisations app's (organisations.demo)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,14 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from palier.accounts.choices import LearnerStatus, MembershipRole, OrganisationType, Region
-from palier.accounts.models import LearnerProfile, Organisation, User
+from palier.accounts.choices import LearnerStatus, Region
+from palier.accounts.models import LearnerProfile, User
 from palier.accounts.roles import Role
-from palier.accounts.services import add_member, grant_role
+from palier.accounts.services import grant_role
 from palier.frameworks.models import Population
 
 DEMO_PASSWORD = "demo-palier-2026"  # noqa: S105 - published on purpose: demo data only
 DEMO_DOMAIN = "demo.palier.example"
-DEMO_ORGANISATION_SLUG = "demo-ifsi-rive-gauche"
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,6 @@ class DemoAccount:
     first_name: str
     last_name: str
     roles: tuple[str, ...]
-    organisation_role: str | None = None
 
 
 DEMO_ACCOUNTS = (
@@ -34,7 +33,7 @@ DEMO_ACCOUNTS = (
     DemoAccount(f"surveillance@{DEMO_DOMAIN}", "Léa", "Petit", (Role.INVIGILATOR,)),
     DemoAccount(f"pilotage@{DEMO_DOMAIN}", "Karim", "Durand", (Role.STEERING,)),
     DemoAccount(f"admin@{DEMO_DOMAIN}", "Nora", "Lefebvre", (Role.ADMINISTRATOR,)),
-    DemoAccount(f"formation@{DEMO_DOMAIN}", "Julien", "Roux", (), MembershipRole.ADMIN),
+    DemoAccount(f"formation@{DEMO_DOMAIN}", "Julien", "Roux", ()),
 )
 
 
@@ -48,15 +47,6 @@ class DemoResult:
 @transaction.atomic
 def load_demo_accounts() -> list[DemoResult]:
     """Create the demo accounts once; later runs reuse them and keep their passwords."""
-    organisation, _ = Organisation.objects.get_or_create(
-        slug=DEMO_ORGANISATION_SLUG,
-        defaults={
-            "name": "IFSI Rive Gauche (démonstration)",
-            "type": OrganisationType.HEALTH_TRAINING_INSTITUTE,
-            "region": Region.ILE_DE_FRANCE,
-            "is_demo": True,
-        },
-    )
     nursing = Population.objects.filter(code="soins-infirmiers").first()
     results = []
     for account in DEMO_ACCOUNTS:
@@ -81,7 +71,5 @@ def load_demo_accounts() -> list[DemoResult]:
             )
         for role in account.roles:
             grant_role(user, role)
-        if account.organisation_role:
-            add_member(organisation, user, account.organisation_role)
         results.append(DemoResult(account.email, (Role.LEARNER.value, *account.roles), created))
     return results

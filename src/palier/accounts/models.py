@@ -1,4 +1,4 @@
-"""Users (e-mail login), learner profiles, platform roles, organisations and memberships."""
+"""Users (e-mail login), learner profiles, platform roles."""
 
 from __future__ import annotations
 
@@ -8,19 +8,11 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from palier.accounts.choices import (
-    MAX_YEAR_OF_STUDY,
-    LearnerStatus,
-    MembershipRole,
-    OrganisationType,
-    Region,
-)
+from palier.accounts.choices import MAX_YEAR_OF_STUDY, LearnerStatus, Region
 from palier.accounts.roles import Role
-from palier.core.i18n import localized
 
 NAME_MAX_LENGTH = 150
 
@@ -144,106 +136,3 @@ class LearnerProfile(models.Model):
 
     def __str__(self) -> str:
         return f"profile of user {self.user_id}"
-
-
-class Organisation(models.Model):
-    name = models.CharField(_("nom"), max_length=200)
-    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
-    type = models.CharField(_("type"), max_length=32, choices=OrganisationType.choices)
-    region = models.CharField(_("région"), max_length=8, choices=Region.choices, blank=True)
-    is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
-    description_fr = models.TextField(_("présentation (français)"), blank=True)
-    description_en = models.TextField(_("présentation (anglais)"), blank=True)
-    website = models.URLField(_("site web"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    members = models.ManyToManyField(User, through="Membership", related_name="organisations")
-
-    class Meta:
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def description(self) -> str:
-        return localized(self, "description")
-
-
-class Membership(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
-    )
-    role = models.CharField(
-        _("rôle"), max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("membre d'une organisation")
-        verbose_name_plural = _("membres des organisations")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "organisation"], name="unique_membership_per_organisation"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} in {self.organisation_id} ({self.role})"
-
-
-class Invitation(models.Model):
-    """An e-mail invitation to join an organisation's staff, accepted through a signed link."""
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invitations"
-    )
-    email = models.EmailField(_("adresse e-mail"))
-    role = models.CharField(
-        _("rôle"), max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER
-    )
-    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("invitation")
-        verbose_name_plural = _("invitations")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                Lower("email"),
-                "organisation",
-                condition=models.Q(accepted_at__isnull=True),
-                name="one_pending_invitation_per_email",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.email} → {self.organisation_id}"
-
-
-class OrganisationToken(models.Model):
-    """An API token scoped to one organisation. Only its SHA-256 digest is stored; the token
-    is shown once, at creation."""
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="api_tokens"
-    )
-    name = models.CharField(_("nom"), max_length=100)
-    prefix = models.CharField(max_length=12)
-    digest = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("jeton d'API")
-        verbose_name_plural = _("jetons d'API")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"

@@ -1,4 +1,4 @@
-"""Writes on accounts: registration, confirmation, profile, roles, memberships, erasure.
+"""Writes on accounts: registration, confirmation, profile, roles, erasure.
 
 Each function is one transaction; e-mails are queued as tasks after commit.
 """
@@ -11,8 +11,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from palier.accounts.choices import LearnerStatus, MembershipRole
-from palier.accounts.models import LearnerProfile, Membership, Organisation, RoleAssignment, User
+from palier.accounts.choices import LearnerStatus
+from palier.accounts.models import LearnerProfile, RoleAssignment, User
+from palier.accounts.personal_data import erase_sections, export_sections
 from palier.accounts.tasks import send_account_email
 from palier.accounts.tokens import read_confirmation_token
 from palier.frameworks.models import Population
@@ -96,31 +97,15 @@ def grant_role(user: User, role: str) -> None:
 
 
 @transaction.atomic
-def add_member(
-    organisation: Organisation, user: User, role: str = MembershipRole.MEMBER
-) -> Membership:
-    membership, _ = Membership.objects.update_or_create(
-        organisation=organisation, user=user, defaults={"role": role}
-    )
-    return membership
-
-
-@transaction.atomic
 def erase_user(user: User) -> None:
     """Erase a user's personal data (right to erasure, GDPR art. 17).
 
     The account can no longer log in; names and address are gone; memberships and roles are
     removed. The learner profile (population, status, year, region) stays, attached to the
-    random pseudonym only, for statistics."""
-    Membership.objects.filter(user=user).delete()
+    random pseudonym only, for statistics. The apps above accounts erase their part through
+    the personal-data registry (memberships, campaign participations' external ids)."""
     RoleAssignment.objects.filter(user=user).delete()
-    # Campaign participations keep their shared levels, pseudonymous; the external id
-    # (student number) that could name the person goes.
-    for participation in user.participations.all():
-        participation.external_id = ""
-        if participation.snapshot:
-            participation.snapshot = {**participation.snapshot, "external_id": ""}
-        participation.save(update_fields=["external_id", "snapshot"])
+    erase_sections(user)
     user.email = f"{uuid.uuid4().hex}@{ERASED_EMAIL_DOMAIN}"
     user.first_name = ""
     user.last_name = ""
@@ -133,7 +118,8 @@ def erase_user(user: User) -> None:
 
 
 def export_personal_data(user: User) -> dict[str, Any]:
-    """Everything stored about the user, as JSON-ready data (GDPR art. 15 and 20)."""
+    """Everything stored about the user, as JSON-ready data (GDPR art. 15 and 20); the apps
+    above accounts add their sections through the personal-data registry."""
     from palier.accounts.queries import profile_values
 
     return {
@@ -150,21 +136,5 @@ def export_personal_data(user: User) -> dict[str, Any]:
         },
         "profile": profile_values(user),
         "roles": sorted(user.role_assignments.values_list("role", flat=True)),
-        "organisations": [
-            {"organisation": m.organisation.name, "role": m.role, "since": m.created_at.isoformat()}
-            for m in user.memberships.select_related("organisation")
-        ],
-        "campaigns": [
-            {
-                "campaign": p.campaign.name,
-                "organisation": p.campaign.organisation.name,
-                "status": p.status,
-                "external_id": p.external_id,
-                "joined_at": p.joined_at.isoformat(),
-                "shared_at": p.shared_at.isoformat() if p.shared_at else None,
-                "plan_shared": p.plan_shared,
-                "shared_result": p.snapshot,
-            }
-            for p in user.participations.select_related("campaign__organisation")
-        ],
+        **export_sections(user),
     }

@@ -22,7 +22,5 @@ urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("mes-donnees/", views.download_my_data, name="my_data"),
     path("supprimer/", views.delete_account, name="delete"),
-    path("organisations/", views.organisation_list, name="organisations"),
-    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("pilotage/", views.steering_overview, name="steering"),
 ]

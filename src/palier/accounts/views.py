@@ -1,5 +1,5 @@
-"""Account pages: sign-up, confirmation, login, profile, personal data, erasure;
-the user's organisations; the national steering overview."""
+"""Account pages: sign-up, confirmation, login, profile, personal data, erasure; the
+national steering overview. (The user's organisations are the organisations app's pages.)"""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from palier.accounts import services
-from palier.accounts.access import access_organisation
 from palier.accounts.forms import (
     DeleteAccountForm,
     LoginForm,
@@ -140,26 +139,6 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
     services.resend_confirmation(request.user)
     messages.info(request, _("Un nouveau lien de confirmation vous a été envoyé."))
     return redirect("accounts:profile")
-
-
-def organisation_list(request: HttpRequest) -> HttpResponse:
-    memberships = request.user.memberships.select_related("organisation").order_by(
-        "organisation__name"
-    )
-    return render(request, "accounts/organisations.html", {"memberships": memberships})
-
-
-def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation, membership = access_organisation(request.user, slug)
-    return render(
-        request,
-        "accounts/organisation_detail.html",
-        {
-            "organisation": organisation,
-            "membership": membership,
-            "member_count": organisation.memberships.count(),
-        },
-    )
 
 
 @role_required(Role.STEERING, Role.ADMINISTRATOR)

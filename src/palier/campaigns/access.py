@@ -1,7 +1,8 @@
 """Fetch-and-authorise: the one permission gate for campaigns and participations.
 
-Staff reach a campaign through their membership of its organisation; anyone else gets 404,
-so neither the organisation nor the campaign leaks. Members read; only admins change.
+Staff reach a campaign through their membership of its organisation (the organisation gate,
+organisations.access.access_organisation); anyone else gets 404, so neither the organisation
+nor the campaign leaks. Members read; only admins change.
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from palier.accounts.access import access_organisation
-from palier.accounts.choices import MembershipRole
-from palier.accounts.models import Membership, Organisation, OrganisationToken, User
+from palier.accounts.models import User
 from palier.campaigns.models import Campaign, Participation
+from palier.organisations.access import access_organisation
+from palier.organisations.models import Membership, Organisation, OrganisationToken
 
 
 def _as_int(value: object) -> int:
@@ -22,19 +23,10 @@ def _as_int(value: object) -> int:
         raise Http404 from error
 
 
-def access_staff(user: User, slug: str, *, admin: bool = False) -> tuple[Organisation, Membership]:
-    """The organisation and the user's membership; 404 for outsiders, 403 for a member when
-    `admin` is required."""
-    organisation, membership = access_organisation(user, slug)
-    if admin and membership.role != MembershipRole.ADMIN:
-        raise PermissionDenied
-    return organisation, membership
-
-
 def access_campaign(
     user: User, slug: str, campaign_id: object, *, admin: bool = False
 ) -> tuple[Campaign, Membership]:
-    organisation, membership = access_staff(user, slug)
+    organisation, membership = access_organisation(user, slug)
     campaign = (
         Campaign.objects.select_related("organisation", "target_population", "framework")
         .filter(pk=_as_int(campaign_id), organisation=organisation)
@@ -42,7 +34,9 @@ def access_campaign(
     )
     if campaign is None:
         raise Http404
-    if admin and membership.role != MembershipRole.ADMIN:
+    # After the campaign lookup: a member asking to change another organisation's campaign
+    # id gets 404, not 403.
+    if admin and not membership.is_admin:
         raise PermissionDenied
     return campaign, membership
 
@@ -99,13 +93,6 @@ def access_campaign_by_id(user: User, campaign_id: object) -> Campaign:
         raise Http404
     campaign, _membership = access_campaign(user, slug, campaign_id)
     return campaign
-
-
-def access_token_organisation(token: OrganisationToken, slug: str) -> Organisation:
-    """An organisation token reaches its own organisation only (404 for any other)."""
-    if token.organisation.slug != slug:
-        raise Http404
-    return token.organisation
 
 
 def access_token_campaign(token: OrganisationToken, campaign_id: object) -> Campaign:

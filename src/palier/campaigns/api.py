@@ -17,18 +17,10 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import django_auth
 from pydantic import StringConstraints
 
-from palier.accounts.models import Organisation, OrganisationToken
-from palier.accounts.tokens_auth import organisation_token_auth
 from palier.campaigns import services
-from palier.campaigns.access import (
-    access_campaign_by_id,
-    access_staff,
-    access_token_campaign,
-    access_token_organisation,
-)
+from palier.campaigns.access import access_campaign_by_id, access_token_campaign
 from palier.campaigns.exports import XLSX_CONTENT_TYPE, csv_chunks, xlsx_file
 from palier.campaigns.forms import CampaignForm
 from palier.campaigns.models import (
@@ -41,10 +33,11 @@ from palier.campaigns.models import (
 from palier.core.errors import ApiError, ErrorOut
 from palier.core.http import absolute_url
 from palier.frameworks.queries import current_framework
+from palier.organisations.access import access_api_organisation, request_token
+from palier.organisations.api import ERRORS, STAFF_AUTH
+from palier.organisations.models import Organisation
 
 router = Router(tags=["campaigns"])
-STAFF_AUTH = [organisation_token_auth, django_auth]
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 # One page of participants or results; a client pages with `offset` beyond it.
 PAGE_MAX = 1000
 
@@ -53,14 +46,6 @@ PopulationCode = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
 # --- schemas ----------------------------------------------------------------------------
-
-
-class OrganisationOut(Schema):
-    slug: str
-    name: str
-    type: str
-    region: str
-    role: Literal["admin", "member", "token"]
 
 
 class CampaignIn(Schema):
@@ -151,24 +136,15 @@ class ResultOut(Schema):
 # --- authorisation ----------------------------------------------------------------------
 
 
-def _token(request: HttpRequest) -> OrganisationToken | None:
-    auth = getattr(request, "auth", None)
-    return auth if isinstance(auth, OrganisationToken) else None
-
-
 def _organisation(request: HttpRequest, slug: str, *, admin: bool = False) -> Organisation:
     """The organisation `slug` for its staff or its token (404 otherwise, 403 for a member
     when `admin` is required)."""
-    token = _token(request)
-    if token is not None:
-        return access_token_organisation(token, slug)
-    organisation, _membership = access_staff(request.user, slug, admin=admin)
-    return organisation
+    return access_api_organisation(request, slug, admin_required=admin)
 
 
 def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
     """A campaign of the caller's organisation (404 for any other id, existing or not)."""
-    token = _token(request)
+    token = request_token(request)
     if token is not None:
         return access_token_campaign(token, campaign_id)
     return access_campaign_by_id(request.user, campaign_id)
@@ -255,33 +231,6 @@ def _invalid(errors: dict[str, list[str]]) -> ApiError:
 
 
 @router.get(
-    "/organisations",
-    auth=STAFF_AUTH,
-    response={200: list[OrganisationOut], **ERRORS},
-    summary="The caller's organisations (a token: its own organisation)",
-)
-def list_organisations(request: HttpRequest) -> list[dict[str, Any]]:
-    token = _token(request)
-    if token is not None:
-        rows = [(token.organisation, "token")]
-    else:
-        memberships = request.user.memberships.select_related("organisation").order_by(
-            "organisation__name"
-        )
-        rows = [(membership.organisation, membership.role) for membership in memberships]
-    return [
-        {
-            "slug": organisation.slug,
-            "name": organisation.name,
-            "type": organisation.type,
-            "region": organisation.region,
-            "role": role,
-        }
-        for organisation, role in rows
-    ]
-
-
-@router.get(
     "/organisations/{slug}/campaigns",
     auth=STAFF_AUTH,
     response={200: list[CampaignOut], **ERRORS},
@@ -313,7 +262,7 @@ def create_campaign(request: HttpRequest, slug: str, payload: CampaignIn) -> Sta
         raise _invalid(
             {field: [str(error) for error in errors] for field, errors in form.errors.items()}
         )
-    user = None if _token(request) else request.user
+    user = None if request_token(request) else request.user
     campaign = services.create_campaign(
         organisation, user, form.campaign_fields(), form.cleaned_data["populations"]
     )

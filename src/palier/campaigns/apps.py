@@ -8,4 +8,6 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campagnes")
 
     def ready(self) -> None:
-        from palier.campaigns import signals  # noqa: F401  (connects the receivers)
+        from palier.campaigns import personal_data, signals  # noqa: F401  (connects the receivers)
+
+        personal_data.register()

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from palier.accounts.choices import MembershipRole
 from palier.campaigns import overview_queries, participant_queries, queries
-from palier.campaigns.access import access_campaign, access_shared_participation, access_staff
+from palier.campaigns.access import access_campaign, access_shared_participation
 from palier.campaigns.models import Participation
+from palier.organisations.access import access_organisation
 
 # The funnel-over-time chart (SVG user units).
 CHART_WIDTH = 640
@@ -112,20 +112,16 @@ def timeline_chart(weeks: list[queries.Week]) -> dict[str, Any] | None:
     }
 
 
-def _is_admin(membership: Any) -> bool:
-    return membership.role == MembershipRole.ADMIN
-
-
 @require_GET
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation, membership = access_staff(request.user, slug)
+    organisation, membership = access_organisation(request.user, slug)
     return render(
         request,
         "campaigns/staff/overview.html",
         {
             "organisation": organisation,
             "overview": overview_queries.organisation_overview(organisation),
-            "is_admin": _is_admin(membership),
+            "is_admin": membership.is_admin,
             "privacy_threshold": queries.PRIVACY_THRESHOLD,
         },
     )
@@ -146,7 +142,7 @@ def dashboard(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse
             "data": data,
             "timeline": timeline_chart(data.weeks),
             "join_url": request.build_absolute_uri(reverse("campaigns:join", args=[campaign.code])),
-            "is_admin": _is_admin(membership),
+            "is_admin": membership.is_admin,
             "privacy_threshold": queries.PRIVACY_THRESHOLD,
         },
     )

@@ -9,14 +9,14 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from palier.accounts.choices import MembershipRole
-from palier.accounts.demo import DEMO_ORGANISATION_SLUG
-from palier.accounts.models import Organisation
 from palier.campaigns.generate import generate_participants
 from palier.campaigns.models import Campaign
 from palier.campaigns.services import create_campaign
 from palier.frameworks.models import Population
 from palier.frameworks.queries import current_framework
+from palier.organisations.choices import MembershipRole
+from palier.organisations.demo import DEMO_ORGANISATION_SLUG
+from palier.organisations.models import Organisation
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ class Campaign(models.Model):
         AUTOMATIC = "automatic", _("Automatiquement à la fin du test (annoncé à l'inscription)")
 
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="campaigns"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="campaigns"
     )
     framework = models.ForeignKey(
         "frameworks.Framework", on_delete=models.PROTECT, related_name="+"
@@ -234,7 +234,7 @@ class SharingStop(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sharing_stops"
     )
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 
-from palier.accounts.models import Organisation
 from palier.campaigns.models import Campaign, ExpectedLearner, Participation, SharedLevel
 from palier.campaigns.queries import REACHED, Mean, Status
 from palier.frameworks.models import Area
+from palier.organisations.models import Organisation
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from palier.accounts.models import Organisation, User
+from palier.accounts.models import User
 from palier.assessments.competences import competence_signals
 from palier.assessments.models import Attempt
 from palier.assessments.services import start_attempt
@@ -31,6 +31,7 @@ from palier.campaigns.models import (
 )
 from palier.core.errors import ServiceError
 from palier.frameworks.queries import population_targets
+from palier.organisations.models import Organisation
 
 # A result older than this cannot be brought to a collection campaign.
 RESULT_MAX_AGE_DAYS = 365

@@ -1,12 +1,13 @@
-"""Organisation staff pages: campaigns, dashboards, imports, exports, team and API tokens."""
+"""Organisation staff pages of campaigns: campaigns, dashboards, imports, exports.
+
+Mounted under /organisations/ in the `organisations` namespace, beside the organisations
+app's own pages (team, API tokens), by the root URLconf."""
 
 from django.urls import path
 
-from palier.campaigns import dashboard_views, staff_views, team_views, transfer_views
+from palier.campaigns import dashboard_views, staff_views, transfer_views
 
-app_name = "organisations"
 urlpatterns = [
-    path("invitation/<str:token>/", team_views.invitation, name="invitation"),
     path("<slug:slug>/campagnes/nouvelle/", staff_views.campaign_create, name="campaign_create"),
     path(
         "<slug:slug>/campagnes/<int:campaign_id>/modifier/",
@@ -37,29 +38,6 @@ urlpatterns = [
         "<slug:slug>/campagnes/<int:campaign_id>/export.xlsx",
         transfer_views.export_xlsx,
         name="export_xlsx",
-    ),
-    path("<slug:slug>/equipe/", team_views.team, name="team"),
-    path("<slug:slug>/equipe/inviter/", team_views.team_invite, name="team_invite"),
-    path(
-        "<slug:slug>/equipe/membres/<int:membership_id>/role/",
-        team_views.team_role,
-        name="team_role",
-    ),
-    path(
-        "<slug:slug>/equipe/membres/<int:membership_id>/retirer/",
-        team_views.team_remove,
-        name="team_remove",
-    ),
-    path(
-        "<slug:slug>/equipe/invitations/<int:invitation_id>/annuler/",
-        team_views.team_cancel_invitation,
-        name="team_cancel_invitation",
-    ),
-    path("<slug:slug>/jetons/", team_views.tokens, name="tokens"),
-    path(
-        "<slug:slug>/jetons/<int:token_id>/revoquer/",
-        team_views.token_revoke,
-        name="token_revoke",
     ),
     path("<slug:slug>/", dashboard_views.overview, name="overview"),
     path(

@@ -1,7 +1,8 @@
-"""Staff pages: the organisations of the user, the campaign form and the campaign's QR code.
+"""Staff pages: the campaign form and the campaign's QR code.
 
-Dashboards are in dashboard_views, imports and exports in transfer_views, the team and API
-tokens in team_views. Every view goes through campaigns.access.
+Dashboards are in dashboard_views, imports and exports in transfer_views; the team and API
+tokens are the organisations app's. Every view goes through campaigns.access or the
+organisation gate.
 """
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from palier.campaigns import services
-from palier.campaigns.access import access_campaign, access_staff
+from palier.campaigns.access import access_campaign
 from palier.campaigns.forms import CampaignForm
 from palier.core.http import posted
 from palier.frameworks.queries import current_framework
+from palier.organisations.access import access_organisation
 
 
 @require_http_methods(["GET", "POST"])
 def campaign_create(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation, _membership = access_staff(request.user, slug, admin=True)
+    organisation, _membership = access_organisation(request.user, slug, admin_required=True)
     framework = current_framework()
     if framework is None:
         raise Http404

@@ -5,21 +5,18 @@ members who are not admins get 403; objects of another organisation are 404."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from palier.accounts.access import access_organisation
-from palier.accounts.choices import MembershipRole
-from palier.accounts.models import Organisation, User
+from palier.accounts.models import User
+from palier.organisations.access import access_organisation
+from palier.organisations.models import Organisation
 from palier.training.models import Module, PlanEntry
 from palier.training.queries import confirmation_requests
 
 
 def access_provider_admin(user: User, slug: str) -> Organisation:
     """The organisation `slug`, for one of its admins."""
-    organisation, membership = access_organisation(user, slug)
-    if membership.role != MembershipRole.ADMIN:
-        raise PermissionDenied
+    organisation, _membership = access_organisation(user, slug, admin_required=True)
     return organisation
 
 

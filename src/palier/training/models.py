@@ -33,7 +33,7 @@ class Module(BilingualTitleMixin, models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     provider = models.ForeignKey(
-        "accounts.Organisation",
+        "organisations.Organisation",
         verbose_name=_("organisme"),
         on_delete=models.PROTECT,
         related_name="modules",

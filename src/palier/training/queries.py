@@ -11,8 +11,9 @@ from typing import TypeVar
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from palier.accounts.models import Organisation, User
+from palier.accounts.models import User
 from palier.frameworks.models import Area, Framework
+from palier.organisations.models import Organisation
 from palier.training.models import Module, ModuleSession, PlanEntry
 
 K = TypeVar("K", int, str)

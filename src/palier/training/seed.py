@@ -13,9 +13,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from palier.accounts.models import Organisation
 from palier.frameworks.models import Capacity, Competence, Framework, Population
 from palier.items.html import clean_html
+from palier.organisations.models import Organisation
 from palier.training.models import Module, ModuleSession, Resource, http_url
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"

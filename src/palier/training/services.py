@@ -7,8 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from palier.accounts.models import Organisation, User
+from palier.accounts.models import User
 from palier.core.errors import ServiceError
+from palier.organisations.models import Organisation
 from palier.training.forms import BaseSessionFormSet, ModuleForm
 from palier.training.models import Module, PlanEntry, Resource
 

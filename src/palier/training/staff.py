@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from palier.accounts.access import access_organisation
-from palier.accounts.choices import MembershipRole
 from palier.core.errors import ServiceError
+from palier.organisations.access import access_organisation
 from palier.training import queries, services
 from palier.training.access import (
     access_confirmation_request,
@@ -33,7 +32,7 @@ def provider_modules(request: HttpRequest, slug: str) -> HttpResponse:
             "plan_entries", filter=Q(plan_entries__progress=PlanEntry.Progress.COMPLETED)
         ),
     ).order_by("title_fr")
-    can_edit = membership.role == MembershipRole.ADMIN
+    can_edit = membership.is_admin
     return render(
         request,
         "training/staff/modules.html",

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from palier.accounts.models import Organisation
 from palier.core.errors import ServiceError
 from palier.frameworks.queries import current_framework
+from palier.organisations.models import Organisation
 from palier.training import queries, services
 from palier.training.forms import CatalogueForm, ProgressForm
 from palier.training.models import Module, PlanEntry, Resource

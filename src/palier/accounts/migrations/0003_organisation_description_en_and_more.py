@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_accommodations'),
+        ("accounts", "0002_accommodations"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='description_en',
-            field=models.TextField(blank=True, verbose_name='présentation (anglais)'),
+            model_name="organisation",
+            name="description_en",
+            field=models.TextField(blank=True, verbose_name="présentation (anglais)"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='description_fr',
-            field=models.TextField(blank=True, verbose_name='présentation (français)'),
+            model_name="organisation",
+            name="description_fr",
+            field=models.TextField(blank=True, verbose_name="présentation (français)"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='website',
-            field=models.URLField(blank=True, verbose_name='site web'),
+            model_name="organisation",
+            name="website",
+            field=models.URLField(blank=True, verbose_name="site web"),
         ),
     ]

@@ -12,6 +12,7 @@ from palier.accounts.demo import DEMO_PASSWORD, load_demo_accounts
 from palier.campaigns.demo import load_demo_campaigns
 from palier.frameworks.seed import SeedError, load_framework_seed
 from palier.items.seed import ItemSeedError, load_item_seed
+from palier.organisations.demo import load_demo_organisation
 from palier.training.seed import CatalogueSeedError, load_catalogue_seed
 
 PARTS = ("framework", "items", "catalogue")
@@ -88,6 +89,7 @@ class Command(BaseCommand):
             for result in load_demo_accounts():
                 flag = "created" if result.created else "reused"
                 self.stdout.write(f"  {result.email:<40} {', '.join(result.roles):<30} {flag}")
+            load_demo_organisation()
             for campaign in load_demo_campaigns():
                 flag = "created" if campaign.created else "reused"
                 self.stdout.write(

@@ -14,40 +14,24 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from palier.accounts.choices import MembershipRole
-from palier.accounts.models import Invitation, Membership, Organisation, User
+from palier.accounts.models import User
 from palier.core.errors import ServiceError
 from palier.core.http import absolute_url
+from palier.organisations.choices import MembershipRole
+from palier.organisations.models import Invitation, Membership, Organisation
 
+# The salt keeps its first value: links sent before the move to this app still open.
 INVITATION_SALT = "palier.accounts.invitation"
 INVITATION_MAX_AGE = timedelta(days=7)
 
 
 class TeamError(ServiceError):
     """A staff change refused, with a stable code."""
-
-
-# --- gates ------------------------------------------------------------------------------
-
-
-def access_membership(organisation: Organisation, membership_id: int) -> Membership:
-    """A membership of `organisation` (404 for any other id)."""
-    return get_object_or_404(
-        Membership.objects.select_related("user"), pk=membership_id, organisation=organisation
-    )
-
-
-def access_pending_invitation(organisation: Organisation, invitation_id: int) -> Invitation:
-    """A pending invitation of `organisation` (404 for any other id)."""
-    return get_object_or_404(
-        Invitation, pk=invitation_id, organisation=organisation, accepted_at__isnull=True
-    )
 
 
 # --- invitations ------------------------------------------------------------------------
@@ -169,7 +153,7 @@ def accept_invitation(token: str, user: User) -> Membership:
     membership, created = Membership.objects.get_or_create(
         organisation_id=invitation.organisation_id, user=user, defaults={"role": invitation.role}
     )
-    if not created and invitation.role == MembershipRole.ADMIN and not _is_admin(membership):
+    if not created and invitation.role == MembershipRole.ADMIN and not membership.is_admin:
         membership.role = MembershipRole.ADMIN
         membership.save(update_fields=["role"])
     if invitation.accepted_at is None:
@@ -179,10 +163,6 @@ def accept_invitation(token: str, user: User) -> Membership:
 
 
 # --- members ----------------------------------------------------------------------------
-
-
-def _is_admin(membership: Membership) -> bool:
-    return membership.role == MembershipRole.ADMIN
 
 
 def _other_admins(membership: Membership) -> int:
@@ -207,9 +187,10 @@ def _last_admin_error() -> TeamError:
 
 @transaction.atomic
 def change_role(membership: Membership, role: str) -> Membership:
+    """Make `membership` admin or member; the organisation's last admin cannot step down."""
     if role not in MembershipRole.values:
         raise TeamError(422, "invalid_input", _("Rôle inconnu."), {"role": [_("Rôle inconnu.")]})
-    if _is_admin(membership) and role != MembershipRole.ADMIN and _other_admins(membership) == 0:
+    if membership.is_admin and role != MembershipRole.ADMIN and _other_admins(membership) == 0:
         raise _last_admin_error()
     if membership.role != role:
         membership.role = role
@@ -219,7 +200,8 @@ def change_role(membership: Membership, role: str) -> Membership:
 
 @transaction.atomic
 def remove_member(membership: Membership) -> None:
-    if _is_admin(membership) and _other_admins(membership) == 0:
+    """Take `membership` out of the team; the organisation's last admin cannot leave."""
+    if membership.is_admin and _other_admins(membership) == 0:
         raise _last_admin_error()
     membership.delete()
 
@@ -254,7 +236,9 @@ def send_invitation_email(invitation_id: int) -> bool:
         "signup_link": absolute_url("accounts:signup"),
     }
     # One line whatever the organisation's name holds (a header cannot contain a newline).
-    subject = " ".join(render_to_string("accounts/email/invitation_subject.txt", context).split())
-    body = render_to_string("accounts/email/invitation.txt", context)
+    subject = " ".join(
+        render_to_string("organisations/email/invitation_subject.txt", context).split()
+    )
+    body = render_to_string("organisations/email/invitation.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
     return True

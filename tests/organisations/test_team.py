@@ -10,9 +10,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from palier.accounts import invitations
-from palier.accounts.choices import MembershipRole
-from palier.accounts.models import Invitation, Membership
+from palier.organisations import invitations
+from palier.organisations.choices import MembershipRole
+from palier.organisations.models import Invitation, Membership
 from tests.factories import make_member, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +169,7 @@ def test_the_invitation_e_mail_is_sent_by_the_worker_and_its_link_adds_the_membe
     assert "Accepter" in client.get(path).content.decode()
     response = client.post(path)
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:organisation", args=[org.slug])
+    assert response["Location"] == reverse("organisations:home", args=[org.slug])
     membership = Membership.objects.get(user=invited, organisation=org)
     assert membership.role == MembershipRole.ADMIN
     invitation = Invitation.objects.get()
@@ -249,7 +249,7 @@ def test_the_last_admin_can_be_neither_removed_nor_demoted(client, org, org_admi
     second = org.memberships.get(user=org_member)
     invitations.change_role(second, MembershipRole.ADMIN)
     response = client.post(team_url(org, "team_remove", own.pk))
-    assert response["Location"] == reverse("accounts:organisations")
+    assert response["Location"] == reverse("organisations:mine")
     assert not Membership.objects.filter(pk=own.pk).exists()
 
 
@@ -278,7 +278,7 @@ def test_a_used_invitation_does_not_bring_back_a_removed_member(client, org, org
 def test_the_database_refuses_two_pending_invitations_for_one_address(org, org_admin):
     from django.db import IntegrityError, transaction
 
-    from palier.accounts.models import Invitation
+    from palier.organisations.models import Invitation
 
     Invitation.objects.create(organisation=org, email="nina@example.org", invited_by=org_admin)
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -1,5 +1,5 @@
-"""Staff pages of an organisation's team (members, invitations) and API tokens; the
-invitation link.
+"""Organisation pages: the user's organisations and an organisation's home, its team
+(members, invitations) and API tokens; the invitation link.
 
 Members see the team page read-only; only admins invite, change roles, remove, and manage
 API tokens (403 for members, 404 for anyone outside the organisation, whatever the method:
@@ -9,47 +9,48 @@ answer to the form that creates it, and is never put in the session.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from palier.accounts import invitations, tokens_auth
-from palier.accounts.choices import MembershipRole
-from palier.accounts.models import Membership, Organisation, OrganisationToken
-from palier.campaigns.access import access_staff
 from palier.core.errors import ServiceError
 from palier.core.http import method_not_allowed
+from palier.organisations import invitations, tokens
+from palier.organisations.access import (
+    access_membership,
+    access_organisation,
+    access_organisation_token,
+    access_pending_invitation,
+)
+from palier.organisations.choices import MembershipRole
+from palier.organisations.forms import InvitationForm, RoleForm, TokenForm
+from palier.organisations.models import Membership, Organisation
 
-TOKEN_NAME_MAX_LENGTH = OrganisationToken._meta.get_field("name").max_length
+# --- the user's organisations ------------------------------------------------------------
 
 
-class InvitationForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("Adresse e-mail"), max_length=254)
-    role = forms.ChoiceField(
-        label=gettext_lazy("Rôle"),
-        choices=MembershipRole.choices,
-        initial=MembershipRole.MEMBER,
-        help_text=gettext_lazy(
-            "Un administrateur gère l'équipe, les campagnes et les imports ; "
-            "un membre consulte les tableaux de bord."
-        ),
+def my_organisations(request: HttpRequest) -> HttpResponse:
+    """The organisations whose staff the user belongs to, with their role."""
+    memberships = request.user.memberships.select_related("organisation").order_by(
+        "organisation__name"
     )
+    return render(request, "organisations/mine.html", {"memberships": memberships})
 
 
-class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=MembershipRole.choices)
-
-
-class TokenForm(forms.Form):
-    name = forms.CharField(
-        label=gettext_lazy("Nom du jeton"),
-        max_length=TOKEN_NAME_MAX_LENGTH,
-        help_text=gettext_lazy("Pour le reconnaître, par exemple « Logiciel de scolarité »."),
+def home(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organisation's home for its staff: its links to campaigns, team and training."""
+    organisation, membership = access_organisation(request.user, slug)
+    return render(
+        request,
+        "organisations/home.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "member_count": organisation.memberships.count(),
+        },
     )
 
 
@@ -63,14 +64,14 @@ def _team_page(
     form: InvitationForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    is_admin = membership.role == MembershipRole.ADMIN
+    is_admin = membership.is_admin
     members = organisation.memberships.select_related("user").order_by(
         "user__last_name", "user__first_name", "user__email"
     )
     pending = organisation.invitations.filter(accepted_at__isnull=True).select_related("invited_by")
     return render(
         request,
-        "campaigns/staff/team.html",
+        "organisations/team.html",
         {
             "organisation": organisation,
             "membership": membership,
@@ -85,14 +86,14 @@ def _team_page(
 
 
 def team(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation, membership = access_staff(request.user, slug)
+    organisation, membership = access_organisation(request.user, slug)
     if refused := method_not_allowed(request, "GET"):
         return refused
     return _team_page(request, organisation, membership)
 
 
 def team_invite(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation, membership = access_staff(request.user, slug, admin=True)
+    organisation, membership = access_organisation(request.user, slug, admin_required=True)
     if refused := method_not_allowed(request, "POST"):
         return refused
     form = InvitationForm(request.POST)
@@ -115,10 +116,10 @@ def team_invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def team_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    organisation, _membership = access_staff(request.user, slug, admin=True)
+    organisation, _membership = access_organisation(request.user, slug, admin_required=True)
     if refused := method_not_allowed(request, "POST"):
         return refused
-    member = invitations.access_membership(organisation, membership_id)
+    member = access_membership(organisation, membership_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Rôle inconnu : choisissez administrateur ou membre."))
@@ -140,10 +141,10 @@ def team_role(request: HttpRequest, slug: str, membership_id: int) -> HttpRespon
 
 
 def team_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    organisation, membership = access_staff(request.user, slug, admin=True)
+    organisation, membership = access_organisation(request.user, slug, admin_required=True)
     if refused := method_not_allowed(request, "POST"):
         return refused
-    member = invitations.access_membership(organisation, membership_id)
+    member = access_membership(organisation, membership_id)
     removed_oneself = member.pk == membership.pk
     try:
         invitations.remove_member(member)
@@ -156,15 +157,15 @@ def team_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
         % {"person": member.user.get_full_name() or member.user.email},
     )
     if removed_oneself:  # the team page is closed to them now
-        return redirect("accounts:organisations")
+        return redirect("organisations:mine")
     return redirect("organisations:team", organisation.slug)
 
 
 def team_cancel_invitation(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
-    organisation, _membership = access_staff(request.user, slug, admin=True)
+    organisation, _membership = access_organisation(request.user, slug, admin_required=True)
     if refused := method_not_allowed(request, "POST"):
         return refused
-    invitation = invitations.access_pending_invitation(organisation, invitation_id)
+    invitation = access_pending_invitation(organisation, invitation_id)
     invitations.cancel_invitation(invitation)
     messages.success(request, _("Invitation de %(email)s annulée.") % {"email": invitation.email})
     return redirect("organisations:team", organisation.slug)
@@ -186,11 +187,11 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 _("Vous avez rejoint l'équipe de l'organisation %(organisation)s.")
                 % {"organisation": membership.organisation.name},
             )
-            return redirect("accounts:organisation", membership.organisation.slug)
+            return redirect("organisations:home", membership.organisation.slug)
     except ServiceError as error:
         return render(
             request,
-            "campaigns/staff/invitation.html",
+            "organisations/invitation.html",
             {"error": error.message, "code": error.code},
             status=error.status,
         )
@@ -202,7 +203,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     )
     return render(
         request,
-        "campaigns/staff/invitation.html",
+        "organisations/invitation.html",
         {
             "invitation": link.invitation,
             "email_matches": link.email_matches,
@@ -224,7 +225,7 @@ def _tokens_page(
 ) -> HttpResponse:
     response = render(
         request,
-        "campaigns/staff/tokens.html",
+        "organisations/tokens.html",
         {
             "organisation": organisation,
             "tokens": organisation.api_tokens.select_related("created_by"),
@@ -238,8 +239,8 @@ def _tokens_page(
     return response
 
 
-def tokens(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation, _membership = access_staff(request.user, slug, admin=True)
+def token_list(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, _membership = access_organisation(request.user, slug, admin_required=True)
     if refused := method_not_allowed(request, "GET", "POST"):
         return refused
     if request.method != "POST":
@@ -247,16 +248,16 @@ def tokens(request: HttpRequest, slug: str) -> HttpResponse:
     form = TokenForm(request.POST)
     if not form.is_valid():
         return _tokens_page(request, organisation, form, status=422)
-    _token, secret = tokens_auth.create_token(organisation, request.user, form.cleaned_data["name"])
+    _token, secret = tokens.create_token(organisation, request.user, form.cleaned_data["name"])
     # Rendered, not redirected: the secret must not travel through the session store.
     return _tokens_page(request, organisation, TokenForm(), secret=secret)
 
 
 def token_revoke(request: HttpRequest, slug: str, token_id: int) -> HttpResponse:
-    organisation, _membership = access_staff(request.user, slug, admin=True)
+    organisation, _membership = access_organisation(request.user, slug, admin_required=True)
     if refused := method_not_allowed(request, "POST"):
         return refused
-    token = tokens_auth.access_organisation_token(organisation, token_id)
-    tokens_auth.revoke_token(token)
+    token = access_organisation_token(organisation, token_id)
+    tokens.revoke_token(token)
     messages.success(request, _("Jeton « %(name)s » révoqué.") % {"name": token.name})
     return redirect("organisations:tokens", organisation.slug)

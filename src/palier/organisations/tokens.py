@@ -14,12 +14,12 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja.errors import AuthenticationError
 from ninja.security.http import HttpAuthBase
 
-from palier.accounts.models import Organisation, OrganisationToken, User
+from palier.accounts.models import User
+from palier.organisations.models import Organisation, OrganisationToken
 
 TOKEN_PREFIX = "plr_"  # noqa: S105 - a public marker, not a secret
 TOKEN_RANDOM_BYTES = 32
@@ -99,8 +99,3 @@ class OrganisationTokenAuth(HttpAuthBase):
 
 
 organisation_token_auth = OrganisationTokenAuth()
-
-
-def access_organisation_token(organisation: Organisation, token_id: int) -> OrganisationToken:
-    """A token of `organisation` (404 for any other id)."""
-    return get_object_or_404(OrganisationToken, pk=token_id, organisation=organisation)
