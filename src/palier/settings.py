@@ -35,6 +35,20 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
+    """Read an integer from the environment, at least `minimum` when given."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}.")
+    return value
+
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 _SOURCE_CHECKOUT = PACKAGE_DIR.parents[1]
 
@@ -117,6 +131,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Idle timeout and absolute lifetime; signs out before the login requirement is checked.
+    "palier.accounts.sessions.SessionTimeoutMiddleware",
     # Every page needs a signed-in user unless its view says @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -174,10 +190,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, refusing demo accounts whenever debug is off.
+    "palier.accounts.backends.AccountBackend",
 ]
+# Argon2id at OWASP's minimum (19 MiB, t=2, p=1); it also verifies older Argon2 hashes
+# (e.g. Django's 100 MiB default), which are rehashed at the next login.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "palier.accounts.hashers.PalierArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -196,14 +215,51 @@ LOGOUT_REDIRECT_URL = "platform:home"
 EMAIL_CONFIRMATION_MAX_AGE_SECONDS = 3 * 24 * 3600
 PASSWORD_RESET_TIMEOUT = 24 * 3600
 
-# Login throttling: five failures for one (e-mail, IP address) pair lock it for one hour.
+# --- Client address -------------------------------------------------------------------------
+# Behind reverse proxies (PALIER_BEHIND_PROXY=1), the client address is the one appended to
+# X-Forwarded-For by the outermost of PALIER_TRUSTED_PROXY_HOPS proxies (core.http.client_ip);
+# otherwise the header is ignored and REMOTE_ADDR is the client.
+PALIER_BEHIND_PROXY: bool = env_bool("PALIER_BEHIND_PROXY", default=False)
+PALIER_TRUSTED_PROXY_HOPS: int = env_int("PALIER_TRUSTED_PROXY_HOPS", 1, minimum=1)
+
+# Login throttling (accounts/lockout.py, docs/security.md), counted over one hour: five
+# failures lock one (account, client address) pair; PALIER_LOGIN_FAILURES_PER_CLIENT failures
+# from one address over any accounts lock that address (password spraying);
+# PALIER_LOGIN_FAILURES_PER_ACCOUNT failures on one account lock it for browsers that never
+# signed in to it (the owner's known browsers stay allowed).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "palier.accounts.lockout.LoginLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "palier.core.http.client_ip"
+PALIER_LOGIN_FAILURES_PER_CLIENT: int = env_int("PALIER_LOGIN_FAILURES_PER_CLIENT", 100, minimum=1)
+PALIER_LOGIN_FAILURES_PER_ACCOUNT: int = env_int("PALIER_LOGIN_FAILURES_PER_ACCOUNT", 20, minimum=1)
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# Sessions (accounts/sessions.py): learners are signed out after 2 hours idle and 14 days at
+# most; staff, administrators, platform roles and organisation teams after 30 minutes idle
+# and 12 hours at most.
+PALIER_SESSION_IDLE_MINUTES: int = env_int("PALIER_SESSION_IDLE_MINUTES", 120, minimum=1)
+PALIER_SESSION_MAX_HOURS: int = env_int("PALIER_SESSION_MAX_HOURS", 14 * 24, minimum=1)
+PALIER_PRIVILEGED_SESSION_IDLE_MINUTES: int = env_int(
+    "PALIER_PRIVILEGED_SESSION_IDLE_MINUTES", 30, minimum=1
+)
+PALIER_PRIVILEGED_SESSION_MAX_HOURS: int = env_int(
+    "PALIER_PRIVILEGED_SESSION_MAX_HOURS", 12, minimum=1
+)
+# The cookie lives as long as the longest session; the middleware enforces the rest.
+SESSION_COOKIE_AGE = max(PALIER_SESSION_MAX_HOURS, PALIER_PRIVILEGED_SESSION_MAX_HOURS) * 3600
+
+# E-mails sent on anonymous requests (sign-up, password reset, confirmation resend) are
+# throttled per address and per client (accounts/throttle.py, counters in the database so
+# that every server process shares them), over one hour.
+PALIER_EMAILS_PER_ADDRESS_PER_HOUR: int = env_int(
+    "PALIER_EMAILS_PER_ADDRESS_PER_HOUR", 3, minimum=1
+)
+PALIER_EMAILS_PER_CLIENT_PER_HOUR: int = env_int("PALIER_EMAILS_PER_CLIENT_PER_HOUR", 20, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -220,7 +276,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("PALIER_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("PALIER_HSTS_PRELOAD", default=True)
-    if env_bool("PALIER_BEHIND_PROXY", default=False):
+    if PALIER_BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content-Security-Policy: only our own origin; inline scripts need the per-request nonce.

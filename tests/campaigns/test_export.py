@@ -321,7 +321,9 @@ def test_staff_of_another_organisation_get_not_found(client, filled, outsider, k
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_a_participant_of_the_campaign_gets_not_found(client, filled, kind):
+def test_a_participant_of_the_campaign_gets_not_found(client, filled, kind, settings):
+    # Generated participants have demo addresses, which sign in only in debug.
+    settings.DEBUG = True
     learner = Participation.objects.filter(campaign=filled).select_related("user").first().user
     client.force_login(learner)
     assert client.get(url(filled, kind)).status_code == 404

@@ -43,6 +43,16 @@ def test_passwords_are_hashed_with_argon2_by_default():
     assert palier_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
 
 
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("PALIER_TRUSTED_PROXY_HOPS", "0"), ("PALIER_SESSION_IDLE_MINUTES", "soon")],
+)
+def test_a_bad_number_setting_stops_the_start_with_a_clear_message(tmp_path, variable, value):
+    result = palier("check", env={"PALIER_DEBUG": "1", variable: value}, var_dir=tmp_path)
+    assert result.returncode != 0
+    assert variable in result.stderr
+
+
 def test_the_deploy_checklist_passes_with_production_settings(tmp_path):
     result = palier(
         "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV, var_dir=tmp_path
@@ -112,3 +122,23 @@ def test_environment_helpers_parse_booleans_and_lists(monkeypatch):
     assert env_bool("X_FLAG") is True
     assert env_bool("X_MISSING", default=True) is True
     assert env_list("X_LIST") == ["a.example", "b.example"]
+
+
+def test_the_deploy_check_fails_on_demo_accounts_until_they_are_removed(tmp_path):
+    debug = {"PALIER_DEBUG": "1", "PALIER_SECRET_KEY": PRODUCTION_ENV["PALIER_SECRET_KEY"]}
+    assert palier("migrate", "--no-input", env=debug, var_dir=tmp_path).returncode == 0
+    create = (
+        "from palier.accounts.models import User; "
+        "User.objects.create_superuser('admin@demo.palier.example', 'demo-palier-2026')"
+    )
+    created = palier("shell", "-c", create, env=debug, var_dir=tmp_path)
+    assert created.returncode == 0, created.stderr
+
+    refused = palier("check", "--deploy", env=PRODUCTION_ENV, var_dir=tmp_path)
+    assert refused.returncode != 0
+    assert "palier.E001" in refused.stderr + refused.stdout
+
+    removed = palier("remove_demo_accounts", env=PRODUCTION_ENV, var_dir=tmp_path)
+    assert "Removed 1 demo account(s)" in removed.stdout, removed.stderr
+    passed = palier("check", "--deploy", env=PRODUCTION_ENV, var_dir=tmp_path)
+    assert passed.returncode == 0, passed.stdout + passed.stderr

@@ -9,6 +9,10 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Comptes")
 
+    def ready(self) -> None:
+        # Registers the deploy checks and the login-time session stamps.
+        from palier.accounts import checks, sessions  # noqa: F401
+
 
 class ManagementAdminConfig(admin_apps.AdminConfig):
     """Django's admin whose default site is the management site (/gestion/), gated by the

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -12,6 +14,33 @@ from palier.accounts.models import NAME_MAX_LENGTH, User
 from palier.frameworks.models import Population
 
 EMAIL_MAX_LENGTH = 254
+# Punctuation found in people's names; everything else must be a letter (or a combining mark).
+NAME_PUNCTUATION = frozenset(" '\u2019-.")  # space, apostrophes, hyphen, dot
+
+
+def validate_person_name(value: str) -> None:
+    """Names hold letters, spaces, apostrophes, hyphens and initials' dots, nothing else.
+
+    Names are shown to organisation staff and must never carry a link or a line break into a
+    page or an export: digits, slashes, colons, "@", control characters and a dot followed by
+    a letter (as in a domain name) are refused."""
+    for position, character in enumerate(value):
+        if character in NAME_PUNCTUATION:
+            following = value[position + 1 : position + 2]
+            if character == "." and following.isalpha():
+                break
+            continue
+        if not unicodedata.category(character).startswith(("L", "M")):
+            break
+    else:
+        return
+    raise forms.ValidationError(
+        _(
+            "Un nom ne contient que des lettres, des espaces, des apostrophes, des tirets "
+            "et des points."
+        ),
+        code="invalid_name",
+    )
 
 
 class SignupForm(forms.Form):
@@ -24,12 +53,14 @@ class SignupForm(forms.Form):
         label=_("Prénom"),
         max_length=NAME_MAX_LENGTH,
         required=False,
+        validators=[validate_person_name],
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
         label=_("Nom"),
         max_length=NAME_MAX_LENGTH,
         required=False,
+        validators=[validate_person_name],
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     password1 = forms.CharField(
@@ -45,16 +76,9 @@ class SignupForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "Un compte existe déjà avec cette adresse. Connectez-vous ou réinitialisez "
-                    "votre mot de passe."
-                ),
-                code="email_taken",
-            )
-        return email
+        # An address that already has an account is not an error here: the form must answer
+        # the same way for every address (the service e-mails the owner instead).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
@@ -99,8 +123,18 @@ class LoginForm(AuthenticationForm):
 
 
 class ProfileForm(forms.Form):
-    first_name = forms.CharField(label=_("Prénom"), max_length=NAME_MAX_LENGTH, required=False)
-    last_name = forms.CharField(label=_("Nom"), max_length=NAME_MAX_LENGTH, required=False)
+    first_name = forms.CharField(
+        label=_("Prénom"),
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        validators=[validate_person_name],
+    )
+    last_name = forms.CharField(
+        label=_("Nom"),
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        validators=[validate_person_name],
+    )
     population = forms.ModelChoiceField(
         label=_("Formation ou métier"),
         queryset=Population.objects.all(),

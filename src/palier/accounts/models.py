@@ -96,6 +96,22 @@ class RoleAssignment(models.Model):
         return f"{self.user_id}: {self.role}"
 
 
+class ThrottleEvent(models.Model):
+    """One throttled action (an account e-mail asked for), counted under a key: a keyed
+    digest of an e-mail address or of a client address, never the address itself."""
+
+    key = models.CharField(max_length=80)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("action limitée")
+        verbose_name_plural = _("actions limitées")
+        indexes = [models.Index(fields=["key", "at"], name="throttle_key_at")]
+
+    def __str__(self) -> str:
+        return f"{self.key} at {self.at:%Y-%m-%d %H:%M}"
+
+
 class LearnerProfile(models.Model):
     """What a learner tells about their situation; it picks their framework targets."""
 

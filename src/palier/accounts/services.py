@@ -8,17 +8,26 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from palier.accounts.backends import demo_accounts_allowed, is_demo_email
 from palier.accounts.choices import LearnerStatus
 from palier.accounts.models import LearnerProfile, RoleAssignment, User
 from palier.accounts.personal_data import erase_sections, export_sections
 from palier.accounts.tasks import send_account_email
+from palier.accounts.throttle import allow, throttle_key
 from palier.accounts.tokens import read_confirmation_token
+from palier.core.errors import ServiceError
 from palier.frameworks.models import Population
 
 ERASED_EMAIL_DOMAIN = "erased.invalid"
+
+
+class AccountError(ServiceError):
+    """An account write refused, with a stable code."""
 
 
 def queue_account_email(user: User, kind: str) -> None:
@@ -26,14 +35,53 @@ def queue_account_email(user: User, kind: str) -> None:
     transaction.on_commit(lambda: send_account_email.enqueue(user_id, kind))
 
 
+def check_email_throttle(email: str, client: str | None) -> None:
+    """Count one account e-mail asked for `email` from `client`; raise AccountError (429)
+    past the hourly limits. The count does not depend on whether the address has an account,
+    so the answer reveals nothing about it."""
+    limits = [(throttle_key("email", email), settings.PALIER_EMAILS_PER_ADDRESS_PER_HOUR)]
+    if client:
+        limits.append((throttle_key("client", client), settings.PALIER_EMAILS_PER_CLIENT_PER_HOUR))
+    if not allow(limits):
+        raise AccountError(
+            429,
+            "too_many_emails",
+            _("Trop de demandes d'e-mail en peu de temps : réessayez dans une heure."),
+        )
+
+
 @transaction.atomic
-def register_user(email: str, password: str, first_name: str = "", last_name: str = "") -> User:
-    user = User.objects.create_user(
-        email=email, password=password, first_name=first_name, last_name=last_name
-    )
-    LearnerProfile.objects.create(user=user)
-    queue_account_email(user, "confirm_email")
-    return user
+def register_user(
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    client: str | None = None,
+) -> User | None:
+    """Create an account and queue its confirmation e-mail; None when the address already
+    has an account, which then gets a "you already have an account" e-mail instead. The
+    caller answers both cases the same way, so sign-up does not reveal who has an account.
+    Raises AccountError (429) past the e-mail limits, whether the address is known or not."""
+    check_email_throttle(email, client)
+    existing = User.objects.filter(email__iexact=email.strip()).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email, password=password, first_name=first_name, last_name=last_name
+                )
+        except IntegrityError:  # the same address signed up at the same moment
+            existing = User.objects.filter(email__iexact=email.strip()).first()
+        else:
+            LearnerProfile.objects.create(user=user)
+            queue_account_email(user, "confirm_email")
+            return user
+    if existing is not None:
+        # An unconfirmed account gets its confirmation link again, a confirmed one a reminder
+        # to sign in or reset the password.
+        kind = "already_registered" if existing.email_confirmed else "confirm_email"
+        queue_account_email(existing, kind)
+    return None
 
 
 @transaction.atomic
@@ -46,17 +94,26 @@ def confirm_email(token: str) -> User:
     return user
 
 
-def resend_confirmation(user: User) -> None:
+@transaction.atomic
+def resend_confirmation(user: User, client: str | None = None) -> None:
+    """Queue a new confirmation e-mail (throttled like the others)."""
     if not user.email_confirmed:
+        check_email_throttle(user.email, client)
         queue_account_email(user, "confirm_email")
 
 
-def request_password_reset(email: str) -> None:
+@transaction.atomic
+def request_password_reset(email: str, client: str | None = None) -> None:
     """Queue a reset e-mail for an active account with that address; silent otherwise,
-    so the form does not reveal which addresses have an account."""
+    so the form does not reveal which addresses have an account. Demo accounts get none
+    outside debug. Raises AccountError (429) past the e-mail limits, known address or not."""
+    check_email_throttle(email, client)
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
-    if user is not None and user.has_usable_password():
-        queue_account_email(user, "password_reset")
+    if user is None or not user.has_usable_password():
+        return
+    if is_demo_email(user.email) and not demo_accounts_allowed():
+        return
+    queue_account_email(user, "password_reset")
 
 
 @transaction.atomic

@@ -18,12 +18,14 @@ from palier.accounts.models import User
 from palier.accounts.tokens import make_confirmation_token
 from palier.core.http import absolute_url
 
-EMAIL_KINDS = ("confirm_email", "password_reset")
+EMAIL_KINDS = ("confirm_email", "password_reset", "already_registered")
 
 
 def _link(user: User, kind: str) -> str:
     if kind == "confirm_email":
         return absolute_url("accounts:confirm_email", make_confirmation_token(user))
+    if kind == "already_registered":
+        return absolute_url("accounts:login")
     return absolute_url(
         "accounts:password_reset_confirm",
         urlsafe_base64_encode(force_bytes(user.pk)),
@@ -33,13 +35,15 @@ def _link(user: User, kind: str) -> str:
 
 @task()
 def send_account_email(user_id: int, kind: str) -> bool:
-    """Send the confirmation or password-reset e-mail; False when there is nothing to send."""
+    """Send the confirmation, password-reset or "you already have an account" e-mail; False
+    when there is nothing to send. The bodies hold no text the user typed (no name): only
+    our wording and our links."""
     if kind not in EMAIL_KINDS:
         raise ValueError(f"unknown e-mail kind {kind!r}")
     user = User.objects.filter(pk=user_id, is_active=True, erased_at__isnull=True).first()
     if user is None or (kind == "confirm_email" and user.email_confirmed):
         return False
-    context = {"user": user, "link": _link(user, kind)}
+    context = {"link": _link(user, kind), "reset_link": absolute_url("accounts:password_reset")}
     subject = render_to_string(f"accounts/email/{kind}_subject.txt", context).strip()
     body = render_to_string(f"accounts/email/{kind}.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

@@ -24,6 +24,7 @@ from palier.accounts.forms import (
     ProfileForm,
     SignupForm,
 )
+from palier.accounts.lockout import remember_client
 from palier.accounts.queries import (
     MIN_GROUP_SIZE,
     learners_by_population_and_region,
@@ -31,7 +32,7 @@ from palier.accounts.queries import (
 )
 from palier.accounts.roles import Role, role_required
 from palier.accounts.tokens import InvalidTokenError
-from palier.core.http import posted
+from palier.core.http import client_ip, posted
 
 
 @login_not_required
@@ -40,15 +41,23 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = SignupForm(posted(request))
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.register_user(
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-            first_name=form.cleaned_data["first_name"],
-            last_name=form.cleaned_data["last_name"],
-        )
-        return redirect("accounts:signup_done")
-    return render(request, "accounts/signup.html", {"form": form})
+        try:
+            services.register_user(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                client=client_ip(request),
+            )
+        except services.AccountError as error:
+            form.add_error(None, error.message)
+            status = error.status
+        else:
+            # The same page whether the address was new or already had an account.
+            return redirect("accounts:signup_done")
+    return render(request, "accounts/signup.html", {"form": form}, status=status)
 
 
 @login_not_required
@@ -71,15 +80,27 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # This browser is now one the owner uses: the per-account limit spares it.
+        remember_client(self.request, response, form.get_user().get_username())
+        return response
+
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
     form = PasswordResetRequestForm(posted(request))
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.request_password_reset(form.cleaned_data["email"])
-        return redirect("accounts:password_reset_done")
-    return render(request, "accounts/password_reset.html", {"form": form})
+        try:
+            services.request_password_reset(form.cleaned_data["email"], client_ip(request))
+        except services.AccountError as error:
+            form.add_error(None, error.message)
+            status = error.status
+        else:
+            return redirect("accounts:password_reset_done")
+    return render(request, "accounts/password_reset.html", {"form": form}, status=status)
 
 
 @login_not_required
@@ -136,8 +157,12 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
-    services.resend_confirmation(request.user)
-    messages.info(request, _("Un nouveau lien de confirmation vous a été envoyé."))
+    try:
+        services.resend_confirmation(request.user, client_ip(request))
+    except services.AccountError as error:
+        messages.error(request, error.message)
+    else:
+        messages.info(request, _("Un nouveau lien de confirmation vous a été envoyé."))
     return redirect("accounts:profile")
 
 

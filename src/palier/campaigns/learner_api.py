@@ -13,7 +13,7 @@ from palier.campaigns import services
 from palier.campaigns.access import access_own_participation
 from palier.campaigns.models import Participation
 from palier.core.errors import ErrorOut
-from palier.core.http import absolute_url
+from palier.core.http import absolute_url, client_ip
 
 router = Router(tags=["campaigns"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -77,7 +77,7 @@ def _my_participation_out(participation: Participation) -> dict[str, Any]:
     summary="Join a campaign with its code (idempotent; wrong codes are rate-limited)",
 )
 def join(request: HttpRequest, payload: JoinIn) -> dict[str, Any]:
-    campaign = services.find_campaign(request.user, payload.code, request.META.get("REMOTE_ADDR"))
+    campaign = services.find_campaign(request.user, payload.code, client_ip(request))
     participation = services.join_campaign(request.user, campaign, payload.external_id)
     return _my_participation_out(access_own_participation(request.user, participation.pk))
 

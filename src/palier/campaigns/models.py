@@ -250,7 +250,7 @@ class SharingStop(models.Model):
 
 
 class CodeAttempt(models.Model):
-    """A wrong campaign code typed, keyed by user and by hashed IP address (rate limit)."""
+    """A wrong campaign code typed, keyed by user and by hashed client address (rate limit)."""
 
     key = models.CharField(max_length=80, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)

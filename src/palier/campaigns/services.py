@@ -35,8 +35,11 @@ from palier.organisations.models import Organisation
 
 # A result older than this cannot be brought to a collection campaign.
 RESULT_MAX_AGE_DAYS = 365
-# Wrong codes allowed per user and per IP address within the window, then 429.
+# Wrong codes allowed within the window, then 429: per signed-in user (one student's typos
+# lock only that student), and a higher limit per client address (a whole classroom shares
+# one address behind a school's NAT; the limit still stops enumeration from one place).
 CODE_ATTEMPTS_LIMIT = 10
+CODE_ATTEMPTS_PER_ADDRESS_LIMIT = 100
 CODE_ATTEMPTS_WINDOW = timedelta(minutes=15)
 CODE_GENERATION_TRIES = 8
 
@@ -88,23 +91,26 @@ def update_campaign(campaign: Campaign, fields: dict[str, Any], populations: Any
 # --- joining ----------------------------------------------------------------------------
 
 
-def _attempt_keys(user: User, ip: str | None) -> list[str]:
-    keys = [f"user:{user.pk}"]
+def _attempt_limits(user: User, ip: str | None) -> list[tuple[str, int]]:
+    limits = [(f"user:{user.pk}", CODE_ATTEMPTS_LIMIT)]
     if ip:
-        keys.append("ip:" + hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest())
-    return keys
+        digest = hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()
+        limits.append(("ip:" + digest, CODE_ATTEMPTS_PER_ADDRESS_LIMIT))
+    return limits
 
 
 def find_campaign(user: User, typed: str, ip: str | None) -> Campaign:
     """The campaign whose code was typed (or followed in a link).
 
-    Wrong codes are counted per user and per IP address (stored hashed); past
-    CODE_ATTEMPTS_LIMIT within CODE_ATTEMPTS_WINDOW every try answers 429, right or wrong,
-    so codes cannot be found by enumeration."""
-    keys = _attempt_keys(user, ip)
+    Wrong codes are counted per user and per client address (`core.http.client_ip`, stored
+    hashed); past CODE_ATTEMPTS_LIMIT for the user, or CODE_ATTEMPTS_PER_ADDRESS_LIMIT for the
+    address, within CODE_ATTEMPTS_WINDOW every try answers 429, right or wrong, so codes
+    cannot be found by enumeration."""
+    limits = _attempt_limits(user, ip)
+    keys = [key for key, _limit in limits]
     since = timezone.now() - CODE_ATTEMPTS_WINDOW
-    for key in keys:
-        if CodeAttempt.objects.filter(key=key, at__gte=since).count() >= CODE_ATTEMPTS_LIMIT:
+    for key, limit in limits:
+        if CodeAttempt.objects.filter(key=key, at__gte=since).count() >= limit:
             raise CampaignError(
                 429,
                 "too_many_attempts",

@@ -14,12 +14,8 @@ from palier.campaigns import services
 from palier.campaigns.access import access_own_participation, access_participated_organisation
 from palier.campaigns.forms import CodeForm, JoinForm, ShareForm
 from palier.campaigns.models import Participation, SharingStop
-from palier.core.http import posted
+from palier.core.http import client_ip, posted
 from palier.frameworks.models import Area
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 @require_http_methods(["GET", "POST"])
@@ -28,7 +24,9 @@ def my_campaigns(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            campaign = services.find_campaign(request.user, form.cleaned_data["code"], _ip(request))
+            campaign = services.find_campaign(
+                request.user, form.cleaned_data["code"], client_ip(request)
+            )
         except services.CampaignError as error:
             form.add_error("code", error.message)
             status = error.status
@@ -59,7 +57,7 @@ def my_campaigns(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        campaign = services.find_campaign(request.user, code, _ip(request))
+        campaign = services.find_campaign(request.user, code, client_ip(request))
     except services.CampaignError as error:
         return render(request, "campaigns/join_error.html", {"error": error}, status=error.status)
     existing = Participation.objects.filter(campaign=campaign, user=request.user).first()
