@@ -89,7 +89,7 @@ class CompetenceScore:
 
     @property
     def kind(self) -> str:
-        """"strength", "gap", "expected", or "unknown" (too few answers)."""
+        """ "strength", "gap", "expected", or "unknown" (too few answers)."""
         if self.answered < MIN_RESPONSES:
             return "unknown"
         if self.residual >= THRESHOLD:
@@ -239,7 +239,9 @@ def build_result(
                 level=int(level(float(step.theta[index]), cuts)) + 1,
                 level_probabilities=tuple(
                     round(float(p), STORED_DECIMALS)
-                    for p in level_probabilities(float(step.theta[index]), float(step.se[index]), cuts)
+                    for p in level_probabilities(
+                        float(step.theta[index]), float(step.se[index]), cuts
+                    )
                 ),
                 precision=precision_word(float(step.se[index])),
             )
