@@ -1,17 +1,17 @@
 import pytest
 
-from palier.assessments.competences import THRESHOLD, CompetenceSignal, competence_signals
+from palier.assessments.competences import THRESHOLD, competence_signals
 from palier.assessments.models import Response
+from palier.assessments.results import CompetenceScore
 from palier.assessments.services import start_attempt
-from palier.frameworks.models import Competence
 from tests.assessments.test_services import alternate, play
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
 
-def signal(observed: float, expected: float, answered: int = 4) -> CompetenceSignal:
-    return CompetenceSignal(Competence(code="D2.C2"), answered, observed, expected)
+def signal(observed: float, expected: float, answered: int = 4) -> CompetenceScore:
+    return CompetenceScore("D2.C2", "D2", answered, observed, expected)
 
 
 @pytest.mark.parametrize(

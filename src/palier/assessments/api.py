@@ -13,6 +13,7 @@ from ninja.security import django_auth
 from palier.assessments import queries, services
 from palier.assessments.access import access_attempt
 from palier.assessments.models import Attempt
+from palier.assessments.results import result_of
 from palier.core.errors import ApiError, ErrorOut
 
 router = Router(tags=["assessments"], auth=django_auth)
@@ -113,7 +114,7 @@ def result(request: HttpRequest, attempt_id: str) -> dict[str, Any]:
     return {
         "id": str(attempt.pk),
         "finished_at": attempt.finished_at.isoformat(),
-        "result": attempt.result,
+        "result": typed.to_json() if (typed := result_of(attempt)) is not None else None,
         "review": [
             {
                 "position": row["position"],

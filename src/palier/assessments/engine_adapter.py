@@ -4,18 +4,24 @@
 into the engine's `ItemBank` arrays. Snapshots are cached per process, keyed by calibration
 id and by the bank's last change, so a new calibration or a retired item is picked up
 without a restart.
+
+`attempt_engine(attempt, snapshot, recorded)` is the one path from an attempt's stored
+settings and recorded answers to the engine's inputs (bank, configuration, history): the
+delivery of the next question and `palier rescore` both call it, so a result recomputed later
+uses exactly what the delivery used, the guessing parameter included.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import Max
 
-from palier.assessments.models import EngineSettings
-from palier.engine import CatConfig, ItemBank
+from palier.assessments.models import Attempt, EngineSettings, Response
+from palier.engine import Answer, CatConfig, ItemBank
 from palier.frameworks.models import Area, Level
 from palier.items.models import Calibration, Item, ItemParameter
 
@@ -40,6 +46,23 @@ class BankSnapshot:
 
     def area_indices(self, codes: list[str]) -> tuple[int, ...]:
         return tuple(self.area_codes.index(code) for code in codes)
+
+    def answer(self, version_id: int, correct: bool, credit: float) -> RecordedAnswer:
+        """An answer to one of the bank's items, with the bank's parameters (what a new
+        response records)."""
+        index = self.bank.index_of(str(version_id))
+        a, b, c = self.parameters[version_id]
+        return RecordedAnswer(
+            version_id=version_id,
+            correct=correct,
+            credit=credit,
+            discrimination=a,
+            difficulty=b,
+            guessing=c,
+            pretest=bool(self.bank.pretest[index]),
+            area_code=self.area_codes[int(self.bank.areas[index])],
+            competence_code=self.bank.competences[index] or "",
+        )
 
 
 class EmptyBankError(RuntimeError):
@@ -154,4 +177,138 @@ def engine_config(
         accessible_only=accessible_only,
         excluded_items=excluded,
         pretest_positions=pretest_positions,
+    )
+
+
+@dataclass(frozen=True)
+class RecordedAnswer:
+    """One stored response as the engine needs it: the item, the answer's correctness and
+    the parameters used when it was given (guessing is None for a 2PL item)."""
+
+    version_id: int
+    correct: bool
+    credit: float
+    discrimination: float
+    difficulty: float
+    guessing: float | None
+    pretest: bool
+    area_code: str
+    competence_code: str
+
+
+def recorded_answers(attempt: Attempt) -> list[RecordedAnswer]:
+    """The attempt's stored responses in order, with their recorded parameters (one query)."""
+    rows = (
+        Response.objects.filter(attempt=attempt)
+        .order_by("position")
+        .values_list(
+            "item_version_id",
+            "correct",
+            "credit",
+            "discrimination",
+            "difficulty",
+            "guessing",
+            "pretest",
+            "item_version__item__capacity__competence__area__code",
+            "item_version__item__capacity__competence__code",
+        )
+    )
+    return [RecordedAnswer(*row) for row in rows]
+
+
+@dataclass(frozen=True, eq=False)
+class AttemptEngine:
+    """The engine's inputs for one attempt: call `next_step(bank, history, config, rng)`."""
+
+    bank: ItemBank
+    config: CatConfig
+    history: list[Answer]
+
+
+def attempt_engine(
+    attempt: Attempt, snapshot: BankSnapshot, recorded: Sequence[RecordedAnswer]
+) -> AttemptEngine:
+    """The bank, configuration and history of `attempt`, from its stored engine settings and
+    the parameters recorded on its responses.
+
+    Unanswered items come from the calibration's bank (`snapshot`). An answered item is
+    scored with the parameters stored on its response: when those are what the bank holds
+    (the usual case) the cached bank is used as it is; otherwise (an item retired or
+    re-versioned since, or parameters that differ) a bank is built with the recorded rows,
+    so an attempt is always estimated with what was used when it was delivered."""
+    config = engine_config(
+        attempt.engine_settings,
+        snapshot,
+        list(attempt.areas),
+        attempt.language,
+        bool(attempt.accommodations.get("screen_reader")),
+        frozenset(attempt.excluded_items),
+        tuple(attempt.pretest_positions),
+    )
+    history = [Answer(str(answer.version_id), answer.correct) for answer in recorded]
+    return AttemptEngine(_bank_with(snapshot, recorded), config, history)
+
+
+def _position(bank: ItemBank, version_id: int) -> int | None:
+    try:
+        return bank.index_of(str(version_id))
+    except ValueError:
+        return None
+
+
+def _matches(bank: ItemBank, index: int, answer: RecordedAnswer) -> bool:
+    # A 2PL item is a 3PL item with no guessing: None and 0.0 score the same.
+    return (
+        float(bank.discrimination[index]) == answer.discrimination
+        and float(bank.difficulty[index]) == answer.difficulty
+        and float(bank.guessing[index]) == (answer.guessing or 0.0)
+        and bool(bank.pretest[index]) == answer.pretest
+    )
+
+
+def _bank_with(snapshot: BankSnapshot, recorded: Sequence[RecordedAnswer]) -> ItemBank:
+    """The snapshot's bank with the recorded parameters of the answered items."""
+    bank = snapshot.bank
+    positions = {answer.version_id: _position(bank, answer.version_id) for answer in recorded}
+    if all(
+        position is not None and _matches(bank, position, answer)
+        for answer, position in zip(recorded, positions.values(), strict=True)
+    ):
+        return bank
+    item_ids = list(bank.item_ids)
+    areas = bank.areas.tolist()
+    discrimination = bank.discrimination.tolist()
+    difficulty = bank.difficulty.tolist()
+    guessing = bank.guessing.tolist()
+    competences = list(bank.competences)
+    languages = list(bank.languages)
+    accessible = bank.accessible.tolist()
+    pretest = bank.pretest.tolist()
+    for answer in recorded:
+        position = positions[answer.version_id]
+        if position is None:
+            # Answered, then retired or re-versioned: still part of the attempt's history.
+            position = len(item_ids)
+            item_ids.append(str(answer.version_id))
+            areas.append(snapshot.area_codes.index(answer.area_code))
+            competences.append(answer.competence_code)
+            languages.append(None)
+            accessible.append(True)
+            for column in (discrimination, difficulty, guessing, pretest):
+                column.append(0)
+        discrimination[position] = answer.discrimination
+        difficulty[position] = answer.difficulty
+        guessing[position] = answer.guessing or 0.0
+        pretest[position] = answer.pretest
+    return ItemBank(
+        item_ids=item_ids,
+        areas=areas,
+        discrimination=discrimination,
+        difficulty=difficulty,
+        guessing=guessing if any(guessing) or bank.is_3pl else None,
+        competences=competences,
+        languages=languages,
+        accessible=accessible,
+        pretest=pretest,
+        n_areas=bank.n_areas,
     )

@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from palier.accounts.models import User
 from palier.assessments.models import Attempt, Response
+from palier.assessments.results import result_of
 from palier.core.i18n import localized
 from palier.frameworks.models import Area, Level
 from palier.items.rendering import LearnerView, learner_view
@@ -27,13 +28,15 @@ def level_history(user: User, areas: list[Area]) -> list[tuple[Attempt, list[int
     return [
         (
             attempt,
-            [
-                (attempt.result or {}).get("areas", {}).get(area.code, {}).get("level")
-                for area in areas
-            ],
+            [_levels(attempt).get(area.code) for area in areas],
         )
         for attempt in finished
     ]
+
+
+def _levels(attempt: Attempt) -> dict[str, int]:
+    result = result_of(attempt)
+    return result.levels() if result is not None else {}
 
 
 def in_progress(user: User) -> Attempt | None:
@@ -99,16 +102,17 @@ def area_results(attempt: Attempt) -> list[AreaResult]:
         for area in Area.objects.filter(framework=attempt.framework).prefetch_related("levels")
     }
     results = []
-    for code, values in (attempt.result or {}).get("areas", {}).items():
-        area = areas[code]
+    result = result_of(attempt)
+    for measure in result.areas if result is not None else ():
+        area = areas[measure.code]
         levels = list(area.levels.all())
         results.append(
             AreaResult(
                 area,
-                levels[values["level"] - 1],
-                values["theta"],
-                values["se"],
-                values["precision"],
+                levels[measure.level - 1],
+                measure.theta,
+                measure.se,
+                measure.precision,
                 len(levels),
             )
         )

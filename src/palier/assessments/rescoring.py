@@ -1,73 +1,59 @@
 """Recompute an attempt from its stored responses, with the parameters stored on each
-response and the attempt's own engine settings (not today's)."""
+response and the attempt's own engine settings (not today's).
+
+The engine's inputs come from `engine_adapter.attempt_engine`, the very function delivery
+uses, so a rescored attempt and a delivered one can only differ if something stored changed.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
+from palier.assessments.engine_adapter import EmptyBankError, bank_snapshot, recorded_answers
 from palier.assessments.models import Attempt
-from palier.assessments.services import attempt_rng
-from palier.engine import Answer, CatConfig, ItemBank, next_step
+from palier.assessments.results import AttemptResult, build_result, result_of
+from palier.assessments.services import engine_step
+
+# Stored thetas and SEs are rounded to 4 decimals; a recomputed value within this is the same.
+TOLERANCE = 1e-3
 
 
 @dataclass(frozen=True)
 class Rescore:
     matches: bool
     lines: list[str]
+    recomputed: AttemptResult | None = None
 
 
 def rescore(attempt: Attempt) -> Rescore:
-    responses = list(
-        attempt.responses.select_related("item_version__item__capacity__competence").order_by(
-            "position"
-        )
-    )
-    if not responses:
+    """Recompute `attempt`'s result and compare it, area by area, with the stored one."""
+    recorded = recorded_answers(attempt)
+    if not recorded:
         return Rescore(False, ["No stored responses."])
-    from palier.assessments.engine_adapter import bank_snapshot
-
-    snapshot = bank_snapshot(attempt.calibration)
-    area_codes = list(snapshot.area_codes)
-    bank = ItemBank(
-        item_ids=[str(r.item_version_id) for r in responses],
-        areas=[
-            area_codes.index(r.item_version.item.capacity.competence.area.code) for r in responses
-        ],
-        discrimination=[r.discrimination for r in responses],
-        difficulty=[r.difficulty for r in responses],
-        pretest=[r.pretest for r in responses],
-        n_areas=len(area_codes),
-    )
-    settings = attempt.engine_settings
-    correlation = None
-    if settings.area_correlation > 0 and len(area_codes) > 1:
-        correlation = np.full((len(area_codes),) * 2, settings.area_correlation)
-        np.fill_diagonal(correlation, 1.0)
-    # Estimation only: every item is known, so the test is scored, not continued.
-    config = CatConfig(
-        version=settings.version,
-        se_target=settings.se_target,
-        max_items=max(len(responses), 1),
-        min_items=0,
-        areas=snapshot.area_indices(attempt.areas),
-        correlation=correlation,
-    )
-    history = [Answer(str(r.item_version_id), r.correct) for r in responses]
-    step = next_step(bank, history, config, attempt_rng(attempt))
+    try:
+        snapshot = bank_snapshot(attempt.calibration)
+    except EmptyBankError:
+        return Rescore(False, ["The attempt's calibration has no item left to rebuild it."])
+    step, _engine = engine_step(attempt, snapshot, recorded)
+    recomputed = build_result(attempt, snapshot, step, recorded)
+    stored = result_of(attempt)
     lines, matches = [], True
     for code in attempt.areas:
-        index = area_codes.index(code)
-        stored = (attempt.result or {}).get("areas", {}).get(code, {})
-        theta, se = float(step.theta[index]), float(step.se[index])
+        new = recomputed.area(code)
+        old = stored.area(code) if stored is not None else None
         same = (
-            abs(theta - stored.get("theta", np.nan)) < 1e-3
-            and abs(se - stored.get("se", np.nan)) < 1e-3
+            old is not None
+            and new is not None
+            and abs(new.theta - old.theta) < TOLERANCE
+            and abs(new.se - old.se) < TOLERANCE
+            and new.level == old.level
         )
         matches = matches and same
-        lines.append(
-            f"{code}: stored theta={stored.get('theta')} se={stored.get('se')}; "
-            f"recomputed theta={theta:.4f} se={se:.4f} {'OK' if same else 'DIFFERS'}"
+        before = (
+            f"theta={old.theta} se={old.se} level={old.level}" if old is not None else "nothing"
         )
-    return Rescore(matches, lines)
+        lines.append(
+            f"{code}: stored {before}; recomputed theta={new.theta:.4f} se={new.se:.4f} "
+            f"level={new.level} {'OK' if same else 'DIFFERS'}"
+        )
+    return Rescore(matches, lines, recomputed)

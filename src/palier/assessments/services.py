@@ -24,12 +24,19 @@ from django.utils.translation import gettext as _
 
 from palier.accounts.models import User
 from palier.assessments.answers import AnswerError, normalise_answer
-from palier.assessments.engine_adapter import BankSnapshot, bank_snapshot, engine_config
+from palier.assessments.engine_adapter import (
+    AttemptEngine,
+    BankSnapshot,
+    RecordedAnswer,
+    attempt_engine,
+    bank_snapshot,
+    recorded_answers,
+)
 from palier.assessments.models import Attempt, EngineSettings, Response
 from palier.assessments.results import build_result
 from palier.assessments.signals import attempt_finished
 from palier.core.errors import ServiceError
-from palier.engine import Answer, Step, next_step
+from palier.engine import Step, next_step
 from palier.frameworks.queries import current_framework
 from palier.frameworks.services import freeze_framework
 from palier.items.formats import Score, score
@@ -66,15 +73,6 @@ def attempt_rng(attempt: Attempt) -> np.random.Generator:
     return np.random.default_rng(attempt.seed)
 
 
-def _history(attempt: Attempt) -> list[Answer]:
-    return [
-        Answer(str(version_id), correct)
-        for version_id, correct in attempt.responses.order_by("position").values_list(
-            "item_version_id", "correct"
-        )
-    ]
-
-
 def _excluded_at_start(attempt: Attempt, snapshot: BankSnapshot) -> list[str]:
     """Items the learner met in earlier attempts, when the bank can spare them (decided once,
     when the attempt starts, and stored with it)."""
@@ -90,17 +88,13 @@ def _excluded_at_start(attempt: Attempt, snapshot: BankSnapshot) -> list[str]:
     return sorted(seen) if enough else []
 
 
-def _engine_step(attempt: Attempt, snapshot: BankSnapshot, history: list[Answer]) -> Step:
-    config = engine_config(
-        attempt.engine_settings,
-        snapshot,
-        attempt.areas,
-        attempt.language,
-        bool(attempt.accommodations.get("screen_reader")),
-        frozenset(attempt.excluded_items),
-        tuple(attempt.pretest_positions),
-    )
-    return next_step(snapshot.bank, history, config, attempt_rng(attempt))
+def engine_step(
+    attempt: Attempt, snapshot: BankSnapshot, recorded: list[RecordedAnswer]
+) -> tuple[Step, AttemptEngine]:
+    """The engine's step after the recorded answers (delivery and rescoring alike), with the
+    inputs it was computed from."""
+    engine = attempt_engine(attempt, snapshot, recorded)
+    return next_step(engine.bank, engine.history, engine.config, attempt_rng(attempt)), engine
 
 
 def pretest_positions(attempt: Attempt) -> list[int]:
@@ -133,13 +127,13 @@ TARGETING_EFFICIENCY = 0.8
 
 
 def estimate_progress(
-    attempt: Attempt, snapshot: BankSnapshot, step: Step, history: list[Answer]
+    attempt: Attempt, snapshot: BankSnapshot, step: Step, engine: AttemptEngine
 ) -> dict[str, Any]:
     """Scored questions asked per area, and an estimate of the questions left from the
     stopping rule: each area needs (1/target^2 - 1/SE^2) more information, and a
     well-targeted item brings about TARGETING_EFFICIENCY x a^2/4 of it."""
     settings = attempt.engine_settings
-    bank = snapshot.bank
+    bank, history = engine.bank, engine.history
     asked = dict.fromkeys(attempt.areas, 0)
     for answer in history:
         index = bank.index_of(answer.item_id)
@@ -156,7 +150,13 @@ def estimate_progress(
     return {"asked": asked, "estimated_left": max(needed, settings.min_items - len(history), 1)}
 
 
-def _show(attempt: Attempt, step: Step, snapshot: BankSnapshot, history: list[Answer]) -> None:
+def _show(
+    attempt: Attempt,
+    step: Step,
+    engine: AttemptEngine,
+    snapshot: BankSnapshot,
+    recorded: list[RecordedAnswer],
+) -> None:
     """Make the engine's next item the current question, or finish the attempt."""
     now = timezone.now()
     if step.finished or step.item_id is None:
@@ -164,14 +164,14 @@ def _show(attempt: Attempt, step: Step, snapshot: BankSnapshot, history: list[An
         attempt.finished_at = now
         attempt.stop_reason = step.stop_reason or ""
         attempt.current_version = None
-        attempt.result = build_result(attempt, snapshot, step)
+        attempt.result = build_result(attempt, snapshot, step, recorded).to_json()
     else:
         version = ItemVersion.objects.select_related("item", "stimulus").get(pk=int(step.item_id))
         freeze_version(version)
         attempt.current_version = version
         attempt.current_shown_at = now
         attempt.current_time_limit = time_limit(attempt, version)
-        attempt.progress = estimate_progress(attempt, snapshot, step, history)
+        attempt.progress = estimate_progress(attempt, snapshot, step, engine)
     attempt.save()
     if attempt.is_finished:
         attempt_finished.send(sender=Attempt, attempt=attempt)
@@ -251,7 +251,8 @@ def start_attempt(
     freeze_framework(framework)
     attempt.excluded_items = _excluded_at_start(attempt, snapshot)
     attempt.pretest_positions = pretest_positions(attempt)
-    _show(attempt, _engine_step(attempt, snapshot, []), snapshot, [])
+    step, engine = engine_step(attempt, snapshot, [])
+    _show(attempt, step, engine, snapshot, [])
     return attempt
 
 
@@ -304,7 +305,7 @@ def _record_answer(
             422, "invalid_answer", str(error), {"response": [str(error)]}
         ) from error
     snapshot = bank_snapshot(attempt.calibration)
-    history = _history(attempt)
+    recorded = recorded_answers(attempt)
     now = timezone.now()
     shown_at = attempt.current_shown_at or now
     limit = attempt.current_time_limit
@@ -316,9 +317,9 @@ def _record_answer(
         if timed_out
         else score(version.format, version.definition, response_value)
     )
-    history.append(Answer(str(version.pk), result.correct))
-    step = _engine_step(attempt, snapshot, history)
-    a, b, c = snapshot.parameters[version.pk]
+    answer = snapshot.answer(version.pk, result.correct, result.credit)
+    recorded.append(answer)
+    step, engine = engine_step(attempt, snapshot, recorded)
     response = Response.objects.create(
         attempt=attempt,
         position=position,
@@ -331,17 +332,15 @@ def _record_answer(
         answered_at=now,
         time_limit_seconds=limit,
         timed_out=timed_out,
-        pretest=bool(snapshot.bank.pretest[snapshot.bank.index_of(str(version.pk))])
-        if snapshot.bank.has_pretest
-        else False,
-        discrimination=a,
-        difficulty=b,
-        guessing=c,
+        pretest=answer.pretest,
+        discrimination=answer.discrimination,
+        difficulty=answer.difficulty,
+        guessing=answer.guessing,
         theta=[round(float(value), 6) for value in step.theta],
         se=[round(float(value), 6) for value in step.se],
     )
     attempt.current_position = position + 1
-    _show(attempt, step, snapshot, history)
+    _show(attempt, step, engine, snapshot, recorded)
     return Recorded(attempt, response, replayed=False)
 
 

@@ -13,10 +13,10 @@ from palier.assessments import pdf, queries, services
 from palier.assessments.access import access_attempt
 from palier.assessments.answers import AnswerError, answer_from_form
 from palier.assessments.competences import competence_signals
+from palier.assessments.signals import result_sections
 from palier.frameworks.queries import current_framework
 from palier.items.forms import ProblemReportForm
 from palier.items.services import report_problem
-from palier.training.recommend import learning_plan
 
 LANGUAGES = ("fr", "en")
 
@@ -158,7 +158,7 @@ def result(request: HttpRequest, attempt_id: str) -> HttpResponse:
             "strengths": [s for s in signals if s.kind == "strength"],
             "gaps": [s for s in signals if s.kind == "gap"],
             "signals": signals,
-            "plan": learning_plan(request.user, attempt, (get_language() or "fr")[:2]),
+            "sections": result_sections(request, attempt),
             "chart_max": max((r.level_count for r in results), default=5),
             "chart_height": 44 * len(results) + 8,
         },

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from palier.accounts.models import User
 from palier.assessments.competences import competence_signals
 from palier.assessments.models import Attempt
+from palier.assessments.results import result_of
 from palier.assessments.services import start_attempt
 from palier.campaigns.codes import new_code, normalise
 from palier.campaigns.models import (
@@ -330,7 +331,8 @@ def build_snapshot(participation: Participation, attempt: Attempt) -> dict[str, 
     """What the organisation will see, frozen: levels on the campaign's areas only."""
     profile = getattr(participation.user, "profile", None)
     targets = _targets(participation, attempt)
-    areas = attempt.result["areas"] if attempt.result else {}
+    result = result_of(attempt)
+    areas = result.areas if result is not None else ()
     wanted = set(participation.campaign.areas)
     return {
         "attempt_finished_at": attempt.finished_at.isoformat() if attempt.finished_at else None,
@@ -339,17 +341,17 @@ def build_snapshot(participation: Participation, attempt: Attempt) -> dict[str, 
         "year_of_study": getattr(profile, "year_of_study", None),
         "status": getattr(profile, "status", "") or "",
         "external_id": participation.external_id,
-        "items": attempt.result.get("items") if attempt.result else None,
+        "items": result.items if result is not None else None,
         "areas": {
-            code: {
-                "level": value["level"],
-                "theta": value["theta"],
-                "se": value["se"],
-                "precision": value["precision"],
-                "target": targets.get(code),
+            measure.code: {
+                "level": measure.level,
+                "theta": measure.theta,
+                "se": measure.se,
+                "precision": measure.precision,
+                "target": targets.get(measure.code),
             }
-            for code, value in areas.items()
-            if code in wanted
+            for measure in areas
+            if measure.code in wanted
         },
         "competences": {
             signal.competence.code: signal.kind

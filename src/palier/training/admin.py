@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from palier.accounts.admin_site import admin_site
+from palier.training import services
 from palier.training.models import Module, ModuleSession, Resource
 
 
@@ -27,11 +28,11 @@ class ModuleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publier (modération acceptée)"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Module]) -> None:
-        queryset.update(status=Module.Status.PUBLISHED)
+        services.moderate_modules(queryset, Module.Status.PUBLISHED)
 
     @admin.action(description=_("Refuser"))
     def reject(self, request: HttpRequest, queryset: QuerySet[Module]) -> None:
-        queryset.update(status=Module.Status.REJECTED)
+        services.moderate_modules(queryset, Module.Status.REJECTED)
 
 
 @admin.register(Resource, site=admin_site)

@@ -8,13 +8,13 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from palier.core.errors import ErrorOut
-from palier.training import services
-from palier.training.models import Module, PlanEntry, Resource
+from palier.training import queries, services
+from palier.training.access import access_plan_entry, access_plan_item, access_published_module
+from palier.training.models import Module, PlanEntry
 from palier.training.queries import CatalogueFilters, catalogue, upcoming_sessions
 
 router = Router(tags=["training"])
@@ -130,12 +130,7 @@ def list_modules(request: HttpRequest, filters: Query[Filters]) -> list[dict[str
     summary="One published module",
 )
 def get_module(request: HttpRequest, code: str) -> dict[str, Any]:
-    module = get_object_or_404(
-        Module.objects.select_related("provider").prefetch_related(upcoming_sessions()),
-        code=code,
-        status=Module.Status.PUBLISHED,
-    )
-    return _module(module)
+    return _module(access_published_module(code))
 
 
 @router.get(
@@ -145,7 +140,7 @@ def get_module(request: HttpRequest, code: str) -> dict[str, Any]:
     summary="The signed-in learner's training plan",
 )
 def get_plan(request: HttpRequest) -> list[dict[str, Any]]:
-    entries = PlanEntry.objects.filter(user=request.user).select_related("module", "resource")
+    entries = queries.plan_entries(request.user)
     return [_entry(entry) for entry in entries]
 
 
@@ -156,8 +151,7 @@ def get_plan(request: HttpRequest) -> list[dict[str, Any]]:
     summary="Add a module or a resource to the plan (idempotent)",
 )
 def add_to_plan(request: HttpRequest, payload: PlanIn) -> Status:
-    module = get_object_or_404(Module, code=payload.module) if payload.module else None
-    resource = get_object_or_404(Resource, code=payload.resource) if payload.resource else None
+    module, resource = access_plan_item(payload.module, payload.resource)
     entry = services.add_to_plan(request.user, module=module, resource=resource)
     return Status(201, _entry(entry))
 
@@ -169,7 +163,7 @@ def add_to_plan(request: HttpRequest, payload: PlanIn) -> Status:
     summary="Record progress on an entry",
 )
 def update_plan_entry(request: HttpRequest, entry_id: int, payload: ProgressIn) -> dict[str, Any]:
-    entry = get_object_or_404(PlanEntry, pk=entry_id, user=request.user)
+    entry = access_plan_entry(request.user, entry_id)
     return _entry(services.set_progress(entry, payload.progress))
 
 
@@ -185,7 +179,7 @@ def update_plan_entry(request: HttpRequest, entry_id: int, payload: ProgressIn) 
     ),
 )
 def request_confirmation(request: HttpRequest, entry_id: int) -> dict[str, Any]:
-    entry = get_object_or_404(PlanEntry, pk=entry_id, user=request.user)
+    entry = access_plan_entry(request.user, entry_id)
     return _entry(services.request_confirmation(entry))
 
 
@@ -196,5 +190,5 @@ def request_confirmation(request: HttpRequest, entry_id: int) -> dict[str, Any]:
     summary="Withdraw the request for confirmation, and any confirmation (idempotent)",
 )
 def withdraw_confirmation_request(request: HttpRequest, entry_id: int) -> dict[str, Any]:
-    entry = get_object_or_404(PlanEntry, pk=entry_id, user=request.user)
+    entry = access_plan_entry(request.user, entry_id)
     return _entry(services.withdraw_confirmation_request(entry))

@@ -77,6 +77,11 @@ class AreaHours:
         return self.area.reference_hours
 
 
+def in_plan(user: User, module: Module) -> bool:
+    """Whether the signed-in learner already has `module` in their plan."""
+    return user.is_authenticated and PlanEntry.objects.filter(user=user, module=module).exists()
+
+
 def plan_entries(user: User) -> QuerySet[PlanEntry]:
     return (
         PlanEntry.objects.filter(user=user)

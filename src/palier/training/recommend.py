@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.http import HttpRequest
+from django.utils.translation import get_language
+
 from palier.accounts.choices import LearnerStatus
 from palier.accounts.models import User
 from palier.assessments.competences import competence_signals
 from palier.assessments.models import Attempt
+from palier.assessments.results import result_of
 from palier.frameworks.models import Area, Capacity, Competence
 from palier.frameworks.queries import population_targets
 from palier.training.models import Module, Resource
@@ -120,7 +124,8 @@ def rank_modules(
 
 
 def learning_plan(user: User, attempt: Attempt, language: str = "fr") -> list[AreaPlan]:
-    if not attempt.is_finished or not attempt.result:
+    result = result_of(attempt)
+    if result is None:
         return []
     targets = targets_for(user, attempt)
     residuals = {
@@ -137,8 +142,9 @@ def learning_plan(user: User, attempt: Attempt, language: str = "fr") -> list[Ar
     )
     own = organisations_of(user)
     plans = []
-    for code, values in attempt.result["areas"].items():
-        level, target = values["level"], targets.get(code, DEFAULT_TARGET)
+    for measure in result.areas:
+        code, level = measure.code, measure.level
+        target = targets.get(code, DEFAULT_TARGET)
         if level >= target:
             continue
         competences = _gap_competences(areas[code], residuals)
@@ -163,3 +169,9 @@ def learning_plan(user: User, attempt: Attempt, language: str = "fr") -> list[Ar
             )
         )
     return plans
+
+
+def result_plan_context(request: HttpRequest, attempt: Attempt) -> dict[str, object]:
+    """The learning-plan section of the test's result page (assessments.signals)."""
+    language = (get_language() or "fr")[:2]
+    return {"plan": learning_plan(request.user, attempt, language)}

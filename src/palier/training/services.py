@@ -4,6 +4,7 @@ confirmation of a completion (asked by the learner, given by the provider)."""
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,6 +134,19 @@ def save_module(
     sessions.instance = module
     sessions.save()
     return module
+
+
+# Moderation decisions of platform administrators on submitted modules.
+MODERATION_STATUSES = (Module.Status.PUBLISHED, Module.Status.REJECTED)
+
+
+@transaction.atomic
+def moderate_modules(modules: QuerySet[Module], status: str) -> int:
+    """Publish or reject modules (platform administrators' moderation); returns how many
+    changed."""
+    if status not in MODERATION_STATUSES:  # a programming error: the admin passes these only
+        raise ValueError(f"moderation publishes or rejects a module, not {status!r}")
+    return modules.exclude(status=status).update(status=status)
 
 
 def _new_code(slug: str) -> str:

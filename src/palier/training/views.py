@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,8 +13,15 @@ from palier.core.errors import ServiceError
 from palier.frameworks.queries import current_framework
 from palier.organisations.models import Organisation
 from palier.training import queries, services
+from palier.training.access import (
+    access_plan_entry,
+    access_plan_item,
+    access_provider,
+    access_published_module,
+    access_resource,
+)
 from palier.training.forms import CatalogueForm, ProgressForm
-from palier.training.models import Module, PlanEntry, Resource
+from palier.training.models import PlanEntry
 
 PAGE_SIZE = 50
 
@@ -36,34 +43,20 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def module_detail(request: HttpRequest, code: str) -> HttpResponse:
-    module = get_object_or_404(
-        Module.objects.select_related("provider").prefetch_related(
-            "capacities__competence__area",
-            "populations",
-            queries.upcoming_sessions(),
-        ),
-        code=code,
-        status=Module.Status.PUBLISHED,
-    )
-    in_plan = (
-        request.user.is_authenticated
-        and PlanEntry.objects.filter(user=request.user, module=module).exists()
-    )
+    module = access_published_module(code)
+    in_plan = queries.in_plan(request.user, module)
     return render(request, "training/module.html", {"module": module, "in_plan": in_plan})
 
 
 @login_not_required
 def resource_detail(request: HttpRequest, code: str) -> HttpResponse:
-    resource = get_object_or_404(Resource.objects.select_related("competence__area"), code=code)
+    resource = access_resource(code)
     return render(request, "training/resource.html", {"resource": resource})
 
 
 @login_not_required
 def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    provider = get_object_or_404(Organisation, slug=slug)
-    modules = provider.modules.filter(status=Module.Status.PUBLISHED).order_by("title_fr")
-    if not modules.exists():
-        raise Http404
+    provider, modules = access_provider(slug)
     return render(request, "training/provider.html", {"provider": provider, "modules": modules})
 
 
@@ -87,10 +80,11 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def add(request: HttpRequest) -> HttpResponse:
-    module_code, resource_code = request.POST.get("module"), request.POST.get("resource")
-    module = Module.objects.filter(code=module_code).first() if module_code else None
-    resource = Resource.objects.filter(code=resource_code).first() if resource_code else None
-    if (module_code and module is None) or (resource_code and resource is None):
+    try:
+        module, resource = access_plan_item(
+            request.POST.get("module"), request.POST.get("resource")
+        )
+    except Http404:
         messages.error(request, _("Cette formation n'existe pas ou plus."))
         return redirect("training:plan")
     try:
@@ -107,7 +101,7 @@ def add(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def update(request: HttpRequest, entry_id: int) -> HttpResponse:
-    entry = get_object_or_404(PlanEntry, pk=entry_id, user=request.user)
+    entry = access_plan_entry(request.user, entry_id)
     if request.POST.get("remove"):
         services.remove_from_plan(entry)
         messages.success(request, _("Retiré de votre plan."))
@@ -124,7 +118,7 @@ def update(request: HttpRequest, entry_id: int) -> HttpResponse:
 @require_POST
 def confirmation_request(request: HttpRequest, entry_id: int) -> HttpResponse:
     """Ask the module's provider to confirm a completed entry, or withdraw that request."""
-    entry = get_object_or_404(PlanEntry, pk=entry_id, user=request.user)
+    entry = access_plan_entry(request.user, entry_id)
     if request.POST.get("withdraw"):
         services.withdraw_confirmation_request(entry)
         messages.success(request, _("Demande retirée : l'organisme ne voit plus ce module."))
