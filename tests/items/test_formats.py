@@ -3,10 +3,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from palier.items.formats import (
+    AnswerError,
     DefinitionError,
     Score,
+    answer_from_form,
     edit_distance,
     normalise,
+    normalise_answer,
     score,
     shuffled_option_ids,
     validate_definition,
@@ -173,3 +176,64 @@ def test_edit_distance_is_symmetric_and_zero_only_for_equal_strings(first, secon
 
 def test_normalise_folds_case_accents_apostrophes_and_spaces():
     assert normalise("  L\u2019Hébergeur  de-Données ") == "l hebergeur de donnees"
+
+
+class Form(dict):
+    """Posted form fields, each a list of values (as Django's QueryDict)."""
+
+    def get(self, key, default=None):
+        values = super().get(key)
+        return values[-1] if values else default
+
+    def getlist(self, key):
+        return list(super().get(key, []))
+
+
+@pytest.mark.parametrize(
+    ("item_format", "fields", "raw"),
+    [
+        ("single_choice", {"answer": ["b"]}, "b"),
+        ("multiple_response", {"answer": ["a", "b"]}, ["a", "b"]),
+        ("short_text", {"answer": ["MSSanté"]}, "MSSanté"),
+        ("numeric", {"answer": ["72"]}, "72"),
+        ("ordering", {"order-a": ["1"], "order-b": ["3"], "order-c": ["2"]}, ["a", "c", "b"]),
+        ("matching", {"match-a": ["x"], "match-b": ["y"]}, {"a": "x", "b": "y"}),
+        ("single_choice", {"answer": ["b"], "dont_know": ["1"]}, None),
+    ],
+)
+def test_each_format_reads_its_answer_from_the_question_form(item_format, fields, raw):
+    definition = DEFINITIONS[item_format]
+    assert answer_from_form(item_format, definition, Form(fields)) == raw
+    assert score(item_format, definition, normalise_answer(item_format, definition, raw)) == (
+        Score(raw is not None, 1.0 if raw is not None else 0.0)
+    )
+
+
+def test_an_ordering_form_with_two_equal_positions_is_refused():
+    form = Form({"order-a": ["1"], "order-b": ["1"], "order-c": ["2"]})
+    with pytest.raises(AnswerError):
+        answer_from_form("ordering", DEFINITIONS["ordering"], form)
+
+
+@pytest.mark.parametrize(
+    ("item_format", "raw"),
+    [
+        ("single_choice", "z"),
+        ("multiple_response", []),
+        ("multiple_response", ["a", "a"]),
+        ("short_text", "x" * 201),
+        ("numeric", True),
+        ("ordering", ["a", "b"]),
+        ("matching", {"a": "x"}),
+        ("hotspot", "a"),
+    ],
+)
+def test_malformed_answers_are_refused_with_a_message(item_format, raw):
+    with pytest.raises(AnswerError) as error:
+        normalise_answer(item_format, DEFINITIONS.get(item_format, {}), raw)
+    assert str(error.value)
+
+
+def test_i_dont_know_is_kept_as_no_answer_in_every_format():
+    for item_format, definition in DEFINITIONS.items():
+        assert normalise_answer(item_format, definition, None) is None

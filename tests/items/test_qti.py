@@ -3,7 +3,7 @@ import zipfile
 
 import pytest
 
-from palier.items.qti import QtiError, export_package, import_package, parse_xml
+from palier.items.qti import QtiError, export_package, import_package, item_xml, parse_xml
 from tests.items.sample import sample_document
 
 QTI21_CHOICE = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -129,3 +129,39 @@ def test_a_package_without_manifest_or_not_a_zip_is_refused():
         archive.writestr("item.xml", QTI21_CHOICE)
     with pytest.raises(QtiError, match=r"imsmanifest\.xml missing"):
         import_package(buffer.getvalue())
+
+
+def stimulus_choice_package(*, keep_class: bool, declare: bool) -> bytes:
+    """A one-item package of the sample's stimulus choice item, with or without the
+    interaction's class and the manifest's declared format."""
+    node = next(item for item in sample_document()["items"] if item["format"] == "stimulus_choice")
+    xml = item_xml({**node, "stimulus": None})
+    if not keep_class:
+        xml = xml.replace(b' class="palier-stimulus-choice"', b"")
+    manifest = (
+        '<manifest xmlns="http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1" '
+        'xmlns:palier="urn:palier:qti-metadata"><resources>'
+        '<resource identifier="i" type="imsqti_item_xmlv3p0" href="i.xml"><metadata>'
+        + ('<palier:item format="stimulus_choice"/>' if declare else "")
+        + '</metadata><file href="i.xml"/></resource></resources></manifest>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("imsmanifest.xml", manifest)
+        archive.writestr("i.xml", xml)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("keep_class", "declare", "expected"),
+    [
+        (True, False, "stimulus_choice"),
+        (False, True, "stimulus_choice"),
+        (False, False, "multiple_response"),
+    ],
+)
+def test_a_stimulus_choice_is_recognised_by_its_class_or_its_declared_format(
+    keep_class, declare, expected
+):
+    package_data = stimulus_choice_package(keep_class=keep_class, declare=declare)
+    assert import_package(package_data)["items"][0]["format"] == expected

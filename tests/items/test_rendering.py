@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.template.loader import render_to_string
 
 from palier.items.rendering import learner_view
 
@@ -32,3 +33,25 @@ def test_the_learner_view_follows_the_language_with_french_as_fallback(bank):
     assert learner_view(version, 0, "en").stem == "What do you do?"
     version.stem_en = ""
     assert learner_view(version, 0, "en").language == "fr"
+
+
+WIDGET_MARKUP = {
+    "single_choice": 'type="radio" name="answer"',
+    "multiple_response": 'type="checkbox" name="answer"',
+    "stimulus_choice": 'type="checkbox" name="answer"',
+    "short_text": 'id="answer-text" name="answer"',
+    "numeric": 'id="answer-number" name="answer"',
+    "ordering": 'name="order-',
+    "matching": 'name="match-',
+}
+
+
+def test_each_format_draws_its_own_widget_in_the_question(bank):
+    drawn = {}
+    for item in bank:
+        view = learner_view(item.latest_version(), seed=3)
+        html = render_to_string("items/_question.html", {"view": view})
+        drawn[view.format] = WIDGET_MARKUP[view.format] in html
+        for choice in view.options:
+            assert f'"{choice.id}"' in html or f"-{choice.id}" in html
+    assert drawn == dict.fromkeys(WIDGET_MARKUP, True)

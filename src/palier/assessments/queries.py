@@ -14,6 +14,7 @@ from palier.assessments.models import Attempt, Response
 from palier.assessments.results import result_of
 from palier.core.i18n import localized
 from palier.frameworks.models import Area, Level
+from palier.items.formats import get_format
 from palier.items.rendering import LearnerView, learner_view
 
 
@@ -144,7 +145,10 @@ def review(attempt: Attempt) -> list[dict[str, Any]]:
                 "stem": localized(version, "stem", attempt.language),
                 "given": _describe(response.raw_answer, texts),
                 "expected": _describe(
-                    _expected(version.definition, version.format, attempt.language), texts
+                    get_format(version.format).expected_answer(
+                        version.definition, attempt.language
+                    ),
+                    texts,
                 ),
                 "correct": response.correct,
                 "pretest": response.pretest,
@@ -154,15 +158,6 @@ def review(attempt: Attempt) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-def _expected(definition: dict[str, Any], item_format: str, language: str) -> Any:
-    if item_format == "short_text":
-        accepted = definition["accepted"]
-        return (accepted.get(language) or accepted["fr"])[0]
-    if item_format == "numeric":
-        return str(definition["value"])
-    return definition["correct"]
 
 
 def _describe(value: Any, texts: dict[str, str]) -> str:

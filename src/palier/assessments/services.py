@@ -23,7 +23,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from palier.accounts.models import User
-from palier.assessments.answers import AnswerError, normalise_answer
 from palier.assessments.engine_adapter import (
     AttemptEngine,
     BankSnapshot,
@@ -39,7 +38,7 @@ from palier.core.errors import ServiceError
 from palier.engine import Step, next_step
 from palier.frameworks.queries import current_framework
 from palier.frameworks.services import freeze_framework
-from palier.items.formats import Score, score
+from palier.items.formats import AnswerError, Score, normalise_answer, score
 from palier.items.models import Calibration, ItemVersion
 from palier.items.services import freeze_version
 

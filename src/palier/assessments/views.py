@@ -11,10 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from palier.assessments import pdf, queries, services
 from palier.assessments.access import access_attempt
-from palier.assessments.answers import AnswerError, answer_from_form
 from palier.assessments.competences import competence_signals
 from palier.assessments.signals import result_sections
 from palier.frameworks.queries import current_framework
+from palier.items.formats import AnswerError, answer_from_form
 from palier.items.forms import ProblemReportForm
 from palier.items.services import report_problem
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from palier.items.formats import normalise
+from palier.items.formats.single_choice import FORMAT as SINGLE_CHOICE
 
 MIN_ITEMS_PER_AREA = 50
 MIN_ITEMS_PER_CAPACITY = 2
@@ -145,7 +146,7 @@ def _lint(items: list[Mapping[str, Any]], report: CheckReport) -> None:
         ease = reading_ease(stem)
         if ease < MIN_READING_EASE:
             report.warnings.append(f"{code}: stem hard to read (reading ease {ease:.0f})")
-        if item.get("format") == "single_choice":
+        if item.get("format") == SINGLE_CHOICE.name:
             ids = [option["id"] for option in item["definition"]["options"]]
             key_positions[ids.index(item["definition"]["correct"])] += 1
             option_counts[len(ids)] += 1

@@ -1,9 +1,9 @@
 """IMS QTI 3.0 packages (zip + imsmanifest.xml) for the formats that map onto QTI
 interactions, and reading of QTI 2.1 choice and text-entry items.
 
-Mapping: single_choice / multiple_response / stimulus_choice -> qti-choice-interaction;
-short_text and numeric -> qti-text-entry-interaction; ordering -> qti-order-interaction;
-matching -> qti-match-interaction (directedPair). Stimuli are qti-assessment-stimulus files.
+Each format module (items/formats/) maps its own definition onto a QTI interaction and reads
+it back, through the `_Writer` and `_Reader` below (the XML stays here). Stimuli are
+qti-assessment-stimulus files.
 Palier fields without a QTI equivalent (capacity, intended level, source, duration,
 accessibility flags, tolerances) travel in the manifest's resource metadata.
 
@@ -20,6 +20,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
+from palier.items.formats import REGISTRY, get_format
 from palier.items.html import clean_html
 
 QTI = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
@@ -31,7 +32,6 @@ MATCH_CORRECT = "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/match_corr
 MAX_PACKAGE_BYTES = 20 * 1024 * 1024
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FILES = 5_000
-CHOICE_FORMATS = ("single_choice", "multiple_response", "stimulus_choice")
 
 
 class QtiError(ValueError):
@@ -99,35 +99,88 @@ def _text(node: dict[str, Any], key: str, language: str) -> str:
     return value.get(language) or value.get("fr", "")
 
 
-def _response(
-    item: etree._Element, cardinality: str, base_type: str, values: list[str]
-) -> etree._Element:
-    declaration = etree.SubElement(
-        item,
-        _q("qti-response-declaration"),
-        {"identifier": "RESPONSE", "cardinality": cardinality, "base-type": base_type},
-    )
-    correct = etree.SubElement(declaration, _q("qti-correct-response"))
-    for value in values:
-        etree.SubElement(correct, _q("qti-value")).text = value
-    return declaration
+class _Writer:
+    """The `QtiWriter` a format fills: its response declaration, its interaction in the
+    item body, and (numeric) its own response processing."""
 
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.declaration: etree._Element | None = None
+        self.body: list[etree._Element] = []
+        self.processing: etree._Element | None = None
 
-def _choices(
-    parent: etree._Element,
-    tag: str,
-    options: list[dict[str, Any]],
-    language: str,
-    **attributes: str,
-) -> None:
-    for option in options:
-        choice = etree.SubElement(parent, _q(tag), {"identifier": option["id"], **attributes})
-        choice.text = _text(option, "text", language)
+    def response(
+        self,
+        cardinality: str,
+        base_type: str,
+        values: list[str],
+        mapping: list[str] | None = None,
+    ) -> None:
+        self.declaration = etree.Element(
+            _q("qti-response-declaration"),
+            {"identifier": "RESPONSE", "cardinality": cardinality, "base-type": base_type},
+        )
+        correct = etree.SubElement(self.declaration, _q("qti-correct-response"))
+        for value in values:
+            etree.SubElement(correct, _q("qti-value")).text = value
+        if mapping is not None:
+            entries = etree.SubElement(self.declaration, _q("qti-mapping"), {"default-value": "0"})
+            for answer in mapping:
+                etree.SubElement(
+                    entries,
+                    _q("qti-map-entry"),
+                    {"map-key": answer, "mapped-value": "1", "case-sensitive": "false"},
+                )
+
+    def interaction(self, tag: str, attributes: dict[str, str]) -> etree._Element:
+        element = etree.Element(_q(tag), {"response-identifier": "RESPONSE", **attributes})
+        self.body.append(element)
+        return element
+
+    def element(
+        self, parent: etree._Element, tag: str, attributes: dict[str, str] | None = None
+    ) -> etree._Element:
+        return etree.SubElement(parent, _q(tag), attributes or {})
+
+    def choices(
+        self, parent: etree._Element, tag: str, options: list[dict[str, Any]], **attributes: str
+    ) -> None:
+        for option in options:
+            choice = etree.SubElement(parent, _q(tag), {"identifier": option["id"], **attributes})
+            choice.text = _text(option, "text", self.language)
+
+    def text_entry(self, unit: str = "") -> None:
+        paragraph = etree.Element(_q("p"))
+        entry = etree.SubElement(
+            paragraph,
+            _q("qti-text-entry-interaction"),
+            {"response-identifier": "RESPONSE", "expected-length": "30"},
+        )
+        if unit:
+            entry.tail = " " + unit
+        self.body.append(paragraph)
+
+    def tolerance_processing(self, tolerance: float) -> None:
+        bound = repr(float(tolerance))
+        self.processing = etree.Element(_q("qti-response-processing"))
+        condition = etree.SubElement(self.processing, _q("qti-response-condition"))
+        branch = etree.SubElement(condition, _q("qti-response-if"))
+        equal = etree.SubElement(
+            branch,
+            _q("qti-equal"),
+            {"tolerance-mode": "absolute", "tolerance": f"{bound} {bound}"},
+        )
+        etree.SubElement(equal, _q("qti-variable"), {"identifier": "RESPONSE"})
+        etree.SubElement(equal, _q("qti-correct"), {"identifier": "RESPONSE"})
+        outcome = etree.SubElement(branch, _q("qti-set-outcome-value"), {"identifier": "SCORE"})
+        etree.SubElement(outcome, _q("qti-base-value"), {"base-type": "float"}).text = "1"
 
 
 def item_xml(node: dict[str, Any], language: str = "fr") -> bytes:
-    """One qti-assessment-item for a document item node."""
-    item_format, definition = node["format"], node["definition"]
+    """One qti-assessment-item for a document item node; the format module writes its
+    response declaration and interaction."""
+    writer = _Writer(language)
+    get_format(node["format"]).qti_export(node["definition"], writer)
     item = etree.Element(
         _q("qti-assessment-item"),
         nsmap={None: QTI},
@@ -139,33 +192,8 @@ def item_xml(node: dict[str, Any], language: str = "fr") -> bytes:
             XML_LANG: language,
         },
     )
-    if item_format == "single_choice":
-        _response(item, "single", "identifier", [definition["correct"]])
-    elif item_format in ("multiple_response", "stimulus_choice"):
-        _response(item, "multiple", "identifier", list(definition["correct"]))
-    elif item_format == "short_text":
-        accepted = definition["accepted"]
-        declaration = _response(
-            item, "single", "string", list(accepted.get(language) or accepted["fr"])
-        )
-        mapping = etree.SubElement(declaration, _q("qti-mapping"), {"default-value": "0"})
-        for answer in [*accepted.get("fr", []), *accepted.get("en", [])]:
-            etree.SubElement(
-                mapping,
-                _q("qti-map-entry"),
-                {"map-key": answer, "mapped-value": "1", "case-sensitive": "false"},
-            )
-    elif item_format == "numeric":
-        _response(item, "single", "float", [repr(float(definition["value"]))])
-    elif item_format == "ordering":
-        _response(item, "ordered", "identifier", list(definition["correct"]))
-    elif item_format == "matching":
-        _response(
-            item,
-            "multiple",
-            "directedPair",
-            [f"{left} {right}" for left, right in definition["correct"].items()],
-        )
+    if writer.declaration is not None:
+        item.append(writer.declaration)
     etree.SubElement(
         item,
         _q("qti-outcome-declaration"),
@@ -180,9 +208,9 @@ def item_xml(node: dict[str, Any], language: str = "fr") -> bytes:
     body = etree.SubElement(item, _q("qti-item-body"))
     stem = etree.SubElement(body, _q("div"), {"class": "palier-stem"})
     _append_html(stem, _text(node, "stem", language))
-    _interaction(body, item_format, definition, language)
-    if item_format == "numeric":
-        _numeric_processing(item, definition)
+    body.extend(writer.body)
+    if writer.processing is not None:
+        item.append(writer.processing)
     else:
         etree.SubElement(item, _q("qti-response-processing"), {"template": MATCH_CORRECT})
     feedback = etree.SubElement(
@@ -193,75 +221,6 @@ def item_xml(node: dict[str, Any], language: str = "fr") -> bytes:
     content = etree.SubElement(feedback, _q("qti-content-body"))
     _append_html(content, _text(node, "feedback", language))
     return etree.tostring(item, xml_declaration=True, encoding="UTF-8")
-
-
-def _interaction(
-    body: etree._Element, item_format: str, definition: dict[str, Any], language: str
-) -> None:
-    if item_format in CHOICE_FORMATS:
-        interaction = etree.SubElement(
-            body,
-            _q("qti-choice-interaction"),
-            {
-                "response-identifier": "RESPONSE",
-                "shuffle": "true",
-                "max-choices": "1" if item_format == "single_choice" else "0",
-                **({"class": "palier-stimulus-choice"} if item_format == "stimulus_choice" else {}),
-            },
-        )
-        _choices(interaction, "qti-simple-choice", definition["options"], language)
-    elif item_format in ("short_text", "numeric"):
-        paragraph = etree.SubElement(body, _q("p"))
-        etree.SubElement(
-            paragraph,
-            _q("qti-text-entry-interaction"),
-            {"response-identifier": "RESPONSE", "expected-length": "30"},
-        )
-        unit = definition.get("unit") if item_format == "numeric" else None
-        if unit:
-            paragraph[-1].tail = " " + (unit.get(language) or unit["fr"])
-    elif item_format == "ordering":
-        interaction = etree.SubElement(
-            body,
-            _q("qti-order-interaction"),
-            {"response-identifier": "RESPONSE", "shuffle": "true"},
-        )
-        _choices(interaction, "qti-simple-choice", definition["options"], language)
-    elif item_format == "matching":
-        interaction = etree.SubElement(
-            body,
-            _q("qti-match-interaction"),
-            {
-                "response-identifier": "RESPONSE",
-                "shuffle": "true",
-                "max-associations": str(len(definition["left"])),
-            },
-        )
-        for side in ("left", "right"):
-            match_set = etree.SubElement(interaction, _q("qti-simple-match-set"))
-            _choices(
-                match_set,
-                "qti-simple-associable-choice",
-                definition[side],
-                language,
-                **{"match-max": "1" if side == "left" else str(len(definition["left"]))},
-            )
-
-
-def _numeric_processing(item: etree._Element, definition: dict[str, Any]) -> None:
-    tolerance = repr(float(definition.get("tolerance", 0)))
-    processing = etree.SubElement(item, _q("qti-response-processing"))
-    condition = etree.SubElement(processing, _q("qti-response-condition"))
-    branch = etree.SubElement(condition, _q("qti-response-if"))
-    equal = etree.SubElement(
-        branch,
-        _q("qti-equal"),
-        {"tolerance-mode": "absolute", "tolerance": f"{tolerance} {tolerance}"},
-    )
-    etree.SubElement(equal, _q("qti-variable"), {"identifier": "RESPONSE"})
-    etree.SubElement(equal, _q("qti-correct"), {"identifier": "RESPONSE"})
-    outcome = etree.SubElement(branch, _q("qti-set-outcome-value"), {"identifier": "SCORE"})
-    etree.SubElement(outcome, _q("qti-base-value"), {"base-type": "float"}).text = "1"
 
 
 def stimulus_xml(node: dict[str, Any], language: str = "fr") -> bytes:
@@ -419,93 +378,83 @@ def _local(root: etree._Element, name: str) -> list[etree._Element]:
     ]
 
 
-def _options(interaction: etree._Element, tag: str, language: str) -> list[dict[str, Any]]:
-    return [
-        {"id": choice.get("identifier"), "text": {language: _inner_html(choice)}}
-        for choice in _local(interaction, tag)
-    ]
+class _Reader:
+    """The `QtiReader` a format reads its definition from: one QTI 3 or 2.1 item (2.1 uses
+    camelCase names; the v3 name serves both when no 2.1 name is given)."""
+
+    def __init__(self, root: etree._Element, metadata: dict[str, str], href: str) -> None:
+        self.root = root
+        self.is_v3 = etree.QName(root).namespace == QTI
+        self.language = root.get(XML_LANG) or "fr"
+        self.metadata = metadata
+        self.declared_format = metadata.get("format", "")
+        self.href = href
+        self.values = [value.text or "" for value in self.find("qti-value", "value")]
+        self.mapping = [
+            self.attribute(entry, "map-key", "mapKey")
+            for entry in self.find("qti-map-entry", "mapEntry")
+        ]
+        declarations = self.find("qti-response-declaration", "responseDeclaration")
+        self.base_type = (
+            self.attribute(declarations[0], "base-type", "baseType") if declarations else ""
+        )
+
+    def name(self, v3_name: str, v21_name: str | None = None) -> str:
+        return v3_name if self.is_v3 or v21_name is None else v21_name
+
+    def find(
+        self, v3_tag: str, v21_tag: str | None = None, within: etree._Element | None = None
+    ) -> list[etree._Element]:
+        return _local(self.root if within is None else within, self.name(v3_tag, v21_tag))
+
+    def attribute(self, element: etree._Element, v3_name: str, v21_name: str | None = None) -> str:
+        return element.get(self.name(v3_name, v21_name), "")
+
+    def classes(self, element: etree._Element) -> list[str]:
+        return (element.get("class") or "").split()
+
+    def options(
+        self, parent: etree._Element, v3_tag: str, v21_tag: str | None = None
+    ) -> list[dict[str, Any]]:
+        return [
+            {"id": choice.get("identifier"), "text": {self.language: _inner_html(choice)}}
+            for choice in self.find(v3_tag, v21_tag, within=parent)
+        ]
+
+    def tail_text(self, element: etree._Element) -> str:
+        return (element.tail or "").strip()
+
+    def error(self, message: str) -> QtiError:
+        return QtiError(f"{self.href}: {message}")
+
+
+def _format_and_definition(reader: _Reader) -> tuple[str, dict[str, Any]]:
+    """The first format that reads the item, the one its Palier metadata declares first."""
+    candidates = [REGISTRY[reader.declared_format]] if reader.declared_format in REGISTRY else []
+    for item_format in [*candidates, *REGISTRY.values()]:
+        definition = item_format.qti_import(reader)
+        if definition is not None:
+            return item_format.name, definition
+    raise reader.error("no supported interaction (choice, text entry, order, match)")
 
 
 def _read_item(
     root: etree._Element, metadata: etree._Element | None, defaults: dict[str, Any], href: str
 ) -> dict[str, Any]:
-    is_v3 = etree.QName(root).namespace == QTI
-    language = root.get(XML_LANG) or "fr"
-
-    def name(v3: str, v21: str) -> str:
-        return v3 if is_v3 else v21
-
     meta = dict(metadata.attrib) if metadata is not None else {}
-    values = [value.text or "" for value in _local(root, name("qti-value", "value"))]
-    mapping = [
-        entry.get(name("map-key", "mapKey"), "")
-        for entry in _local(root, name("qti-map-entry", "mapEntry"))
-    ]
-    definition: dict[str, Any]
-    choice = _local(root, name("qti-choice-interaction", "choiceInteraction"))
-    order = _local(root, "qti-order-interaction")
-    match = _local(root, "qti-match-interaction")
-    text_entry = _local(root, name("qti-text-entry-interaction", "textEntryInteraction"))
-    declaration = (_local(root, name("qti-response-declaration", "responseDeclaration")) or [None])[
-        0
-    ]
-    base_type = (
-        declaration.get(name("base-type", "baseType"), "") if declaration is not None else ""
-    )
-    if choice:
-        options = _options(choice[0], name("qti-simple-choice", "simpleChoice"), language)
-        if choice[0].get(name("max-choices", "maxChoices")) == "1":
-            item_format, definition = (
-                "single_choice",
-                {"options": options, "correct": values[0] if values else ""},
-            )
-        else:
-            stimulus_choice = "palier-stimulus-choice" in (choice[0].get("class") or "")
-            item_format = "stimulus_choice" if stimulus_choice else "multiple_response"
-            definition = {"options": options, "correct": values}
-    elif order:
-        item_format = "ordering"
-        definition = {
-            "options": _options(order[0], "qti-simple-choice", language),
-            "correct": values,
-        }
-    elif match:
-        sets = _local(match[0], "qti-simple-match-set")
-        if len(sets) != 2:
-            raise QtiError(f"{href}: a match interaction needs two match sets")
-        left = _options(sets[0], "qti-simple-associable-choice", language)
-        right = _options(sets[1], "qti-simple-associable-choice", language)
-        pairs = dict(value.split(" ", 1) for value in values if " " in value)
-        item_format, definition = "matching", {"left": left, "right": right, "correct": pairs}
-    elif text_entry and base_type == "float":
-        unit_text = (text_entry[0].tail or "").strip()
-        item_format = "numeric"
-        definition = {
-            "value": float(values[0]) if values else None,
-            "tolerance": float(meta.get("tolerance", 0)),
-            "unit": {language: unit_text} if unit_text else None,
-        }
-    elif text_entry:
-        accepted = {language: values}
-        others = [answer for answer in mapping if answer not in values]
-        if others:
-            accepted["en" if language == "fr" else "fr"] = others
-        item_format = "short_text"
-        definition = {"accepted": accepted, "max_typos": int(meta.get("max-typos", 1))}
-    else:
-        raise QtiError(f"{href}: no supported interaction (choice, text entry, order, match)")
+    reader = _Reader(root, meta, href)
+    item_format, definition = _format_and_definition(reader)
+    language = reader.language
     stem_node = [node for node in _local(root, "div") if "palier-stem" in (node.get("class") or "")]
-    body = (_local(root, name("qti-item-body", "itemBody")) or [None])[0]
+    body = (reader.find("qti-item-body", "itemBody") or [None])[0]
     stem = _inner_html(stem_node[0]) if stem_node else _stem_outside(body)
-    feedback = _local(root, name("qti-content-body", "modalFeedback"))
+    feedback = reader.find("qti-content-body", "modalFeedback")
     stimulus_ref = _local(root, "qti-assessment-stimulus-ref")
     return {
         "code": root.get("identifier"),
         "capacity": meta.get("capacity", defaults.get("capacity")),
         "level": int(meta["level"]) if "level" in meta else defaults.get("level"),
-        "format": meta.get("format", item_format)
-        if meta.get("format") in (item_format, "stimulus_choice")
-        else item_format,
+        "format": item_format,
         "stimulus": stimulus_ref[0].get("identifier") if stimulus_ref else None,
         "stem": {language: stem},
         "definition": definition,

@@ -2,6 +2,7 @@
 
 `learner_view` is the only way item content leaves the bank towards a learner (preview,
 delivery, API); a test checks that no answer key or feedback can be found in its output.
+What each format shows (its choices, unit, widget) comes from its module in `formats/`.
 """
 
 from __future__ import annotations
@@ -10,24 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from palier.core.i18n import content_language, localized
-from palier.items.formats import shuffled_option_ids
+from palier.items.formats import Choice, get_format
 from palier.items.models import ItemVersion
 
-WIDGETS = {
-    "single_choice": "radio",
-    "multiple_response": "checkbox",
-    "stimulus_choice": "checkbox",
-    "short_text": "text",
-    "numeric": "number",
-    "ordering": "order",
-    "matching": "match",
-}
-
-
-@dataclass(frozen=True)
-class Choice:
-    id: str
-    text: str
+__all__ = ["Choice", "LearnerView", "learner_view"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +30,8 @@ class LearnerView:
     targets: list[Choice]
     unit: str
     language: str
+    # The format's widget template, included by items/_question.html (not in the API).
+    template: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -61,34 +50,25 @@ class LearnerView:
         }
 
 
-def _choices(definition: dict[str, Any], key: str, seed: int, language: str) -> list[Choice]:
-    by_id = {option["id"]: option for option in definition.get(key, [])}
-    return [
-        Choice(option_id, by_id[option_id]["text"].get(language) or by_id[option_id]["text"]["fr"])
-        for option_id in shuffled_option_ids(definition, seed, key)
-    ]
-
-
 def learner_view(version: ItemVersion, seed: int, language: str | None = None) -> LearnerView:
     """The item as one attempt shows it: options shuffled with the attempt's seed."""
     language = language or content_language()
     if language not in version.languages:
         language = "fr"
-    definition = version.definition
-    unit = definition.get("unit") or {}
+    item_format = get_format(version.format)
+    parts = item_format.learner_parts(version.definition, seed, language)
     stimulus = version.stimulus
     return LearnerView(
         item_code=version.item.code,
         version_id=version.pk,
         format=version.format,
-        widget=WIDGETS[version.format],
+        widget=item_format.widget,
         stem=localized(version, "stem", language),
         stimulus_title=localized(stimulus, "title", language) if stimulus else "",
         stimulus_content=localized(stimulus, "content", language) if stimulus else "",
-        options=_choices(
-            definition, "left" if version.format == "matching" else "options", seed, language
-        ),
-        targets=_choices(definition, "right", seed, language),
-        unit=(unit.get(language) or unit.get("fr", "")) if unit else "",
+        options=parts.options,
+        targets=parts.targets,
+        unit=parts.unit,
         language=language,
+        template=item_format.template,
     )

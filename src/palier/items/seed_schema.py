@@ -4,7 +4,7 @@ Pure Python, no Django: `python -m palier.items.seed_schema FILE...` checks file
 
     {"stimuli": [{"code", "kind", "title": {fr, en}, "content": {fr, en}}],
      "items": [{"code", "capacity", "level", "format", "stimulus": code | null,
-                "stem": {fr, en}, "definition": {...see formats.py...},
+                "stem": {fr, en}, "definition": {...see items/formats/...},
                 "feedback": {fr, en}, "source": "...", "estimated_seconds": int,
                 "accessibility": {"screen_reader": bool, "colour_independent": bool}}]}
 """
