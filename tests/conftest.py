@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from django.core.management import call_command
 
-from tests.support.postgres import PostgresUnavailableError, TemporaryPostgres
+from tests.support.postgres import PostgresUnavailableError, TemporaryPostgres, stop_on_signals
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -47,6 +47,8 @@ def django_db_modify_db_settings(database_vendor: str) -> Iterator[None]:
         if required("PALIER_REQUIRE_POSTGRES"):
             pytest.fail(f"PALIER_REQUIRE_POSTGRES=1 but {error}", pytrace=False)
         pytest.skip(str(error))
+    # A run killed mid-way (Ctrl+C, CI timeout) must not leave the server running.
+    restore_signals = stop_on_signals(server)
     from django.conf import settings
     from django.db import connections
 
@@ -58,6 +60,7 @@ def django_db_modify_db_settings(database_vendor: str) -> Iterator[None]:
     finally:
         connections.close_all()
         server.stop()
+        restore_signals()
 
 
 @pytest.fixture(autouse=True)

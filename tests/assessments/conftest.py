@@ -2,14 +2,39 @@ from typing import Any
 
 import pytest
 
+from palier.core.db import analyze
+from palier.frameworks.models import Area, Capacity, Competence, Level
+from palier.items.models import Calibration, Item, ItemParameter, ItemVersion
 from palier.items.seed import load_item_seed
 from tests.factories import make_user
+
+# The tables read by the bank snapshot query (palier.assessments.engine_adapter._build).
+BANK_SNAPSHOT_MODELS = (
+    Area,
+    Competence,
+    Capacity,
+    Level,
+    Calibration,
+    Item,
+    ItemVersion,
+    ItemParameter,
+)
 
 
 @pytest.fixture
 def seeded(framework):
-    """The real seed bank, operational, with its provisional calibration."""
-    return load_item_seed(framework)
+    """The real seed bank, operational, with its provisional calibration.
+
+    On PostgreSQL the bank's tables are analyzed inside the test's transaction, so the
+    planner sees the seeded rows (tests/support/postgres.py says why)."""
+    return seed_bank(framework)
+
+
+def seed_bank(framework):
+    """Load the seed bank, then refresh the statistics of the tables the snapshot reads."""
+    report = load_item_seed(framework)
+    analyze(*BANK_SNAPSHOT_MODELS)
+    return report
 
 
 @pytest.fixture

@@ -43,3 +43,10 @@ def test_areas_stopped_by_precision_reopen_while_the_test_is_below_its_minimum()
 def test_the_test_reason_is_the_common_area_reason_or_areas_done():
     assert overall_reason(("se_target", "not_assessed", "se_target")) == "se_target"
     assert overall_reason(("se_target", "classified")) == "areas_done"
+
+
+def test_an_area_whose_se_is_one_ulp_above_its_target_stops_on_it():
+    config = CatConfig(se_target=0.3)
+    just_above = float(np.nextafter(0.3, np.inf))
+    status = status_for(config, [just_above, 0.5, 0.5], [5, 5, 5], [5, 5, 5])
+    assert status == ("se_target", None, None)

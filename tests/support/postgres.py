@@ -1,8 +1,16 @@
 """A throw-away PostgreSQL server for the test session, from the machine's binaries.
 
 It lives in a temporary directory, listens on 127.0.0.1 on a free port and a private
-Unix socket, runs with fsync off, and is stopped and deleted at the end. PostgreSQL refuses
-to run as root, so as root the server runs as the `postgres` (or `nobody`) user.
+Unix socket, runs with fsync off, and is stopped and deleted at the end, also when the test
+run is interrupted (SIGINT) or terminated (SIGTERM). PostgreSQL refuses to run as root, so as
+root the server runs as the `postgres` (or `nobody`) user.
+
+Autovacuum is off: tests flush tables and fill them again within seconds, and an autovacuum
+run in between records the emptied tables as holding 0 rows while their pages remain; the
+next test's rows, inserted in its own transaction, are then invisible to the planner, which
+picks nested sequential scans that ran for over ten minutes on the bank snapshot query.
+Without autovacuum the statistics only change when a test (or `palier.core.db.analyze`)
+asks, so plans no longer depend on its timing.
 """
 
 from __future__ import annotations
@@ -11,11 +19,14 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 
 SUPERUSER = "palier"
 START_TIMEOUT_SECONDS = 60
@@ -71,6 +82,7 @@ class TemporaryPostgres:
     directory: Path
     port: int
     account: pwd.struct_passwd | None
+    stopped: bool = field(default=False, init=False)
 
     @classmethod
     def start(cls) -> TemporaryPostgres:
@@ -103,7 +115,7 @@ class TemporaryPostgres:
             str(START_TIMEOUT_SECONDS),
             "-o",
             f"-p {server.port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off",
+            "-c synchronous_commit=off -c full_page_writes=off -c autovacuum=off",
             "start",
         )
         return server
@@ -131,8 +143,47 @@ class TemporaryPostgres:
             "OPTIONS": {},
         }
 
+    def postmaster_pid(self) -> int:
+        """Process id of the running server (first line of postmaster.pid)."""
+        return int((self.data_dir / "postmaster.pid").read_text().split()[0])
+
     def stop(self) -> None:
+        """Stop the server and delete its directory (a second call does nothing)."""
+        if self.stopped:
+            return
+        self.stopped = True
         try:
             self._run("pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
+
+
+Handler = Callable[[int, FrameType | None], object] | int | None
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def stop_on_signals(
+    server: TemporaryPostgres, signals: Iterable[signal.Signals] = STOP_SIGNALS
+) -> Callable[[], None]:
+    """Stop ``server`` when one of ``signals`` arrives, then let the signal do what it did
+    before (SIGINT: pytest's KeyboardInterrupt; SIGTERM: end the process).
+
+    Returns the function that puts the previous handlers back.
+    """
+    previous: dict[int, Handler] = {sig: signal.getsignal(sig) for sig in signals}
+
+    def restore() -> None:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        try:
+            server.stop()
+        finally:
+            restore()
+            signal.raise_signal(signum)
+
+    for sig in previous:
+        signal.signal(sig, handler)
+    return restore

@@ -27,6 +27,7 @@ from palier.accounts.choices import MAX_YEAR_OF_STUDY
 from palier.campaigns.models import Campaign, ExpectedLearner
 from palier.campaigns.services import CampaignError
 from palier.core.csv import CsvDecodeError, decode_csv, sniff_delimiter
+from palier.core.db import analyze
 from palier.frameworks.models import Population
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -421,6 +422,7 @@ def import_expected(campaign: Campaign, upload: IO[bytes], *, dry_run: bool) -> 
         to_create, to_update, actions = _plan(campaign, rows, fields)
     else:
         to_create, to_update, actions = _write(campaign, rows, fields)
+        analyze(ExpectedLearner)
     report.created, report.updated = len(to_create), len(to_update)
     report.unchanged = len(actions) - report.created - report.updated
     report.preview = _preview(actions)

@@ -12,7 +12,7 @@ from palier.engine.calibrate import Calibration, calibrate
 from palier.engine.cat import Answer, Step, next_step
 from palier.engine.config import CatConfig
 from palier.engine.dif import DifResult, mantel_haenszel, matching_strata
-from palier.engine.exposure import ExposureTuning, sympson_hetter_parameters
+from palier.engine.exposure_tuning import ExposureTuning, sympson_hetter_parameters
 from palier.engine.fit import ItemFit, item_fit
 from palier.engine.irt import information, probability
 from palier.engine.mstep import Priors

@@ -19,7 +19,7 @@ from palier.engine.arrays import BoolArray, FloatArray, IntArray
 from palier.engine.bank import ItemBank
 from palier.engine.config import CatConfig, Plan
 from palier.engine.estimate import Estimate, Responses, estimate_correlated, estimate_independent
-from palier.engine.select import balance, select_item
+from palier.engine.select import Criterion, balance, criterion, select_item
 
 
 @dataclass(frozen=True)
@@ -112,8 +112,13 @@ def step_from_indices(
     items: IntArray,
     correct: BoolArray,
     rng: np.random.Generator,
+    *,
+    selection_criterion: Criterion = criterion,
 ) -> tuple[int | None, Step]:
-    """The adaptive step on bank positions; returns the chosen position and the :class:`Step`."""
+    """The adaptive step on bank positions; returns the chosen position and the :class:`Step`.
+
+    ``selection_criterion`` is a seam for tests (see :func:`palier.engine.select.select_item`).
+    """
     plan = config.plan(bank)
     # Drawn first, so that a generator seeded from the attempt gives the same lotteries at
     # every step (see palier.engine.exposure).
@@ -164,7 +169,9 @@ def step_from_indices(
             codes[codes >= 0], minlength=plan.competence_targets.size
         ).astype(np.float64)
     pool = balance(pool, bank, plan, counts, competence_counts)
-    selected = select_item(pool, bank, plan, estimate, config.randomesque, rng, lottery)
+    selected = select_item(
+        pool, bank, plan, estimate, config.randomesque, rng, lottery, selection_criterion
+    )
     if selected is None:
         return finish(stop.NO_ITEMS)
     step = Step(bank.item_ids[selected], estimate.theta, estimate.se, False, None, status, n_scored)

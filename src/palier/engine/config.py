@@ -80,7 +80,7 @@ class CatConfig:
       a one-area test and D-optimal otherwise.
     - ``randomesque``: choose at random among the best k items (Kingsbury & Zara, 1989).
     - ``exposure_control``: Sympson-Hetter parameters by item id (see
-      :func:`palier.engine.exposure.sympson_hetter_parameters`); missing items have 1.
+      :func:`palier.engine.exposure_tuning.sympson_hetter_parameters`); missing items have 1.
     - ``area_targets`` / ``competence_targets``: target proportions of the test for content
       balancing (Kingsbury & Zara, 1989).
     - ``cut_scores`` (per area, increasing thetas) with ``classification_confidence`` (e.g.

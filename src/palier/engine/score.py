@@ -1,8 +1,11 @@
 """Scoring: from theta on the logit scale to a level of the framework.
 
 Levels are numbered ``0 .. len(cut_scores)``: a theta below the first cut score is level 0,
-a theta at or above cut ``k`` (0-based) and below cut ``k + 1`` is level ``k + 1``. Cut scores
-come from standard setting and are stored with the framework version.
+a theta at or above cut ``k`` (0-based) and below cut ``k + 1`` is level ``k + 1``. A theta tied
+with a cut score (equal within the tolerance of :mod:`palier.engine.ties`, e.g. a prior mean
+recomputed by quadrature on a cut at 0) counts as reaching it, so that rounding noise cannot
+move a learner across a level on another processor. Cut scores come from standard setting and
+are stored with the framework version.
 
 The probability of each level uses the normal approximation of the posterior,
 ``theta ~ N(theta_hat, se^2)``:
@@ -24,6 +27,7 @@ from numpy.typing import ArrayLike
 from scipy.special import ndtr
 
 from palier.engine.arrays import FloatArray, IntArray
+from palier.engine.ties import tolerance
 
 
 def _cuts(cut_scores: Sequence[float] | ArrayLike) -> FloatArray:
@@ -36,8 +40,9 @@ def _cuts(cut_scores: Sequence[float] | ArrayLike) -> FloatArray:
 
 
 def level(theta: ArrayLike, cut_scores: Sequence[float] | ArrayLike) -> IntArray:
-    """Level of each theta: the number of cut scores at or below it."""
-    return np.searchsorted(_cuts(cut_scores), np.asarray(theta, dtype=np.float64), side="right")
+    """Level of each theta: the number of cut scores at or below it (or tied with it)."""
+    theta_array = np.asarray(theta, dtype=np.float64)
+    return np.searchsorted(_cuts(cut_scores), theta_array + tolerance(theta_array), side="right")
 
 
 def level_probabilities(
@@ -65,6 +70,7 @@ def classified(
     cuts = np.asarray(cut_scores, dtype=np.float64)
     if cuts.size == 0:
         return True
-    bounds = [theta - critical_value * se, theta + critical_value * se]
-    low, high = np.searchsorted(cuts, bounds, side="right")
+    bounds = np.array([theta - critical_value * se, theta + critical_value * se])
+    # The same tie rule as level(): a bound tied with a cut counts as reaching it.
+    low, high = np.searchsorted(cuts, bounds + tolerance(bounds), side="right")
     return bool(low == high)

@@ -16,12 +16,20 @@ is served first. Randomesque shuffles the best ``k`` items; Sympson-Hetter admin
 selected item with probability ``k_j`` and otherwise moves to the next best (see
 :mod:`palier.engine.exposure`).
 
+Determinism: criteria and deficits are compared with the tolerance of
+:mod:`palier.engine.ties` (relative 1e-9, absolute 1e-12). Candidates whose criteria are tied
+(equal up to rounding noise, e.g. items with equal parameters) are ordered by their position in
+the bank, and only then does randomesque shuffle or the Sympson-Hetter lottery skip, so the
+same history and seed choose the same item on every processor.
+
 References: Kingsbury, G. G., & Zara, A. R. (1989). Procedures for selecting items for
 computerized adaptive tests. *Applied Measurement in Education*, 2, 359-375. Segall, D. O.
 (1996). Multidimensional adaptive testing. *Psychometrika*, 61, 331-354.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
@@ -31,9 +39,10 @@ from palier.engine.config import Plan
 from palier.engine.estimate import Estimate
 from palier.engine.exposure import sympson_hetter_pick
 from palier.engine.irt import information, information_2pl
+from palier.engine.ties import first_best, rank, rank_head
 
-#: Candidates ranked before Sympson-Hetter falls back to ranking the whole pool.
-SYMPSON_HETTER_SHORTLIST = 32
+#: A selection criterion: values (higher is better) of the candidate bank positions.
+Criterion = Callable[[IntArray, ItemBank, Plan, Estimate], FloatArray]
 
 
 def balance(
@@ -43,14 +52,17 @@ def balance(
     area_counts: FloatArray,
     competence_counts: FloatArray | None,
 ) -> BoolArray:
-    """Restrict ``pool`` to the area, then the competence, furthest below its target share."""
+    """Restrict ``pool`` to the area, then the competence, furthest below its target share.
+
+    Deficits tied within the tolerance of :mod:`palier.engine.ties` go to the lowest index.
+    """
     total = max(float(area_counts.sum()), 1.0)
     if plan.area_targets is not None:
         present = np.bincount(bank.areas[pool], minlength=plan.n_areas) > 0
         wanted = present & (plan.area_targets > 0)
         if wanted.any():
             deficit = np.where(wanted, plan.area_targets - area_counts / total, -np.inf)
-            pool = pool & (bank.areas == int(np.argmax(deficit)))
+            pool = pool & (bank.areas == first_best(deficit))
     if plan.competence_codes is not None and plan.competence_targets is not None:
         assert competence_counts is not None
         codes = plan.competence_codes[pool]
@@ -60,7 +72,7 @@ def balance(
             deficit = np.where(
                 present, plan.competence_targets - competence_counts / total, -np.inf
             )
-            pool = pool & (plan.competence_codes == int(np.argmax(deficit)))
+            pool = pool & (plan.competence_codes == first_best(deficit))
     return pool
 
 
@@ -95,20 +107,23 @@ def select_item(
     randomesque: int,
     rng: np.random.Generator,
     lottery: FloatArray | None = None,
+    criterion: Criterion = criterion,
 ) -> int | None:
-    """Index of the next item among ``pool`` (after balancing), or ``None`` if it is empty."""
+    """Index of the next item among ``pool`` (after balancing), or ``None`` if it is empty.
+
+    Candidates are ranked by ``criterion`` with ties broken by bank position
+    (:func:`palier.engine.ties.rank`); randomesque then shuffles the best ``randomesque`` and
+    Sympson-Hetter walks down the ranking. ``criterion`` is a seam for tests that perturb the
+    values (e.g. by one unit in the last place) to show that the choice does not move.
+    """
     candidates = np.flatnonzero(pool)
     if candidates.size == 0:
         return None
     values = criterion(candidates, bank, plan, estimate)
-    shortlist = max(randomesque, SYMPSON_HETTER_SHORTLIST if plan.exposure is not None else 1)
-    if shortlist == 1:
-        return int(candidates[int(np.argmax(values))])
-    if shortlist < candidates.size:
-        top = np.argpartition(-values, shortlist - 1)[:shortlist]
-        order = top[np.argsort(-values[top], kind="stable")]
-    else:
-        order = np.argsort(-values, kind="stable")
+    if randomesque <= 1 and plan.exposure is None:
+        return int(candidates[first_best(values)])
+    # Sympson-Hetter may walk down the whole ranking; randomesque alone needs its head only.
+    order = rank(values) if plan.exposure is not None else rank_head(values, randomesque)
     if randomesque > 1:
         head = min(randomesque, order.size)
         order = np.concatenate((rng.permutation(order[:head]), order[head:]))
@@ -116,9 +131,5 @@ def select_item(
     if plan.exposure is None or lottery is None:
         return int(ranked[0])
     picked = sympson_hetter_pick(ranked, plan.exposure, lottery)
-    if picked is None:
-        # Every shortlisted item was refused: go on down the ranking of the whole pool.
-        full = candidates[np.argsort(-values, kind="stable")]
-        picked = sympson_hetter_pick(full[ranked.size :], plan.exposure, lottery)
     # Refused everywhere (only possible when no eligible item has k = 1): give the best one.
     return picked if picked is not None else int(ranked[0])

@@ -12,7 +12,8 @@ An assessed area stops when (the first reason that holds is reported)
 The test stops at ``max_items`` (``"max_items"``), or when every assessed area has stopped and
 ``min_items`` is reached (the areas' common reason, or ``"areas_done"`` when they differ), or
 when no item can be given (``"no_items"``). Until ``min_items`` is reached, areas stopped by
-rules 1-2 stay open for selection.
+rules 1-2 stay open for selection. A posterior SD tied with ``se_target`` (within the tolerance
+of :mod:`palier.engine.ties`) counts as reaching it, as does a bound tied with a cut score.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from palier.engine.arrays import BoolArray, FloatArray
 from palier.engine.config import Plan
 from palier.engine.estimate import Estimate
 from palier.engine.score import classified
+from palier.engine.ties import at_most
 
 NOT_ASSESSED = "not_assessed"
 MAX_ITEMS = "max_items"
@@ -44,7 +46,9 @@ def area_status(
         reason: str | None = None
         if not plan.assessed[area]:
             reason = NOT_ASSESSED
-        elif counts[area] >= plan.min_per_area[area] and estimate.se[area] <= plan.se_target[area]:
+        elif counts[area] >= plan.min_per_area[area] and at_most(
+            float(estimate.se[area]), float(plan.se_target[area])
+        ):
             reason = SE_TARGET
         elif (
             counts[area] >= plan.min_per_area[area]

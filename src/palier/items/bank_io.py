@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from palier.accounts.models import User
+from palier.core.db import analyze
 from palier.frameworks.models import Capacity, Framework
 from palier.items.html import clean_html, unsafe_constructs
 from palier.items.models import Item, ItemVersion, Stimulus
@@ -109,6 +110,7 @@ def import_document(
         return report
     with transaction.atomic():
         _write(document, capacities, user, report, is_seed=is_seed)
+    analyze(Stimulus, Item, ItemVersion)
     return report
 
 

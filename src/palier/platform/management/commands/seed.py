@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from palier.accounts.demo import DEMO_PASSWORD, load_demo_accounts
 from palier.campaigns.demo import load_demo_campaigns
+from palier.core.db import analyze
 from palier.frameworks.seed import SeedError, load_framework_seed
 from palier.items.seed import ItemSeedError, load_item_seed
 from palier.organisations.demo import load_demo_organisation
@@ -96,3 +97,4 @@ class Command(BaseCommand):
                     f"Demo campaign {campaign.name!r}: code {campaign.code}, "
                     f"{campaign.participants} generated participants ({flag})."
                 )
+        analyze()  # fresh planner statistics for the loaded tables (PostgreSQL)
