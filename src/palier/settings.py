@@ -200,6 +200,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
+# Problem reports on items: at most this many per learner per rolling hour, and one open
+# report per learner and item version (the triage queue is read by people).
+PROBLEM_REPORTS_PER_HOUR = int(os.environ.get("PALIER_PROBLEM_REPORTS_PER_HOUR", "10"))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
