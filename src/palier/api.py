@@ -6,8 +6,7 @@ from palier.accounts.api import router as accounts_router
 from palier.assessments.api import router as assessments_router
 from palier.campaigns.api import router as campaigns_router
 from palier.campaigns.learner_api import router as campaigns_learner_router
-from palier.core.errors import install_error_handlers
-from palier.core.uploads import JsonBodyParser
+from palier.core.errors import JsonBodyParser, install_error_handlers
 from palier.frameworks.api import router as frameworks_router
 from palier.items.api import router as items_router
 from palier.training.api import router as training_router

@@ -18,9 +18,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest
-from ninja.parser import Parser
-
 # Deepest nesting of arrays and objects accepted in an uploaded JSON text. A bank document is
 # about seven levels deep (items / item / definition / options / option / text / language).
 MAX_JSON_DEPTH = 32
@@ -75,14 +72,6 @@ def load_json(text: str | bytes, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
     if json_depth(value) > max_depth:
         raise too_deep
     return value
-
-
-class JsonBodyParser(Parser):
-    """django-ninja's body parser with the depth limit: a deeply nested request body is a
-    400 (ninja turns any parsing error into one), never a RecursionError later on."""
-
-    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
-        return load_json(request.body)  # type: ignore[no-any-return]
 
 
 # --- zip archives --------------------------------------------------------------------------
