@@ -6,7 +6,7 @@ from palier.accounts.api import router as accounts_router
 from palier.assessments.api import router as assessments_router
 from palier.campaigns.api import router as campaigns_router
 from palier.campaigns.learner_api import router as campaigns_learner_router
-from palier.core.errors import install_error_handlers
+from palier.core.errors import JsonBodyParser, install_error_handlers
 from palier.frameworks.api import router as frameworks_router
 from palier.items.api import router as items_router
 from palier.organisations.api import router as organisations_router
@@ -21,6 +21,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url=None,  # the interactive docs load scripts from a CDN, which our CSP forbids
+    parser=JsonBodyParser(),
 )
 install_error_handlers(api)
 api.add_router("/frameworks", frameworks_router)

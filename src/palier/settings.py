@@ -261,6 +261,10 @@ PALIER_EMAILS_PER_ADDRESS_PER_HOUR: int = env_int(
 )
 PALIER_EMAILS_PER_CLIENT_PER_HOUR: int = env_int("PALIER_EMAILS_PER_CLIENT_PER_HOUR", 20, minimum=1)
 
+# Problem reports on items: at most this many per learner per rolling hour, and one open
+# report per learner and item version (the triage queue is read by people).
+PROBLEM_REPORTS_PER_HOUR = int(os.environ.get("PALIER_PROBLEM_REPORTS_PER_HOUR", "10"))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

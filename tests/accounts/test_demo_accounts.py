@@ -9,8 +9,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from palier.accounts.checks import DEMO_ACCOUNTS_ERROR, check_no_demo_accounts
-from palier.accounts.demo import DEMO_DOMAIN, remove_demo_accounts
+from palier.accounts.demo import DEMO_DOMAIN
 from palier.accounts.models import User
+from palier.organisations.demo import remove_demo_accounts
 from tests.factories import PASSWORD, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db

@@ -453,3 +453,27 @@ def test_other_methods_are_refused_after_the_permission_gate(client, campaign, o
     assert client.put(import_url(campaign)).status_code == 405
     client.force_login(outsider)
     assert client.put(import_url(campaign)).status_code == 404
+
+
+# --- hostile uploads: a form error or a 400, never a crash ---------------------------------
+
+
+def test_a_cell_over_the_csv_field_limit_is_a_line_error_on_the_page(client, campaign, org_admin):
+    import csv
+
+    client.force_login(org_admin)
+    long_cell = "x" * (csv.field_size_limit() + 1)
+    text = f"nom;prénom;e-mail\r\nMartin;{long_cell};elodie@example.org\r\n"
+    response = client.post(import_url(campaign), {"file": upload(text), "dry_run": "on"})
+    assert response.status_code == 200
+    assert any("ligne 2" in error for error in response.context["errors"])
+    assert ExpectedLearner.objects.count() == 0
+
+
+def test_a_malformed_multipart_body_is_a_400_page(client, campaign, org_admin):
+    client.force_login(org_admin)
+    response = client.generic(
+        "POST", import_url(campaign), b"--x\r\n", content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    assert ExpectedLearner.objects.count() == 0

@@ -4,7 +4,7 @@ import zipfile
 
 import pytest
 
-from palier.items.models import Item, ProblemReport
+from palier.items.models import Item
 from palier.items.services import change_status
 from tests.factories import make_user
 from tests.items.sample import sample_document
@@ -157,26 +157,3 @@ def test_exports_in_three_formats(client, bank, author):
     assert as_csv.content.decode("utf-8").startswith("\ufeffcode,")
     as_qti = client.get("/api/v1/items/export?format=qti")
     assert "imsmanifest.xml" in zipfile.ZipFile(io.BytesIO(as_qti.content)).namelist()
-
-
-def test_learners_report_a_problem_on_an_item_they_can_meet(client, bank, psychometrician):
-    item = bank.get(code="T-0001")
-    Item.objects.filter(pk=item.pk).update(status=Item.Status.OPERATIONAL)
-    version = item.latest_version()
-    client.force_login(make_user())
-    response = post_json(
-        client,
-        f"/api/v1/items/versions/{version.pk}/reports",
-        {"category": "unclear", "comment": "Deux réponses possibles ?"},
-    )
-    assert response.status_code == 201
-    report = ProblemReport.objects.get()
-    assert report.item_version == version and report.status == "open"
-    bad = post_json(client, f"/api/v1/items/versions/{version.pk}/reports", {"category": "boring"})
-    assert bad.status_code == 422
-    draft_version = bank.get(code="T-0002").latest_version()
-    hidden = post_json(
-        client, f"/api/v1/items/versions/{draft_version.pk}/reports", {"category": "typo"}
-    )
-    assert hidden.status_code == 404
-    assert ProblemReport.objects.count() == 1

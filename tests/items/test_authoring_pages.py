@@ -142,3 +142,19 @@ def test_the_item_page_marks_provisional_parameters(client, bank, framework, sig
     create_provisional_calibration(framework)
     content = client.get(change_url(bank.get(code="T-0001"))).content.decode()
     assert "a = 1.00, b = 0.00" in content and "PROVISOIRES" in content
+
+
+def test_a_definition_nested_too_deep_is_a_form_error_on_the_edit_page(client, bank, author):
+    from palier.core.uploads import MAX_JSON_DEPTH
+
+    client.force_login(author)
+    item = bank.get(code="T-0001")
+    url = reverse("authoring:items_item_change", args=[item.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    for depth in (MAX_JSON_DEPTH + 1, 24_000):  # 48,000 characters, under the field limit
+        data["definition"] = "[" * depth + "]" * depth
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["definition"]
+    assert item.versions.count() == 1

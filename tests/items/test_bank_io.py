@@ -1,9 +1,12 @@
+import csv
+import io
 import json
 
 import pytest
 
+from palier.core.uploads import MAX_JSON_DEPTH
 from palier.items.bank_io import export_document, import_document
-from palier.items.csv_io import as_row_errors, document_from_csv, export_csv
+from palier.items.csv_io import COLUMNS, as_row_errors, document_from_csv, export_csv
 from palier.items.models import Item, ItemVersion, Stimulus
 from tests.items.sample import sample_document
 
@@ -78,3 +81,47 @@ def test_unsafe_option_texts_are_refused_too(framework):
     report = import_document(document, framework)
     assert any("definition.options[0].text.fr" in error for error in report.errors)
     assert Item.objects.count() == 0
+
+
+# --- hostile files through the import endpoint: a 422 listing the error, nothing stored ---
+
+
+def import_file(client, data: bytes, kind: str):
+    return client.post(
+        f"/api/v1/items/import?format={kind}", {"file": io.BytesIO(data)}, format="multipart"
+    )
+
+
+def assert_refused(response, reason: str) -> None:
+    assert response.status_code == 422, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid_import"
+    assert reason in " ".join(error["fields"]["file"])
+    assert Item.objects.count() == 0 and Stimulus.objects.count() == 0
+
+
+def test_a_json_file_nested_too_deep_is_refused_by_the_api(client, framework, author):
+    client.force_login(author)
+    for depth in (MAX_JSON_DEPTH + 1, 100_000):
+        nested = b"[" * depth + b"]" * depth
+        assert_refused(import_file(client, nested, "json"), "nested deeper than")
+
+
+def test_a_csv_definition_nested_too_deep_is_a_row_error(client, bank, author):
+    client.force_login(author)
+    exported = export_csv(export_document(list(bank))).removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(exported)))
+    Item.objects.all().delete()
+    Stimulus.objects.all().delete()
+    rows[1][COLUMNS.index("definition")] = "[" * 50_000 + "]" * 50_000
+    text = io.StringIO()
+    csv.writer(text).writerows(rows)
+    assert_refused(import_file(client, text.getvalue().encode(), "csv"), "row 2: definition")
+
+
+def test_a_csv_cell_over_the_field_size_limit_is_a_row_error(client, framework, author):
+    client.force_login(author)
+    header = ";".join(COLUMNS)
+    long_cell = "x" * (csv.field_size_limit() + 1)
+    text = f"{header}\r\nT-0001;D3.C1.1;2;single_choice;;{long_cell};;{{}};;;s;60;1;1\r\n"
+    assert_refused(import_file(client, text.encode(), "csv"), "row 2: a cell is longer than")

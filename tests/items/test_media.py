@@ -2,9 +2,11 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from palier.items.html import clean_html
+from palier.items.media import MAX_MEDIA_BYTES
 from palier.items.models import Media
 from palier.items.services import ItemError, upload_media
 from tests.factories import make_user
@@ -67,3 +69,46 @@ def test_learners_cannot_upload(client):
     client.force_login(make_user())
     response = upload(client, "ecran.png", image_bytes(), alt_fr="x")
     assert response.status_code == 403
+
+
+def bomb_png(side: int) -> bytes:
+    """A one-bit PNG of side x side pixels: a few kilobytes that decode to side² pixels."""
+    buffer = io.BytesIO()
+    Image.new("1", (side, side)).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "side",
+    [10_000, 20_000],
+    ids=["over-pillow-warning-limit", "over-pillow-error-limit"],
+)
+def test_decompression_bombs_are_refused_with_a_422(client, author, side):
+    data = bomb_png(side)
+    assert len(data) < MAX_MEDIA_BYTES
+    client.force_login(author)
+    response = upload(client, "bombe.png", data, alt_fr="x")
+    assert response.status_code == 422, response.content
+    assert "file" in response.json()["error"]["fields"]
+    assert Media.objects.count() == 0
+
+
+def test_pillow_bomb_errors_are_refused_even_below_our_side_limit(author, monkeypatch):
+    """Pillow's bomb check (its pixel limit, lowered here) is a refusal, not a crash."""
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)
+    small = SimpleUploadedFile("petit.png", image_bytes(size=(40, 30)))
+    with pytest.raises(ItemError) as refused:
+        upload_media(author, small, "alt")
+    assert "file" in refused.value.fields
+    assert Media.objects.count() == 0
+
+
+def test_the_image_library_page_refuses_a_bomb_with_a_form_error(client, author):
+    client.force_login(author)
+    response = client.post(
+        reverse("authoring:items_media_add"),
+        {"file": SimpleUploadedFile("bombe.png", bomb_png(20_000)), "alt_fr": "x"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["file"]
+    assert Media.objects.count() == 0

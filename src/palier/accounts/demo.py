@@ -73,22 +73,3 @@ def load_demo_accounts() -> list[DemoResult]:
             grant_role(user, role)
         results.append(DemoResult(account.email, (Role.LEARNER.value, *account.roles), created))
     return results
-
-
-@dataclass(frozen=True)
-class DemoRemoval:
-    accounts: int
-    organisations: int
-
-
-@transaction.atomic
-def remove_demo_accounts() -> DemoRemoval:
-    """Delete every account of the demo domain (the seeded ones and the generated campaign
-    participants) with their data, and the demo organisation. Idempotent."""
-    users = User.objects.filter(email__iendswith="@" + DEMO_DOMAIN)
-    accounts = users.count()
-    users.delete()
-    organisations = Organisation.objects.filter(slug=DEMO_ORGANISATION_SLUG, is_demo=True)
-    organisation_count = organisations.count()
-    organisations.delete()
-    return DemoRemoval(accounts=accounts, organisations=organisation_count)

@@ -11,10 +11,11 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from palier.assessments import queries, services
-from palier.assessments.access import access_attempt
+from palier.assessments.access import access_attempt, access_shown_version
 from palier.assessments.models import Attempt
 from palier.assessments.results import result_of
 from palier.core.errors import ApiError, ErrorOut
+from palier.items import services as item_services
 
 router = Router(tags=["assessments"], auth=django_auth)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -125,3 +126,25 @@ def result(request: HttpRequest, attempt_id: str) -> dict[str, Any]:
             for row in queries.review(attempt)
         ],
     }
+
+
+class ReportIn(Schema):
+    category: str = Field(..., max_length=32)
+    comment: str = Field("", max_length=2000)
+
+
+class ReportOut(Schema):
+    id: int
+    status: str
+
+
+@router.post(
+    "/items/versions/{version_id}/reports",
+    response={201: ReportOut, 429: ErrorOut, **ERRORS},
+    summary="Report a problem on a question the learner was shown (one open report per "
+    "question; a limited number per hour)",
+)
+def report_problem(request: HttpRequest, version_id: int, payload: ReportIn) -> Status:
+    version = access_shown_version(request.user, version_id)
+    report = item_services.report_problem(request.user, version, payload.category, payload.comment)
+    return Status(201, {"id": report.pk, "status": report.status})

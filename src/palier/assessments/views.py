@@ -16,7 +16,7 @@ from palier.assessments.signals import result_sections
 from palier.frameworks.queries import current_framework
 from palier.items.formats import AnswerError, answer_from_form
 from palier.items.forms import ProblemReportForm
-from palier.items.services import report_problem
+from palier.items.services import ItemError, report_problem
 
 LANGUAGES = ("fr", "en")
 
@@ -92,16 +92,20 @@ def report(request: HttpRequest, attempt_id: str) -> HttpResponse:
             request, _("Le signalement n'a pas pu être enregistré : choisissez une catégorie.")
         )
     else:
-        report_problem(
-            request.user,
-            attempt.current_version,
-            form.cleaned_data["category"],
-            form.cleaned_data["comment"],
-        )
-        messages.success(
-            request,
-            _("Merci, votre signalement a été transmis à l'équipe qui rédige les questions."),
-        )
+        try:
+            report_problem(
+                request.user,
+                attempt.current_version,
+                form.cleaned_data["category"],
+                form.cleaned_data["comment"],
+            )
+        except ItemError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Merci, votre signalement a été transmis à l'équipe qui rédige les questions."),
+            )
     return redirect("assessments:question", attempt.pk)
 
 

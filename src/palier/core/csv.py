@@ -27,6 +27,16 @@ BINARY_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LINES_PER_CHUNK = 200
 
 
+class CsvRowError(ValueError):
+    """A record the csv module cannot read (a cell over its field size limit, a stray
+    quote in strict mode); `row` counts records as a spreadsheet numbers its rows."""
+
+    def __init__(self, row: int, reason: str) -> None:
+        super().__init__(f"row {row}: {reason}")
+        self.row = row
+        self.reason = reason
+
+
 class CsvDecodeError(ValueError):
     """Bytes that are not a CSV text in an accepted encoding. `reason` is "utf16",
     "binary" or "encoding", for callers to word the message."""
@@ -118,7 +128,27 @@ def decode_csv(data: bytes) -> tuple[str, str]:
 
 
 def read_csv(text: str) -> list[dict[str, str]]:
-    """Rows as dicts keyed by the header; the separator (`,` or `;`) is detected."""
+    """Rows as dicts keyed by the header; the separator (`,` or `;`) is detected.
+
+    Raises CsvRowError for a record the csv module refuses, e.g. a cell longer than
+    `csv.field_size_limit()` characters."""
     text = text.removeprefix(BOM)
     delimiter = sniff_delimiter(text.split("\n", 1)[0])
-    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    rows: list[dict[str, str]] = []
+    row = 1  # the header
+    try:
+        _header = reader.fieldnames  # read first, so that an error in it is row 1
+        row = 2
+        for record in reader:
+            rows.append(record)
+            row += 1
+    except csv.Error as error:
+        raise CsvRowError(row, _csv_reason(error)) from error
+    return rows
+
+
+def _csv_reason(error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        return f"a cell is longer than {csv.field_size_limit()} characters"
+    return f"unreadable CSV ({error})"

@@ -7,14 +7,25 @@ OpenAPI schema lists its 4xx answers.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.parser import Parser
+
+from palier.core.uploads import load_json
 
 
 class ErrorDetail(Schema):
@@ -91,6 +102,14 @@ def validation_fields(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     return fields
 
 
+class JsonBodyParser(Parser):
+    """django-ninja's body parser with the depth limit: a deeply nested request body is a
+    400 (ninja turns any parsing error into one), never a RecursionError later on."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        return load_json(request.body)  # type: ignore[no-any-return]
+
+
 @login_not_required
 def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Any path under /api/ that no operation answers: a JSON 404, not an HTML page."""
@@ -138,6 +157,29 @@ def install_error_handlers(api: NinjaAPI) -> None:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc))
 
+    def on_unreadable_body(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Django answers these with an HTML 400 page (and logs the suspicious ones); the
+        # API keeps its JSON shape and the same security log.
+        if isinstance(exc, SuspiciousOperation):
+            logging.getLogger(f"django.security.{exc.__class__.__name__}").warning(
+                "%s", exc, extra={"status_code": 400, "request": request}
+            )
+        if isinstance(exc, RequestDataTooBig):
+            return error_response(
+                413, "payload_too_large", _("La requête dépasse la taille autorisée.")
+            )
+        if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+            return error_response(
+                400, "too_many_fields", _("La requête contient trop de champs ou de fichiers.")
+            )
+        if isinstance(exc, MultiPartParserError | UnreadablePostError):
+            return error_response(
+                400,
+                "malformed_body",
+                _("Le corps de la requête est illisible (formulaire multipart mal formé)."),
+            )
+        return error_response(400, "bad_request", _("Requête refusée."))
+
     api.add_exception_handler(ServiceError, on_service_error)
     api.add_exception_handler(ValidationError, on_validation_error)
     api.add_exception_handler(AuthenticationError, on_authentication_error)
@@ -145,3 +187,5 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(PermissionDenied, on_permission_denied)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(HttpError, on_http_error)
+    for unreadable in (MultiPartParserError, UnreadablePostError, SuspiciousOperation):
+        api.add_exception_handler(unreadable, on_unreadable_body)

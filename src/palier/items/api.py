@@ -1,4 +1,5 @@
-"""Item bank API for authors and psychometricians; problem reports for learners."""
+"""Item bank API for authors and psychometricians (learners' problem reports are filed
+through the assessments API, which knows what each learner was shown)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,10 @@ from palier.core.errors import ApiError, ErrorOut
 from palier.frameworks.queries import current_framework
 from palier.items import services
 from palier.items.bank_io import export_document
-from palier.items.models import Item, ItemVersion, ProblemReport, Stimulus
+from palier.items.models import Item, ItemVersion, Stimulus
 from palier.items.queries import items_with_latest_version
 from palier.items.transfer import export_response, read_and_import
-from palier.items.workflow import AUTHORING_ROLES, DELIVERABLE
+from palier.items.workflow import AUTHORING_ROLES
 
 
 class ItemCodeConverter:
@@ -77,11 +78,6 @@ class ItemPatch(ItemIn):
 class StatusIn(Schema):
     status: Literal["draft", "review", "pretest", "operational", "retired"]
     comment: str = Field("", max_length=5000)
-
-
-class ReportIn(Schema):
-    category: str = Field(..., max_length=32)
-    comment: str = Field("", max_length=2000)
 
 
 class ImportOut(Schema):
@@ -325,21 +321,3 @@ def upload_media(
             "height": media.height,
         },
     )
-
-
-@router.post(
-    "/items/versions/{version_id}/reports",
-    response={201: dict[str, Any], **ERRORS},
-    summary="Report a problem on an item a learner met",
-)
-def report_problem(request: HttpRequest, version_id: int, payload: ReportIn) -> Status:
-    version = get_object_or_404(ItemVersion, pk=version_id, item__status__in=DELIVERABLE)
-    if payload.category not in ProblemReport.Category.values:
-        raise ApiError(
-            422,
-            "invalid_input",
-            _("Catégorie inconnue."),
-            {"category": [_("Choisissez une catégorie de la liste.")]},
-        )
-    report = services.report_problem(request.user, version, payload.category, payload.comment)
-    return Status(201, {"id": report.pk, "status": report.status})

@@ -10,7 +10,8 @@ import json
 import re
 from typing import Any
 
-from palier.core.csv import read_csv, write_csv
+from palier.core.csv import CsvRowError, read_csv, write_csv
+from palier.core.uploads import UploadLimitError, load_json
 from palier.items.models import Stimulus
 
 COLUMNS = (
@@ -74,7 +75,10 @@ def _flag(value: str, row: int, column: str, errors: list[str]) -> bool:
 
 def document_from_csv(text: str) -> dict[str, Any]:
     """Turn CSV text into a bank document; raise CsvImportError listing errors by row."""
-    rows = read_csv(text)
+    try:
+        rows = read_csv(text)
+    except CsvRowError as error:
+        raise CsvImportError([str(error)]) from error
     errors: list[str] = []
     if not rows:
         raise CsvImportError(["the file has no item rows"])
@@ -86,9 +90,12 @@ def document_from_csv(text: str) -> dict[str, Any]:
     items = []
     for number, row in enumerate(rows, start=2):
         try:
-            definition = json.loads(row["definition"] or "null")
+            definition = load_json(row["definition"] or "null")
         except json.JSONDecodeError:
             errors.append(f"row {number}: definition is not valid JSON")
+            definition = None
+        except UploadLimitError as error:
+            errors.append(f"row {number}: definition {error}")
             definition = None
         level = row["level"].strip()
         seconds = row["estimated_seconds"].strip()

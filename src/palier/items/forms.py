@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from palier.core.uploads import UploadLimitError, load_json
 from palier.items.models import Item, ItemVersion, ProblemReport, Stimulus
 from palier.items.services import CONTENT_FIELDS, ItemContent, ItemError, clean_content
 
@@ -76,8 +77,8 @@ class ItemAuthoringForm(forms.ModelForm):
 
     def clean_definition(self) -> dict[str, Any]:
         try:
-            value = json.loads(self.cleaned_data["definition"])
-        except json.JSONDecodeError as error:
+            value = load_json(self.cleaned_data["definition"])
+        except (json.JSONDecodeError, UploadLimitError) as error:
             raise forms.ValidationError(
                 _("JSON invalide : %(error)s") % {"error": error}
             ) from error

@@ -20,6 +20,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
+from palier.core.uploads import UploadLimitError, ZipLimits, ZipReader
 from palier.items.formats import REGISTRY, get_format
 from palier.items.html import clean_html
 
@@ -32,6 +33,17 @@ MATCH_CORRECT = "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/match_corr
 MAX_PACKAGE_BYTES = 20 * 1024 * 1024
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FILES = 5_000
+# Everything read from one package, uncompressed: a 20 MiB zip of highly compressed entries
+# would otherwise unpack to gigabytes.
+MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+PACKAGE_LIMITS = ZipLimits(
+    max_archive_bytes=MAX_PACKAGE_BYTES,
+    max_entries=MAX_FILES,
+    max_entry_bytes=MAX_FILE_BYTES,
+    max_total_bytes=MAX_UNCOMPRESSED_BYTES,
+    max_compression_ratio=MAX_COMPRESSION_RATIO,
+)
 
 
 class QtiError(ValueError):
@@ -315,26 +327,22 @@ def parse_xml(data: bytes, name: str) -> etree._Element:
         raise QtiError(f"{name}: malformed XML ({error})") from error
 
 
-def _read_zip(data: bytes) -> dict[str, bytes]:
-    if len(data) > MAX_PACKAGE_BYTES:
-        raise QtiError(f"package larger than {MAX_PACKAGE_BYTES // (1024 * 1024)} MiB")
+def _open_package(data: bytes) -> ZipReader:
     try:
-        package = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
-        raise QtiError("not a zip package") from error
-    entries = package.infolist()
-    if len(entries) > MAX_FILES:
-        raise QtiError(f"more than {MAX_FILES} files in the package")
-    files: dict[str, bytes] = {}
-    for entry in entries:
-        if entry.is_dir():
-            continue
-        if entry.file_size > MAX_FILE_BYTES:
-            raise QtiError(f"{entry.filename}: file larger than {MAX_FILE_BYTES // 1024} KiB")
-        files[entry.filename] = package.read(entry)
-    if "imsmanifest.xml" not in files:
+        package = ZipReader(data, PACKAGE_LIMITS)
+    except UploadLimitError as error:
+        raise QtiError(str(error).replace("archive", "package")) from error
+    if "imsmanifest.xml" not in package:
         raise QtiError("imsmanifest.xml missing")
-    return files
+    return package
+
+
+def _read(package: ZipReader, name: str) -> bytes:
+    """One file of the package, streamed within the package limits."""
+    try:
+        return package.read(name)
+    except UploadLimitError as error:
+        raise QtiError(str(error)) from error
 
 
 def import_package(data: bytes, defaults: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -342,14 +350,14 @@ def import_package(data: bytes, defaults: dict[str, Any] | None = None) -> dict[
 
     `defaults` gives capacity/level/source for items whose manifest has no Palier metadata
     (packages made by other tools)."""
-    files = _read_zip(data)
-    manifest = parse_xml(files["imsmanifest.xml"], "imsmanifest.xml")
+    package = _open_package(data)
+    manifest = parse_xml(_read(package, "imsmanifest.xml"), "imsmanifest.xml")
     document: dict[str, Any] = {"stimuli": [], "items": []}
     for resource in manifest.iter(f"{{{CP}}}resource", "{*}resource"):
         href = resource.get("href", "")
-        if href not in files:
+        if href not in package:
             raise QtiError(f"{href or resource.get('identifier')}: file missing from package")
-        root = parse_xml(files[href], href)
+        root = parse_xml(_read(package, href), href)
         if etree.QName(root).localname == "qti-assessment-stimulus":
             document["stimuli"].append(_read_stimulus(root))
         else:

@@ -4,8 +4,10 @@ problem reports, provisional calibrations. Each function is one transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +44,8 @@ class ItemError(ServiceError):
         "invalid_transition": 409,
         "own_item": 409,
         "duplicate_code": 409,
+        "duplicate_report": 409,
+        "too_many_reports": 429,
     }
 
     def __init__(self, code: str, message: str, fields: dict[str, list[str]] | None = None):
@@ -298,11 +302,28 @@ def freeze_version(version: ItemVersion) -> None:
 def report_problem(
     reporter: User, version: ItemVersion, category: str, comment: str = ""
 ) -> ProblemReport:
+    """File a learner's report on an item version they were shown (callers check that with
+    assessments.access.access_shown_version). One open report per learner and version, and
+    at most settings.PROBLEM_REPORTS_PER_HOUR per learner in any hour."""
     if category not in ProblemReport.Category.values:
         raise ItemError(
             "invalid_input",
             _("Catégorie inconnue."),
             {"category": [_("Choisissez une catégorie de la liste.")]},
+        )
+    # Lock the reporter so that two reports sent at once are counted one after the other.
+    User.objects.select_for_update().filter(pk=reporter.pk).values_list("pk").first()
+    mine = ProblemReport.objects.filter(reporter=reporter)
+    if mine.filter(item_version=version, status=ProblemReport.Status.OPEN).exists():
+        raise ItemError(
+            "duplicate_report",
+            _("Vous avez déjà signalé un problème sur cette question ; il est en cours d'examen."),
+        )
+    since = timezone.now() - timedelta(hours=1)
+    if mine.filter(created_at__gte=since).count() >= settings.PROBLEM_REPORTS_PER_HOUR:
+        raise ItemError(
+            "too_many_reports",
+            _("Trop de signalements en une heure : réessayez plus tard."),
         )
     return ProblemReport.objects.create(
         item_version=version, reporter=reporter, category=category, comment=comment.strip()

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from palier.core.uploads import UploadLimitError, load_json
 from palier.frameworks.queries import current_framework
 from palier.items.bank_io import ImportReport, export_document, import_document
 from palier.items.csv_io import CsvImportError, as_row_errors, document_from_csv, export_csv
@@ -28,8 +29,8 @@ def read_and_import(data: bytes, kind: str, user: Any, *, dry_run: bool) -> Impo
         elif kind == "csv":
             document = document_from_csv(data.decode("utf-8-sig"))
         else:
-            document = json.loads(data.decode("utf-8-sig"))
-    except (QtiError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            document = load_json(data.decode("utf-8-sig"))
+    except (QtiError, UnicodeDecodeError, json.JSONDecodeError, UploadLimitError) as error:
         return ImportReport(errors=[str(error)], dry_run=dry_run)
     except CsvImportError as error:
         return ImportReport(errors=error.errors, dry_run=dry_run)

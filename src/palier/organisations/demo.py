@@ -1,7 +1,10 @@
 """The demo organisation for `palier seed --demo` (development and demos only): a nursing
-institute whose admin is one of the demo accounts (accounts.demo)."""
+institute whose admin is one of the demo accounts (accounts.demo); and the removal of every
+demo account and of the demo organisation (`palier remove_demo_accounts`)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -35,3 +38,22 @@ def load_demo_organisation() -> Organisation:
         if user is not None:
             add_member(organisation, user, role)
     return organisation
+
+
+@dataclass(frozen=True)
+class DemoRemoval:
+    accounts: int
+    organisations: int
+
+
+@transaction.atomic
+def remove_demo_accounts() -> DemoRemoval:
+    """Delete every account of the demo domain (the seeded ones and the generated campaign
+    participants) with their data, and the demo organisation. Idempotent."""
+    users = User.objects.filter(email__iendswith="@" + DEMO_DOMAIN)
+    accounts = users.count()
+    users.delete()
+    organisations = Organisation.objects.filter(slug=DEMO_ORGANISATION_SLUG, is_demo=True)
+    organisation_count = organisations.count()
+    organisations.delete()
+    return DemoRemoval(accounts=accounts, organisations=organisation_count)

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from palier.core.errors import ServiceError
 from palier.frameworks.queries import current_framework
-from palier.organisations.models import Organisation
 from palier.training import queries, services
 from palier.training.access import (
     access_plan_entry,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from palier.accounts.demo import DEMO_DOMAIN, remove_demo_accounts
+from palier.accounts.demo import DEMO_DOMAIN
+from palier.organisations.demo import remove_demo_accounts
 
 
 class Command(BaseCommand):
