@@ -55,12 +55,12 @@ def competence_signals(attempt: Attempt) -> list[CompetenceSignal]:
         return []
     areas = attempt.result["areas"]
     responses = Response.objects.filter(attempt=attempt, pretest=False).select_related(
-        "item_version__item__capacity__competence__area"
+        "item_version__capacity__competence__area"
     )
     grouped: dict[int, list[Response]] = defaultdict(list)
     competences: dict[int, Competence] = {}
     for response in responses:
-        competence = response.item_version.item.capacity.competence
+        competence = response.item_version.capacity.competence
         competences[competence.pk] = competence
         grouped[competence.pk].append(response)
     signals = []

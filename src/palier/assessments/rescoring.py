@@ -20,7 +20,7 @@ class Rescore:
 
 def rescore(attempt: Attempt) -> Rescore:
     responses = list(
-        attempt.responses.select_related("item_version__item__capacity__competence").order_by(
+        attempt.responses.select_related("item_version__capacity__competence__area").order_by(
             "position"
         )
     )
@@ -33,7 +33,7 @@ def rescore(attempt: Attempt) -> Rescore:
     bank = ItemBank(
         item_ids=[str(r.item_version_id) for r in responses],
         areas=[
-            area_codes.index(r.item_version.item.capacity.competence.area.code) for r in responses
+            area_codes.index(r.item_version.capacity.competence.area.code) for r in responses
         ],
         discrimination=[r.discrimination for r in responses],
         difficulty=[r.difficulty for r in responses],

@@ -2,6 +2,8 @@
 
 `learner_view` is the only way item content leaves the bank towards a learner (preview,
 delivery, API); a test checks that no answer key or feedback can be found in its output.
+Its HTML texts come out of the item sanitiser (`trusted_html`): templates print them as they
+are, without `|safe`. The stimulus shown is the stimulus *version* the item version froze.
 """
 
 from __future__ import annotations
@@ -9,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.safestring import SafeString
+
 from palier.core.i18n import content_language, localized
 from palier.items.formats import shuffled_option_ids
+from palier.items.html import trusted_html
 from palier.items.models import ItemVersion
 
 WIDGETS = {
@@ -27,7 +32,7 @@ WIDGETS = {
 @dataclass(frozen=True)
 class Choice:
     id: str
-    text: str
+    text: SafeString
 
 
 @dataclass(frozen=True)
@@ -36,9 +41,9 @@ class LearnerView:
     version_id: int
     format: str
     widget: str
-    stem: str
+    stem: SafeString
     stimulus_title: str
-    stimulus_content: str
+    stimulus_content: SafeString
     options: list[Choice]
     targets: list[Choice]
     unit: str
@@ -64,7 +69,10 @@ class LearnerView:
 def _choices(definition: dict[str, Any], key: str, seed: int, language: str) -> list[Choice]:
     by_id = {option["id"]: option for option in definition.get(key, [])}
     return [
-        Choice(option_id, by_id[option_id]["text"].get(language) or by_id[option_id]["text"]["fr"])
+        Choice(
+            option_id,
+            trusted_html(by_id[option_id]["text"].get(language) or by_id[option_id]["text"]["fr"]),
+        )
         for option_id in shuffled_option_ids(definition, seed, key)
     ]
 
@@ -76,15 +84,15 @@ def learner_view(version: ItemVersion, seed: int, language: str | None = None) -
         language = "fr"
     definition = version.definition
     unit = definition.get("unit") or {}
-    stimulus = version.stimulus
+    stimulus = version.stimulus_version
     return LearnerView(
         item_code=version.item.code,
         version_id=version.pk,
         format=version.format,
         widget=WIDGETS[version.format],
-        stem=localized(version, "stem", language),
+        stem=trusted_html(localized(version, "stem", language)),
         stimulus_title=localized(stimulus, "title", language) if stimulus else "",
-        stimulus_content=localized(stimulus, "content", language) if stimulus else "",
+        stimulus_content=trusted_html(localized(stimulus, "content", language) if stimulus else ""),
         options=_choices(
             definition, "left" if version.format == "matching" else "options", seed, language
         ),
