@@ -21,7 +21,10 @@ pytestmark = pytest.mark.django_db
 
 
 def signals(attempt):
-    return [(s.competence.code, s.answered, s.observed, round(s.expected, 9)) for s in competence_signals(attempt)]
+    return [
+        (s.competence.code, s.answered, s.observed, round(s.expected, 9))
+        for s in competence_signals(attempt)
+    ]
 
 
 def test_rescoring_an_attempt_matches_after_its_items_are_edited_through_every_path(

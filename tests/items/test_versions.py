@@ -37,9 +37,7 @@ def new_texts(stimulus: Stimulus, content: str) -> StimulusContent:
     return StimulusContent(kind=stimulus.kind, title_fr=latest.title_fr, content_fr=content)
 
 
-def test_editing_a_stimulus_learners_saw_makes_a_new_version_and_keeps_the_seen_one(
-    bank, author
-):
+def test_editing_a_stimulus_learners_saw_makes_a_new_version_and_keeps_the_seen_one(bank, author):
     seen = bank.get(code="T-0001").latest_version()
     freeze_version(seen)
     stimulus = seen.stimulus

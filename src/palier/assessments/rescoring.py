@@ -32,9 +32,7 @@ def rescore(attempt: Attempt) -> Rescore:
     area_codes = list(snapshot.area_codes)
     bank = ItemBank(
         item_ids=[str(r.item_version_id) for r in responses],
-        areas=[
-            area_codes.index(r.item_version.capacity.competence.area.code) for r in responses
-        ],
+        areas=[area_codes.index(r.item_version.capacity.competence.area.code) for r in responses],
         discrimination=[r.discrimination for r in responses],
         difficulty=[r.difficulty for r in responses],
         pretest=[r.pretest for r in responses],

@@ -10,8 +10,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -22,8 +22,8 @@ from django.utils.translation import ngettext
 from palier.accounts.roles import Role, has_role
 from palier.frameworks.models import Area, Competence
 from palier.items import services
-from palier.items.authoring_site import authoring_site
 from palier.items.access import access_item, access_media, access_problem_reports
+from palier.items.authoring_site import authoring_site
 from palier.items.forms import STIMULUS_TEXT_FIELDS, ItemAuthoringForm, StimulusAuthoringForm
 from palier.items.media import MediaError, check_image
 from palier.items.models import (

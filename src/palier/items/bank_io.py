@@ -102,7 +102,9 @@ class _RollBack(Exception):
 
 
 def _refused(where: str, error: ItemError) -> list[str]:
-    details = [f"{field}: {message}" for field, messages in error.fields.items() for message in messages]
+    details = [
+        f"{field}: {message}" for field, messages in error.fields.items() for message in messages
+    ]
     return [f"{where}: {detail}" for detail in details] or [f"{where}: {error.message}"]
 
 

@@ -117,9 +117,11 @@ def document_from_csv(text: str) -> dict[str, Any]:
     codes = {node["stimulus"] for node in items if node["stimulus"]}
     # Referenced stimuli travel with their latest texts, so the import leaves them as they are.
     latest: dict[str, StimulusVersion] = {}
-    for version in StimulusVersion.objects.filter(stimulus__code__in=codes).select_related(
-        "stimulus"
-    ).order_by("number"):
+    for version in (
+        StimulusVersion.objects.filter(stimulus__code__in=codes)
+        .select_related("stimulus")
+        .order_by("number")
+    ):
         latest[version.stimulus.code] = version
     stimuli = [
         {

@@ -80,10 +80,7 @@ class StimulusVersion(models.Model):
         return f"{self.stimulus.code} v{self.number}"
 
     def save(self, *args: object, **kwargs: object) -> None:
-        if (
-            self.pk
-            and StimulusVersion.objects.filter(pk=self.pk, frozen_at__isnull=False).exists()
-        ):
+        if self.pk and StimulusVersion.objects.filter(pk=self.pk, frozen_at__isnull=False).exists():
             raise ItemFrozenError(str(self))
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 

@@ -168,7 +168,9 @@ def _classification(
 ) -> tuple[Capacity, int]:
     """The capacity and level a version will measure; refused before anything is written."""
     capacity = capacity if capacity is not None else getattr(fallback, "capacity", None)
-    level = intended_level if intended_level is not None else getattr(fallback, "intended_level", None)
+    level = (
+        intended_level if intended_level is not None else getattr(fallback, "intended_level", None)
+    )
     problems: dict[str, list[str]] = {}
     if capacity is None:
         problems["capacity"] = [_("Choisissez une capacité.")]
@@ -322,7 +324,9 @@ def clean_stimulus(content: StimulusContent) -> dict[str, str]:
         if len(cleaned[field]) > MAX_STIMULUS:
             problems.setdefault(field, []).append(_("Texte trop long."))
     if problems:
-        raise ItemError("invalid_stimulus", _("La mise en situation contient des erreurs."), problems)
+        raise ItemError(
+            "invalid_stimulus", _("La mise en situation contient des erreurs."), problems
+        )
     return cleaned
 
 
@@ -344,7 +348,9 @@ def create_stimulus(author: User | None, code: str, content: StimulusContent) ->
     except ItemError as error:
         problems.update(error.fields)
     if problems:
-        raise ItemError("invalid_stimulus", _("La mise en situation contient des erreurs."), problems)
+        raise ItemError(
+            "invalid_stimulus", _("La mise en situation contient des erreurs."), problems
+        )
     stimulus = Stimulus.objects.create(code=code, kind=content.kind)
     StimulusVersion.objects.create(stimulus=stimulus, number=1, created_by=author, **values)
     return stimulus
@@ -518,7 +524,9 @@ def update_media(
         try:
             check_image(upload)
         except MediaError as error:
-            raise ItemError("invalid_input", error.message, {error.field: [error.message]}) from error
+            raise ItemError(
+                "invalid_input", error.message, {error.field: [error.message]}
+            ) from error
         media.file = upload
     media.alt_fr, media.alt_en = alt_fr.strip(), alt_en.strip()
     media.save()
