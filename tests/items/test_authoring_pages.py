@@ -72,7 +72,7 @@ def test_editing_a_seen_item_in_the_form_creates_version_two(client, bank, signe
     [
         ({"definition": "{not json"}, "definition"),
         ({"definition": json.dumps({"options": [], "correct": "a"})}, "definition"),
-        ({"stem_fr": "<p onmouseover=alert(1)>x</p>"}, "stem_fr"),
+        ({"stem_fr": "<script>alert(1)</script>"}, "stem_fr"),
         ({"stem_fr": ""}, "stem_fr"),
         ({"intended_level": "9"}, "intended_level"),
     ],

@@ -19,7 +19,7 @@ def access_attempt(user: User, attempt_id: uuid.UUID | str, *, for_update: bool 
     except ValueError as error:
         raise Http404 from error
     attempts = Attempt.objects.select_related(
-        "current_version__stimulus", "current_version__item", "engine_settings", "framework"
+        "current_version__stimulus_version", "current_version__item", "engine_settings", "framework"
     )
     attempt = attempts.filter(pk=key, user=user).first() if user.is_authenticated else None
     if attempt is None:

@@ -98,7 +98,7 @@ def _build(calibration: Calibration) -> BankSnapshot:
             calibration=calibration,
             item_version__item__status__in=(Item.Status.OPERATIONAL, Item.Status.PRETEST),
         )
-        .select_related("item_version__item__capacity__competence")
+        .select_related("item_version__item", "item_version__capacity__competence")
         .order_by("item_version__item__code")
     )
     latest = dict(
@@ -119,11 +119,11 @@ def _build(calibration: Calibration) -> BankSnapshot:
     has_guessing = any(row.guessing is not None for row in rows)
     bank = ItemBank(
         item_ids=[str(row.item_version_id) for row in rows],
-        areas=[area_index[row.item_version.item.capacity.competence.area_id] for row in rows],
+        areas=[area_index[row.item_version.capacity.competence.area_id] for row in rows],
         discrimination=[row.discrimination for row in rows],
         difficulty=[row.difficulty for row in rows],
         guessing=[row.guessing or 0.0 for row in rows] if has_guessing else None,
-        competences=[row.item_version.item.capacity.competence.code for row in rows],
+        competences=[row.item_version.capacity.competence.code for row in rows],
         languages=[None if row.item_version.has_english() else "fr" for row in rows],
         accessible=[row.item_version.screen_reader_ok for row in rows],
         pretest=[row.item_version.item.status == Item.Status.PRETEST for row in rows],
@@ -209,8 +209,8 @@ def recorded_answers(attempt: Attempt) -> list[RecordedAnswer]:
             "difficulty",
             "guessing",
             "pretest",
-            "item_version__item__capacity__competence__area__code",
-            "item_version__item__capacity__competence__code",
+            "item_version__capacity__competence__area__code",
+            "item_version__capacity__competence__code",
         )
     )
     return [RecordedAnswer(*row) for row in rows]

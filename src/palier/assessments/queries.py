@@ -15,6 +15,7 @@ from palier.assessments.results import result_of
 from palier.core.i18n import localized
 from palier.frameworks.models import Area, Level
 from palier.items.formats import get_format
+from palier.items.html import trusted_html
 from palier.items.rendering import LearnerView, learner_view
 
 
@@ -128,13 +129,13 @@ def review(attempt: Attempt) -> list[dict[str, Any]]:
     rows = []
     responses = (
         Response.objects.filter(attempt=attempt)
-        .select_related("item_version__stimulus", "item_version__item")
+        .select_related("item_version__item")
         .order_by("position")
     )
     for response in responses:
         version = response.item_version
         texts = {
-            option["id"]: option["text"].get(attempt.language) or option["text"]["fr"]
+            option["id"]: trusted_html(option["text"].get(attempt.language) or option["text"]["fr"])
             for key in ("options", "left", "right")
             for option in version.definition.get(key, [])
         }
@@ -142,7 +143,7 @@ def review(attempt: Attempt) -> list[dict[str, Any]]:
             {
                 "position": response.position,
                 "version": version,
-                "stem": localized(version, "stem", attempt.language),
+                "stem": trusted_html(localized(version, "stem", attempt.language)),
                 "given": _describe(response.raw_answer, texts),
                 "expected": _describe(
                     get_format(version.format).expected_answer(
@@ -154,7 +155,7 @@ def review(attempt: Attempt) -> list[dict[str, Any]]:
                 "pretest": response.pretest,
                 "timed_out": response.timed_out,
                 "credit": response.credit,
-                "feedback": localized(version, "feedback", attempt.language),
+                "feedback": trusted_html(localized(version, "feedback", attempt.language)),
             }
         )
     return rows

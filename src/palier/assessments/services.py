@@ -165,7 +165,9 @@ def _show(
         attempt.current_version = None
         attempt.result = build_result(attempt, snapshot, step, recorded).to_json()
     else:
-        version = ItemVersion.objects.select_related("item", "stimulus").get(pk=int(step.item_id))
+        version = ItemVersion.objects.select_related("item", "stimulus_version").get(
+            pk=int(step.item_id)
+        )
         freeze_version(version)
         attempt.current_version = version
         attempt.current_shown_at = now
@@ -283,7 +285,10 @@ def _record_answer(
     attempt = (
         Attempt.objects.select_for_update(of=("self",))
         .select_related(
-            "current_version__stimulus", "current_version__item", "calibration", "engine_settings"
+            "current_version__stimulus_version",
+            "current_version__item",
+            "calibration",
+            "engine_settings",
         )
         .get(pk=attempt.pk)
     )

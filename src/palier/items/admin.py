@@ -10,12 +10,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -23,8 +22,9 @@ from django.utils.translation import ngettext
 from palier.accounts.roles import Role, has_role
 from palier.frameworks.models import Area, Competence
 from palier.items import services
+from palier.items.access import access_item, access_media, access_problem_reports
 from palier.items.authoring_site import authoring_site
-from palier.items.forms import ItemAuthoringForm
+from palier.items.forms import STIMULUS_TEXT_FIELDS, ItemAuthoringForm, StimulusAuthoringForm
 from palier.items.media import MediaError, check_image
 from palier.items.models import (
     Calibration,
@@ -35,12 +35,14 @@ from palier.items.models import (
     ProblemReport,
     ReviewComment,
     Stimulus,
+    StimulusVersion,
 )
 from palier.items.rendering import learner_view
 from palier.items.services import CONTENT_FIELDS
 from palier.items.workflow import AUTHORING_ROLES, TRANSITIONS
 
 PREVIEW_SEED = 0
+CLASSIFICATION = ("capacity", "intended_level")
 TRANSITION_LABELS = {
     Item.Status.REVIEW: _("Envoyer en relecture"),
     Item.Status.PRETEST: _("Approuver (passage en prétest)"),
@@ -240,6 +242,7 @@ class ItemAdmin(RoleAdmin):
     def save_model(
         self, request: HttpRequest, obj: Item, form: ItemAuthoringForm, change: bool
     ) -> None:
+        # The item services write; this admin never saves the form's instance itself.
         if not change:
             item = services.create_item(
                 request.user, obj.code, obj.capacity, obj.intended_level, form.content()
@@ -247,11 +250,15 @@ class ItemAdmin(RoleAdmin):
             obj.pk = item.pk
             obj.refresh_from_db()
             return
-        Item.objects.filter(pk=obj.pk).update(
-            capacity=obj.capacity, intended_level=obj.intended_level
-        )
-        if any(name in form.changed_data for name in CONTENT_FIELDS):
-            version = services.edit_item(request.user, obj, form.content())
+        if any(name in form.changed_data for name in (*CONTENT_FIELDS, *CLASSIFICATION)):
+            version = services.edit_item(
+                request.user,
+                obj,
+                form.content(),
+                capacity=form.cleaned_data["capacity"],
+                intended_level=form.cleaned_data["intended_level"],
+            )
+            obj.refresh_from_db()
             messages.info(
                 request,
                 _("Contenu enregistré dans la version %(number)s.") % {"number": version.number},
@@ -306,8 +313,17 @@ class ItemAdmin(RoleAdmin):
             *super().get_urls(),
         ]
 
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        raise PermissionDenied  # items are retired, never deleted
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        raise PermissionDenied
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Inlines here are read-only and the services already wrote everything."""
+
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        item = get_object_or_404(Item, pk=pk)
+        item = access_item(request.user, pk=pk)
         version = item.latest_version()
         if version is None:
             raise Http404
@@ -332,7 +348,7 @@ class ItemAdmin(RoleAdmin):
         )
 
     def diff_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        item = get_object_or_404(Item, pk=pk)
+        item = access_item(request.user, pk=pk)
         versions = {version.number: version for version in item.versions.all()}
         try:
             old = versions[int(request.GET.get("from", 0))]
@@ -384,7 +400,9 @@ class ItemAdmin(RoleAdmin):
 def _version_lines(version: ItemVersion) -> list[str]:
     lines = [
         f"format: {version.format}",
-        f"stimulus: {version.stimulus.code if version.stimulus else '-'}",
+        f"stimulus: {version.stimulus_version or '-'}",
+        f"capacité: {version.capacity.code}",
+        f"niveau visé: {version.intended_level}",
         "énoncé (fr):",
         *version.stem_fr.splitlines(),
         "énoncé (en):",
@@ -401,11 +419,55 @@ def _version_lines(version: ItemVersion) -> list[str]:
     return lines
 
 
+class StimulusVersionInline(admin.TabularInline):
+    model = StimulusVersion
+    extra = 0
+    can_delete = False
+    fields = ["number", "title_fr", "created_by", "created_at", "frozen_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Stimulus, site=authoring_site)
 class StimulusAdmin(RoleAdmin):
-    list_display = ["code", "kind", "title_fr"]
+    """Stimuli are edited through `services.update_stimulus`: a version learners saw is never
+    changed, the edit becomes a new version."""
+
+    form = StimulusAuthoringForm
+    list_display = ["code", "kind", "updated_at"]
     list_filter = ["kind"]
-    search_fields = ["code", "title_fr", "content_fr"]
+    search_fields = ["code", "versions__title_fr", "versions__content_fr"]
+    inlines = [StimulusVersionInline]
+    fieldsets = (
+        (None, {"fields": ("code", "kind")}),
+        (_("Textes (dernière version)"), {"fields": STIMULUS_TEXT_FIELDS}),
+    )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        results, _duplicates = super().get_search_results(request, queryset, search_term)
+        return results.distinct(), False
+
+    def save_model(
+        self, request: HttpRequest, obj: Stimulus, form: StimulusAuthoringForm, change: bool
+    ) -> None:
+        if not change:
+            stimulus = services.create_stimulus(request.user, obj.code, form.content())
+            obj.pk = stimulus.pk
+            obj.refresh_from_db()
+            return
+        version = services.update_stimulus(request.user, obj, form.content())
+        obj.refresh_from_db()
+        messages.info(
+            request,
+            _("Textes enregistrés dans la version %(number)s.") % {"number": version.number},
+        )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """The version inline is read-only; the services wrote everything."""
 
 
 class MediaForm(forms.ModelForm):
@@ -440,8 +502,22 @@ class MediaAdmin(RoleAdmin):
         return format_html("<code>{}</code>", media.snippet()) if media.pk else "—"
 
     def save_model(self, request: HttpRequest, obj: Media, form: Any, change: bool) -> None:
-        obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        if not change:
+            media = services.upload_media(
+                request.user, data["file"], data["alt_fr"], data.get("alt_en", "")
+            )
+            obj.pk = media.pk
+            obj.refresh_from_db()
+            return
+        upload = data["file"] if "file" in form.changed_data else None
+        services.update_media(
+            request.user,
+            access_media(request.user, obj.pk),
+            data["alt_fr"],
+            data.get("alt_en", ""),
+            upload,
+        )
 
 
 @admin.register(ProblemReport, site=authoring_site)
@@ -464,11 +540,15 @@ class ProblemReportAdmin(RoleAdmin):
 
     @admin.action(description=_("Marquer comme traités"))
     def mark_resolved(self, request: HttpRequest, queryset: QuerySet) -> None:
-        queryset.update(status=ProblemReport.Status.RESOLVED, handled_at=timezone.now())
+        self._handle(request, queryset, ProblemReport.Status.RESOLVED)
 
     @admin.action(description=_("Écarter"))
     def mark_dismissed(self, request: HttpRequest, queryset: QuerySet) -> None:
-        queryset.update(status=ProblemReport.Status.DISMISSED, handled_at=timezone.now())
+        self._handle(request, queryset, ProblemReport.Status.DISMISSED)
+
+    def _handle(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
+        ids = access_problem_reports(request.user, list(queryset.values_list("pk", flat=True)))
+        services.handle_problem_reports(request.user, ids, status)
 
 
 class ParameterInline(admin.TabularInline):

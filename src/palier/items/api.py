@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import register_converter
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -17,6 +16,7 @@ from palier.accounts.roles import require_role
 from palier.core.errors import ApiError, ErrorOut
 from palier.frameworks.queries import current_framework
 from palier.items import services
+from palier.items.access import access_item
 from palier.items.bank_io import export_document
 from palier.items.models import Item, ItemVersion, Stimulus
 from palier.items.queries import items_with_latest_version
@@ -251,8 +251,7 @@ def export_items(
     summary="An item with its latest version, key and feedback included (authors)",
 )
 def get_item(request: HttpRequest, code: str) -> dict[str, Any]:
-    _authoring(request)
-    item = get_object_or_404(Item.objects.select_related("capacity"), code=code)
+    item = access_item(request.user, code)
     return export_document([item])["items"][0] | {"status": item.status}
 
 
@@ -262,14 +261,15 @@ def get_item(request: HttpRequest, code: str) -> dict[str, Any]:
     summary="Change an item's content (a new version once learners have seen it)",
 )
 def patch_item(request: HttpRequest, code: str, payload: ItemPatch) -> dict[str, Any]:
-    _authoring(request)
-    item = get_object_or_404(Item, code=code)
-    if payload.capacity or payload.level:
-        Item.objects.filter(pk=item.pk).update(
-            capacity=_capacity(payload.capacity) if payload.capacity else item.capacity,
-            intended_level=payload.level or item.intended_level,
-        )
-    version = services.edit_item(request.user, item, _content(payload))
+    item = access_item(request.user, code)
+    # One service call, validated as a whole: a refusal leaves the item exactly as it was.
+    version = services.edit_item(
+        request.user,
+        item,
+        _content(payload),
+        capacity=_capacity(payload.capacity) if payload.capacity else None,
+        intended_level=payload.level,
+    )
     item.refresh_from_db()
     return _summary(item, version)
 
@@ -280,8 +280,7 @@ def patch_item(request: HttpRequest, code: str, payload: ItemPatch) -> dict[str,
     summary="Move an item along the review workflow",
 )
 def change_status(request: HttpRequest, code: str, payload: StatusIn) -> dict[str, Any]:
-    _authoring(request)
-    item = get_object_or_404(Item, code=code)
+    item = access_item(request.user, code)
     item = services.change_status(request.user, item, payload.status, payload.comment)
     return _summary(item, item.latest_version())
 

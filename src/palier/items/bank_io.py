@@ -15,10 +15,17 @@ from django.db import transaction
 from palier.accounts.models import User
 from palier.core.db import analyze
 from palier.frameworks.models import Capacity, Framework
-from palier.items.html import clean_html, unsafe_constructs
-from palier.items.models import Item, ItemVersion, Stimulus
+from palier.items.models import Item, ItemVersion, Stimulus, StimulusVersion
 from palier.items.seed_schema import document_errors
-from palier.items.services import ItemContent, create_item, definition_texts, edit_item
+from palier.items.services import (
+    ItemContent,
+    ItemError,
+    StimulusContent,
+    create_item,
+    edit_item,
+    item_change_needed,
+    save_stimulus,
+)
 
 
 @dataclass
@@ -50,29 +57,6 @@ def _capacities(framework: Framework) -> dict[str, Capacity]:
     }
 
 
-def _texts(document: dict[str, Any]) -> list[tuple[str, str]]:
-    """Every text of a document that will be shown as HTML, with where it stands."""
-    found: list[tuple[str, str]] = []
-    for kind, fields in (("stimuli", ("title", "content")), ("items", ("stem", "feedback"))):
-        for index, node in enumerate(document.get(kind, [])):
-            where = f"{kind}[{index}] ({node.get('code')})"
-            for name in fields:
-                for language, text in (node.get(name) or {}).items():
-                    found.append((f"{where}: {name}.{language}", str(text)))
-            if kind == "items":
-                for path, text in definition_texts(node.get("definition")):
-                    found.append((f"{where}: definition.{path}", text))
-    return found
-
-
-def _html_errors(document: dict[str, Any]) -> list[str]:
-    return [
-        f"{where} unsafe content: {', '.join(unsafe_constructs(text))}"
-        for where, text in _texts(document)
-        if unsafe_constructs(text)
-    ]
-
-
 def _content(node: dict[str, Any], stimuli: dict[str, Stimulus]) -> ItemContent:
     return ItemContent(
         format=node["format"],
@@ -89,10 +73,6 @@ def _content(node: dict[str, Any], stimuli: dict[str, Stimulus]) -> ItemContent:
     )
 
 
-def _same(version: ItemVersion | None, content: ItemContent) -> bool:
-    return version is not None and ItemContent.from_version(version) == content
-
-
 def import_document(
     document: Any,
     framework: Framework,
@@ -104,14 +84,31 @@ def import_document(
     capacities = _capacities(framework)
     report = ImportReport(dry_run=dry_run)
     report.errors = document_errors(document, capacities)
-    if not report.errors:
-        report.errors = _html_errors(document)
-    if report.errors or dry_run:
+    if report.errors:
         return report
-    with transaction.atomic():
-        _write(document, capacities, user, report, is_seed=is_seed)
-    analyze(Stimulus, Item, ItemVersion)
+    # A dry run writes too, through the same services, then rolls back: what it reports is
+    # exactly what the import would do, refusals of the services included.
+    try:
+        with transaction.atomic():
+            _write(document, capacities, user, report, is_seed=is_seed)
+            if report.errors or dry_run:
+                raise _RollBack
+    except _RollBack:
+        pass
+    else:
+        analyze(Stimulus, StimulusVersion, Item, ItemVersion)
     return report
+
+
+class _RollBack(Exception):
+    """Leave the import's transaction without keeping anything."""
+
+
+def _refused(where: str, error: ItemError) -> list[str]:
+    details = [
+        f"{field}: {message}" for field, messages in error.fields.items() for message in messages
+    ]
+    return [f"{where}: {detail}" for detail in details] or [f"{where}: {error.message}"]
 
 
 def _write(
@@ -122,64 +119,42 @@ def _write(
     *,
     is_seed: bool,
 ) -> None:
+    # Stimuli and items go through the same services as every other write: sanitised,
+    # versioned (a stimulus code that exists gets a new version, never an in-place edit of
+    # a version learners saw), all in the caller's transaction.
     stimuli: dict[str, Stimulus] = {}
-    for node in document.get("stimuli", []):
-        stimulus, _ = Stimulus.objects.update_or_create(
-            code=node["code"],
-            defaults={
-                "kind": node["kind"],
-                "title_fr": node["title"]["fr"],
-                "title_en": node["title"].get("en", ""),
-                "content_fr": clean_html(node["content"]["fr"]),
-                "content_en": clean_html(node["content"].get("en", "")),
-            },
+    for index, node in enumerate(document.get("stimuli", [])):
+        content = StimulusContent(
+            kind=node["kind"],
+            title_fr=node["title"]["fr"],
+            title_en=node["title"].get("en", ""),
+            content_fr=node["content"]["fr"],
+            content_en=node["content"].get("en", ""),
         )
-        stimuli[stimulus.code] = stimulus
+        try:
+            stimuli[node["code"]] = save_stimulus(user, node["code"], content)
+        except ItemError as error:
+            report.errors += _refused(f"stimuli[{index}] ({node['code']})", error)
     report.stimuli = len(stimuli)
     existing = {
         item.code: item
         for item in Item.objects.filter(code__in=[node["code"] for node in document["items"]])
     }
-    for node in document["items"]:
+    for index, node in enumerate(document["items"]):
         content = _content(node, stimuli)
+        capacity, level = capacities[node["capacity"]], node["level"]
         item = existing.get(node["code"])
-        if item is None:
-            create_item(
-                user,
-                node["code"],
-                capacities[node["capacity"]],
-                node["level"],
-                content,
-                is_seed=is_seed,
-            )
-            report.created.append(node["code"])
-            continue
-        changed_meta = (
-            item.capacity_id != capacities[node["capacity"]].pk
-            or item.intended_level != node["level"]
-        )
-        if changed_meta:
-            Item.objects.filter(pk=item.pk).update(
-                capacity=capacities[node["capacity"]], intended_level=node["level"]
-            )
-        if _same(item.latest_version(), _cleaned(content)):
-            (report.updated if changed_meta else report.unchanged).append(node["code"])
-        else:
-            edit_item(user, item, content)
-            report.updated.append(node["code"])
-
-
-def _cleaned(content: ItemContent) -> ItemContent:
-    """The content as it will be stored (sanitised), to compare with a stored version."""
-    from dataclasses import replace
-
-    return replace(
-        content,
-        stem_fr=clean_html(content.stem_fr),
-        stem_en=clean_html(content.stem_en),
-        feedback_fr=clean_html(content.feedback_fr),
-        feedback_en=clean_html(content.feedback_en),
-    )
+        try:
+            if item is None:
+                create_item(user, node["code"], capacity, level, content, is_seed=is_seed)
+                report.created.append(node["code"])
+            elif item_change_needed(item, content, capacity=capacity, intended_level=level):
+                edit_item(user, item, content, capacity=capacity, intended_level=level)
+                report.updated.append(node["code"])
+            else:
+                report.unchanged.append(node["code"])
+        except ItemError as error:
+            report.errors += _refused(f"items[{index}] ({node['code']})", error)
 
 
 def export_document(items: list[Item]) -> dict[str, Any]:
@@ -187,19 +162,19 @@ def export_document(items: list[Item]) -> dict[str, Any]:
     from palier.items.queries import latest_versions
 
     versions = latest_versions(Item.objects.filter(pk__in=[item.pk for item in items]))
-    stimuli: dict[str, Stimulus] = {}
+    stimuli: dict[str, StimulusVersion] = {}
     nodes = []
     for item in items:
         version = versions.get(item.pk)
         if version is None:
             continue
-        if version.stimulus is not None:
-            stimuli[version.stimulus.code] = version.stimulus
+        if version.stimulus_version is not None:
+            stimuli[version.stimulus_version.stimulus.code] = version.stimulus_version
         nodes.append(
             {
                 "code": item.code,
-                "capacity": item.capacity.code,
-                "level": item.intended_level,
+                "capacity": version.capacity.code,
+                "level": version.intended_level,
                 "format": version.format,
                 "stimulus": version.stimulus.code if version.stimulus else None,
                 "stem": {"fr": version.stem_fr, "en": version.stem_en},
@@ -218,12 +193,12 @@ def export_document(items: list[Item]) -> dict[str, Any]:
     return {
         "stimuli": [
             {
-                "code": s.code,
-                "kind": s.kind,
+                "code": s.stimulus.code,
+                "kind": s.stimulus.kind,
                 "title": {"fr": s.title_fr, "en": s.title_en},
                 "content": {"fr": s.content_fr, "en": s.content_en},
             }
-            for s in sorted(stimuli.values(), key=lambda stimulus: stimulus.code)
+            for s in sorted(stimuli.values(), key=lambda stimulus: stimulus.stimulus.code)
         ],
         "items": nodes,
     }

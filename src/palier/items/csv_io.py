@@ -12,7 +12,7 @@ from typing import Any
 
 from palier.core.csv import CsvRowError, read_csv, write_csv
 from palier.core.uploads import UploadLimitError, load_json
-from palier.items.models import Stimulus
+from palier.items.models import StimulusVersion
 
 COLUMNS = (
     "code",
@@ -122,14 +122,22 @@ def document_from_csv(text: str) -> dict[str, Any]:
     if errors:
         raise CsvImportError(errors)
     codes = {node["stimulus"] for node in items if node["stimulus"]}
+    # Referenced stimuli travel with their latest texts, so the import leaves them as they are.
+    latest: dict[str, StimulusVersion] = {}
+    for version in (
+        StimulusVersion.objects.filter(stimulus__code__in=codes)
+        .select_related("stimulus")
+        .order_by("number")
+    ):
+        latest[version.stimulus.code] = version
     stimuli = [
         {
-            "code": s.code,
-            "kind": s.kind,
-            "title": {"fr": s.title_fr, "en": s.title_en},
-            "content": {"fr": s.content_fr, "en": s.content_en},
+            "code": code,
+            "kind": version.stimulus.kind,
+            "title": {"fr": version.title_fr, "en": version.title_en},
+            "content": {"fr": version.content_fr, "en": version.content_en},
         }
-        for s in Stimulus.objects.filter(code__in=codes)
+        for code, version in sorted(latest.items())
     ]
     return {"stimuli": stimuli, "items": items}
 

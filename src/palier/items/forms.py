@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from palier.core.uploads import UploadLimitError, load_json
 from palier.items.models import Item, ItemVersion, ProblemReport, Stimulus
-from palier.items.services import CONTENT_FIELDS, ItemContent, ItemError, clean_content
+from palier.items.services import (
+    CONTENT_FIELDS,
+    ItemContent,
+    ItemError,
+    StimulusContent,
+    clean_content,
+    clean_stimulus,
+)
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4, "cols": 80})
 MAX_DEFINITION_BYTES = 50_000
@@ -118,6 +125,61 @@ class ItemAuthoringForm(forms.ModelForm):
                         f"{detail}: {message}" if detail else message,
                     )
         return cleaned
+
+
+class StimulusAuthoringForm(forms.ModelForm):
+    """A stimulus's code and type plus the texts of its latest version (saved as a new
+    version by `services.update_stimulus` when learners already saw the latest one)."""
+
+    title_fr = forms.CharField(label=_("Titre (français)"), max_length=300)
+    title_en = forms.CharField(label=_("Titre (anglais)"), max_length=300, required=False)
+    content_fr = forms.CharField(
+        label=_("Contenu (français)"), widget=forms.Textarea(attrs={"rows": 12}), max_length=20_000
+    )
+    content_en = forms.CharField(
+        label=_("Contenu (anglais)"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+        max_length=20_000,
+    )
+
+    class Meta:
+        model = Stimulus
+        fields = ["code", "kind"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        version = self.instance.latest_version() if self.instance.pk else None
+        if version is not None:
+            for name in STIMULUS_TEXT_FIELDS:
+                self.fields[name].initial = getattr(version, name)
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+
+    def content(self) -> StimulusContent:
+        data = self.cleaned_data
+        return StimulusContent(
+            kind=data["kind"],
+            title_fr=data["title_fr"],
+            title_en=data.get("title_en", ""),
+            content_fr=data["content_fr"],
+            content_en=data.get("content_en", ""),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned
+        try:
+            clean_stimulus(self.content())
+        except ItemError as error:
+            for field, messages in error.fields.items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
+STIMULUS_TEXT_FIELDS = ("title_fr", "title_en", "content_fr", "content_en")
 
 
 class ProblemReportForm(forms.Form):

@@ -1,8 +1,9 @@
 """The item bank: stimuli, items and their versions, review comments, calibrations, reports.
 
-An item's content lives in `ItemVersion` rows. Once a version has been shown to a learner
-(`frozen_at`), it never changes: editing makes a new version, and responses keep pointing at
-the version they saw.
+An item's content lives in `ItemVersion` rows, with the capacity and level it measures and
+the stimulus version it shows. Once a version has been shown to a learner (`frozen_at`), it
+never changes, nor does its stimulus version: editing makes new versions, and responses keep
+pointing at the version they saw. Only `items.services` writes these rows.
 """
 
 from __future__ import annotations
@@ -25,16 +26,17 @@ class ItemFrozenError(Exception):
 
 
 class Stimulus(models.Model):
-    """A shared case several items refer to (an e-mail, a record extract, a thread...)."""
+    """A shared case several items refer to (an e-mail, a record extract, a thread...).
+
+    Its texts live in `StimulusVersion` rows, versioned and frozen like item versions: an item
+    version points to the stimulus version it shows, so editing a stimulus never changes what
+    a learner already saw (see docs/adr/0012-frozen-stimuli-and-item-service.md).
+    """
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     kind = models.CharField(
         _("type"), max_length=32, choices=[(kind, kind) for kind in STIMULUS_KINDS]
     )
-    title_fr = models.CharField(_("titre (français)"), max_length=300)
-    title_en = models.CharField(_("titre (anglais)"), max_length=300, blank=True)
-    content_fr = models.TextField(_("contenu (français)"))
-    content_en = models.TextField(_("contenu (anglais)"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -44,7 +46,47 @@ class Stimulus(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title_fr}"
+        return self.code
+
+    def latest_version(self) -> StimulusVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class StimulusVersion(models.Model):
+    """The texts of a stimulus at one point in time; frozen once an item version that shows
+    it has been seen by a learner."""
+
+    stimulus = models.ForeignKey(Stimulus, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    title_fr = models.CharField(_("titre (français)"), max_length=300)
+    title_en = models.CharField(_("titre (anglais)"), max_length=300, blank=True)
+    content_fr = models.TextField(_("contenu (français)"))
+    content_en = models.TextField(_("contenu (anglais)"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    frozen_at = models.DateTimeField(_("montré pour la première fois le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("version de mise en situation")
+        verbose_name_plural = _("versions de mises en situation")
+        ordering = ["stimulus", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["stimulus", "number"], name="unique_stimulus_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stimulus.code} v{self.number}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk and StimulusVersion.objects.filter(pk=self.pk, frozen_at__isnull=False).exists():
+            raise ItemFrozenError(str(self))
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def code(self) -> str:
+        return self.stimulus.code
 
     @property
     def title(self) -> str:
@@ -95,6 +137,8 @@ class Item(models.Model):
         RETIRED = "retired", _("Retiré")
 
     code = models.CharField(_("code"), max_length=32, unique=True)
+    # The classification of the latest version, mirrored here by the services for lists,
+    # filters and coverage; what a given version measured is on the version.
     capacity = models.ForeignKey(
         "frameworks.Capacity",
         verbose_name=_("capacité"),
@@ -156,7 +200,27 @@ class ItemVersion(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="versions",
+        related_name="item_versions",
+    )
+    # The stimulus texts this version shows (a version of `stimulus`, set by the services).
+    stimulus_version = models.ForeignKey(
+        StimulusVersion,
+        verbose_name=_("version de la mise en situation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="item_versions",
+    )
+    # What the version measures, frozen with it: scoring, competence signals and rescoring
+    # read these, never the item's current classification.
+    capacity = models.ForeignKey(
+        "frameworks.Capacity",
+        verbose_name=_("capacité"),
+        on_delete=models.PROTECT,
+        related_name="item_versions",
+    )
+    intended_level = models.PositiveSmallIntegerField(
+        _("niveau visé"), validators=[MinValueValidator(LEVEL_MIN), MaxValueValidator(LEVEL_MAX)]
     )
     stem_fr = models.TextField(_("énoncé (français)"))
     stem_en = models.TextField(_("énoncé (anglais)"), blank=True)
@@ -190,6 +254,10 @@ class ItemVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["item", "number"], name="unique_item_version"),
             models.CheckConstraint(condition=Q(format__in=FORMATS), name="known_item_format"),
+            models.CheckConstraint(
+                condition=Q(intended_level__gte=LEVEL_MIN, intended_level__lte=LEVEL_MAX),
+                name="item_version_level_in_scale",
+            ),
         ]
 
     def __str__(self) -> str:

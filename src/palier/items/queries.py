@@ -26,7 +26,7 @@ def latest_versions(items: QuerySet[Item]) -> dict[int, ItemVersion]:
     """The latest version of each item, keyed by item id (two queries)."""
     ids = [item.latest_version_id for item in items_with_latest_version(items)]
     versions = ItemVersion.objects.filter(pk__in=[i for i in ids if i]).select_related(
-        "stimulus", "item__capacity"
+        "stimulus", "stimulus_version", "item__capacity", "capacity__competence"
     )
     return {version.item_id: version for version in versions}
 

@@ -14,7 +14,7 @@ from palier.frameworks.models import Framework
 from palier.items.bank_io import ImportReport, import_document
 from palier.items.models import Calibration, Item, ItemParameter
 from palier.items.queries import latest_versions
-from palier.items.services import create_provisional_calibration
+from palier.items.services import create_provisional_calibration, publish_seed_items
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 
@@ -44,11 +44,7 @@ def load_item_seed(framework: Framework, seed_dir: Path = SEED_DIR) -> ItemSeedR
     report = import_document(seed_document(seed_dir), framework, is_seed=True)
     if not report.ok:
         raise ItemSeedError("\n".join(report.errors[:20]))
-    # The seed bank was reviewed as a whole before being committed to the repository: it is
-    # loaded straight into the operational bank (a system action, not a user's workflow move).
-    Item.objects.filter(is_seed=True, status=Item.Status.DRAFT).update(
-        status=Item.Status.OPERATIONAL
-    )
+    publish_seed_items()
     return ItemSeedReport(report, _ensure_calibration(framework))
 
 

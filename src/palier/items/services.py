@@ -3,12 +3,14 @@ problem reports, provisional calibrations. Each function is one transaction."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,8 +19,10 @@ from palier.accounts.roles import Role, has_role
 from palier.core.errors import ServiceError
 from palier.frameworks.models import Capacity, Framework
 from palier.items.formats import DefinitionError, validate_definition
-from palier.items.html import UnsafeHtmlError, clean_html
+from palier.items.html import sanitise_html
 from palier.items.models import (
+    LEVEL_MAX,
+    LEVEL_MIN,
     Calibration,
     Item,
     ItemParameter,
@@ -27,13 +31,17 @@ from palier.items.models import (
     ProblemReport,
     ReviewComment,
     Stimulus,
+    StimulusVersion,
 )
+from palier.items.seed_schema import ITEM_CODE as STIMULUS_CODE
+from palier.items.seed_schema import MAX_STIMULUS, STIMULUS_KINDS
 from palier.items.workflow import AUTHORING_ROLES, EDITABLE, roles_for
 
 # Provisional difficulty of an item of intended level k: the middle of level k's band on the
 # logit scale, the open-ended extreme levels taken one logit wide (PROVISIONAL_BAND_WIDTH).
 PROVISIONAL_DISCRIMINATION = 1.0
 PROVISIONAL_BAND_WIDTH = 1.0
+MAX_TITLE = 300
 
 
 class ItemError(ServiceError):
@@ -89,12 +97,16 @@ CONTENT_FIELDS = (
 )
 
 
+# Keys of an answer definition whose option texts are shown to learners as HTML.
+HTML_OPTION_KEYS = ("options", "left", "right")
+
+
 def definition_texts(definition: Any) -> list[tuple[str, str]]:
     """Every text a learner will see inside an answer definition (options, unit), by path."""
     found: list[tuple[str, str]] = []
     if not isinstance(definition, dict):
         return found
-    for key in ("options", "left", "right"):
+    for key in HTML_OPTION_KEYS:
         for index, option in enumerate(definition.get(key) or []):
             text = option.get("text") if isinstance(option, dict) else None
             for language, value in (text or {}).items() if isinstance(text, dict) else []:
@@ -105,37 +117,49 @@ def definition_texts(definition: Any) -> list[tuple[str, str]]:
     return found
 
 
+def sanitised_definition(definition: Any) -> Any:
+    """A copy of `definition` whose option and target texts went through the sanitiser.
+    The unit stays plain text: it is always escaped where it is shown."""
+    if not isinstance(definition, dict):
+        return definition
+    cleaned = copy.deepcopy(definition)
+    for key in HTML_OPTION_KEYS:
+        for option in cleaned.get(key) or []:
+            text = option.get("text") if isinstance(option, dict) else None
+            if isinstance(text, dict):
+                option["text"] = {
+                    language: sanitise_html(value) if isinstance(value, str) else value
+                    for language, value in text.items()
+                }
+    return cleaned
+
+
 def clean_content(content: ItemContent) -> dict[str, Any]:
-    """Validate and sanitise; raise ItemError with every problem found, by field."""
+    """Validate and sanitise; raise ItemError with every problem found, by field.
+
+    The one place item texts are sanitised: every way of writing an item ends here.
+    """
     problems: dict[str, list[str]] = {}
-    cleaned: dict[str, Any] = {}
-    for field in ("stem_fr", "stem_en", "feedback_fr", "feedback_en"):
-        try:
-            cleaned[field] = clean_html(getattr(content, field) or "")
-        except UnsafeHtmlError as error:
-            problems.setdefault(field, []).append(
-                _("Contenu refusé : %(what)s.") % {"what": ", ".join(error.problems)}
-            )
-    if not (content.stem_fr or "").strip():
+    cleaned: dict[str, Any] = {
+        field: sanitise_html(getattr(content, field))
+        for field in ("stem_fr", "stem_en", "feedback_fr", "feedback_en")
+    }
+    if not cleaned["stem_fr"]:
         problems.setdefault("stem_fr", []).append(_("L'énoncé en français est obligatoire."))
+    definition = sanitised_definition(content.definition)
     try:
-        validate_definition(content.format, content.definition)
+        validate_definition(content.format, definition)
     except DefinitionError as error:
         problems.setdefault(f"definition.{error.field}", []).append(error.message)
-    for path, text in definition_texts(content.definition):
-        try:
-            clean_html(text)
-        except UnsafeHtmlError as error:
-            problems.setdefault(f"definition.{path}", []).append(
-                _("Contenu refusé : %(what)s.") % {"what": ", ".join(error.problems)}
-            )
+    if content.stimulus is not None and content.stimulus.latest_version() is None:
+        problems.setdefault("stimulus", []).append(_("Cette mise en situation n'a pas de texte."))
     if problems:
         raise ItemError("invalid_item", _("L'item contient des erreurs."), problems)
     return {
         **cleaned,
         "format": content.format,
-        "definition": content.definition,
-        "source": content.source.strip(),
+        "definition": definition,
+        "source": (content.source or "").strip(),
         "estimated_seconds": content.estimated_seconds,
         "screen_reader_ok": content.screen_reader_ok,
         "colour_independent": content.colour_independent,
@@ -143,9 +167,57 @@ def clean_content(content: ItemContent) -> dict[str, Any]:
     }
 
 
+def _classification(
+    capacity: Capacity | None, intended_level: Any, fallback: ItemVersion | Item | None
+) -> tuple[Capacity, int]:
+    """The capacity and level a version will measure; refused before anything is written."""
+    capacity = capacity if capacity is not None else getattr(fallback, "capacity", None)
+    level = (
+        intended_level if intended_level is not None else getattr(fallback, "intended_level", None)
+    )
+    problems: dict[str, list[str]] = {}
+    if capacity is None:
+        problems["capacity"] = [_("Choisissez une capacité.")]
+    if not isinstance(level, int) or isinstance(level, bool) or not LEVEL_MIN <= level <= LEVEL_MAX:
+        problems["intended_level"] = [_("Le niveau visé va de 1 à 5.")]
+    if problems:
+        raise ItemError("invalid_item", _("L'item contient des erreurs."), problems)
+    return capacity, level  # type: ignore[return-value]
+
+
 def _require(user: User | None, *roles: str) -> None:
     if user is not None and not has_role(user, *roles):
         raise ItemError("permission_denied", _("Vous n'avez pas les droits pour cette opération."))
+
+
+def _version_values(
+    values: dict[str, Any], capacity: Capacity, intended_level: int
+) -> dict[str, Any]:
+    stimulus = values["stimulus"]
+    return {
+        **values,
+        "stimulus_version": stimulus.latest_version() if stimulus is not None else None,
+        "capacity": capacity,
+        "intended_level": intended_level,
+    }
+
+
+def _unchanged(version: ItemVersion, values: dict[str, Any]) -> bool:
+    def key(value: Any) -> Any:
+        return value.pk if hasattr(value, "pk") else value
+
+    return all(key(getattr(version, name)) == key(value) for name, value in values.items())
+
+
+def _mirror_classification(item: Item, version: ItemVersion, status: str | None = None) -> None:
+    """The item row shows its latest version's classification (for lists and coverage)."""
+    item.capacity = version.capacity
+    item.intended_level = version.intended_level
+    fields = ["capacity", "intended_level", "updated_at"]
+    if status is not None and item.status != status:
+        item.status = status
+        fields.append("status")
+    item.save(update_fields=fields)
 
 
 @transaction.atomic
@@ -158,12 +230,14 @@ def create_item(
     *,
     is_seed: bool = False,
 ) -> Item:
+    """A new draft item with its version 1; everything is checked before anything is saved."""
     _require(author, *AUTHORING_ROLES)
     if Item.objects.filter(code=code).exists():
         raise ItemError(
             "duplicate_code", _("Un item porte déjà ce code."), {"code": [_("Code déjà utilisé.")]}
         )
-    values = clean_content(content)
+    capacity, intended_level = _classification(capacity, intended_level, None)
+    values = _version_values(clean_content(content), capacity, intended_level)
     item = Item.objects.create(
         code=code, capacity=capacity, intended_level=intended_level, author=author, is_seed=is_seed
     )
@@ -172,25 +246,170 @@ def create_item(
 
 
 @transaction.atomic
-def edit_item(editor: User | None, item: Item, content: ItemContent) -> ItemVersion:
-    """Change an item's content. A version already shown to learners is never touched: the
-    change becomes a new version, and the item goes back to draft for review."""
+def edit_item(
+    editor: User | None,
+    item: Item,
+    content: ItemContent,
+    *,
+    capacity: Capacity | None = None,
+    intended_level: int | None = None,
+) -> ItemVersion:
+    """Change an item's content and/or what it measures (capacity, level; None keeps them).
+
+    Everything is validated before anything is written, so a refusal leaves the bank as it
+    was. A version already shown to learners is never touched, and neither is one of an item
+    past review: the change becomes a new version and the item goes back to draft for
+    review. Sending the same content again changes nothing."""
     _require(editor, *AUTHORING_ROLES)
     item = Item.objects.select_for_update().get(pk=item.pk)
-    values = clean_content(content)
     latest = item.latest_version()
+    capacity, intended_level = _classification(capacity, intended_level, latest or item)
+    values = _version_values(clean_content(content), capacity, intended_level)
+    if latest is not None and _unchanged(latest, values):
+        return latest
     if latest is not None and latest.frozen_at is None and item.status in EDITABLE:
         for field, value in values.items():
             setattr(latest, field, value)
         latest.save()
+        _mirror_classification(item, latest)
         return latest
     version = ItemVersion.objects.create(
         item=item, number=(latest.number + 1) if latest else 1, created_by=editor, **values
     )
-    if item.status != Item.Status.DRAFT:
-        item.status = Item.Status.DRAFT
-        item.save(update_fields=["status", "updated_at"])
+    _mirror_classification(item, version, Item.Status.DRAFT)
     return version
+
+
+def item_change_needed(
+    item: Item,
+    content: ItemContent,
+    *,
+    capacity: Capacity | None = None,
+    intended_level: int | None = None,
+) -> bool:
+    """Whether `edit_item` with these arguments would change anything (imports report
+    unchanged items with it). Raises ItemError on invalid content, like `edit_item`."""
+    latest = item.latest_version()
+    capacity, intended_level = _classification(capacity, intended_level, latest or item)
+    values = _version_values(clean_content(content), capacity, intended_level)
+    return latest is None or not _unchanged(latest, values)
+
+
+@dataclass(frozen=True)
+class StimulusContent:
+    """Everything an author writes for a stimulus (texts in French and English)."""
+
+    kind: str
+    title_fr: str
+    content_fr: str
+    title_en: str = ""
+    content_en: str = ""
+
+
+def clean_stimulus(content: StimulusContent) -> dict[str, str]:
+    """Validate and sanitise a stimulus's texts; raise ItemError listing every problem."""
+    cleaned = {
+        "title_fr": (content.title_fr or "").strip(),
+        "title_en": (content.title_en or "").strip(),
+        "content_fr": sanitise_html(content.content_fr),
+        "content_en": sanitise_html(content.content_en),
+    }
+    problems: dict[str, list[str]] = {}
+    if content.kind not in STIMULUS_KINDS:
+        problems["kind"] = [_("Type inconnu.")]
+    if not cleaned["title_fr"]:
+        problems["title_fr"] = [_("Le titre en français est obligatoire.")]
+    if not cleaned["content_fr"]:
+        problems["content_fr"] = [_("Le contenu en français est obligatoire.")]
+    for field in ("title_fr", "title_en"):
+        if len(cleaned[field]) > MAX_TITLE:
+            problems.setdefault(field, []).append(_("300 caractères au plus."))
+    for field in ("content_fr", "content_en"):
+        if len(cleaned[field]) > MAX_STIMULUS:
+            problems.setdefault(field, []).append(_("Texte trop long."))
+    if problems:
+        raise ItemError(
+            "invalid_stimulus", _("La mise en situation contient des erreurs."), problems
+        )
+    return cleaned
+
+
+@transaction.atomic
+def create_stimulus(author: User | None, code: str, content: StimulusContent) -> Stimulus:
+    """A new stimulus with its version 1."""
+    _require(author, *AUTHORING_ROLES)
+    problems: dict[str, list[str]] = {}
+    if not STIMULUS_CODE.match(code or ""):
+        problems["code"] = [_("Code invalide (majuscules, chiffres et tirets).")]
+    elif Stimulus.objects.filter(code=code).exists():
+        raise ItemError(
+            "duplicate_code",
+            _("Une mise en situation porte déjà ce code."),
+            {"code": [_("Code déjà utilisé.")]},
+        )
+    try:
+        values = clean_stimulus(content)
+    except ItemError as error:
+        problems.update(error.fields)
+    if problems:
+        raise ItemError(
+            "invalid_stimulus", _("La mise en situation contient des erreurs."), problems
+        )
+    stimulus = Stimulus.objects.create(code=code, kind=content.kind)
+    StimulusVersion.objects.create(stimulus=stimulus, number=1, created_by=author, **values)
+    return stimulus
+
+
+def _editable_in_place(version: StimulusVersion) -> bool:
+    """Nobody saw this stimulus version and only items still in draft or review show it."""
+    if version.frozen_at is not None:
+        return False
+    users = ItemVersion.objects.filter(stimulus_version=version)
+    return not users.filter(Q(frozen_at__isnull=False) | ~Q(item__status__in=EDITABLE)).exists()
+
+
+@transaction.atomic
+def update_stimulus(
+    editor: User | None, stimulus: Stimulus, content: StimulusContent
+) -> StimulusVersion:
+    """Change a stimulus's texts. A version that learners saw, or that an item past review
+    shows, is never touched: the change becomes a new version. Unseen item versions of items
+    in draft or review follow the new version; the others keep theirs until their item is
+    edited (a new item version, which goes through review). Same texts: nothing changes."""
+    _require(editor, *AUTHORING_ROLES)
+    stimulus = Stimulus.objects.select_for_update().get(pk=stimulus.pk)
+    values = clean_stimulus(content)
+    latest = stimulus.latest_version()
+    if stimulus.kind != content.kind:
+        stimulus.kind = content.kind
+        stimulus.save(update_fields=["kind", "updated_at"])
+    if latest is not None and all(getattr(latest, k) == v for k, v in values.items()):
+        return latest
+    if latest is not None and _editable_in_place(latest):
+        for field, value in values.items():
+            setattr(latest, field, value)
+        latest.save()
+        return latest
+    version = StimulusVersion.objects.create(
+        stimulus=stimulus,
+        number=(latest.number + 1) if latest else 1,
+        created_by=editor,
+        **values,
+    )
+    ItemVersion.objects.filter(
+        stimulus=stimulus, frozen_at__isnull=True, item__status__in=EDITABLE
+    ).update(stimulus_version=version)
+    stimulus.save(update_fields=["updated_at"])
+    return version
+
+
+def save_stimulus(user: User | None, code: str, content: StimulusContent) -> Stimulus:
+    """Create the stimulus `code`, or update it (imports reuse codes)."""
+    stimulus = Stimulus.objects.filter(code=code).first()
+    if stimulus is None:
+        return create_stimulus(user, code, content)
+    update_stimulus(user, stimulus, content)
+    return stimulus
 
 
 def missing_for_review(version: ItemVersion) -> dict[str, list[str]]:
@@ -291,11 +510,42 @@ def upload_media(user: User, upload: Any, alt_fr: str, alt_en: str = "") -> Medi
     )
 
 
+@transaction.atomic
+def update_media(
+    user: User, media: Media, alt_fr: str, alt_en: str = "", upload: Any = None
+) -> Media:
+    """Change an image's text alternatives (and optionally its file, checked again)."""
+    from palier.items.media import MediaError, check_image
+
+    _require(user, *AUTHORING_ROLES)
+    if not alt_fr.strip():
+        raise ItemError(
+            "invalid_input",
+            _("Le texte alternatif est obligatoire."),
+            {"alt_fr": [_("Décrivez l'image pour qui ne la voit pas.")]},
+        )
+    if upload is not None:
+        try:
+            check_image(upload)
+        except MediaError as error:
+            raise ItemError(
+                "invalid_input", error.message, {error.field: [error.message]}
+            ) from error
+        media.file = upload
+    media.alt_fr, media.alt_en = alt_fr.strip(), alt_en.strip()
+    media.save()
+    return media
+
+
 def freeze_version(version: ItemVersion) -> None:
-    """Called when a version is first shown to a learner (idempotent)."""
-    ItemVersion.objects.filter(pk=version.pk, frozen_at__isnull=True).update(
-        frozen_at=timezone.now()
-    )
+    """Called when a version is first shown to a learner (idempotent): the version and the
+    stimulus version it shows never change again."""
+    now = timezone.now()
+    ItemVersion.objects.filter(pk=version.pk, frozen_at__isnull=True).update(frozen_at=now)
+    if version.stimulus_version_id is not None:
+        StimulusVersion.objects.filter(
+            pk=version.stimulus_version_id, frozen_at__isnull=True
+        ).update(frozen_at=now)
 
 
 @transaction.atomic
@@ -327,6 +577,26 @@ def report_problem(
         )
     return ProblemReport.objects.create(
         item_version=version, reporter=reporter, category=category, comment=comment.strip()
+    )
+
+
+@transaction.atomic
+def handle_problem_reports(user: User, report_ids: list[int], status: str) -> int:
+    """Mark reports as resolved or dismissed (authoring roles); returns how many changed."""
+    _require(user, *AUTHORING_ROLES)
+    if status not in (ProblemReport.Status.RESOLVED, ProblemReport.Status.DISMISSED):
+        raise ItemError("invalid_input", _("État inconnu."), {"status": [_("État inconnu.")]})
+    return ProblemReport.objects.filter(pk__in=report_ids).update(
+        status=status, handled_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def publish_seed_items() -> int:
+    """Make the draft items of the seed bank operational. The seed bank was reviewed as a
+    whole before being committed to the repository (a system action, not a workflow move)."""
+    return Item.objects.filter(is_seed=True, status=Item.Status.DRAFT).update(
+        status=Item.Status.OPERATIONAL
     )
 
 
@@ -372,8 +642,7 @@ def create_provisional_calibration(
             item_version=version,
             discrimination=PROVISIONAL_DISCRIMINATION,
             difficulty=provisional_difficulty(
-                version.item.intended_level,
-                cuts_by_area[version.item.capacity.competence.area_id],
+                version.intended_level, cuts_by_area[version.capacity.competence.area_id]
             ),
         )
         for version in latest_versions(items).values()

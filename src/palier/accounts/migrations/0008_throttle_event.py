@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_pending_invitation_unique'),
+        ('accounts', '0007_remove_organisation_models'),
     ]
 
     operations = [
