@@ -32,20 +32,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--demo",
             action="store_true",
-            help="Also create demo accounts with a published password (refused unless "
-            "PALIER_DEBUG=1 or --allow-demo-in-production).",
-        )
-        parser.add_argument(
-            "--allow-demo-in-production",
-            action="store_true",
-            help="Create demo accounts even with PALIER_DEBUG off.",
+            help="Also create demo accounts with a published password (PALIER_DEBUG=1 only: "
+            "they cannot sign in when debug is off).",
         )
 
     def handle(self, *args: object, **options: object) -> None:
-        if options["demo"] and not (settings.DEBUG or options["allow_demo_in_production"]):
+        if options["demo"] and not settings.DEBUG:
             raise CommandError(
                 "Demo accounts have a published password: they are only created with "
-                "PALIER_DEBUG=1 (or --allow-demo-in-production)."
+                "PALIER_DEBUG=1 (and refused at sign-in whenever debug is off)."
             )
         parts = options["parts"] or PARTS
         unknown = sorted(set(parts) - set(PARTS))
