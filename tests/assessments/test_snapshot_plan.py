@@ -23,6 +23,7 @@ from palier.assessments import engine_adapter
 from palier.frameworks.seed import load_framework_seed
 from palier.items.models import Calibration
 from tests.assessments.conftest import BANK_SNAPSHOT_MODELS, seed_bank
+from tests.support import postgres
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -92,11 +93,9 @@ def snapshot_plans() -> list[tuple[str, dict[str, Any]]]:
 
 def stale_empty_statistics() -> None:
     """What autovacuum leaves on emptied tables: 0 rows, pages kept."""
-    tables = [model._meta.db_table for model in BANK_SNAPSHOT_MODELS]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE pg_class SET reltuples = 0, relpages = 10 WHERE oid = ANY(%s::regclass[])",
-            [tables],
+        postgres.stale_empty_statistics(
+            cursor, [model._meta.db_table for model in BANK_SNAPSHOT_MODELS]
         )
 
 

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 SUPERUSER = "palier"
 START_TIMEOUT_SECONDS = 60
@@ -187,3 +188,20 @@ def stop_on_signals(
     for sig in previous:
         signal.signal(sig, handler)
     return restore
+
+
+def stale_empty_statistics(cursor: Any, tables: Iterable[str]) -> None:
+    """Write what autovacuum leaves on emptied tables: 0 rows, pages kept (superuser only).
+
+    The planner then estimates 0 rows for the tables whatever they hold, until an ANALYZE.
+    """
+    cursor.execute(
+        "UPDATE pg_class SET reltuples = 0, relpages = 10 WHERE oid = ANY(%s::regclass[])",
+        [list(tables)],
+    )
+
+
+def row_estimate(cursor: Any, table: str) -> float:
+    """The planner's row count for ``table`` (pg_class.reltuples)."""
+    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+    return float(cursor.fetchone()[0])
