@@ -12,8 +12,9 @@ from palier.assessments.models import Response
 from palier.assessments.services import start_attempt
 from palier.frameworks.models import Capacity
 from palier.items.bank_io import export_document, import_document
+from palier.items.content import ItemContent, StimulusContent
 from palier.items.models import Item
-from palier.items.services import ItemContent, StimulusContent, edit_item, update_stimulus
+from palier.items.services import edit_item, update_stimulus
 from tests.assessments.test_services import alternate, play
 from tests.factories import make_user
 

@@ -5,10 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from palier.items.errors import ItemError
 from palier.items.html import clean_html
 from palier.items.media import MAX_MEDIA_BYTES
 from palier.items.models import Media
-from palier.items.services import ItemError, upload_media
+from palier.items.services import upload_media
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

@@ -8,12 +8,11 @@ from django.urls import reverse
 
 from palier.frameworks.models import Capacity
 from palier.items.bank_io import import_document
+from palier.items.content import ItemContent, StimulusContent
+from palier.items.errors import ItemError
 from palier.items.models import Item, ItemVersion, Stimulus, StimulusVersion
 from palier.items.rendering import learner_view
 from palier.items.services import (
-    ItemContent,
-    ItemError,
-    StimulusContent,
     change_status,
     edit_item,
     freeze_version,

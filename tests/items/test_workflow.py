@@ -124,7 +124,7 @@ ALL_ROLES = ["learner", "author", "psychometrician", "invigilator", "steering", 
 @pytest.mark.parametrize("role", ALL_ROLES)
 @pytest.mark.parametrize(("current", "target"), list(TRANSITIONS))
 def test_every_transition_is_open_to_its_roles_only(bank, current, target, role):
-    from palier.items.services import ItemError
+    from palier.items.errors import ItemError
 
     item = bank.get(code="T-0005")
     Item.objects.filter(pk=item.pk).update(status=current)

@@ -14,9 +14,10 @@ from palier.assessments.access import access_attempt
 from palier.assessments.competences import competence_signals
 from palier.assessments.signals import result_sections
 from palier.frameworks.queries import current_framework
+from palier.items.errors import ItemError
 from palier.items.formats import AnswerError, answer_from_form
 from palier.items.forms import ProblemReportForm
-from palier.items.services import ItemError, report_problem
+from palier.items.services import report_problem
 
 LANGUAGES = ("fr", "en")
 

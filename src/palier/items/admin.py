@@ -24,6 +24,8 @@ from palier.frameworks.models import Area, Competence
 from palier.items import services
 from palier.items.access import access_item, access_media, access_problem_reports
 from palier.items.authoring_site import authoring_site
+from palier.items.content import CONTENT_FIELDS
+from palier.items.errors import ItemError
 from palier.items.forms import STIMULUS_TEXT_FIELDS, ItemAuthoringForm, StimulusAuthoringForm
 from palier.items.media import MediaError, check_image
 from palier.items.models import (
@@ -38,7 +40,6 @@ from palier.items.models import (
     StimulusVersion,
 )
 from palier.items.rendering import learner_view
-from palier.items.services import CONTENT_FIELDS
 from palier.items.workflow import AUTHORING_ROLES, TRANSITIONS
 
 PREVIEW_SEED = 0
@@ -274,7 +275,7 @@ class ItemAdmin(RoleAdmin):
                 services.change_status(
                     request.user, obj, target, request.POST.get("review_comment", "")
                 )
-            except services.ItemError as error:
+            except ItemError as error:
                 details = " ".join(m for ms in error.fields.values() for m in ms)
                 self.message_user(request, f"{error.message} {details}".strip(), messages.ERROR)
             else:
@@ -386,7 +387,7 @@ class ItemAdmin(RoleAdmin):
     def _bulk(self, request: HttpRequest, queryset: QuerySet[Item], target: str) -> None:
         try:
             count = services.bulk_change_status(request.user, list(queryset), target)
-        except services.ItemError as error:
+        except ItemError as error:
             self.message_user(
                 request,
                 _("Aucun changement : %(error)s") % {"error": error.message},

@@ -18,6 +18,7 @@ from palier.frameworks.queries import current_framework
 from palier.items import services
 from palier.items.access import access_item
 from palier.items.bank_io import export_document
+from palier.items.content import ItemContent
 from palier.items.models import Item, ItemVersion, Stimulus
 from palier.items.queries import items_with_latest_version
 from palier.items.transfer import export_response, read_and_import
@@ -114,7 +115,7 @@ def _summary(item: Item, version: ItemVersion | None) -> dict[str, Any]:
     }
 
 
-def _content(payload: ItemIn) -> services.ItemContent:
+def _content(payload: ItemIn) -> ItemContent:
     stimulus = None
     if payload.stimulus:
         stimulus = Stimulus.objects.filter(code=payload.stimulus).first()
@@ -125,7 +126,7 @@ def _content(payload: ItemIn) -> services.ItemContent:
                 _("Mise en situation inconnue."),
                 {"stimulus": [_("Code inconnu.")]},
             )
-    return services.ItemContent(
+    return ItemContent(
         format=payload.format,
         stem_fr=payload.stem.get("fr", ""),
         stem_en=payload.stem.get("en", ""),

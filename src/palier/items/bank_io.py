@@ -15,12 +15,11 @@ from django.db import transaction
 from palier.accounts.models import User
 from palier.core.db import analyze
 from palier.frameworks.models import Capacity, Framework
+from palier.items.content import ItemContent, StimulusContent
+from palier.items.errors import ItemError
 from palier.items.models import Item, ItemVersion, Stimulus, StimulusVersion
 from palier.items.seed_schema import document_errors
 from palier.items.services import (
-    ItemContent,
-    ItemError,
-    StimulusContent,
     create_item,
     edit_item,
     item_change_needed,

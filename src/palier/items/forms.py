@@ -9,15 +9,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from palier.core.uploads import UploadLimitError, load_json
-from palier.items.models import Item, ItemVersion, ProblemReport, Stimulus
-from palier.items.services import (
+from palier.items.content import (
     CONTENT_FIELDS,
     ItemContent,
-    ItemError,
     StimulusContent,
     clean_content,
     clean_stimulus,
 )
+from palier.items.errors import ItemError
+from palier.items.models import Item, ItemVersion, ProblemReport, Stimulus
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4, "cols": 80})
 MAX_DEFINITION_BYTES = 50_000
