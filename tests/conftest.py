@@ -27,6 +27,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL pass runs only the tests that use the database (or say they need
+    PostgreSQL): the others ran in the SQLite pass and would give the same answer again."""
+    if config.getoption("--database") != "postgres":
+        return
+    kept, skipped = [], []
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        uses_database = bool(fixtures & DATABASE_FIXTURES) or any(
+            item.get_closest_marker(name) is not None for name in ("django_db", "postgres")
+        )
+        (kept if uses_database else skipped).append(item)
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = kept
+
+
 def required(variable: str) -> bool:
     return os.environ.get(variable, "").strip() in {"1", "true", "yes"}
 
