@@ -156,8 +156,18 @@ class VersionInline(admin.TabularInline):
         )
 
 
+class DistinctSearchAdmin(RoleAdmin):
+    """Searching across versions joins several rows per object: list each object once."""
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        results, _duplicates = super().get_search_results(request, queryset, search_term)
+        return results.distinct(), False
+
+
 @admin.register(Item, site=authoring_site)
-class ItemAdmin(RoleAdmin):
+class ItemAdmin(DistinctSearchAdmin):
     form = ItemAuthoringForm
     change_form_template = "items/admin/change_form.html"
     list_display = [
@@ -233,12 +243,6 @@ class ItemAdmin(RoleAdmin):
     def languages(self, item: Item) -> str:
         version = item.latest_version()
         return ", ".join(version.languages) if version else "—"
-
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet, search_term: str
-    ) -> tuple[QuerySet, bool]:
-        results, _duplicates = super().get_search_results(request, queryset, search_term)
-        return results.distinct(), False
 
     def save_model(
         self, request: HttpRequest, obj: Item, form: ItemAuthoringForm, change: bool
@@ -432,7 +436,7 @@ class StimulusVersionInline(admin.TabularInline):
 
 
 @admin.register(Stimulus, site=authoring_site)
-class StimulusAdmin(RoleAdmin):
+class StimulusAdmin(DistinctSearchAdmin):
     """Stimuli are edited through `services.update_stimulus`: a version learners saw is never
     changed, the edit becomes a new version."""
 
@@ -445,12 +449,6 @@ class StimulusAdmin(RoleAdmin):
         (None, {"fields": ("code", "kind")}),
         (_("Textes (dernière version)"), {"fields": STIMULUS_TEXT_FIELDS}),
     )
-
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet, search_term: str
-    ) -> tuple[QuerySet, bool]:
-        results, _duplicates = super().get_search_results(request, queryset, search_term)
-        return results.distinct(), False
 
     def save_model(
         self, request: HttpRequest, obj: Stimulus, form: StimulusAuthoringForm, change: bool
