@@ -1,24 +1,35 @@
 """Content check of an item bank document: coverage and lint (pure Python).
 
-Coverage (per area): enough items, every capacity covered, levels spread over the scale,
-enough formats; over the bank: shared stimuli used. Lint: missing feedback or source,
-duplicate stems, single-choice keys spread over the positions, stems too long or too hard
-to read. `palier items check` runs it on the stored bank; the test suite runs it on the seed.
+Coverage (per area): enough items, every capacity covered at several levels, levels spread
+over the scale, enough formats; over the bank: shared stimuli used. Cues (per area, shares
+with thresholds, `cueing.py`): keys that are the longest or much longer option, absolutes in
+distractors, stems echoing keys, matching descriptions echoing names, "all/none of the
+answers". Lint: missing feedback, source or level review, imprecise sources, near-duplicate
+questions across the whole bank (`similarity.py`), single-choice keys spread over the
+positions, stems too long or too hard to read. `palier items check` runs it on the stored
+bank; the test suite runs it on the seed; `python -m palier.items.content_check PATH...`
+runs it on bank documents (files or directories of `*.json`).
 """
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from palier.items.cueing import choice_cues, matching_echoes
 from palier.items.formats import normalise
 from palier.items.formats.single_choice import FORMAT as SINGLE_CHOICE
+from palier.items.similarity import near_duplicates
 
-MIN_ITEMS_PER_AREA = 50
+MIN_ITEMS_PER_AREA = 95
 MIN_ITEMS_PER_CAPACITY = 2
+MIN_LEVELS_PER_CAPACITY = 3
 MIN_LEVEL_SHARE = 0.10
 MIN_FORMATS_PER_AREA = 5
 MIN_STIMULI = 10
@@ -31,6 +42,19 @@ KEY_POSITION_TOLERANCE = 0.5
 MIN_READING_EASE = 20.0
 LEVELS = (1, 2, 3, 4, 5)
 TAG = re.compile(r"<[^>]+>")
+# Cue thresholds: the largest share of an area's choice items allowed to show the cue.
+MAX_KEY_LONGEST = 0.30
+MAX_KEY_MUCH_LONGER = 0.10
+MAX_STEM_ECHO = 0.15
+MAX_LENGTH_SPREAD = 2.5
+MAX_SPREAD_SHARE = 0.15
+# Absolutes: distractors may carry them at most twice as often as keys, plus this margin.
+ABSOLUTES_MARGIN = 0.05
+# A precise source names an article, an annex or a section, or dates its document.
+PRECISE_SOURCE = re.compile(
+    r"\b(art\.|article|articles|annexe|annex|section|chapitre|§)|\b(19|20)\d\d\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -77,8 +101,10 @@ def check_document(
         by_area[area_of.get(item.get("capacity"), "?")].append(item)
     for area, capacities in capacities_by_area.items():
         _check_area(area, capacities, by_area.get(area, []), report)
+        _check_cues(area, by_area.get(area, []), report)
     _check_stimuli(items, report)
     _lint(items, report)
+    _check_duplicates(items, report)
     return report
 
 
@@ -108,10 +134,88 @@ def _check_area(
                 f"{area}: level {level} has {per_level.get(level, 0)} of "
                 f"{len(items)} items (under {MIN_LEVEL_SHARE:.0%})"
             )
+    for code in capacities:
+        levels = {item["level"] for item in items if item["capacity"] == code}
+        if levels and len(levels) < MIN_LEVELS_PER_CAPACITY:
+            report.errors.append(
+                f"{area}: capacity {code} has items at {len(levels)} level(s), at least "
+                f"{MIN_LEVELS_PER_CAPACITY} needed"
+            )
     if len(formats) < MIN_FORMATS_PER_AREA:
         report.errors.append(
             f"{area}: {len(formats)} formats, at least {MIN_FORMATS_PER_AREA} needed"
         )
+
+
+def _check_cues(area: str, items: list[Mapping[str, Any]], report: CheckReport) -> None:
+    """Shares of the area's choice items showing each giveaway, against the thresholds."""
+    cues = [(item.get("code", "?"), choice_cues(item)) for item in items]
+    choice = [(code, cue) for code, cue in cues if cue is not None]
+    single = [
+        (code, cue)
+        for (code, cue), item in zip(cues, items, strict=True)
+        if cue is not None and item.get("format") == SINGLE_CHOICE.name
+    ]
+    metrics: dict[str, Any] = {"choice_items": len(choice), "single_choice": len(single)}
+    shares = (
+        ("key_longest", single, lambda cue: cue.key_longest, MAX_KEY_LONGEST),
+        ("key_much_longer", single, lambda cue: cue.key_much_longer, MAX_KEY_MUCH_LONGER),
+        ("stem_echo", choice, lambda cue: bool(cue.echo), MAX_STEM_ECHO),
+        (
+            "length_spread",
+            single,
+            lambda cue: cue.length_spread > MAX_LENGTH_SPREAD,
+            MAX_SPREAD_SHARE,
+        ),
+    )
+    for name, population, flagged, limit in shares:
+        codes = [code for code, cue in population if flagged(cue)]
+        share = len(codes) / len(population) if population else 0.0
+        metrics[name] = round(share, 3)
+        if share > limit:
+            report.errors.append(
+                f"{area}: {name} in {len(codes)} of {len(population)} items "
+                f"({share:.0%} > {limit:.0%}): {', '.join(codes)}"
+            )
+    keys = sum(cue.keys for _, cue in choice)
+    distractors = sum(cue.distractors for _, cue in choice)
+    in_keys = sum(cue.absolutes_in_keys for _, cue in choice) / keys if keys else 0.0
+    in_distractors = (
+        sum(cue.absolutes_in_distractors for _, cue in choice) / distractors
+        if distractors
+        else 0.0
+    )
+    metrics["absolutes"] = {"keys": round(in_keys, 3), "distractors": round(in_distractors, 3)}
+    if in_distractors > 2 * in_keys + ABSOLUTES_MARGIN:
+        codes = [code for code, cue in choice if cue.absolutes_in_distractors]
+        report.errors.append(
+            f"{area}: absolutes in {in_distractors:.0%} of distractors but {in_keys:.0%} of "
+            f"keys: {', '.join(codes)}"
+        )
+    for code, cue in choice:
+        if cue.all_or_none:
+            report.errors.append(f"{code}: an option is 'all/none of the answers'")
+    for item in items:
+        echoes = matching_echoes(item)
+        if echoes:
+            report.errors.append(
+                f"{item.get('code', '?')}: matching descriptions repeat their names: "
+                + "; ".join(echoes)
+            )
+    report.coverage.setdefault(area, {})["cues"] = metrics
+
+
+def _check_duplicates(items: list[Mapping[str, Any]], report: CheckReport) -> None:
+    for pair in near_duplicates(items):
+        report.errors.append(
+            f"{pair.first}: near duplicate of {pair.second} ({pair.language}, "
+            f"{pair.shared}/{pair.union} content words shared); rewrite one or give both "
+            "the same enemy_group"
+        )
+    groups = Counter(item.get("enemy_group") for item in items if item.get("enemy_group"))
+    for group, count in sorted(groups.items()):
+        if count < 2:
+            report.errors.append(f"bank: enemy group {group} has a single item")
 
 
 def _check_stimuli(items: list[Mapping[str, Any]], report: CheckReport) -> None:
@@ -134,8 +238,14 @@ def _lint(items: list[Mapping[str, Any]], report: CheckReport) -> None:
         for name in ("feedback", "stem"):
             if not str((item.get(name) or {}).get("fr", "")).strip():
                 report.errors.append(f"{code}: missing {name}")
-        if not str(item.get("source", "")).strip():
+        source = str(item.get("source", "")).strip()
+        if not source:
             report.errors.append(f"{code}: missing source reference")
+        elif not PRECISE_SOURCE.search(source):
+            report.errors.append(f"{code}: source not precise (article or dated guide): {source}")
+        review = item.get("level_review")
+        if not isinstance(review, Mapping) or not review.get("by") or not review.get("on"):
+            report.errors.append(f"{code}: level not reviewed (level_review: by, on)")
         stem = str((item.get("stem") or {}).get("fr", ""))
         key = normalise(TAG.sub(" ", stem))
         if key in stems:
@@ -164,3 +274,51 @@ def _lint(items: list[Mapping[str, Any]], report: CheckReport) -> None:
     report.coverage["single_choice_keys"] = {
         str(position + 1): count for position, count in sorted(key_positions.items())
     }
+
+
+def load_documents(paths: list[str]) -> dict[str, Any]:
+    """Bank documents from files and directories (their `*.json`), merged into one."""
+    merged: dict[str, list[Any]] = {"stimuli": [], "items": []}
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        files += sorted(path.glob("*.json")) if path.is_dir() else [path]
+    for path in files:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        merged["stimuli"] += document.get("stimuli", [])
+        merged["items"] += document.get("items", [])
+    return merged
+
+
+def main(paths: list[str]) -> int:
+    from palier.items.seed_schema import FRAMEWORK_SEED
+
+    if not paths:
+        print("usage: python -m palier.items.content_check FILE_OR_DIRECTORY...")
+        return 2
+    try:
+        document = load_documents(paths)
+    except (OSError, json.JSONDecodeError) as error:
+        print(f"cannot read the bank: {error}")
+        return 2
+    framework = json.loads(FRAMEWORK_SEED.read_text(encoding="utf-8"))
+    capacities = {
+        area["code"]: [
+            capacity["code"]
+            for competence in area["competences"]
+            for capacity in competence["capacities"]
+        ]
+        for area in framework["areas"]
+    }
+    report = check_document(document, capacities)
+    print(json.dumps(report.coverage, indent=1, ensure_ascii=False, sort_keys=True))
+    for warning in report.warnings:
+        print(f"warning: {warning}")
+    for error in report.errors:
+        print(f"error: {error}")
+    print(f"{len(document['items'])} items, {len(report.errors)} errors")
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

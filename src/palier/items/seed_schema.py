@@ -6,11 +6,16 @@ Pure Python, no Django: `python -m palier.items.seed_schema FILE...` checks file
      "items": [{"code", "capacity", "level", "format", "stimulus": code | null,
                 "stem": {fr, en}, "definition": {...see items/formats/...},
                 "feedback": {fr, en}, "source": "...", "estimated_seconds": int,
-                "accessibility": {"screen_reader": bool, "colour_independent": bool}}]}
+                "accessibility": {"screen_reader": bool, "colour_independent": bool},
+                "enemy_group": "HDS-SIGLE" (optional: items testing the same fact, never
+                               shown in one test),
+                "level_review": {"by": "...", "on": "YYYY-MM-DD"} (optional: who checked
+                                the level against docs/items.md, and when)}]}
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import sys
@@ -22,6 +27,8 @@ from palier.items.formats import DefinitionError, validate_definition
 
 STIMULUS_KINDS = ("email", "record", "thread", "teleconsultation", "tool", "document")
 ITEM_CODE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{2,31}$")
+ENEMY_GROUP = re.compile(r"^[A-Z0-9][A-Z0-9\-]{1,39}$")
+MAX_REVIEWER = 200
 LEVELS = range(1, 6)
 MAX_STEM = 2_000
 MAX_STIMULUS = 20_000
@@ -62,6 +69,24 @@ def _check_code(code: Any, example: str, seen: set[str], where: str, errors: lis
         return False
     seen.add(code)
     return True
+
+
+def _check_review(item: Mapping[str, Any], where: str, errors: list[str]) -> None:
+    """The optional enemy group and level review of an item."""
+    group = item.get("enemy_group")
+    if group is not None and (not isinstance(group, str) or not ENEMY_GROUP.match(group)):
+        errors.append(f"{where}: enemy_group must look like 'HDS-SIGLE' (2 to 40 characters)")
+    review = item.get("level_review")
+    if review is None:
+        return
+    by = review.get("by") if isinstance(review, Mapping) else None
+    on = review.get("on") if isinstance(review, Mapping) else None
+    if not isinstance(by, str) or not by.strip() or len(by) > MAX_REVIEWER:
+        errors.append(f"{where}: level_review.by must name who checked the level")
+    try:
+        datetime.date.fromisoformat(on if isinstance(on, str) else "")
+    except ValueError:
+        errors.append(f"{where}: level_review.on must be a date like 2026-12-07")
 
 
 def document_errors(document: Any, capacities: Iterable[str]) -> list[str]:
@@ -111,6 +136,7 @@ def document_errors(document: Any, capacities: Iterable[str]) -> list[str]:
             isinstance(access.get(flag), bool) for flag in ("screen_reader", "colour_independent")
         ):
             errors.append(f"{where}: accessibility needs screen_reader and colour_independent")
+        _check_review(item, where, errors)
         try:
             validate_definition(str(item.get("format")), item.get("definition"))
         except DefinitionError as error:

@@ -1,0 +1,130 @@
+"""Cues that give a multiple-choice item away, measured on its French texts (pure Python).
+
+Each function looks at one item of a bank document (see `seed_schema`) and answers one
+question of the item-writing checklist (docs/items.md): is the key the longest option, is it
+much longer than the distractors, do absolutes sit in distractors, does the stem echo the
+key, do matching descriptions echo their names. `content_check` turns these per-item facts
+into per-area shares with thresholds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from palier.items.formats import normalise
+
+TAG = re.compile(r"<[^>]+>")
+WORD = re.compile(r"[a-z0-9]+")
+# Absolute words, the classic cue of a wrong option (matched on normalised text).
+ABSOLUTES = re.compile(
+    r"\b(toujours|jamais|uniquement|seulement|exactement|aucune?|tous|toutes|"
+    r"systematiquement|obligatoirement|en aucun cas|forcement|totalement)\b"
+)
+ALL_OR_NONE = re.compile(
+    r"\b(toutes les (reponses|propositions)|aucune des (reponses|propositions)|"
+    r"tous les elements ci-dessus|toutes les reponses ci-dessus)\b"
+)
+# Words of five letters or more carry the content; these frequent ones do not.
+COMMON_WORDS = frozenset(
+    "alors apres autre autres avant avec avoir cette celle celui chaque comme dans depuis "
+    "doit doivent elles entre etre faire leurs meme moins notre patient patiente patients "
+    "peut peuvent plusieurs pour pourquoi quand quelle quelles quels selon leur sont "
+    "toute votre vous cadre votre sante donnees donnee quelle parmi suivante suivantes "
+    "suivants suivant reponse reponses personne personnes professionnel professionnelle "
+    "professionnels information informations situation service".split()
+)
+
+
+def plain(text: Any) -> str:
+    """Normalised text of an HTML fragment: no tags, lower case, no accents."""
+    return normalise(TAG.sub(" ", str(text or "")))
+
+
+def content_words(text: str) -> set[str]:
+    """Words that carry meaning (five letters or more, not frequent), a final s or x dropped."""
+    words = set()
+    for word in WORD.findall(plain(text)):
+        if len(word) >= 5 and word not in COMMON_WORDS:
+            words.add(word[:-1] if word[-1] in "sx" else word)
+    return words
+
+
+def french(node: Mapping[str, Any] | None) -> str:
+    return str((node or {}).get("fr", "")) if isinstance(node, Mapping) else ""
+
+
+@dataclass(frozen=True)
+class ChoiceCues:
+    """The cues of one item with options and a set of keys (single or multiple choice)."""
+
+    key_longest: bool
+    key_much_longer: bool
+    length_spread: float
+    absolutes_in_keys: int
+    absolutes_in_distractors: int
+    keys: int
+    distractors: int
+    echo: frozenset[str]
+    all_or_none: bool
+
+
+MUCH_LONGER = 1.25
+CHOICE_FORMATS = ("single_choice", "multiple_response", "stimulus_choice")
+
+
+def choice_cues(item: Mapping[str, Any]) -> ChoiceCues | None:
+    """Cues of an item whose definition has options and a key (or a list of keys)."""
+    definition = item.get("definition") or {}
+    options = definition.get("options")
+    correct = definition.get("correct")
+    if item.get("format") not in CHOICE_FORMATS or not isinstance(options, list) or not correct:
+        return None
+    key_ids = {correct} if isinstance(correct, str) else set(correct)
+    texts = {option["id"]: french(option.get("text")) for option in options}
+    keys = [plain(texts[i]) for i in texts if i in key_ids]
+    distractors = [plain(texts[i]) for i in texts if i not in key_ids]
+    if not keys or not distractors:
+        return None
+    lengths = [len(text) for text in keys + distractors]
+    mean_distractor = sum(len(text) for text in distractors) / len(distractors)
+    longest_distractor = max(len(text) for text in distractors)
+    key_length = max(len(text) for text in keys)
+    stem_words = content_words(french(item.get("stem")))
+    distractor_words = set().union(*(content_words(text) for text in distractors))
+    key_words = set().union(*(content_words(text) for text in keys))
+    return ChoiceCues(
+        key_longest=key_length > longest_distractor,
+        key_much_longer=key_length > MUCH_LONGER * mean_distractor,
+        length_spread=max(lengths) / max(1, min(lengths)),
+        absolutes_in_keys=sum(bool(ABSOLUTES.search(text)) for text in keys),
+        absolutes_in_distractors=sum(bool(ABSOLUTES.search(text)) for text in distractors),
+        keys=len(keys),
+        distractors=len(distractors),
+        echo=frozenset((stem_words & key_words) - distractor_words),
+        all_or_none=any(ALL_OR_NONE.search(text) for text in keys + distractors),
+    )
+
+
+def matching_echoes(item: Mapping[str, Any]) -> list[str]:
+    """Names of a matching item whose own description repeats one of their words."""
+    definition = item.get("definition") or {}
+    if item.get("format") != "matching":
+        return []
+    right = {
+        option["id"]: content_words(french(option.get("text")))
+        for option in definition.get("right", [])
+    }
+    echoes = []
+    for left in definition.get("left", []):
+        target = (definition.get("correct") or {}).get(left["id"])
+        others = set().union(
+            *(words for right_id, words in right.items() if right_id != target)
+        )
+        shared = (content_words(french(left.get("text"))) & right.get(target, set())) - others
+        if shared:
+            echoes.append(french(left.get("text")))
+    return echoes
+
