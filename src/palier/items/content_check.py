@@ -181,9 +181,7 @@ def _check_cues(area: str, items: list[Mapping[str, Any]], report: CheckReport) 
     distractors = sum(cue.distractors for _, cue in choice)
     in_keys = sum(cue.absolutes_in_keys for _, cue in choice) / keys if keys else 0.0
     in_distractors = (
-        sum(cue.absolutes_in_distractors for _, cue in choice) / distractors
-        if distractors
-        else 0.0
+        sum(cue.absolutes_in_distractors for _, cue in choice) / distractors if distractors else 0.0
     )
     metrics["absolutes"] = {"keys": round(in_keys, 3), "distractors": round(in_distractors, 3)}
     if in_distractors > 2 * in_keys + ABSOLUTES_MARGIN:

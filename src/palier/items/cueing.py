@@ -10,7 +10,7 @@ into per-area shares with thresholds.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,12 +29,70 @@ ALL_OR_NONE = re.compile(
 )
 # Words of five letters or more carry the content; these frequent ones do not.
 COMMON_WORDS = frozenset(
-    "alors apres autre autres avant avec avoir cette celle celui chaque comme dans depuis "
-    "doit doivent elles entre etre faire leurs meme moins notre patient patiente patients "
-    "peut peuvent plusieurs pour pourquoi quand quelle quelles quels selon leur sont "
-    "toute votre vous cadre votre sante donnees donnee quelle parmi suivante suivantes "
-    "suivants suivant reponse reponses personne personnes professionnel professionnelle "
-    "professionnels information informations situation service".split()
+    (
+        "alors",
+        "apres",
+        "autre",
+        "autres",
+        "avant",
+        "avec",
+        "avoir",
+        "cadre",
+        "celle",
+        "celui",
+        "cette",
+        "chaque",
+        "comme",
+        "dans",
+        "depuis",
+        "doit",
+        "doivent",
+        "donnee",
+        "donnees",
+        "elles",
+        "entre",
+        "etre",
+        "faire",
+        "information",
+        "informations",
+        "leur",
+        "leurs",
+        "meme",
+        "moins",
+        "notre",
+        "parmi",
+        "patient",
+        "patiente",
+        "patients",
+        "personne",
+        "personnes",
+        "peut",
+        "peuvent",
+        "plusieurs",
+        "pour",
+        "pourquoi",
+        "professionnel",
+        "professionnelle",
+        "professionnels",
+        "quand",
+        "quelle",
+        "quelles",
+        "quels",
+        "reponse",
+        "reponses",
+        "sante",
+        "selon",
+        "service",
+        "situation",
+        "sont",
+        "suivant",
+        "suivante",
+        "suivantes",
+        "suivants",
+        "toute",
+        "votre",
+        "vous",
+    )
 )
 
 
@@ -120,11 +178,8 @@ def matching_echoes(item: Mapping[str, Any]) -> list[str]:
     echoes = []
     for left in definition.get("left", []):
         target = (definition.get("correct") or {}).get(left["id"])
-        others = set().union(
-            *(words for right_id, words in right.items() if right_id != target)
-        )
+        others = set().union(*(words for right_id, words in right.items() if right_id != target))
         shared = (content_words(french(left.get("text"))) & right.get(target, set())) - others
         if shared:
             echoes.append(french(left.get("text")))
     return echoes
-

@@ -3,7 +3,7 @@
 An item's signature is the set of content words of its stem and of what it asks to find
 (the key of a choice item, every option of the other formats), in one language. Two items
 are near duplicates when the signatures of either language overlap by at least half
-(Jaccard index |A ∩ B| / |A ∪ B| ≥ 1/2, compared in integers: no float ties). Items that
+(Jaccard index: shared words / all words >= 1/2, compared in integers: no float ties). Items that
 share an enemy group are allowed to be close: a test never shows both.
 """
 
@@ -52,9 +52,11 @@ def near_duplicates(items: Sequence[Mapping[str, Any]]) -> list[NearDuplicate]:
     """Pairs of items (in bank order) whose signatures overlap by half or more."""
     found = []
     signatures = [
-        (item.get("code", "?"), item.get("enemy_group"), {
-            language: signature(item, language) for language in LANGUAGES
-        })
+        (
+            item.get("code", "?"),
+            item.get("enemy_group"),
+            {language: signature(item, language) for language in LANGUAGES},
+        )
         for item in items
     ]
     for (first, first_group, first_sig), (second, second_group, second_sig) in combinations(
