@@ -134,3 +134,46 @@ def test_a_csv_cell_over_the_field_size_limit_is_a_row_error(client, framework, 
     long_cell = "x" * (csv.field_size_limit() + 1)
     text = f"{header}\r\nT-0001;D3.C1.1;2;single_choice;;{long_cell};;{{}};;;s;60;1;1\r\n"
     assert_refused(import_file(client, text.encode(), "csv"), "row 2: a cell is longer than")
+
+
+def test_enemy_groups_and_level_reviews_are_imported_exported_and_kept(framework):
+    document = sample_document()
+    document["items"][0]["enemy_group"] = "HDS-SIGLE"
+    document["items"][1]["enemy_group"] = "HDS-SIGLE"
+    document["items"][0]["level_review"] = {"by": "Comité de relecture", "on": "2026-12-07"}
+    report = import_document(document, framework)
+    assert report.ok, report.errors
+    first = Item.objects.get(code=document["items"][0]["code"])
+    assert first.enemy_group == "HDS-SIGLE"
+    review = first.latest_version().level_reviews.get()
+    assert (review.reviewed_by, review.reviewed_on.isoformat()) == (
+        "Comité de relecture",
+        "2026-12-07",
+    )
+    exported = {node["code"]: node for node in export_document(list(Item.objects.all()))["items"]}
+    assert exported[first.code]["enemy_group"] == "HDS-SIGLE"
+    assert exported[first.code]["level_review"] == {"by": "Comité de relecture", "on": "2026-12-07"}
+    assert "level_review" not in exported[document["items"][1]["code"]]
+    # Only the metadata changed: the item is reported updated, with no new version.
+    document["items"][1].pop("enemy_group")
+    document["items"][0].pop("enemy_group")
+    again = import_document(document, framework)
+    assert sorted(again.updated) == sorted(node["code"] for node in document["items"][:2])
+    assert ItemVersion.objects.filter(item=first).count() == 1
+    assert Item.objects.get(pk=first.pk).enemy_group == ""
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("enemy_group", "hds sigle", "enemy_group must look like"),
+        ("level_review", {"by": "", "on": "2026-12-07"}, "level_review.by"),
+        ("level_review", {"by": "Relecture", "on": "07/12/2026"}, "level_review.on"),
+    ],
+)
+def test_bad_enemy_groups_and_level_reviews_refuse_the_import(framework, key, value, message):
+    document = sample_document()
+    document["items"][0][key] = value
+    report = import_document(document, framework)
+    assert not report.ok and any(message in error for error in report.errors)
+    assert Item.objects.count() == 0

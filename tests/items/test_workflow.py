@@ -1,6 +1,7 @@
 from dataclasses import replace
 
 import pytest
+from django.utils import timezone
 
 from palier.items.models import Item, ItemVersion, ReviewComment
 from palier.items.services import (
@@ -141,3 +142,14 @@ def test_every_transition_is_open_to_its_roles_only(bank, current, target, role)
         assert error.value.code == "permission_denied"
         item.refresh_from_db()
         assert item.status == current
+
+
+def test_approving_an_item_records_who_checked_its_level_and_when(draft, author, reviewer):
+    change_status(author, draft, S.REVIEW)
+    version = draft.latest_version()
+    assert not version.level_reviews.exists()
+    change_status(reviewer, draft, S.PRETEST, "Niveau 3 : application d'une règle à un cas.")
+    review = version.level_reviews.get()
+    assert review.reviewer == reviewer
+    assert review.reviewed_by == (reviewer.get_full_name() or f"relecteur n° {reviewer.pk}")
+    assert review.reviewed_on == timezone.localdate()

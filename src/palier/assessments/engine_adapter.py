@@ -127,6 +127,7 @@ def _build(calibration: Calibration) -> BankSnapshot:
         languages=[None if row.item_version.has_english() else "fr" for row in rows],
         accessible=[row.item_version.screen_reader_ok for row in rows],
         pretest=[row.item_version.item.status == Item.Status.PRETEST for row in rows],
+        enemy_groups=[row.item_version.item.enemy_group or None for row in rows],
         n_areas=len(areas),
     )
     discrimination = np.asarray(bank.discrimination)
@@ -284,6 +285,7 @@ def _bank_with(snapshot: BankSnapshot, recorded: Sequence[RecordedAnswer]) -> It
     languages = list(bank.languages)
     accessible = bank.accessible.tolist()
     pretest = bank.pretest.tolist()
+    enemy_groups = list(bank.enemy_groups)
     for answer in recorded:
         position = positions[answer.version_id]
         if position is None:
@@ -294,6 +296,7 @@ def _bank_with(snapshot: BankSnapshot, recorded: Sequence[RecordedAnswer]) -> It
             competences.append(answer.competence_code)
             languages.append(None)
             accessible.append(True)
+            enemy_groups.append(None)
             for column in (discrimination, difficulty, guessing, pretest):
                 column.append(0)
         discrimination[position] = answer.discrimination
@@ -310,5 +313,6 @@ def _bank_with(snapshot: BankSnapshot, recorded: Sequence[RecordedAnswer]) -> It
         languages=languages,
         accessible=accessible,
         pretest=pretest,
+        enemy_groups=enemy_groups,
         n_areas=bank.n_areas,
     )

@@ -51,8 +51,9 @@ class ItemBank:
     ``b``, optional ``guessing`` ``c`` in [0, 1) (the bank is 3PL when it is given). ``areas``
     holds each item's area index ``0 .. n_areas - 1`` (between-item multidimensionality).
     Optional per-item attributes drive content balancing and eligibility: ``competences``
-    (labels), ``languages`` (e.g. ``"fr"``), ``accessible`` (usable with assistive technology)
-    and ``pretest`` (administered in pretest slots only and never scored).
+    (labels), ``languages`` (e.g. ``"fr"``), ``accessible`` (usable with assistive technology),
+    ``pretest`` (administered in pretest slots only and never scored) and ``enemy_groups``
+    (labels: once an item of a group is answered, the others of the group are not shown).
 
     Arrays are copied and made read-only, so a bank can be cached and shared between threads.
     """
@@ -66,6 +67,9 @@ class ItemBank:
     languages: tuple[str | None, ...]
     accessible: BoolArray
     pretest: BoolArray
+    enemy_groups: tuple[str | None, ...]
+    enemy_codes: IntArray
+    has_enemies: bool
     n_areas: int
     is_3pl: bool
     has_pretest: bool
@@ -85,6 +89,7 @@ class ItemBank:
         languages: Sequence[str | None] | None = None,
         accessible: ArrayLike | None = None,
         pretest: ArrayLike | None = None,
+        enemy_groups: Sequence[str | None] | None = None,
         n_areas: int | None = None,
     ) -> None:
         ids = tuple(item_ids)
@@ -136,12 +141,29 @@ class ItemBank:
         set_field(self, "languages", _labels("languages", languages, n_items))
         set_field(self, "accessible", _bool_array("accessible", accessible, n_items, True))
         set_field(self, "pretest", _bool_array("pretest", pretest, n_items, False))
+        groups = _labels("enemy_groups", enemy_groups, n_items)
+        group_index = {label: code for code, label in enumerate(sorted({g for g in groups if g}))}
+        enemy_codes = np.array([group_index.get(g or "", -1) for g in groups], dtype=np.intp)
+        enemy_codes.flags.writeable = False
+        set_field(self, "enemy_groups", groups)
+        set_field(self, "enemy_codes", enemy_codes)
+        set_field(self, "has_enemies", bool(group_index))
         set_field(self, "n_areas", int(n_areas))
         set_field(self, "has_pretest", bool(self.pretest.any()))
         set_field(self, "is_3pl", is_3pl)
         set_field(self, "_index", index)
         set_field(self, "_eligibility_cache", {})
         set_field(self, "_table_cache", {})
+
+    def enemies_of(self, items: IntArray) -> BoolArray | None:
+        """Items sharing an enemy group with one of ``items`` (None when there are none)."""
+        if not self.has_enemies or items.size == 0:
+            return None
+        groups = self.enemy_codes[items]
+        groups = groups[groups >= 0]
+        if groups.size == 0:
+            return None
+        return np.isin(self.enemy_codes, groups)
 
     def __len__(self) -> int:
         return len(self.item_ids)

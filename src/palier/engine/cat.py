@@ -128,6 +128,9 @@ def step_from_indices(
     n_scored = scored_items.size
     remaining = plan.operational.copy()
     remaining[items] = False
+    enemies = bank.enemies_of(items)
+    if enemies is not None:
+        remaining &= ~enemies
     if plan.n_areas == 1:
         counts = np.array([float(n_scored)])
         available = np.array([float(np.count_nonzero(remaining))])
@@ -148,6 +151,8 @@ def step_from_indices(
     if items.size + 1 in config.pretest_positions:
         pretest_pool = plan.eligible & bank.pretest & plan.assessed[bank.areas]
         pretest_pool[items] = False
+        if enemies is not None:
+            pretest_pool &= ~enemies
         if pretest_pool.any():
             choice = int(rng.choice(np.flatnonzero(pretest_pool)))
             step = Step(

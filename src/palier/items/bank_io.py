@@ -7,6 +7,7 @@ nothing when any error is found (`dry_run` only reports).
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,13 +18,15 @@ from palier.core.db import analyze
 from palier.frameworks.models import Capacity, Framework
 from palier.items.content import ItemContent, StimulusContent
 from palier.items.errors import ItemError
-from palier.items.models import Item, ItemVersion, Stimulus, StimulusVersion
+from palier.items.models import Item, ItemVersion, LevelReview, Stimulus, StimulusVersion
 from palier.items.seed_schema import document_errors
 from palier.items.services import (
     create_item,
     edit_item,
     item_change_needed,
+    record_level_review,
     save_stimulus,
+    set_enemy_group,
 )
 
 
@@ -145,10 +148,14 @@ def _write(
         item = existing.get(node["code"])
         try:
             if item is None:
-                create_item(user, node["code"], capacity, level, content, is_seed=is_seed)
+                item = create_item(user, node["code"], capacity, level, content, is_seed=is_seed)
                 report.created.append(node["code"])
+                _apply_metadata(user, item, node)
             elif item_change_needed(item, content, capacity=capacity, intended_level=level):
                 edit_item(user, item, content, capacity=capacity, intended_level=level)
+                report.updated.append(node["code"])
+                _apply_metadata(user, item, node)
+            elif _apply_metadata(user, item, node):
                 report.updated.append(node["code"])
             else:
                 report.unchanged.append(node["code"])
@@ -156,11 +163,29 @@ def _write(
             report.errors += _refused(f"items[{index}] ({node['code']})", error)
 
 
+def _apply_metadata(user: User | None, item: Item, node: dict[str, Any]) -> bool:
+    """The item's enemy group and its latest version's level review; True if one changed."""
+    changed = set_enemy_group(user, item, node.get("enemy_group") or "")
+    review = node.get("level_review")
+    if review:
+        version = item.latest_version()
+        assert version is not None  # every item has its version 1
+        reviewed_on = datetime.date.fromisoformat(review["on"])
+        changed = record_level_review(version, review["by"], reviewed_on, user) or changed
+    return changed
+
+
 def export_document(items: list[Item]) -> dict[str, Any]:
     """The JSON document of `items` (their latest versions), importable as is."""
     from palier.items.queries import latest_versions
 
     versions = latest_versions(Item.objects.filter(pk__in=[item.pk for item in items]))
+    reviews = {
+        review.version_id: review
+        for review in LevelReview.objects.filter(version__in=list(versions.values())).order_by(
+            "reviewed_on", "pk"
+        )
+    }  # the latest review of each version wins
     stimuli: dict[str, StimulusVersion] = {}
     nodes = []
     for item in items:
@@ -187,6 +212,7 @@ def export_document(items: list[Item]) -> dict[str, Any]:
                 },
                 "status": item.status,
                 "version": version.number,
+                **_metadata(item, reviews.get(version.pk)),
             }
         )
     return {
@@ -201,3 +227,12 @@ def export_document(items: list[Item]) -> dict[str, Any]:
         ],
         "items": nodes,
     }
+
+
+def _metadata(item: Item, review: LevelReview | None) -> dict[str, Any]:
+    metadata: dict[str, Any] = {}
+    if item.enemy_group:
+        metadata["enemy_group"] = item.enemy_group
+    if review is not None:
+        metadata["level_review"] = {"by": review.reviewed_by, "on": review.reviewed_on.isoformat()}
+    return metadata

@@ -160,6 +160,14 @@ class Item(models.Model):
         related_name="authored_items",
     )
     is_seed = models.BooleanField(_("banque de démarrage"), default=False)
+    # Items testing the same fact share a group: an attempt never shows two of them.
+    enemy_group = models.CharField(
+        _("groupe d'exclusion"),
+        max_length=40,
+        blank=True,
+        db_index=True,
+        help_text=_("Items qui testent le même fait : jamais deux dans un même test."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -290,6 +298,32 @@ class ItemVersion(models.Model):
             for option in self.definition.get(key, [])
         ]
         return all(str(text.get("en", "")).strip() for text in texts)
+
+
+class LevelReview(models.Model):
+    """Someone checked a version's intended level against the written level definitions
+    (docs/items.md). Append-only: a later review is a new row; the latest one counts."""
+
+    version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="level_reviews")
+    reviewed_by = models.CharField(_("vérifié par"), max_length=200)
+    reviewed_on = models.DateField(_("vérifié le"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vérification du niveau")
+        verbose_name_plural = _("vérifications du niveau")
+        ordering = ["version", "reviewed_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "reviewed_by", "reviewed_on"], name="unique_level_review"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.reviewed_by}, {self.reviewed_on}"
 
 
 class ReviewComment(models.Model):

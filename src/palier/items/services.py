@@ -4,7 +4,7 @@ what authors write is validated and sanitised first (items/content.py)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -31,12 +31,14 @@ from palier.items.models import (
     Item,
     ItemParameter,
     ItemVersion,
+    LevelReview,
     Media,
     ProblemReport,
     ReviewComment,
     Stimulus,
     StimulusVersion,
 )
+from palier.items.seed_schema import ENEMY_GROUP, MAX_REVIEWER
 from palier.items.seed_schema import ITEM_CODE as STIMULUS_CODE
 from palier.items.workflow import AUTHORING_ROLES, EDITABLE, roles_for
 
@@ -302,9 +304,56 @@ def change_status(user: User, item: Item, target: str, comment: str = "") -> Ite
         ReviewComment.objects.create(
             item=item, version=version, author=user, kind=kind, body=comment.strip()
         )
+    if (
+        item.status == Item.Status.REVIEW
+        and target in (Item.Status.PRETEST, Item.Status.OPERATIONAL)
+        and version is not None
+    ):
+        # Approving an item confirms its level against the written level definitions.
+        name = user.get_full_name() or _("relecteur n° %(id)s") % {"id": user.pk}
+        record_level_review(version, name, timezone.localdate(), reviewer=user)
     item.status = target
     item.save(update_fields=["status", "updated_at"])
     return item
+
+
+@transaction.atomic
+def set_enemy_group(user: User | None, item: Item, group: str) -> bool:
+    """Put the item in an enemy group ("" takes it out); True when something changed."""
+    _require(user, *AUTHORING_ROLES)
+    group = group.strip().upper()
+    if group and not ENEMY_GROUP.match(group):
+        raise ItemError(
+            "invalid_enemy_group",
+            _("Groupe d'exclusion invalide."),
+            {"enemy_group": [_("Lettres, chiffres et tirets, 2 à 40 caractères.")]},
+        )
+    if item.enemy_group == group:
+        return False
+    item.enemy_group = group
+    item.save(update_fields=["enemy_group", "updated_at"])
+    return True
+
+
+@transaction.atomic
+def record_level_review(
+    version: ItemVersion, reviewed_by: str, reviewed_on: date, reviewer: User | None = None
+) -> bool:
+    """Record that someone checked the version's level; True when the review is new."""
+    reviewed_by = reviewed_by.strip()
+    if not reviewed_by or len(reviewed_by) > MAX_REVIEWER:
+        raise ItemError(
+            "invalid_level_review",
+            _("Indiquez qui a vérifié le niveau."),
+            {"level_review": [_("Nom obligatoire, 200 caractères au plus.")]},
+        )
+    _review, created = LevelReview.objects.get_or_create(
+        version=version,
+        reviewed_by=reviewed_by,
+        reviewed_on=reviewed_on,
+        defaults={"reviewer": reviewer},
+    )
+    return created
 
 
 @transaction.atomic

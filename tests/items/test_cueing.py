@@ -1,0 +1,194 @@
+"""Cues that give an item away, near duplicates, and the content check's thresholds."""
+
+import copy
+
+from palier.items.content_check import check_document
+from palier.items.cueing import choice_cues, matching_echoes
+from palier.items.similarity import near_duplicates
+
+
+def choice(code, stem, key, *distractors, fmt="single_choice", **extra):
+    texts = [key, *distractors]
+    return {
+        "code": code,
+        "capacity": "D1.C1.1",
+        "level": 2,
+        "format": fmt,
+        "stem": {"fr": stem, "en": stem},
+        "definition": {
+            "options": [
+                {"id": chr(97 + i), "text": {"fr": t, "en": t}} for i, t in enumerate(texts)
+            ],
+            "correct": "a",
+        },
+        "feedback": {"fr": "Parce que.", "en": "Because."},
+        "source": "Code de la santé publique, art. L1111-8",
+        "level_review": {"by": "Relecture", "on": "2026-12-07"},
+        **extra,
+    }
+
+
+def test_a_key_longer_than_every_distractor_is_flagged():
+    cues = choice_cues(choice("X", "Quel délai ?", "Soixante-douze heures", "24 h", "48 h", "7 j"))
+    assert cues.key_longest and cues.key_much_longer
+    even = choice_cues(choice("X", "Quel délai ?", "72 heures", "24 heures", "48 heures", "1 mois"))
+    assert not even.key_longest and not even.key_much_longer
+
+
+def test_absolutes_are_counted_in_keys_and_distractors_apart():
+    cues = choice_cues(
+        choice(
+            "X",
+            "Que faire ?",
+            "Vérifier l'identité",
+            "Ne jamais vérifier",
+            "Toujours répondre",
+            "Transmettre au cadre",
+        )
+    )
+    assert (cues.absolutes_in_keys, cues.absolutes_in_distractors) == (0, 2)
+
+
+def test_a_stem_word_found_only_in_the_key_is_an_echo():
+    cues = choice_cues(
+        choice(
+            "X",
+            "Quel hébergeur certifié choisir ?",
+            "Un hébergeur certifié HDS",
+            "Un cloud grand public",
+            "Une clé USB chiffrée",
+            "Le poste du cabinet",
+        )
+    )
+    assert cues.echo == {"hebergeur", "certifie"}
+    fair = choice_cues(
+        choice(
+            "X",
+            "Quel hébergeur choisir ?",
+            "Un hébergeur certifié HDS",
+            "Un hébergeur grand public",
+            "Un hébergeur à l'étranger",
+            "Un hébergeur interne",
+        )
+    )
+    assert fair.echo == frozenset()
+
+
+def test_all_or_none_options_are_found():
+    cues = choice_cues(
+        choice("X", "Que faire ?", "Toutes les réponses", "Rien", "Appeler", "Noter")
+    )
+    assert cues.all_or_none
+
+
+def test_a_matching_description_that_repeats_its_name_is_an_echo():
+    item = {
+        "code": "M",
+        "format": "matching",
+        "definition": {
+            "left": [
+                {"id": "a", "text": {"fr": "Sous-traitant"}},
+                {"id": "b", "text": {"fr": "Responsable de traitement"}},
+            ],
+            "right": [
+                {"id": "1", "text": {"fr": "Agit pour le compte d'un autre"}},
+                {"id": "2", "text": {"fr": "Décide des finalités du traitement"}},
+            ],
+            "correct": {"a": "1", "b": "2"},
+        },
+    }
+    assert matching_echoes(item) == ["Responsable de traitement"]
+
+
+def test_near_duplicates_are_found_across_areas_unless_they_are_enemies():
+    first = choice(
+        "D1-0001",
+        "Quel sigle désigne la certification des hébergeurs de données ?",
+        "HDS",
+        "ISO",
+        "RGS",
+        "PGSSI",
+    )
+    second = choice(
+        "D5-0001",
+        "Quel sigle désigne la certification exigée des hébergeurs ?",
+        "HDS",
+        "ISO",
+        "RGS",
+        "PGSSI",
+    )
+    other = choice(
+        "D2-0001",
+        "Dans quel délai notifier une violation à la CNIL ?",
+        "72 heures",
+        "24 heures",
+        "8 jours",
+        "1 mois",
+    )
+    pairs = near_duplicates([first, other, second])
+    assert [(pair.first, pair.second) for pair in pairs] == [("D1-0001", "D5-0001")]
+    first["enemy_group"] = second["enemy_group"] = "HDS-SIGLE"
+    assert near_duplicates([first, other, second]) == []
+
+
+def balanced_area(count=10):
+    """Single-choice items without cues, at every level, on one capacity."""
+    topics = [
+        "messagerie",
+        "hébergement",
+        "identité",
+        "rançongiciel",
+        "consentement",
+        "téléexpertise",
+        "pseudonyme",
+        "traçabilité",
+        "sauvegarde",
+        "ordonnance",
+    ]
+    items = []
+    for index, topic in enumerate(topics[:count]):
+        item = choice(
+            f"D1-{index:04d}",
+            f"Et pour « {topic} » ?",
+            f"Vrai {index}",
+            f"Faux {index}",
+            f"Rien {index}",
+            f"Aide {index}",
+        )
+        item["level"] = 1 + index % 5
+        options = item["definition"]["options"]
+        item["definition"]["options"] = [
+            {"id": chr(97 + i), "text": option["text"]}
+            for i, option in enumerate(options[index % 4 :] + options[: index % 4])
+        ]
+        item["definition"]["correct"] = chr(97 + (4 - index % 4) % 4)
+        items.append(item)
+    return items
+
+
+def cue_errors(items):
+    report = check_document({"items": items}, {"D1": ["D1.C1.1"]})
+    coverage = ("D1: 10 items", "D1: 1 formats", "bank")
+    return [error for error in report.errors if not error.startswith(coverage)]
+
+
+def test_the_content_check_fails_an_area_above_the_thresholds():
+    items = balanced_area()
+    assert cue_errors(items) == []
+    for item in items[:4]:  # 40 % of keys the longest, and much longer
+        item["definition"]["options"][ord(item["definition"]["correct"]) - 97]["text"]["fr"] = (
+            "Une réponse juste nettement plus longue que les autres"
+        )
+    errors = cue_errors(items)
+    assert any("key_longest in 4 of 10" in error for error in errors)
+    assert any("key_much_longer" in error for error in errors)
+
+
+def test_the_content_check_requires_a_level_review_and_a_precise_source():
+    items = balanced_area()
+    broken = copy.deepcopy(items)
+    del broken[0]["level_review"]
+    broken[1]["source"] = "ANSSI"
+    errors = cue_errors(broken)
+    assert "D1-0000: level not reviewed (level_review: by, on)" in errors
+    assert any(error.startswith("D1-0001: source not precise") for error in errors)
