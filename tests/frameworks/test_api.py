@@ -30,6 +30,10 @@ def test_the_api_lists_populations_with_their_targets(client, framework):
     body = client.get(f"/api/v1/frameworks/{framework.code}/{framework.version}/populations")
     nurses = next(p for p in body.json() if p["code"] == "soins-infirmiers")
     assert set(nurses["target_levels"]) == {"D1", "D2", "D3", "D4", "D5"}
+    assert nurses["source"].startswith("Arrêté du 10 novembre 2022")
+    assert not nurses["profile_is_proposal"]
+    admin = next(p for p in body.json() if p["code"] == "personnels-administratifs")
+    assert admin["profile_is_proposal"]
 
 
 def test_the_api_exports_case(client, framework):

@@ -57,7 +57,10 @@ def test_an_area_page_shows_competences_capacities_and_levels(client, framework)
 def test_the_target_profile_page_has_one_row_per_population(client, framework):
     response = client.get(reverse("frameworks:targets", args=[framework.code, framework.version]))
     assert response.status_code == 200
-    assert response.content.decode().count('<th scope="row">') == 20
+    content = response.content.decode()
+    assert content.count('<th scope="row">') == 20
+    assert content.count("<em>profil proposé par Palier</em>") == 3  # social work x2, admin
+    assert "Arrêté du 9 juin 2023" in content
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ def test_every_text_exists_in_french_and_english_and_codes_are_well_formed(frame
 def test_every_population_of_the_reference_has_a_complete_target_profile(framework):
     kinds = {kind: Population.objects.filter(kind=kind).count() for kind in Population.Kind}
     assert kinds[Population.Kind.HIGHER_EDUCATION] >= 12
-    assert kinds[Population.Kind.SECONDARY] == 2
+    assert kinds[Population.Kind.VOCATIONAL] == 2
     assert kinds[Population.Kind.SOCIAL_WORK] == 2
     assert kinds[Population.Kind.ADMINISTRATIVE] == 1
     assert kinds[Population.Kind.CONTINUING] == 1
@@ -49,6 +49,22 @@ def test_every_population_of_the_reference_has_a_complete_target_profile(framewo
         targets = TargetLevel.objects.filter(framework=framework, population=population)
         assert targets.count() == 5, population.code
         assert all(1 <= target.level_rank <= 5 for target in targets)
+
+
+def test_every_population_names_its_source_and_unpublished_frameworks_are_proposals(framework):
+    for population in Population.objects.all():
+        assert population.source.strip(), population.code
+        unpublished = population.kind in (
+            Population.Kind.SOCIAL_WORK,
+            Population.Kind.ADMINISTRATIVE,
+        )
+        assert population.profile_is_proposal == unpublished, population.code
+        if unpublished:
+            assert "proposition de Palier" in population.description_fr
+            assert "Palier's proposal" in population.description_en
+    care_assistants = Population.objects.get(code="aide-soignant")
+    assert care_assistants.kind == Population.Kind.VOCATIONAL
+    assert "9 juin 2023" in care_assistants.source
 
 
 def test_each_area_has_five_levels_with_increasing_cut_scores(framework):

@@ -134,6 +134,8 @@ def test_the_coverage_view_marks_empty_cells(client, bank, signed_in_author):
     content = client.get(reverse("authoring:coverage")).content.decode()
     assert "D2.C2.1" in content and "manque" in content
     assert "capacité vide" in content
+    assert "1/5 <strong>— à compléter</strong>" in content  # D2.C2.1: one level only
+    assert "Total du domaine" in content
 
 
 def test_the_item_page_marks_provisional_parameters(client, bank, framework, signed_in_author):

@@ -70,6 +70,8 @@ class PopulationOut(Schema):
     kind: str
     title: Text
     description: Text
+    source: str
+    profile_is_proposal: bool
     target_levels: dict[str, int]
 
 
@@ -159,6 +161,8 @@ def list_populations(request: HttpRequest, code: str, version: str) -> list[dict
             "kind": population.kind,
             "title": _text(population, "title"),
             "description": _text(population, "description"),
+            "source": population.source,
+            "profile_is_proposal": population.profile_is_proposal,
             "target_levels": {
                 area_code: rank
                 for area_code, rank in zip(area_codes, ranks, strict=True)

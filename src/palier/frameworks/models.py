@@ -235,7 +235,7 @@ class Population(BilingualTitleMixin, models.Model):
 
     class Kind(models.TextChoices):
         HIGHER_EDUCATION = "higher_education", _("Formation supérieure en santé")
-        SECONDARY = "secondary", _("Formation de niveau secondaire")
+        VOCATIONAL = "vocational", _("Diplôme professionnel post-secondaire")
         SOCIAL_WORK = "social_work", _("Travail social")
         ADMINISTRATIVE = "administrative", _("Personnels administratifs")
         CONTINUING = "continuing", _("Professionnels en exercice")
@@ -247,6 +247,10 @@ class Population(BilingualTitleMixin, models.Model):
     title_en = models.CharField(_("titre (anglais)"), max_length=TITLE_MAX_LENGTH, blank=True)
     description_fr = models.TextField(_("description (français)"), blank=True)
     description_en = models.TextField(_("description (anglais)"), blank=True)
+    source = models.CharField(_("texte de référence"), max_length=500, blank=True)
+    # No national framework is published for this population yet: its target profile is
+    # Palier's proposal, and every page showing it says so.
+    profile_is_proposal = models.BooleanField(_("profil proposé par Palier"), default=False)
 
     class Meta:
         verbose_name = _("public")

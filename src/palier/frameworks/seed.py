@@ -108,6 +108,8 @@ def _load_populations(nodes: list[dict[str, Any]]) -> dict[str, Population]:
                 "title_en": title_en,
                 "description_fr": description_fr,
                 "description_en": description_en,
+                "source": str(node.get("source", "")),
+                "profile_is_proposal": bool(node.get("proposal", False)),
             },
         )
         populations[population.code] = population

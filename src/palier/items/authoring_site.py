@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from palier.accounts.admin_site import RoleGatedAdminSite
 from palier.frameworks.queries import current_framework
-from palier.items.queries import LEVELS, coverage
+from palier.items.content_check import MIN_LEVELS_PER_CAPACITY
+from palier.items.queries import LEVELS, coverage, level_totals
 from palier.items.workflow import AUTHORING_ROLES
 
 
@@ -31,7 +32,11 @@ class AuthoringSite(RoleGatedAdminSite):
             "title": _("Couverture de la banque"),
             "framework": framework,
             "levels": LEVELS,
-            "areas": coverage(framework) if framework else [],
+            "areas": [
+                (area, rows, level_totals(rows))
+                for area, rows in (coverage(framework) if framework else [])
+            ],
+            "min_levels": MIN_LEVELS_PER_CAPACITY,
         }
         return TemplateResponse(request, "items/coverage.html", context)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from palier.frameworks.models import Area, Capacity, Framework
+from palier.items.content_check import MIN_LEVELS_PER_CAPACITY
 from palier.items.models import Item, ItemVersion
 
 LEVELS = (1, 2, 3, 4, 5)
@@ -43,6 +44,20 @@ class CoverageRow:
     @property
     def total(self) -> int:
         return sum(self.counts)
+
+    @property
+    def levels_covered(self) -> int:
+        return sum(count > 0 for count in self.counts)
+
+    @property
+    def needs_levels(self) -> bool:
+        """Fewer levels than the content check asks of every capacity."""
+        return self.levels_covered < MIN_LEVELS_PER_CAPACITY
+
+
+def level_totals(rows: list[CoverageRow]) -> list[int]:
+    """Operational items per level over the rows (an area's capacities)."""
+    return [sum(row.counts[index] for row in rows) for index in range(len(LEVELS))]
 
 
 def coverage(framework: Framework) -> list[tuple[Area, list[CoverageRow]]]:
