@@ -24,7 +24,7 @@ from palier.items.services import (
     create_item,
     edit_item,
     item_change_needed,
-    record_level_review,
+    record_level_reviews,
     save_stimulus,
     set_enemy_group,
 )
@@ -142,6 +142,7 @@ def _write(
         item.code: item
         for item in Item.objects.filter(code__in=[node["code"] for node in document["items"]])
     }
+    reviews: dict[int, dict[str, str]] = {}
     for index, node in enumerate(document["items"]):
         content = _content(node, stimuli)
         capacity, level = capacities[node["capacity"]], node["level"]
@@ -150,29 +151,47 @@ def _write(
             if item is None:
                 item = create_item(user, node["code"], capacity, level, content, is_seed=is_seed)
                 report.created.append(node["code"])
-                _apply_metadata(user, item, node)
             elif item_change_needed(item, content, capacity=capacity, intended_level=level):
                 edit_item(user, item, content, capacity=capacity, intended_level=level)
                 report.updated.append(node["code"])
-                _apply_metadata(user, item, node)
-            elif _apply_metadata(user, item, node):
-                report.updated.append(node["code"])
             else:
                 report.unchanged.append(node["code"])
+            if set_enemy_group(user, item, node.get("enemy_group") or ""):
+                _mark_updated(report, node["code"])
+            if node.get("level_review"):
+                reviews[item.pk] = node["level_review"]
         except ItemError as error:
             report.errors += _refused(f"items[{index}] ({node['code']})", error)
+    _record_reviews(user, reviews, report)
 
 
-def _apply_metadata(user: User | None, item: Item, node: dict[str, Any]) -> bool:
-    """The item's enemy group and its latest version's level review; True if one changed."""
-    changed = set_enemy_group(user, item, node.get("enemy_group") or "")
-    review = node.get("level_review")
-    if review:
-        version = item.latest_version()
-        assert version is not None  # every item has its version 1
-        reviewed_on = datetime.date.fromisoformat(review["on"])
-        changed = record_level_review(version, review["by"], reviewed_on, user) or changed
-    return changed
+def _record_reviews(
+    user: User | None, reviews: dict[int, dict[str, str]], report: ImportReport
+) -> None:
+    """The level review of each item's latest version, in one batch."""
+    if not reviews:
+        return
+    from palier.items.queries import latest_versions
+
+    versions = latest_versions(Item.objects.filter(pk__in=list(reviews)))
+    entries = [
+        (versions[pk], review["by"], datetime.date.fromisoformat(review["on"]))
+        for pk, review in reviews.items()
+    ]
+    try:
+        reviewed = record_level_reviews(entries, user)
+    except ItemError as error:
+        report.errors += _refused("level_review", error)
+        return
+    for version in versions.values():
+        if version.pk in reviewed:
+            _mark_updated(report, version.item.code)
+
+
+def _mark_updated(report: ImportReport, code: str) -> None:
+    if code in report.unchanged:
+        report.unchanged.remove(code)
+        report.updated.append(code)
 
 
 def export_document(items: list[Item]) -> dict[str, Any]:

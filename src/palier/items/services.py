@@ -311,7 +311,7 @@ def change_status(user: User, item: Item, target: str, comment: str = "") -> Ite
     ):
         # Approving an item confirms its level against the written level definitions.
         name = user.get_full_name() or _("relecteur n° %(id)s") % {"id": user.pk}
-        record_level_review(version, name, timezone.localdate(), reviewer=user)
+        record_level_reviews([(version, name, timezone.localdate())], reviewer=user)
     item.status = target
     item.save(update_fields=["status", "updated_at"])
     return item
@@ -336,24 +336,31 @@ def set_enemy_group(user: User | None, item: Item, group: str) -> bool:
 
 
 @transaction.atomic
-def record_level_review(
-    version: ItemVersion, reviewed_by: str, reviewed_on: date, reviewer: User | None = None
-) -> bool:
-    """Record that someone checked the version's level; True when the review is new."""
-    reviewed_by = reviewed_by.strip()
-    if not reviewed_by or len(reviewed_by) > MAX_REVIEWER:
-        raise ItemError(
-            "invalid_level_review",
-            _("Indiquez qui a vérifié le niveau."),
-            {"level_review": [_("Nom obligatoire, 200 caractères au plus.")]},
-        )
-    _review, created = LevelReview.objects.get_or_create(
-        version=version,
-        reviewed_by=reviewed_by,
-        reviewed_on=reviewed_on,
-        defaults={"reviewer": reviewer},
+def record_level_reviews(
+    reviews: list[tuple[ItemVersion, str, date]], reviewer: User | None = None
+) -> set[int]:
+    """Record that someone checked each version's level (who, when); reviews already
+    recorded are kept as they are. Returns the ids of the versions given a new review."""
+    for _version, reviewed_by, _on in reviews:
+        if not reviewed_by.strip() or len(reviewed_by.strip()) > MAX_REVIEWER:
+            raise ItemError(
+                "invalid_level_review",
+                _("Indiquez qui a vérifié le niveau."),
+                {"level_review": [_("Nom obligatoire, 200 caractères au plus.")]},
+            )
+    wanted = {(version.pk, by.strip(), on): version for version, by, on in reviews}
+    existing = set(
+        LevelReview.objects.filter(
+            version__in=[version for version, _by, _on in reviews]
+        ).values_list("version_id", "reviewed_by", "reviewed_on")
     )
-    return created
+    new = [
+        LevelReview(version=version, reviewed_by=by, reviewed_on=on, reviewer=reviewer)
+        for (version_id, by, on), version in wanted.items()
+        if (version_id, by, on) not in existing
+    ]
+    LevelReview.objects.bulk_create(new)
+    return {review.version.pk for review in new}
 
 
 @transaction.atomic
