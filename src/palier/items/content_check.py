@@ -30,6 +30,10 @@ from palier.items.similarity import near_duplicates
 MIN_ITEMS_PER_AREA = 95
 MIN_ITEMS_PER_CAPACITY = 2
 MIN_LEVELS_PER_CAPACITY = 3
+# Items on a shared stimulus (a care situation with several questions) per competence.
+MIN_CASE_ITEMS_PER_COMPETENCE = 2
+# Share of an area's items in formats other than single choice.
+MIN_OTHER_FORMATS_SHARE = 0.15
 MIN_LEVEL_SHARE = 0.10
 MIN_FORMATS_PER_AREA = 5
 MIN_STIMULI = 10
@@ -141,6 +145,24 @@ def _check_area(
                 f"{area}: capacity {code} has items at {len(levels)} level(s), at least "
                 f"{MIN_LEVELS_PER_CAPACITY} needed"
             )
+    competences = sorted({code.rsplit(".", 1)[0] for code in capacities})
+    for competence in competences:
+        cases = sum(
+            1
+            for item in items
+            if item.get("stimulus") and item["capacity"].rsplit(".", 1)[0] == competence
+        )
+        if cases < MIN_CASE_ITEMS_PER_COMPETENCE:
+            report.errors.append(
+                f"{area}: competence {competence} has {cases} case-based items, at least "
+                f"{MIN_CASE_ITEMS_PER_COMPETENCE} needed"
+            )
+    others = sum(item["format"] != SINGLE_CHOICE.name for item in items)
+    if items and others < MIN_OTHER_FORMATS_SHARE * len(items):
+        report.errors.append(
+            f"{area}: {others} of {len(items)} items in formats other than single choice "
+            f"(under {MIN_OTHER_FORMATS_SHARE:.0%})"
+        )
     if len(formats) < MIN_FORMATS_PER_AREA:
         report.errors.append(
             f"{area}: {len(formats)} formats, at least {MIN_FORMATS_PER_AREA} needed"
