@@ -21,7 +21,9 @@ from palier.items.errors import ItemError
 from palier.items.models import Item, ItemVersion, LevelReview, Stimulus, StimulusVersion
 from palier.items.seed_schema import document_errors
 from palier.items.services import (
-    create_item,
+    ItemBatchError,
+    NewItem,
+    create_items,
     edit_item,
     item_change_needed,
     record_level_reviews,
@@ -143,25 +145,43 @@ def _write(
         for item in Item.objects.filter(code__in=[node["code"] for node in document["items"]])
     }
     reviews: dict[int, dict[str, str]] = {}
+
+    def after_write(item: Item, node: dict[str, Any]) -> None:
+        if set_enemy_group(user, item, node.get("enemy_group") or ""):
+            _mark_updated(report, node["code"])
+        if node.get("level_review"):
+            reviews[item.pk] = node["level_review"]
+
+    new: list[tuple[int, dict[str, Any], NewItem]] = []
     for index, node in enumerate(document["items"]):
         content = _content(node, stimuli)
         capacity, level = capacities[node["capacity"]], node["level"]
         item = existing.get(node["code"])
+        if item is None:
+            new.append((index, node, NewItem(node["code"], capacity, level, content)))
+            continue
         try:
-            if item is None:
-                item = create_item(user, node["code"], capacity, level, content, is_seed=is_seed)
-                report.created.append(node["code"])
-            elif item_change_needed(item, content, capacity=capacity, intended_level=level):
+            if item_change_needed(item, content, capacity=capacity, intended_level=level):
                 edit_item(user, item, content, capacity=capacity, intended_level=level)
                 report.updated.append(node["code"])
             else:
                 report.unchanged.append(node["code"])
-            if set_enemy_group(user, item, node.get("enemy_group") or ""):
-                _mark_updated(report, node["code"])
-            if node.get("level_review"):
-                reviews[item.pk] = node["level_review"]
+            after_write(item, node)
         except ItemError as error:
             report.errors += _refused(f"items[{index}] ({node['code']})", error)
+    try:
+        created = create_items(user, [entry for _, _, entry in new], is_seed) if new else []
+    except ItemBatchError as refused:
+        for position, error in sorted(refused.errors.items()):
+            index, node, _entry = new[position]
+            report.errors += _refused(f"items[{index}] ({node['code']})", error)
+        return
+    except ItemError as error:  # the author may not create items at all
+        report.errors += _refused("items", error)
+        return
+    for (_index, node, _entry), item in zip(new, created, strict=True):
+        report.created.append(node["code"])
+        after_write(item, node)
     _record_reviews(user, reviews, report)
 
 

@@ -49,7 +49,7 @@ TAG = re.compile(r"<[^>]+>")
 # Cue thresholds: the largest share of an area's choice items allowed to show the cue.
 MAX_KEY_LONGEST = 0.30
 MAX_KEY_MUCH_LONGER = 0.10
-MAX_STEM_ECHO = 0.15
+MAX_STEM_ECHO = 0.05
 MAX_LENGTH_SPREAD = 2.5
 MAX_SPREAD_SHARE = 0.15
 # Absolutes: distractors may carry them at most twice as often as keys, plus this margin.
@@ -261,8 +261,13 @@ def _lint(items: list[Mapping[str, Any]], report: CheckReport) -> None:
         source = str(item.get("source", "")).strip()
         if not source:
             report.errors.append(f"{code}: missing source reference")
-        elif not PRECISE_SOURCE.search(source):
-            report.errors.append(f"{code}: source not precise (article or dated guide): {source}")
+        else:
+            vague = [part.strip() for part in source.split(";") if not PRECISE_SOURCE.search(part)]
+            if vague:
+                report.errors.append(
+                    f"{code}: source not precise (each reference needs an article or a date): "
+                    + " ; ".join(vague)
+                )
         review = item.get("level_review")
         if not isinstance(review, Mapping) or not review.get("by") or not review.get("on"):
             report.errors.append(f"{code}: level not reviewed (level_review: by, on)")
@@ -310,11 +315,37 @@ def load_documents(paths: list[str]) -> dict[str, Any]:
     return merged
 
 
-def main(paths: list[str]) -> int:
+def item_cues(items: list[Mapping[str, Any]]) -> list[str]:
+    """One line per item showing a cue, for authors fixing a batch (`--items`)."""
+    lines = []
+    for item in items:
+        cue = choice_cues(item)
+        flags = []
+        if cue is not None:
+            if cue.key_longest and item.get("format") == SINGLE_CHOICE.name:
+                flags.append("key longest")
+            if cue.key_much_longer and item.get("format") == SINGLE_CHOICE.name:
+                flags.append("key much longer")
+            if cue.echo:
+                flags.append("stem echoes key: " + ", ".join(sorted(cue.echo)))
+            if cue.absolutes_in_distractors > cue.absolutes_in_keys:
+                flags.append("absolutes in distractors")
+            if cue.length_spread > MAX_LENGTH_SPREAD:
+                flags.append(f"option lengths x{cue.length_spread:.1f}")
+        if matching_echoes(item):
+            flags.append("matching echo")
+        if flags:
+            lines.append(f"{item.get('code', '?')}: {'; '.join(flags)}")
+    return lines
+
+
+def main(arguments: list[str]) -> int:
     from palier.items.seed_schema import FRAMEWORK_SEED
 
+    per_item = "--items" in arguments
+    paths = [argument for argument in arguments if argument != "--items"]
     if not paths:
-        print("usage: python -m palier.items.content_check FILE_OR_DIRECTORY...")
+        print("usage: python -m palier.items.content_check [--items] FILE_OR_DIRECTORY...")
         return 2
     try:
         document = load_documents(paths)
@@ -332,6 +363,9 @@ def main(paths: list[str]) -> int:
     }
     report = check_document(document, capacities)
     print(json.dumps(report.coverage, indent=1, ensure_ascii=False, sort_keys=True))
+    if per_item:
+        for line in item_cues(document["items"]):
+            print(f"cue: {line}")
     for warning in report.warnings:
         print(f"warning: {warning}")
     for error in report.errors:

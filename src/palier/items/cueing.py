@@ -21,7 +21,8 @@ WORD = re.compile(r"[a-z0-9]+")
 # Absolute words, the classic cue of a wrong option (matched on normalised text).
 ABSOLUTES = re.compile(
     r"\b(toujours|jamais|uniquement|seulement|exactement|aucune?|tous|toutes|"
-    r"systematiquement|obligatoirement|en aucun cas|forcement|totalement)\b"
+    r"systematiquement|obligatoirement|en aucun cas|forcement|totalement|seule?s?|"
+    r"suffit|suffisent|rien de plus|n.importe quel(le)?s?)\b"
 )
 ALL_OR_NONE = re.compile(
     r"\b(toutes les (reponses|propositions)|aucune des (reponses|propositions)|"

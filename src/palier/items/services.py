@@ -4,6 +4,7 @@ what authors write is validated and sanitised first (items/content.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -101,6 +102,24 @@ def _mirror_classification(item: Item, version: ItemVersion, status: str | None 
     item.save(update_fields=fields)
 
 
+@dataclass(frozen=True)
+class NewItem:
+    """One item to create: its code, what it measures and its first version's content."""
+
+    code: str
+    capacity: Capacity
+    intended_level: int
+    content: ItemContent
+
+
+class ItemBatchError(Exception):
+    """Some items of a batch were refused; `errors` maps their positions to the refusal."""
+
+    def __init__(self, errors: dict[int, ItemError]):
+        super().__init__(f"{len(errors)} items refused")
+        self.errors = errors
+
+
 @transaction.atomic
 def create_item(
     author: User | None,
@@ -112,18 +131,54 @@ def create_item(
     is_seed: bool = False,
 ) -> Item:
     """A new draft item with its version 1; everything is checked before anything is saved."""
+    try:
+        return create_items(author, [NewItem(code, capacity, intended_level, content)], is_seed)[0]
+    except ItemBatchError as error:
+        raise error.errors[0] from None
+
+
+@transaction.atomic
+def create_items(author: User | None, entries: list[NewItem], is_seed: bool = False) -> list[Item]:
+    """New draft items, each with its version 1, written in one batch (imports, the seed).
+    Every entry is checked before anything is saved: one refusal refuses the batch."""
     _require(author, *AUTHORING_ROLES)
-    if Item.objects.filter(code=code).exists():
-        raise ItemError(
-            "duplicate_code", _("Un item porte déjà ce code."), {"code": [_("Code déjà utilisé.")]}
+    taken = set(
+        Item.objects.filter(code__in=[entry.code for entry in entries]).values_list(
+            "code", flat=True
         )
-    capacity, intended_level = _classification(capacity, intended_level, None)
-    values = _version_values(clean_content(content), capacity, intended_level)
-    item = Item.objects.create(
-        code=code, capacity=capacity, intended_level=intended_level, author=author, is_seed=is_seed
     )
-    ItemVersion.objects.create(item=item, number=1, created_by=author, **values)
-    return item
+    errors: dict[int, ItemError] = {}
+    prepared: list[tuple[NewItem, dict[str, Any]]] = []
+    for position, entry in enumerate(entries):
+        try:
+            if entry.code in taken:
+                raise ItemError(
+                    "duplicate_code",
+                    _("Un item porte déjà ce code."),
+                    {"code": [_("Code déjà utilisé.")]},
+                )
+            taken.add(entry.code)
+            capacity, level = _classification(entry.capacity, entry.intended_level, None)
+            prepared.append((entry, _version_values(clean_content(entry.content), capacity, level)))
+        except ItemError as error:
+            errors[position] = error
+    if errors:
+        raise ItemBatchError(errors)
+    items = Item.objects.bulk_create(
+        Item(
+            code=entry.code,
+            capacity=values["capacity"],
+            intended_level=values["intended_level"],
+            author=author,
+            is_seed=is_seed,
+        )
+        for entry, values in prepared
+    )
+    ItemVersion.objects.bulk_create(
+        ItemVersion(item=item, number=1, created_by=author, **values)
+        for item, (_entry, values) in zip(items, prepared, strict=True)
+    )
+    return items
 
 
 @transaction.atomic
