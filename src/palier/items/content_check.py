@@ -178,7 +178,7 @@ def _check_cues(area: str, items: list[Mapping[str, Any]], report: CheckReport) 
         for (code, cue), item in zip(cues, items, strict=True)
         if cue is not None and item.get("format") == SINGLE_CHOICE.name
     ]
-    metrics: dict[str, Any] = {"choice_items": len(choice), "single_choice": len(single)}
+    metrics: dict[str, Any] = {"choice_items": len(choice), "single_choice_items": len(single)}
     shares = (
         ("key_longest", single, lambda cue: cue.key_longest, MAX_KEY_LONGEST),
         ("key_much_longer", single, lambda cue: cue.key_much_longer, MAX_KEY_MUCH_LONGER),

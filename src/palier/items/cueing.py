@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from palier.items.formats import normalise
+from palier.items.formats import REGISTRY, normalise
+from palier.items.formats.base import Format
 
 TAG = re.compile(r"<[^>]+>")
 WORD = re.compile(r"[a-z0-9]+")
@@ -131,20 +132,20 @@ class ChoiceCues:
 
 
 MUCH_LONGER = 1.25
-CHOICE_FORMATS = ("single_choice", "multiple_response", "stimulus_choice")
+
+
+def _format(item: Mapping[str, Any]) -> Format | None:
+    return REGISTRY.get(str(item.get("format")))
 
 
 def choice_cues(item: Mapping[str, Any]) -> ChoiceCues | None:
-    """Cues of an item whose definition has options and a key (or a list of keys)."""
-    definition = item.get("definition") or {}
-    options = definition.get("options")
-    correct = definition.get("correct")
-    if item.get("format") not in CHOICE_FORMATS or not isinstance(options, list) or not correct:
+    """Cues of an item where the learner picks keyed options among distractors."""
+    item_format = _format(item)
+    split = item_format.keys_and_distractors(item["definition"]) if item_format else None
+    if split is None:
         return None
-    key_ids = {correct} if isinstance(correct, str) else set(correct)
-    texts = {option["id"]: french(option.get("text")) for option in options}
-    keys = [plain(texts[i]) for i in texts if i in key_ids]
-    distractors = [plain(texts[i]) for i in texts if i not in key_ids]
+    keys = [plain(french(option.get("text"))) for option in split[0]]
+    distractors = [plain(french(option.get("text"))) for option in split[1]]
     if not keys or not distractors:
         return None
     lengths = [len(text) for text in keys + distractors]
@@ -168,19 +169,20 @@ def choice_cues(item: Mapping[str, Any]) -> ChoiceCues | None:
 
 
 def matching_echoes(item: Mapping[str, Any]) -> list[str]:
-    """Names of a matching item whose own description repeats one of their words."""
-    definition = item.get("definition") or {}
-    if item.get("format") != "matching":
-        return []
-    right = {
-        option["id"]: content_words(french(option.get("text")))
-        for option in definition.get("right", [])
-    }
+    """Elements of a matching item whose own match repeats one of their words (a word no
+    other match has)."""
+    item_format = _format(item)
+    pairs = item_format.matched_pairs(item["definition"]) if item_format else []
     echoes = []
-    for left in definition.get("left", []):
-        target = (definition.get("correct") or {}).get(left["id"])
-        others = set().union(*(words for right_id, words in right.items() if right_id != target))
-        shared = (content_words(french(left.get("text"))) & right.get(target, set())) - others
-        if shared:
+    for position, (left, right) in enumerate(pairs):
+        others = set().union(
+            *(
+                content_words(french(other.get("text")))
+                for index, (_, other) in enumerate(pairs)
+                if index != position
+            )
+        )
+        left_words = content_words(french(left.get("text")))
+        if (left_words & content_words(french(right.get("text")))) - others:
             echoes.append(french(left.get("text")))
     return echoes

@@ -175,3 +175,16 @@ class Format(ABC):
     @abstractmethod
     def qti_import(self, reader: QtiReader) -> dict[str, Any] | None:
         """The definition read from a QTI item, or None when the item is not this format."""
+
+    def keys_and_distractors(
+        self, definition: Mapping[str, Any]
+    ) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]] | None:
+        """For formats where the learner picks keyed options among distractors: the keyed
+        options and the others (the content check measures cues on them); None otherwise."""
+        return None
+
+    def matched_pairs(
+        self, definition: Mapping[str, Any]
+    ) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+        """For formats that match elements: each element with its match (else empty)."""
+        return []

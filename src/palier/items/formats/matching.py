@@ -39,6 +39,12 @@ class Matching(Format):
         if any(target not in right for target in correct.values()):
             raise DefinitionError("correct", "matches must be right-hand ids")
 
+    def matched_pairs(
+        self, definition: Mapping[str, Any]
+    ) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+        right = {option["id"]: option for option in definition["right"]}
+        return [(left, right[definition["correct"][left["id"]]]) for left in definition["left"]]
+
     def normalise_answer(self, definition: Mapping[str, Any], raw: Any) -> Any:
         left, right = option_ids(definition, "left"), option_ids(definition, "right")
         if (

@@ -40,6 +40,13 @@ class MultipleResponse(Format):
     def validate_definition(self, definition: Mapping[str, Any]) -> None:
         check_correct_ids(definition, check_options(definition))
 
+    def keys_and_distractors(
+        self, definition: Mapping[str, Any]
+    ) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+        options, correct = definition["options"], set(definition["correct"])
+        keyed = [option for option in options if option["id"] in correct]
+        return keyed, [option for option in options if option["id"] not in correct]
+
     def normalise_answer(self, definition: Mapping[str, Any], raw: Any) -> Any:
         return picked_ids(definition, raw)
 

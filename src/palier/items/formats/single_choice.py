@@ -32,6 +32,13 @@ class SingleChoice(Format):
         if definition.get("correct") not in check_options(definition):
             raise DefinitionError("correct", "the correct answer must be one of the option ids")
 
+    def keys_and_distractors(
+        self, definition: Mapping[str, Any]
+    ) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+        options = definition["options"]
+        keyed = [option for option in options if option["id"] == definition["correct"]]
+        return keyed, [option for option in options if option["id"] != definition["correct"]]
+
     def normalise_answer(self, definition: Mapping[str, Any], raw: Any) -> Any:
         if not isinstance(raw, str) or raw not in option_ids(definition):
             raise AnswerError(gettext_noop("Choisissez une des réponses proposées."))
