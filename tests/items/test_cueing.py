@@ -1,6 +1,7 @@
 """Cues that give an item away, near duplicates, and the content check's thresholds."""
 
 import copy
+import json
 
 from palier.items.content_check import check_document
 from palier.items.cueing import choice_cues, matching_echoes
@@ -196,3 +197,47 @@ def test_the_content_check_requires_a_level_review_and_a_precise_source():
     errors = cue_errors(broken)
     assert "D1-0000: level not reviewed (level_review: by, on)" in errors
     assert any(error.startswith("D1-0001: source not precise") for error in errors)
+
+
+def coverage_errors(items):
+    report = check_document({"items": items}, {"D1": ["D1.C1.1", "D1.C2.1"]})
+    return [error for error in report.errors if error.startswith("D1: ")]
+
+
+def test_every_competence_needs_two_case_based_items_and_other_formats():
+    items = balanced_area()
+    errors = coverage_errors(items)
+    assert "D1: competence D1.C1 has 0 case-based items, at least 2 needed" in errors
+    assert "D1: competence D1.C2 has 0 case-based items, at least 2 needed" in errors
+    assert "D1: 0 of 10 items in formats other than single choice (under 15%)" in errors
+    for item in items[:2]:
+        item["stimulus"] = "D1-CASE-01"
+    items[2]["format"] = items[3]["format"] = "multiple_response"
+    for item in items[2:4]:
+        item["definition"]["correct"] = [item["definition"]["correct"]]
+    errors = coverage_errors(items)
+    assert not any("D1.C1 has" in error or "formats other" in error for error in errors)
+
+
+def test_each_capacity_needs_items_at_three_levels():
+    items = balanced_area()
+    for item in items:
+        item["level"] = 2 if item["code"] < "D1-0005" else 3
+    errors = coverage_errors(items)
+    assert "D1: capacity D1.C1.1 has items at 2 level(s), at least 3 needed" in errors
+
+
+def test_the_command_line_check_reports_and_fails_on_errors(tmp_path, capsys):
+    from palier.items.content_check import main
+
+    bank = tmp_path / "bank.json"
+    items = balanced_area()
+    items[0]["definition"]["options"][0]["text"]["fr"] = "Toutes les réponses"
+    bank.write_text(json.dumps({"items": items}), encoding="utf-8")
+    assert main(["--items", str(bank)]) == 1
+    out = capsys.readouterr().out
+    assert "error: D1-0000: an option is 'all/none of the answers'" in out
+    assert main([]) == 2
+    (tmp_path / "broken.json").write_text("{", encoding="utf-8")
+    assert main([str(tmp_path / "broken.json")]) == 2
+    assert "cannot read the bank" in capsys.readouterr().out
