@@ -24,6 +24,7 @@ def form_data(item, **changes):
     data = {
         "capacity": item.capacity_id,
         "intended_level": item.intended_level,
+        "enemy_group": item.enemy_group,
         "format": version.format,
         "stimulus": version.stimulus_id or "",
         "stem_fr": version.stem_fr,
@@ -65,6 +66,21 @@ def test_editing_a_seen_item_in_the_form_creates_version_two(client, bank, signe
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert item.versions.count() == 2
     assert item.latest_version().stem_fr == "<p>Énoncé revu</p>"
+
+
+def test_an_author_puts_an_item_in_an_enemy_group_without_a_new_version(
+    client, bank, signed_in_author
+):
+    item = bank.get(code="T-0002")
+    response = client.post(change_url(item), form_data(item, enemy_group=" hds-sigle "))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    item.refresh_from_db()
+    assert item.enemy_group == "HDS-SIGLE" and item.versions.count() == 1
+    refused = client.post(change_url(item), form_data(item, enemy_group="pas un groupe !"))
+    assert refused.status_code == 200
+    assert "enemy_group" in refused.context["adminform"].form.errors
+    item.refresh_from_db()
+    assert item.enemy_group == "HDS-SIGLE"
 
 
 @pytest.mark.parametrize(

@@ -194,7 +194,7 @@ class ItemAdmin(DistinctSearchAdmin):
     inlines = [VersionInline, ReviewCommentInline]
     actions = ["make_operational", "retire"]
     fieldsets = (
-        (None, {"fields": ("code", "capacity", "intended_level")}),
+        (None, {"fields": ("code", "capacity", "intended_level", "enemy_group")}),
         (
             _("Contenu (dernière version)"),
             {
@@ -252,6 +252,7 @@ class ItemAdmin(DistinctSearchAdmin):
             item = services.create_item(
                 request.user, obj.code, obj.capacity, obj.intended_level, form.content()
             )
+            services.set_enemy_group(request.user, item, form.cleaned_data["enemy_group"])
             obj.pk = item.pk
             obj.refresh_from_db()
             return
@@ -268,6 +269,8 @@ class ItemAdmin(DistinctSearchAdmin):
                 request,
                 _("Contenu enregistré dans la version %(number)s.") % {"number": version.number},
             )
+        if "enemy_group" in form.changed_data:
+            services.set_enemy_group(request.user, obj, form.cleaned_data["enemy_group"])
         comment = form.cleaned_data.get("review_comment", "")
         if comment.strip() and "_transition" not in request.POST:
             services.add_comment(request.user, obj, comment)

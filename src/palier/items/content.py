@@ -15,7 +15,7 @@ from palier.items.errors import ItemError
 from palier.items.formats import DefinitionError, validate_definition
 from palier.items.html import sanitise_html
 from palier.items.models import ItemVersion, Stimulus
-from palier.items.seed_schema import MAX_STIMULUS, STIMULUS_KINDS
+from palier.items.seed_schema import ENEMY_GROUP, MAX_STIMULUS, STIMULUS_KINDS
 
 MAX_TITLE = 300
 
@@ -148,3 +148,15 @@ def clean_stimulus(content: StimulusContent) -> dict[str, str]:
             "invalid_stimulus", _("La mise en situation contient des erreurs."), problems
         )
     return cleaned
+
+
+def clean_enemy_group(group: str) -> str:
+    """An enemy group as stored (upper case, trimmed); ItemError when it is malformed."""
+    group = group.strip().upper()
+    if group and not ENEMY_GROUP.match(group):
+        raise ItemError(
+            "invalid_enemy_group",
+            _("Groupe d'exclusion invalide."),
+            {"enemy_group": [_("Lettres, chiffres et tirets, 2 à 40 caractères.")]},
+        )
+    return group

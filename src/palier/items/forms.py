@@ -14,6 +14,7 @@ from palier.items.content import (
     ItemContent,
     StimulusContent,
     clean_content,
+    clean_enemy_group,
     clean_stimulus,
 )
 from palier.items.errors import ItemError
@@ -67,7 +68,13 @@ class ItemAuthoringForm(forms.ModelForm):
 
     class Meta:
         model = Item
-        fields = ["code", "capacity", "intended_level"]
+        fields = ["code", "capacity", "intended_level", "enemy_group"]
+
+    def clean_enemy_group(self) -> str:
+        try:
+            return clean_enemy_group(self.cleaned_data.get("enemy_group") or "")
+        except ItemError as error:
+            raise forms.ValidationError(error.fields["enemy_group"]) from error
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

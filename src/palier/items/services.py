@@ -21,6 +21,7 @@ from palier.items.content import (
     ItemContent,
     StimulusContent,
     clean_content,
+    clean_enemy_group,
     clean_stimulus,
 )
 from palier.items.errors import ItemError
@@ -39,8 +40,8 @@ from palier.items.models import (
     Stimulus,
     StimulusVersion,
 )
-from palier.items.seed_schema import ENEMY_GROUP, MAX_REVIEWER
 from palier.items.seed_schema import ITEM_CODE as STIMULUS_CODE
+from palier.items.seed_schema import MAX_REVIEWER
 from palier.items.workflow import AUTHORING_ROLES, EDITABLE, roles_for
 
 # Provisional difficulty of an item of intended level k: the middle of level k's band on the
@@ -376,17 +377,12 @@ def change_status(user: User, item: Item, target: str, comment: str = "") -> Ite
 def set_enemy_group(user: User | None, item: Item, group: str) -> bool:
     """Put the item in an enemy group ("" takes it out); True when something changed."""
     _require(user, *AUTHORING_ROLES)
-    group = group.strip().upper()
-    if group and not ENEMY_GROUP.match(group):
-        raise ItemError(
-            "invalid_enemy_group",
-            _("Groupe d'exclusion invalide."),
-            {"enemy_group": [_("Lettres, chiffres et tirets, 2 à 40 caractères.")]},
-        )
-    if item.enemy_group == group:
+    group = clean_enemy_group(group)
+    stored = Item.objects.select_for_update().get(pk=item.pk)
+    if stored.enemy_group == group:
         return False
-    item.enemy_group = group
-    item.save(update_fields=["enemy_group", "updated_at"])
+    stored.enemy_group = item.enemy_group = group
+    stored.save(update_fields=["enemy_group", "updated_at"])
     return True
 
 
