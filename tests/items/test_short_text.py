@@ -139,3 +139,9 @@ def test_the_canonical_form_drops_one_article_and_joins_acronyms():
     assert canonical_answer("le le RSSI") == "le rssi"
     assert canonical_answer("Mon espace santé") == "mon espace sante"
     assert canonical_answer("PGSSI-S") == canonical_answer("P.G.S.S.I.-S.") == "pgssi s"
+
+
+def test_the_number_sign_reads_as_numero():
+    assert canonical_answer("n° RPPS") == canonical_answer("numéro RPPS") == "numero rpps"
+    assert canonical_answer("a n° RPPS") == canonical_answer("N°RPPS") == "numero rpps"
+    assert canonical_answer("n s") == "ns"  # single letters are still an acronym spelt out

@@ -56,6 +56,8 @@ ELIDED_ARTICLE = re.compile(r"^(?:de\s+)?[ld]'\s*")
 DOTTED_ACRONYM = re.compile(r"^(?:[^\W_]\.)+[^\W_]?$")
 NOT_A_WORD = re.compile(r"[\W_]+")
 SURROUNDING_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
+# "n°" is how French abbreviates "numéro" ("n° RPPS" = "numéro RPPS").
+NUMBER_SIGN = re.compile(r"\bn\s*°\s*")
 
 
 def canonical_answer(text: str) -> str:
@@ -67,6 +69,7 @@ def canonical_answer(text: str) -> str:
         folded = folded.replace(apostrophe, "'")
     for dash in DASHES:
         folded = folded.replace(dash, " ")
+    folded = NUMBER_SIGN.sub("numero ", folded)
     folded = ELIDED_ARTICLE.sub("", SURROUNDING_PUNCTUATION.sub("", folded))
     words: list[str] = []
     for token in folded.split():
