@@ -4,7 +4,7 @@ import copy
 import json
 
 from palier.items.content_check import check_document
-from palier.items.cueing import choice_cues, matching_echoes
+from palier.items.cueing import answers_in_stem, choice_cues, matching_echoes
 from palier.items.similarity import near_duplicates
 
 
@@ -241,3 +241,17 @@ def test_the_command_line_check_reports_and_fails_on_errors(tmp_path, capsys):
     (tmp_path / "broken.json").write_text("{", encoding="utf-8")
     assert main([str(tmp_path / "broken.json")]) == 2
     assert "cannot read the bank" in capsys.readouterr().out
+
+
+def test_a_short_answer_copied_from_the_stem_is_an_error():
+    item = {
+        "code": "D1-0099",
+        "format": "short_text",
+        "stem": {"fr": "Quel droit permet d'en obtenir la correction ?", "en": "Which right?"},
+        "definition": {
+            "accepted": {"fr": ["rectification", "correction"], "en": ["rectification"]}
+        },
+    }
+    assert answers_in_stem(item) == ["correction"]
+    item["stem"]["fr"] = "Quel droit permet de faire modifier une donnée inexacte ?"
+    assert answers_in_stem(item) == []

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from palier.items.cueing import choice_cues, matching_echoes
+from palier.items.cueing import answers_in_stem, choice_cues, matching_echoes
 from palier.items.formats import normalise
 from palier.items.formats.single_choice import FORMAT as SINGLE_CHOICE
 from palier.items.similarity import near_duplicates
@@ -216,6 +216,12 @@ def _check_cues(area: str, items: list[Mapping[str, Any]], report: CheckReport) 
         if cue.all_or_none:
             report.errors.append(f"{code}: an option is 'all/none of the answers'")
     for item in items:
+        copied = answers_in_stem(item)
+        if copied:
+            report.errors.append(
+                f"{item.get('code', '?')}: the stem contains an accepted answer: "
+                + "; ".join(copied)
+            )
         echoes = matching_echoes(item)
         if echoes:
             report.errors.append(

@@ -186,3 +186,18 @@ def matching_echoes(item: Mapping[str, Any]) -> list[str]:
         if (left_words & content_words(french(right.get("text")))) - others:
             echoes.append(french(left.get("text")))
     return echoes
+
+
+def answers_in_stem(item: Mapping[str, Any]) -> list[str]:
+    """Accepted typed answers that the stem already contains (copying the stem scores)."""
+    item_format = _format(item)
+    if item_format is None:
+        return []
+    found = []
+    for language in ("fr", "en"):
+        stem = f" {' '.join(WORD.findall(plain((item.get('stem') or {}).get(language))))} "
+        for answer in item_format.typed_answers(item["definition"], language):
+            words = " ".join(WORD.findall(plain(answer)))
+            if len(words) >= 3 and f" {words} " in stem:
+                found.append(answer)
+    return found

@@ -183,6 +183,10 @@ class Format(ABC):
         options and the others (the content check measures cues on them); None otherwise."""
         return None
 
+    def typed_answers(self, definition: Mapping[str, Any], language: str) -> list[str]:
+        """For formats where the learner types the answer: the accepted answers."""
+        return []
+
     def matched_pairs(
         self, definition: Mapping[str, Any]
     ) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:

@@ -116,6 +116,9 @@ class ShortText(Format):
     widget = "text"
     template = "items/widgets/text.html"
 
+    def typed_answers(self, definition: Mapping[str, Any], language: str) -> list[str]:
+        return list(definition["accepted"].get(language, []))
+
     def validate_definition(self, definition: Mapping[str, Any]) -> None:
         accepted = definition.get("accepted")
         if not isinstance(accepted, Mapping) or not accepted.get("fr"):
