@@ -110,3 +110,26 @@ def test_a_malformed_seed_file_is_rejected_with_a_clear_message_and_writes_nothi
         load_framework_seed(broken)
     assert Area.objects.count() == 0
     assert Population.objects.count() == 0
+
+
+def test_reloading_an_edited_seed_updates_the_rows_in_place(tmp_path):
+    import json
+
+    load_framework_seed()
+    capacity = Capacity.objects.get(code="D1.C1.1")
+    data = read_seed(SEED_FILE)
+    data["areas"][0]["competences"][0]["capacities"][0]["title"]["fr"] = "Titre revu"
+    data["areas"][0]["competences"][0]["title"]["fr"] = "Compétence revue"
+    data["cut_scores"][0] = -1.75
+    nurses = next(p for p in data["populations"] if p["code"] == "soins-infirmiers")
+    nurses["target_levels"]["D1"] = 4
+    edited = tmp_path / "framework.json"
+    edited.write_text(json.dumps(data), encoding="utf-8")
+    load_framework_seed(edited)
+    capacity.refresh_from_db()  # same row (same primary key), new title
+    assert capacity.title_fr == "Titre revu"
+    assert Competence.objects.get(code="D1.C1").title_fr == "Compétence revue"
+    assert Area.objects.get(code="D1").levels.get(rank=2).min_theta == -1.75
+    target = TargetLevel.objects.get(population__code="soins-infirmiers", area__code="D1")
+    assert target.level_rank == 4
+    assert Capacity.objects.filter(code="D1.C1.1").count() == 1

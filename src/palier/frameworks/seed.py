@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from palier.frameworks.models import (
     Area,
@@ -90,30 +90,44 @@ def load_framework_seed(path: Path = SEED_FILE) -> SeedReport:
     )
 
 
+def _upsert(model: type[models.Model], rows: list[models.Model], keys: list[str]) -> None:
+    """Insert the rows, or update the existing ones matched on `keys` (one query). Rows of
+    a frozen framework never reach here (load_framework_seed checks first)."""
+    if not rows:
+        return
+    fields = [
+        field.name
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name not in keys
+    ]
+    model.objects.bulk_create(rows, update_conflicts=True, unique_fields=keys, update_fields=fields)
+
+
 def _load_populations(nodes: list[dict[str, Any]]) -> dict[str, Population]:
-    populations: dict[str, Population] = {}
     kinds = set(Population.Kind.values)
+    rows = []
     for position, node in enumerate(nodes, start=1):
         where = f"population {node.get('code', position)}"
         if node.get("kind") not in kinds:
             raise SeedError(f"{where}: unknown kind {node.get('kind')!r}.")
         title_fr, title_en = _text(node, "title", where)
         description_fr, description_en = _text(node, "description", where, required=False)
-        population, _ = Population.objects.update_or_create(
-            code=node["code"],
-            defaults={
-                "kind": node["kind"],
-                "position": position,
-                "title_fr": title_fr,
-                "title_en": title_en,
-                "description_fr": description_fr,
-                "description_en": description_en,
-                "source": str(node.get("source", "")),
-                "profile_is_proposal": bool(node.get("proposal", False)),
-            },
+        rows.append(
+            Population(
+                code=node["code"],
+                kind=node["kind"],
+                position=position,
+                title_fr=title_fr,
+                title_en=title_en,
+                description_fr=description_fr,
+                description_en=description_en,
+                source=str(node.get("source", "")),
+                profile_is_proposal=bool(node.get("proposal", False)),
+            )
         )
-        populations[population.code] = population
-    return populations
+    _upsert(Population, rows, ["code"])
+    codes = [row.code for row in rows]
+    return {population.code: population for population in Population.objects.filter(code__in=codes)}
 
 
 def _load_content(
@@ -125,81 +139,106 @@ def _load_content(
     )
     framework.source = str(data.get("source", ""))
     framework.save()
-    cuts: list[float | None] = [None, *data["cut_scores"]]
-    areas: dict[str, Area] = {}
+    area_rows = []
     for area_node in data["areas"]:
         where = f"area {area_node.get('code')}"
         title_fr, title_en = _text(area_node, "title", where)
         description_fr, description_en = _text(area_node, "description", where, required=False)
-        area, _ = Area.objects.update_or_create(
-            framework=framework,
-            code=area_node["code"],
-            defaults={
-                "number": area_node["number"],
-                "title_fr": title_fr,
-                "title_en": title_en,
-                "description_fr": description_fr,
-                "description_en": description_en,
-                "reference_hours": area_node.get("reference_hours", 0),
-            },
-        )
-        areas[area.code] = area
-        for rank, (level_node, cut) in enumerate(zip(data["levels"], cuts, strict=True), 1):
-            label_fr, label_en = _text(level_node, "label", f"level {rank}")
-            level_fr, level_en = _text(level_node, "description", f"level {rank}", required=False)
-            Level.objects.update_or_create(
-                area=area,
-                rank=rank,
-                defaults={
-                    "label_fr": label_fr,
-                    "label_en": label_en,
-                    "description_fr": level_fr,
-                    "description_en": level_en,
-                    "min_theta": cut,
-                },
+        area_rows.append(
+            Area(
+                framework=framework,
+                code=area_node["code"],
+                number=area_node["number"],
+                title_fr=title_fr,
+                title_en=title_en,
+                description_fr=description_fr,
+                description_en=description_en,
+                reference_hours=area_node.get("reference_hours", 0),
             )
-        for position, competence_node in enumerate(area_node["competences"], start=1):
-            _load_competence(area, position, competence_node)
+        )
+    _upsert(Area, area_rows, ["framework", "code"])
+    areas = {area.code: area for area in Area.objects.filter(framework=framework)}
+    _load_levels(data, list(areas.values()))
+    _load_competences(data, areas)
+    targets = []
     for population_node in data["populations"]:
         population = populations[population_node["code"]]
         for area_code, rank in population_node.get("target_levels", {}).items():
             if area_code not in areas or not 1 <= int(rank) <= LEVEL_COUNT:
                 raise SeedError(f"population {population.code}: bad target {area_code}={rank}.")
-            TargetLevel.objects.update_or_create(
-                framework=framework,
-                population=population,
-                area=areas[area_code],
-                defaults={"level_rank": int(rank)},
+            targets.append(
+                TargetLevel(
+                    framework=framework,
+                    population=population,
+                    area=areas[area_code],
+                    level_rank=int(rank),
+                )
             )
+    _upsert(TargetLevel, targets, ["framework", "population", "area"])
 
 
-def _load_competence(area: Area, position: int, node: dict[str, Any]) -> None:
-    where = f"competence {node.get('code')}"
-    title_fr, title_en = _text(node, "title", where)
-    description_fr, description_en = _text(node, "description", where, required=False)
-    competence, _ = Competence.objects.update_or_create(
-        area=area,
-        code=node["code"],
-        defaults={
-            "position": position,
-            "title_fr": title_fr,
-            "title_en": title_en,
-            "description_fr": description_fr,
-            "description_en": description_en,
-        },
-    )
-    for capacity_position, capacity_node in enumerate(node["capacities"], start=1):
-        capacity_where = f"capacity {capacity_node.get('code')}"
-        cap_title_fr, cap_title_en = _text(capacity_node, "title", capacity_where)
-        cap_fr, cap_en = _text(capacity_node, "description", capacity_where, required=False)
-        Capacity.objects.update_or_create(
-            competence=competence,
-            code=capacity_node["code"],
-            defaults={
-                "position": capacity_position,
-                "title_fr": cap_title_fr,
-                "title_en": cap_title_en,
-                "description_fr": cap_fr,
-                "description_en": cap_en,
-            },
-        )
+def _load_levels(data: dict[str, Any], areas: list[Area]) -> None:
+    cuts: list[float | None] = [None, *data["cut_scores"]]
+    rows = []
+    for area in areas:
+        for rank, (level_node, cut) in enumerate(zip(data["levels"], cuts, strict=True), 1):
+            label_fr, label_en = _text(level_node, "label", f"level {rank}")
+            level_fr, level_en = _text(level_node, "description", f"level {rank}", required=False)
+            rows.append(
+                Level(
+                    area=area,
+                    rank=rank,
+                    label_fr=label_fr,
+                    label_en=label_en,
+                    description_fr=level_fr,
+                    description_en=level_en,
+                    min_theta=cut,
+                )
+            )
+    _upsert(Level, rows, ["area", "rank"])
+
+
+def _load_competences(data: dict[str, Any], areas: dict[str, Area]) -> None:
+    rows = []
+    for area_node in data["areas"]:
+        for position, node in enumerate(area_node["competences"], start=1):
+            where = f"competence {node.get('code')}"
+            title_fr, title_en = _text(node, "title", where)
+            description_fr, description_en = _text(node, "description", where, required=False)
+            rows.append(
+                Competence(
+                    area=areas[area_node["code"]],
+                    code=node["code"],
+                    position=position,
+                    title_fr=title_fr,
+                    title_en=title_en,
+                    description_fr=description_fr,
+                    description_en=description_en,
+                )
+            )
+    _upsert(Competence, rows, ["area", "code"])
+    competences = {
+        competence.code: competence
+        for competence in Competence.objects.filter(area__in=list(areas.values()))
+    }
+    capacities = []
+    for area_node in data["areas"]:
+        for node in area_node["competences"]:
+            for position, capacity_node in enumerate(node["capacities"], start=1):
+                where = f"capacity {capacity_node.get('code')}"
+                title_fr, title_en = _text(capacity_node, "title", where)
+                description_fr, description_en = _text(
+                    capacity_node, "description", where, required=False
+                )
+                capacities.append(
+                    Capacity(
+                        competence=competences[node["code"]],
+                        code=capacity_node["code"],
+                        position=position,
+                        title_fr=title_fr,
+                        title_en=title_en,
+                        description_fr=description_fr,
+                        description_en=description_en,
+                    )
+                )
+    _upsert(Capacity, capacities, ["competence", "code"])
