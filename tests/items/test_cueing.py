@@ -255,3 +255,21 @@ def test_a_short_answer_copied_from_the_stem_is_an_error():
     assert answers_in_stem(item) == ["correction"]
     item["stem"]["fr"] = "Quel droit permet de faire modifier une donnée inexacte ?"
     assert answers_in_stem(item) == []
+
+
+def test_multiple_response_keys_that_all_outgrow_the_distractors_are_flagged():
+    item = choice(
+        "X",
+        "Quelles mesures ?",
+        "Chiffrer le poste et verrouiller la session",
+        "Signaler l'incident au référent sécurité",
+        "Rien",
+        "Attendre",
+        fmt="multiple_response",
+    )
+    item["definition"]["correct"] = ["a", "b"]
+    cues = choice_cues(item)
+    assert cues.keys == 2 and cues.key_longest and cues.key_much_longer
+    item["definition"]["options"][2]["text"]["fr"] = "Prévenir le fournisseur du logiciel"
+    item["definition"]["options"][3]["text"]["fr"] = "Redémarrer le poste et continuer le travail"
+    assert not choice_cues(item).key_longest and not choice_cues(item).key_much_longer

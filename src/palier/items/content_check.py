@@ -178,10 +178,13 @@ def _check_cues(area: str, items: list[Mapping[str, Any]], report: CheckReport) 
         for (code, cue), item in zip(cues, items, strict=True)
         if cue is not None and item.get("format") == SINGLE_CHOICE.name
     ]
+    several = [(code, cue) for code, cue in choice if cue.keys > 1]
     metrics: dict[str, Any] = {"choice_items": len(choice), "single_choice_items": len(single)}
     shares = (
         ("key_longest", single, lambda cue: cue.key_longest, MAX_KEY_LONGEST),
         ("key_much_longer", single, lambda cue: cue.key_much_longer, MAX_KEY_MUCH_LONGER),
+        ("keys_longest", several, lambda cue: cue.key_longest, MAX_KEY_MUCH_LONGER),
+        ("keys_much_longer", several, lambda cue: cue.key_much_longer, MAX_KEY_MUCH_LONGER),
         ("stem_echo", choice, lambda cue: bool(cue.echo), MAX_STEM_ECHO),
         (
             "length_spread",
@@ -328,10 +331,12 @@ def item_cues(items: list[Mapping[str, Any]]) -> list[str]:
         cue = choice_cues(item)
         flags = []
         if cue is not None:
-            if cue.key_longest and item.get("format") == SINGLE_CHOICE.name:
-                flags.append("key longest")
-            if cue.key_much_longer and item.get("format") == SINGLE_CHOICE.name:
-                flags.append("key much longer")
+            if cue.key_longest:
+                flags.append(
+                    "key longest" if cue.keys == 1 else "every key longer than every distractor"
+                )
+            if cue.key_much_longer:
+                flags.append("key much longer" if cue.keys == 1 else "keys much longer on average")
             if cue.echo:
                 flags.append("stem echoes key: " + ", ".join(sorted(cue.echo)))
             if cue.absolutes_in_distractors > cue.absolutes_in_keys:

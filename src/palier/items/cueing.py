@@ -151,13 +151,16 @@ def choice_cues(item: Mapping[str, Any]) -> ChoiceCues | None:
     lengths = [len(text) for text in keys + distractors]
     mean_distractor = sum(len(text) for text in distractors) / len(distractors)
     longest_distractor = max(len(text) for text in distractors)
-    key_length = max(len(text) for text in keys)
+    # With several keys, the cue is every key outgrowing every distractor, and the keys'
+    # mean length against the distractors'.
+    key_length = min(len(text) for text in keys) if len(keys) > 1 else len(keys[0])
+    mean_key = sum(len(text) for text in keys) / len(keys)
     stem_words = content_words(french(item.get("stem")))
     distractor_words = set().union(*(content_words(text) for text in distractors))
     key_words = set().union(*(content_words(text) for text in keys))
     return ChoiceCues(
         key_longest=key_length > longest_distractor,
-        key_much_longer=key_length > MUCH_LONGER * mean_distractor,
+        key_much_longer=mean_key > MUCH_LONGER * mean_distractor,
         length_spread=max(lengths) / max(1, min(lengths)),
         absolutes_in_keys=sum(bool(ABSOLUTES.search(text)) for text in keys),
         absolutes_in_distractors=sum(bool(ABSOLUTES.search(text)) for text in distractors),
