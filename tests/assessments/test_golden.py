@@ -5,13 +5,13 @@ thetas and SEs within THETA_TOLERANCE (rounding noise differs between processors
 
 How the file is derived, and why it holds on any processor. The seed bank's provisional
 calibration gives every item ``a = 1`` and ``b`` in {-2, -1, 0, 1, 2}, so most steps face
-candidates with equal criteria, e.g. at the first step the 67 items with ``b = 0`` all bring
+candidates with equal criteria, e.g. at the first step the 188 items with ``b = 0`` all bring
 information 0.25 at theta = 0, in all five areas (computed as 0.24999999999999994, 0.25 or
 0.25000000000000006: that noise is what used to decide). The engine treats values within its
 tie tolerance as equal and orders them by position in the bank, which the adapter builds in
 item-code order (palier.engine.ties); randomesque (k = 3) then permutes that head with the
 attempt's generator: ``default_rng(20261128).permutation(3)`` starts with 1, so the first item is
-the second of D1-0003, D1-0009, D1-0016, i.e. D1-0009. Every later step is decided the same
+the second of D1-0009, D1-0013, D1-0020, i.e. D1-0013. Every later step is decided the same
 way, which the perturbation test below checks: each step of the stored trajectory is chosen
 again with every candidate's criterion moved by one unit in the last place (all up, all down,
 alternating signs, random signs), as another processor's vector kernels could compute it.
