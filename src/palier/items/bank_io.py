@@ -147,7 +147,9 @@ def _write(
     reviews: dict[int, dict[str, str]] = {}
 
     def after_write(item: Item, node: dict[str, Any]) -> None:
-        if set_enemy_group(user, item, node.get("enemy_group") or ""):
+        group = node.get("enemy_group") or ""
+        # `item` was just read or created: with no group on either side there is no write.
+        if (group or item.enemy_group) and set_enemy_group(user, item, group):
             _mark_updated(report, node["code"])
         if node.get("level_review"):
             reviews[item.pk] = node["level_review"]
