@@ -7,8 +7,9 @@ distractors, stems echoing keys, matching descriptions echoing names, "all/none 
 answers". Lint: missing feedback, source or level review, imprecise sources, near-duplicate
 questions across the whole bank (`similarity.py`), single-choice keys spread over the
 positions, stems too long or too hard to read. `palier items check` runs it on the stored
-bank; the test suite runs it on the seed; `python -m palier.items.content_check PATH...`
-runs it on bank documents (files or directories of `*.json`).
+bank; the test suite runs it on the seed; `python -m palier.items.content_check [--items]
+PATH...` runs it on bank documents (files or directories of `*.json`; `--items` also lists
+each item's cues).
 """
 
 from __future__ import annotations
