@@ -138,10 +138,17 @@ def _format(item: Mapping[str, Any]) -> Format | None:
     return REGISTRY.get(str(item.get("format")))
 
 
+def keys_and_distractors(
+    item: Mapping[str, Any],
+) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]] | None:
+    """The keyed options and the others, for formats where the learner picks among them."""
+    item_format = _format(item)
+    return item_format.keys_and_distractors(item["definition"]) if item_format else None
+
+
 def choice_cues(item: Mapping[str, Any]) -> ChoiceCues | None:
     """Cues of an item where the learner picks keyed options among distractors."""
-    item_format = _format(item)
-    split = item_format.keys_and_distractors(item["definition"]) if item_format else None
+    split = keys_and_distractors(item)
     if split is None:
         return None
     keys = [plain(french(option.get("text"))) for option in split[0]]

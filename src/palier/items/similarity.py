@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from palier.items.cueing import content_words
+from palier.items.cueing import content_words, keys_and_distractors
 
 # Jaccard threshold as a fraction: overlap * DENOMINATOR >= union * NUMERATOR.
 NUMERATOR, DENOMINATOR = 1, 2
 LANGUAGES = ("fr", "en")
+# Where a definition lists the texts a learner chooses among or matches.
+OPTION_LISTS = ("options", "left", "right")
 
 
 @dataclass(frozen=True)
@@ -29,22 +31,17 @@ class NearDuplicate:
     shared: int
     union: int
 
-    @property
-    def similarity(self) -> float:
-        return self.shared / self.union
-
 
 def signature(item: Mapping[str, Any], language: str) -> frozenset[str]:
     definition = item.get("definition") or {}
+    split = keys_and_distractors(item)
+    options = (
+        split[0]
+        if split is not None
+        else [option for key in OPTION_LISTS for option in definition.get(key) or []]
+    )
     texts = [str((item.get("stem") or {}).get(language, ""))]
-    correct = definition.get("correct")
-    for key in ("options", "left", "right"):
-        for option in definition.get(key, []) or []:
-            if key == "options" and isinstance(correct, str) and option.get("id") != correct:
-                continue
-            if key == "options" and isinstance(correct, list) and option.get("id") not in correct:
-                continue
-            texts.append(str((option.get("text") or {}).get(language, "")))
+    texts += [str((option.get("text") or {}).get(language, "")) for option in options]
     return frozenset().union(*(content_words(text) for text in texts))
 
 
