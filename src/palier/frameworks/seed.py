@@ -51,6 +51,18 @@ def _text(node: dict[str, Any], key: str, where: str, required: bool = True) -> 
     return str(value["fr"]).strip(), str(value.get("en", "")).strip()
 
 
+def _titles(node: dict[str, Any], where: str) -> dict[str, str]:
+    """A node's bilingual title (required in French) and description, as model fields."""
+    title_fr, title_en = _text(node, "title", where)
+    description_fr, description_en = _text(node, "description", where, required=False)
+    return {
+        "title_fr": title_fr,
+        "title_en": title_en,
+        "description_fr": description_fr,
+        "description_en": description_en,
+    }
+
+
 def read_seed(path: Path = SEED_FILE) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -110,17 +122,12 @@ def _load_populations(nodes: list[dict[str, Any]]) -> dict[str, Population]:
         where = f"population {node.get('code', position)}"
         if node.get("kind") not in kinds:
             raise SeedError(f"{where}: unknown kind {node.get('kind')!r}.")
-        title_fr, title_en = _text(node, "title", where)
-        description_fr, description_en = _text(node, "description", where, required=False)
         rows.append(
             Population(
                 code=node["code"],
                 kind=node["kind"],
                 position=position,
-                title_fr=title_fr,
-                title_en=title_en,
-                description_fr=description_fr,
-                description_en=description_en,
+                **_titles(node, where),
                 source=str(node.get("source", "")),
                 profile_is_proposal=bool(node.get("proposal", False)),
             )
@@ -141,18 +148,12 @@ def _load_content(
     framework.save()
     area_rows = []
     for area_node in data["areas"]:
-        where = f"area {area_node.get('code')}"
-        title_fr, title_en = _text(area_node, "title", where)
-        description_fr, description_en = _text(area_node, "description", where, required=False)
         area_rows.append(
             Area(
                 framework=framework,
                 code=area_node["code"],
                 number=area_node["number"],
-                title_fr=title_fr,
-                title_en=title_en,
-                description_fr=description_fr,
-                description_en=description_en,
+                **_titles(area_node, f"area {area_node.get('code')}"),
                 reference_hours=area_node.get("reference_hours", 0),
             )
         )
@@ -202,18 +203,12 @@ def _load_competences(data: dict[str, Any], areas: dict[str, Area]) -> None:
     rows = []
     for area_node in data["areas"]:
         for position, node in enumerate(area_node["competences"], start=1):
-            where = f"competence {node.get('code')}"
-            title_fr, title_en = _text(node, "title", where)
-            description_fr, description_en = _text(node, "description", where, required=False)
             rows.append(
                 Competence(
                     area=areas[area_node["code"]],
                     code=node["code"],
                     position=position,
-                    title_fr=title_fr,
-                    title_en=title_en,
-                    description_fr=description_fr,
-                    description_en=description_en,
+                    **_titles(node, f"competence {node.get('code')}"),
                 )
             )
     _upsert(Competence, rows, ["area", "code"])
@@ -225,20 +220,12 @@ def _load_competences(data: dict[str, Any], areas: dict[str, Area]) -> None:
     for area_node in data["areas"]:
         for node in area_node["competences"]:
             for position, capacity_node in enumerate(node["capacities"], start=1):
-                where = f"capacity {capacity_node.get('code')}"
-                title_fr, title_en = _text(capacity_node, "title", where)
-                description_fr, description_en = _text(
-                    capacity_node, "description", where, required=False
-                )
                 capacities.append(
                     Capacity(
                         competence=competences[node["code"]],
                         code=capacity_node["code"],
                         position=position,
-                        title_fr=title_fr,
-                        title_en=title_en,
-                        description_fr=description_fr,
-                        description_en=description_en,
+                        **_titles(capacity_node, f"capacity {capacity_node.get('code')}"),
                     )
                 )
     _upsert(Capacity, capacities, ["competence", "code"])
