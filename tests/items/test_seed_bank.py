@@ -7,16 +7,9 @@ from palier.items.content_check import check_document
 from palier.items.models import Calibration, Item, ItemParameter
 from palier.items.queries import latest_versions
 from palier.items.seed import SEED_DIR, load_item_seed, seed_document
-from palier.items.seed_schema import capacity_codes, document_errors
+from palier.items.seed_schema import capacity_codes, document_errors, seed_capacities_by_area
 
 AREAS = ("D1", "D2", "D3", "D4", "D5")
-
-
-def capacities_by_area() -> dict[str, list[str]]:
-    areas: dict[str, list[str]] = {}
-    for code in sorted(capacity_codes()):
-        areas.setdefault(code.split(".")[0], []).append(code)
-    return areas
 
 
 def test_there_is_one_seed_file_per_area():
@@ -28,7 +21,7 @@ def test_the_seed_documents_are_valid():
 
 
 def test_the_seed_bank_passes_the_content_check():
-    report = check_document(seed_document(), capacities_by_area())
+    report = check_document(seed_document(), seed_capacities_by_area())
     assert report.errors == []
     assert len(seed_document()["items"]) >= 300
 

@@ -26,6 +26,7 @@ from typing import Any
 from palier.items.cueing import answers_in_stem, choice_cues, matching_echoes
 from palier.items.formats import normalise
 from palier.items.formats.single_choice import FORMAT as SINGLE_CHOICE
+from palier.items.seed_schema import seed_capacities_by_area
 from palier.items.similarity import near_duplicates
 
 MIN_ITEMS_PER_AREA = 95
@@ -352,8 +353,6 @@ def item_cues(items: list[Mapping[str, Any]]) -> list[str]:
 
 
 def main(arguments: list[str]) -> int:
-    from palier.items.seed_schema import FRAMEWORK_SEED
-
     per_item = "--items" in arguments
     paths = [argument for argument in arguments if argument != "--items"]
     if not paths:
@@ -364,16 +363,7 @@ def main(arguments: list[str]) -> int:
     except (OSError, json.JSONDecodeError) as error:
         print(f"cannot read the bank: {error}")
         return 2
-    framework = json.loads(FRAMEWORK_SEED.read_text(encoding="utf-8"))
-    capacities = {
-        area["code"]: [
-            capacity["code"]
-            for competence in area["competences"]
-            for capacity in competence["capacities"]
-        ]
-        for area in framework["areas"]
-    }
-    report = check_document(document, capacities)
+    report = check_document(document, seed_capacities_by_area())
     print(json.dumps(report.coverage, indent=1, ensure_ascii=False, sort_keys=True))
     if per_item:
         for line in item_cues(document["items"]):

@@ -36,14 +36,21 @@ MIN_SECONDS, MAX_SECONDS = 10, 900
 FRAMEWORK_SEED = Path(__file__).resolve().parents[1] / "frameworks" / "seed" / "framework.json"
 
 
-def capacity_codes(framework_file: Path = FRAMEWORK_SEED) -> set[str]:
+def seed_capacities_by_area(framework_file: Path = FRAMEWORK_SEED) -> dict[str, list[str]]:
+    """The framework seed's capacity codes, area by area, in framework order."""
     data = json.loads(framework_file.read_text(encoding="utf-8"))
     return {
-        capacity["code"]
+        area["code"]: [
+            capacity["code"]
+            for competence in area["competences"]
+            for capacity in competence["capacities"]
+        ]
         for area in data["areas"]
-        for competence in area["competences"]
-        for capacity in competence["capacities"]
     }
+
+
+def capacity_codes(framework_file: Path = FRAMEWORK_SEED) -> set[str]:
+    return {code for codes in seed_capacities_by_area(framework_file).values() for code in codes}
 
 
 def _bilingual(
