@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from palier.items.cueing import answers_in_stem, choice_cues, matching_echoes
+from palier.items.cueing import TAG, answers_in_stem, choice_cues, matching_echoes, plain
 from palier.items.formats import normalise
 from palier.items.formats.single_choice import FORMAT as SINGLE_CHOICE
 from palier.items.seed_schema import seed_capacities_by_area
@@ -47,7 +47,6 @@ KEY_POSITION_TOLERANCE = 0.5
 # this are flagged: long sentences of long words, hard for a second-year student.
 MIN_READING_EASE = 20.0
 LEVELS = (1, 2, 3, 4, 5)
-TAG = re.compile(r"<[^>]+>")
 # Cue thresholds: the largest share of an area's choice items allowed to show the cue.
 MAX_KEY_LONGEST = 0.30
 MAX_KEY_MUCH_LONGER = 0.10
@@ -283,7 +282,7 @@ def _lint(items: list[Mapping[str, Any]], report: CheckReport) -> None:
         if not isinstance(review, Mapping) or not review.get("by") or not review.get("on"):
             report.errors.append(f"{code}: level not reviewed (level_review: by, on)")
         stem = str((item.get("stem") or {}).get("fr", ""))
-        key = normalise(TAG.sub(" ", stem))
+        key = plain(stem)
         if key in stems:
             report.errors.append(f"{code}: same stem as {stems[key]}")
         stems.setdefault(key, code)
