@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "palier.frameworks",
     "palier.items",
     "palier.assessments",
+    "palier.psychometrics",
     "palier.training",
     "palier.campaigns",
     "palier.platform",

@@ -155,7 +155,7 @@ def test_the_coverage_view_marks_empty_cells(client, bank, signed_in_author):
 
 
 def test_the_item_page_marks_provisional_parameters(client, bank, framework, signed_in_author):
-    from palier.items.services import create_provisional_calibration
+    from palier.items.calibrations import create_provisional_calibration
 
     create_provisional_calibration(framework)
     content = client.get(change_url(bank.get(code="T-0001"))).content.decode()

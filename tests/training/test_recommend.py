@@ -4,8 +4,8 @@ import pytest
 
 from palier.assessments.models import Attempt, EngineSettings
 from palier.frameworks.models import Capacity, Population
+from palier.items.calibrations import create_provisional_calibration
 from palier.items.models import Calibration
-from palier.items.services import create_provisional_calibration
 from palier.training.recommend import learning_plan, rank_modules
 from tests.factories import make_user
 

@@ -131,6 +131,14 @@ class Attempt(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     stop_reason = models.CharField(max_length=32, blank=True)
     result = models.JSONField(_("résultat"), null=True, blank=True)
+    synthetic = models.BooleanField(
+        _("simulée"),
+        default=False,
+        help_text=_(
+            "Passation d'un apprenant simulé (pilote de calibration) : jamais montrée "
+            "comme celle d'une personne réelle ni comptée dans les indicateurs."
+        ),
+    )
 
     class Meta:
         verbose_name = _("passation")

@@ -361,6 +361,14 @@ class Calibration(models.Model):
     )
     source = models.CharField(_("origine"), max_length=16, choices=Source.choices)
     is_active = models.BooleanField(_("active"), default=False)
+    synthetic = models.BooleanField(
+        _("estimée sur des données simulées"),
+        default=False,
+        help_text=_(
+            "Calibration d'un pilote simulé (démonstration) : ses paramètres ne viennent "
+            "pas de réponses de personnes réelles."
+        ),
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -396,6 +404,10 @@ class ItemParameter(models.Model):
     guessing = models.FloatField(
         null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(0.5)]
     )
+    # Standard errors of an estimated calibration (none for provisional parameters).
+    se_discrimination = models.FloatField(null=True, blank=True)
+    se_difficulty = models.FloatField(null=True, blank=True)
+    se_guessing = models.FloatField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("paramètres d'item")
@@ -411,6 +423,40 @@ class ItemParameter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_version_id}: a={self.discrimination:.2f} b={self.difficulty:.2f}"
+
+
+class CalibrationActivation(models.Model):
+    """Audit of which calibration was made active, when, by whom and why.
+
+    A roll-back is an activation of the calibration that was active before, with its reason."""
+
+    class Action(models.TextChoices):
+        ACTIVATE = "activate", _("Activation")
+        ROLL_BACK = "roll_back", _("Retour à la calibration précédente")
+
+    framework = models.ForeignKey(
+        "frameworks.Framework", on_delete=models.PROTECT, related_name="+"
+    )
+    calibration = models.ForeignKey(
+        Calibration, on_delete=models.PROTECT, related_name="activations"
+    )
+    previous = models.ForeignKey(
+        Calibration, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("motif"))
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("activation de calibration")
+        verbose_name_plural = _("activations de calibration")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.calibration_id}"
 
 
 class ProblemReport(models.Model):

@@ -12,9 +12,10 @@ from django.db import transaction
 
 from palier.frameworks.models import Framework
 from palier.items.bank_io import ImportReport, import_document
+from palier.items.calibrations import create_provisional_calibration
 from palier.items.models import Calibration, Item, ItemParameter
 from palier.items.queries import latest_versions
-from palier.items.services import create_provisional_calibration, publish_seed_items
+from palier.items.services import publish_seed_items
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from palier.accounts.models import User
 from palier.accounts.roles import Role, has_role
-from palier.frameworks.models import Capacity, Framework
+from palier.frameworks.models import Capacity
 from palier.items.content import (
     ItemContent,
     StimulusContent,
@@ -29,9 +29,7 @@ from palier.items.formats import DefinitionError, validate_definition
 from palier.items.models import (
     LEVEL_MAX,
     LEVEL_MIN,
-    Calibration,
     Item,
-    ItemParameter,
     ItemVersion,
     LevelReview,
     Media,
@@ -43,11 +41,6 @@ from palier.items.models import (
 from palier.items.seed_schema import ITEM_CODE as STIMULUS_CODE
 from palier.items.seed_schema import MAX_REVIEWER
 from palier.items.workflow import AUTHORING_ROLES, EDITABLE, roles_for
-
-# Provisional difficulty of an item of intended level k: the middle of level k's band on the
-# logit scale, the open-ended extreme levels taken one logit wide (PROVISIONAL_BAND_WIDTH).
-PROVISIONAL_DISCRIMINATION = 1.0
-PROVISIONAL_BAND_WIDTH = 1.0
 
 
 def _classification(
@@ -545,64 +538,3 @@ def publish_seed_items() -> int:
     return Item.objects.filter(is_seed=True, status=Item.Status.DRAFT).update(
         status=Item.Status.OPERATIONAL
     )
-
-
-def provisional_difficulty(level: int, cut_scores: list[float]) -> float:
-    """Middle of level `level`'s band between the cut scores (1-based levels)."""
-    bounds = [
-        cut_scores[0] - PROVISIONAL_BAND_WIDTH,
-        *cut_scores,
-        cut_scores[-1] + PROVISIONAL_BAND_WIDTH,
-    ]
-    return (bounds[level - 1] + bounds[level]) / 2
-
-
-@transaction.atomic
-def create_provisional_calibration(
-    framework: Framework, name: str | None = None, activate: bool = True
-) -> Calibration:
-    """Parameters from the intended levels (a = 1, b = middle of the level's band), for every
-    deliverable item's latest version; clearly marked as provisional."""
-    from palier.frameworks.models import Level
-    from palier.items.queries import latest_versions
-
-    cuts_by_area: dict[int, list[float]] = {}
-    for area_id, cut in (
-        Level.objects.filter(area__framework=framework, min_theta__isnull=False)
-        .order_by("area_id", "rank")
-        .values_list("area_id", "min_theta")
-    ):
-        cuts_by_area.setdefault(area_id, []).append(cut)
-    calibration = Calibration.objects.create(
-        framework=framework,
-        source=Calibration.Source.PROVISIONAL,
-        name=name or f"Provisoire {timezone.localdate():%Y-%m-%d}",
-        notes="Paramètres provisoires : difficulté au milieu de la bande du niveau visé, "
-        "discrimination 1. À remplacer par une calibration estimée sur des réponses.",
-    )
-    items = Item.objects.filter(capacity__competence__area__framework=framework).exclude(
-        status=Item.Status.RETIRED
-    )
-    ItemParameter.objects.bulk_create(
-        ItemParameter(
-            calibration=calibration,
-            item_version=version,
-            discrimination=PROVISIONAL_DISCRIMINATION,
-            difficulty=provisional_difficulty(
-                version.intended_level, cuts_by_area[version.capacity.competence.area_id]
-            ),
-        )
-        for version in latest_versions(items).values()
-    )
-    if activate:
-        activate_calibration(calibration)
-    return calibration
-
-
-@transaction.atomic
-def activate_calibration(calibration: Calibration) -> None:
-    Calibration.objects.filter(framework=calibration.framework, is_active=True).exclude(
-        pk=calibration.pk
-    ).update(is_active=False)
-    Calibration.objects.filter(pk=calibration.pk).update(is_active=True)
-    calibration.is_active = True

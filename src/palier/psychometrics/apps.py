@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PsychometricsConfig(AppConfig):
+    name = "palier.psychometrics"
+    label = "psychometrics"
+    verbose_name = _("Psychométrie")
