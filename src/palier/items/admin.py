@@ -30,6 +30,7 @@ from palier.items.forms import STIMULUS_TEXT_FIELDS, ItemAuthoringForm, Stimulus
 from palier.items.media import MediaError, check_image
 from palier.items.models import (
     Calibration,
+    CalibrationActivation,
     Item,
     ItemParameter,
     ItemVersion,
@@ -568,11 +569,30 @@ class ParameterInline(admin.TabularInline):
 class CalibrationAdmin(RoleAdmin):
     """Calibrations are immutable: shown, never edited here."""
 
-    list_display = ["name", "framework", "source", "is_active", "created_at"]
-    list_filter = ["source", "is_active", "framework"]
-    readonly_fields = ["name", "framework", "source", "is_active", "notes", "created_at"]
+    list_display = ["name", "framework", "source", "synthetic", "is_active", "created_at"]
+    list_filter = ["source", "synthetic", "is_active", "framework"]
+    readonly_fields = [
+        "name",
+        "framework",
+        "source",
+        "synthetic",
+        "is_active",
+        "notes",
+        "created_at",
+    ]
     inlines = [ParameterInline]
     write_roles = (Role.PSYCHOMETRICIAN,)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(CalibrationActivation, site=authoring_site)
+class CalibrationActivationAdmin(RoleAdmin):
+    """The audit trail of activations and roll-backs: read-only (the calibration pages and
+    `items/calibrations.py` write it)."""
+
+    list_display = ["at", "framework", "action", "calibration", "previous", "by"]
+    list_filter = ["action", "framework"]
+    readonly_fields = ["at", "framework", "action", "calibration", "previous", "by", "reason"]
+    write_roles = ()
