@@ -317,8 +317,8 @@ def stocking_lord(
     while True:
         start = mean_sigma(new[1][kept], ref[1][kept])
         slope, intercept, criterion = _link(
-            tuple(values[kept] for values in new),  # type: ignore[arg-type]
-            tuple(values[kept] for values in ref),  # type: ignore[arg-type]
+            (new[0][kept], new[1][kept], new[2][kept]),
+            (ref[0][kept], ref[1][kept], ref[2][kept]),
             nodes,
             root_weights,
             symmetric,
