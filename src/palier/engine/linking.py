@@ -65,6 +65,7 @@ from scipy.optimize import least_squares
 from scipy.special import expit
 
 from palier.engine.arrays import FloatArray
+from palier.engine.irt import probability
 from palier.engine.ties import first_best, tolerance
 
 #: Quadrature of the Stocking-Lord criterion: points on +-bound of the reference scale.
@@ -190,14 +191,11 @@ def _sl_residuals_and_jacobian(
     a_ref, b_ref, c_ref = ref
     column = nodes[:, None]
 
-    def curve(a: FloatArray, b: FloatArray, c: FloatArray, theta: FloatArray) -> FloatArray:
-        return np.asarray((c + (1 - c) * expit(a * (theta - b))).sum(axis=1), dtype=np.float64)
-
     u = (column - intercept) / slope
     logistic = expit(a_new * (u - b_new))
     slope_term = (1 - c_new) * logistic * (1 - logistic) * a_new
     transformed = (c_new + (1 - c_new) * logistic).sum(axis=1)
-    residual = root_weights * (curve(a_ref, b_ref, c_ref, column) - transformed)
+    residual = root_weights * (probability(column, a_ref, b_ref, c_ref).sum(axis=1) - transformed)
     jacobian = np.column_stack(
         (
             root_weights * (slope_term * u).sum(axis=1) / slope,
@@ -209,7 +207,9 @@ def _sl_residuals_and_jacobian(
     reverse_logistic = expit(a_ref * (slope * column + intercept - b_ref))
     reverse_term = (1 - c_ref) * reverse_logistic * (1 - reverse_logistic) * a_ref
     reverse_transformed = (c_ref + (1 - c_ref) * reverse_logistic).sum(axis=1)
-    reverse_residual = root_weights * (curve(a_new, b_new, c_new, column) - reverse_transformed)
+    reverse_residual = root_weights * (
+        probability(column, a_new, b_new, c_new).sum(axis=1) - reverse_transformed
+    )
     reverse_jacobian = np.column_stack(
         (
             -root_weights * (reverse_term * column).sum(axis=1),
