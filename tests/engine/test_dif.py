@@ -72,7 +72,7 @@ def adaptive_answers(a, b, theta, focal_shift, rng, test_length=12, randomesque=
 def test_on_adaptive_data_matched_on_estimated_abilities_only_the_dif_item_is_flagged():
     # Sparse adaptive data: 12 of 30 items per person, chosen by information at the current
     # EAP; the focal group is less able on average (impact is not DIF) and finds item 15
-    # harder by 0.8 logit. Persons are matched on their final EAP, as the application does.
+    # harder by 0.8 logit. Persons are matched on their final EAP (ability bands).
     rng = np.random.default_rng(0)
     n_items, n_persons, dif_item = 30, 6000, 15
     a = rng.lognormal(0.0, 0.25, n_items)
