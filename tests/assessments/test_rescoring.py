@@ -84,3 +84,45 @@ def test_a_question_answered_then_retired_still_counts_for_the_rest_of_the_test(
     attempt.refresh_from_db()
     assert attempt.is_finished
     assert rescore(attempt).matches
+
+
+def test_a_result_recomputed_under_a_new_calibration_is_a_new_labelled_result(
+    three_pl_attempt, capsys
+):
+    from palier.assessments.models import RecomputedResult
+    from palier.items.calibrations import create_provisional_calibration
+
+    stored = dict(three_pl_attempt.result)
+    harder = create_provisional_calibration(three_pl_attempt.framework, activate=False)
+    ItemParameter.objects.filter(calibration=harder).update(difficulty=1.5)
+    call_command(
+        "rescore", str(three_pl_attempt.pk), "--calibration", str(harder.pk), "--reason", "essai"
+    )
+    assert "unchanged" in capsys.readouterr().out
+    three_pl_attempt.refresh_from_db()
+    assert three_pl_attempt.result == stored
+    recomputed = RecomputedResult.objects.get(attempt=three_pl_attempt)
+    assert recomputed.calibration == harder and recomputed.reason == "essai"
+    assert recomputed.result["calibration"] == harder.pk
+    # Harder items answered the same way mean a higher ability in every area.
+    for code, values in recomputed.result["areas"].items():
+        assert values["theta"] > stored["areas"][code]["theta"]
+    # Asking again stores nothing new.
+    call_command(
+        "rescore", str(three_pl_attempt.pk), "--calibration", str(harder.pk), "--reason", "bis"
+    )
+    assert RecomputedResult.objects.get(attempt=three_pl_attempt).reason == "essai"
+
+
+def test_a_recomputation_needs_a_reason_and_the_calibration_of_the_attempts_framework(
+    three_pl_attempt,
+):
+    from django.core.management.base import CommandError
+
+    from palier.items.calibrations import create_provisional_calibration
+
+    other = create_provisional_calibration(three_pl_attempt.framework, activate=False)
+    with pytest.raises(CommandError, match="motif"):
+        call_command("rescore", str(three_pl_attempt.pk), "--calibration", str(other.pk))
+    with pytest.raises(CommandError, match="No calibration"):
+        call_command("rescore", str(three_pl_attempt.pk), "--calibration", "999999")

@@ -70,7 +70,9 @@ def test_activation_needs_a_psychometrician_and_a_reason(bank, framework, roles,
     first = create_provisional_calibration(framework)
     second = create_provisional_calibration(framework, activate=False)
     with pytest.raises(ServiceError) as refused:
-        activate_calibration(second, by=make_user("u@example.org", roles=tuple(roles)), reason=reason)
+        activate_calibration(
+            second, by=make_user("u@example.org", roles=tuple(roles)), reason=reason
+        )
     assert refused.value.code == code
     first.refresh_from_db()
     assert first.is_active and not Calibration.objects.get(pk=second.pk).is_active

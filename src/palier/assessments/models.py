@@ -192,3 +192,34 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id} #{self.position}"
+
+
+class RecomputedResult(models.Model):
+    """An attempt's result recomputed under another calibration: a new, labelled result.
+
+    The attempt's own result keeps the calibration it was computed with (published results
+    never change); this row says which calibration gave which levels, who asked and why."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="recomputations")
+    calibration = models.ForeignKey(
+        "items.Calibration", on_delete=models.PROTECT, related_name="recomputed_results"
+    )
+    result = models.JSONField(_("résultat recalculé"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("motif"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("résultat recalculé")
+        verbose_name_plural = _("résultats recalculés")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "calibration"], name="one_recomputation_per_calibration"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id} under calibration {self.calibration_id}"

@@ -31,7 +31,7 @@ from palier.assessments.engine_adapter import (
     bank_snapshot,
     recorded_answers,
 )
-from palier.assessments.models import Attempt, EngineSettings, Response
+from palier.assessments.models import Attempt, EngineSettings, RecomputedResult, Response
 from palier.assessments.results import build_result
 from palier.assessments.signals import attempt_finished
 from palier.core.errors import ServiceError
@@ -367,3 +367,34 @@ def _replay(
         if same:
             return stored
     return None
+
+
+@transaction.atomic
+def record_recomputed_result(
+    attempt: Attempt, calibration: Calibration, by: User | None, reason: str
+) -> RecomputedResult:
+    """Store `attempt`'s result recomputed under `calibration` as a new, labelled result; the
+    attempt's own result (and what was published from it) stays as it was."""
+    from palier.accounts.roles import Role, has_role
+
+    # Imported here: rescoring builds on this module's engine step.
+    from palier.assessments.rescoring import RecomputeError, result_under
+
+    if by is not None and not has_role(by, Role.PSYCHOMETRICIAN):
+        raise AssessmentError(
+            403, "forbidden", _("Seul un psychométricien peut recalculer un résultat.")
+        )
+    if not reason.strip():
+        raise AssessmentError(422, "reason_required", _("Indiquez le motif du recalcul."))
+    try:
+        result = result_under(attempt, calibration)
+    except RecomputeError as error:
+        raise AssessmentError(409, "cannot_recompute", str(error)) from error
+    # The same answers under the same calibration always give the same result: a second
+    # request returns the first row unchanged.
+    recomputed, _created = RecomputedResult.objects.get_or_create(
+        attempt=attempt,
+        calibration=calibration,
+        defaults={"result": result.to_json(), "requested_by": by, "reason": reason.strip()},
+    )
+    return recomputed
