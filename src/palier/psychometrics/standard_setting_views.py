@@ -263,7 +263,7 @@ def round_chart(result: RoundResult, current: dict[int, float | None]) -> dict[s
         "left": CHART_LEFT,
         "right": CHART_RIGHT,
         "axis_y": bottom - CHART_ROW // 2,
-        "height": bottom + 10,
+        "height": bottom + 28,
     }
 
 
