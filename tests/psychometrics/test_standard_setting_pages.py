@@ -118,6 +118,7 @@ def test_a_panellist_sees_only_their_own_bookmarks_until_the_round_closes(
     url = reverse("standard_setting:results", args=[study.pk])
     body = client.get(url).content.decode()
     assert "Aucun tour n'est encore clôturé" in body
+    assert reverse("standard_setting:bookmarks", args=[study.pk]) in body  # the panellist's link
     assert "panel2@example.org" not in body
     close_round(study, psychometrician)
     body = client.get(url).content.decode()

@@ -135,7 +135,12 @@ def booklet_index(request: HttpRequest, study_id: int) -> HttpResponse:
     return render(
         request,
         "psychometrics/standard_setting/booklet.html",
-        {"study": study, "manages": manages, "pages": booklet(study)},
+        {
+            "study": study,
+            "manages": manages,
+            "sits": is_panellist(study, request.user),
+            "pages": booklet(study),
+        },
     )
 
 
@@ -286,6 +291,7 @@ def results(request: HttpRequest, study_id: int) -> HttpResponse:
         {
             "study": study,
             "manages": manages,
+            "sits": is_panellist(study, request.user),
             "levels": levels,
             "current": [current.get(level.rank) for level in levels],
             "rounds": rounds,
@@ -392,6 +398,7 @@ def adopt(request: HttpRequest, study_id: int) -> HttpResponse:
         {
             "study": study,
             "manages": True,
+            "sits": is_panellist(study, request.user),
             "form": form,
             "is_open": is_open,
             "result": result,
