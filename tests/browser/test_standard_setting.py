@@ -23,10 +23,14 @@ pytestmark = [
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 
 
-@pytest.mark.parametrize("width", list(WIDTHS))
+# Both widths in the neutral theme; the State theme where its tables scroll, on a phone.
+@pytest.mark.parametrize(
+    ("width", "theme"), [("desktop", "neutral"), ("phone", "neutral"), ("phone", "dsfr")]
+)
 def test_a_panellist_bookmarks_with_the_keyboard_and_every_page_is_accessible(
-    page, live_server, study, panellists, psychometrician, width
+    page, live_server, settings, study, panellists, psychometrician, width, theme
 ):
+    settings.PALIER_THEME = theme
     page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
     base = f"{live_server.url}/psychometrie/seuils/{study.pk}"
     sign_in(page, live_server, panellists[0].email)
