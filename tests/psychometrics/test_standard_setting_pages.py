@@ -179,5 +179,5 @@ def test_the_results_page_reads_in_a_bounded_number_of_queries(
     client.force_login(psychometrician)
     url = reverse("standard_setting:results", args=[study.pk])
     client.get(url)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(10):
         assert client.get(url).status_code == 200
