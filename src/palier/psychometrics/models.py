@@ -169,11 +169,25 @@ class BookmarkStudy(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    # The people who place bookmarks (any account, chosen by the psychometrician).
+    panellists = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("panélistes")
+    )
+    # The round in progress; rounds before it are closed, and their bookmarks never change.
+    current_round = models.PositiveSmallIntegerField(_("tour en cours"), default=1)
+    # Item version ids in booklet order, fixed when the study is created: bookmarks are page
+    # numbers, so the booklet must not move when items change status during the study.
+    booklet = models.JSONField(default=list, blank=True)
     # Cut scores adopted (one per level boundary) and the framework version they created.
     adopted_cut_scores = models.JSONField(null=True, blank=True)
     adopted_framework = models.ForeignKey(
         "frameworks.Framework", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    adopted_round = models.PositiveSmallIntegerField(_("tour adopté"), null=True, blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    adoption_reason = models.TextField(_("motif de l'adoption"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     adopted_at = models.DateTimeField(null=True, blank=True)
 
@@ -199,6 +213,7 @@ class Bookmark(models.Model):
     # 1-based page of the ordered item booklet where the panellist placed the bookmark.
     page = models.PositiveIntegerField(_("page"))
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("marque-page")
