@@ -5,7 +5,7 @@ thetas and SEs within THETA_TOLERANCE (rounding noise differs between processors
 
 How the file is derived, and why it holds on any processor. The seed bank's provisional
 calibration gives every item ``a = 1`` and ``b`` in {-2, -1, 0, 1, 2}, so most steps face
-candidates with equal criteria, e.g. at the first step the 195 items with ``b = 0`` all bring
+candidates with equal criteria, e.g. at the first step the 198 items with ``b = 0`` all bring
 information 0.25 at theta = 0, in all five areas (computed as 0.24999999999999994, 0.25 or
 0.25000000000000006: that noise is what used to decide). The engine treats values within its
 tie tolerance as equal and orders them by position in the bank, which the adapter builds in
