@@ -54,6 +54,7 @@ urlpatterns += i18n_patterns(
     path("positionnement/", include("palier.assessments.urls")),
     path("formations/", include("palier.training.urls")),
     path("campagnes/", include("palier.campaigns.urls")),
+    path("psychometrie/", include("palier.psychometrics.urls")),
     path("", include(ORGANISATION_PAGES)),
     path("gestion/", admin_site.urls),
     path("auteur/", authoring_site.urls),
