@@ -22,8 +22,10 @@ SCATTER_MIN_SPAN = 4
 SCATTER_FINE_TICKS_SPAN = 8
 
 # Paired bars of the simulated impact.
-BARS_LABEL_WIDTH = 60
-BARS_LENGTH = 300
+BARS_LABEL_WIDTH = 40
+BARS_LENGTH = 240
+# Room after the longest bar for its label and value.
+BARS_TEXT_WIDTH = 190
 BAR_HEIGHT = 14
 BAR_GAP = 4
 GROUP_GAP = 12
@@ -112,7 +114,8 @@ def difficulty_scatter(rows: Sequence[ParameterRow]) -> Scatter | None:
                 estimated,
                 label,
             )
-            for active, draft, estimated, label in pairs
+            # Hollow squares last, on top: a disc under one stays visible through it.
+            for active, draft, estimated, label in sorted(pairs, key=lambda pair: not pair[2])
         ],
         ticks=[
             Tick(value, _coordinate(x(value)), _coordinate(y(value)))
@@ -142,6 +145,7 @@ class BarGroup:
 @dataclass(frozen=True)
 class PairedBars:
     height: int
+    width: int
     left: int
     bar_height: int
     groups: list[BarGroup]
@@ -182,7 +186,13 @@ def paired_bars(
             )
         groups.append(BarGroup(label, _coordinate(top + BAR_HEIGHT + BAR_GAP / 2 + 4), bars))
         top += 2 * (BAR_HEIGHT + BAR_GAP) + GROUP_GAP
-    return PairedBars(height=top, left=BARS_LABEL_WIDTH, bar_height=BAR_HEIGHT, groups=groups)
+    return PairedBars(
+        height=top,
+        width=BARS_LABEL_WIDTH + BARS_LENGTH + BARS_TEXT_WIDTH,
+        left=BARS_LABEL_WIDTH,
+        bar_height=BAR_HEIGHT,
+        groups=groups,
+    )
 
 
 def impact_charts(

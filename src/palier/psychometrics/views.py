@@ -191,7 +191,7 @@ def _review_page(
         form = ActivateForm(run=calibration_run, blocking=data.blocking)
     paginator = Paginator(data.parameters, queries.PARAMETERS_PER_PAGE)
     page = paginator.get_page(filters.value("page"))
-    draft_label, active_label = _("brouillon"), _("active")
+    draft_label, active_label = _("brouillon"), _("calibration active")
     return render(
         request,
         "psychometrics/review.html",
