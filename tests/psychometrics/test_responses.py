@@ -34,8 +34,12 @@ def stored(bank):
             bank, abilities(rng, 2), rng, population=second, finished_at=at(31, 23), language="en"
         ),
         # Midnight in Paris on 1 November is still 31 October in UTC: November here.
-        "november": store_attempts(bank, abilities(rng, 2), rng, population=first, finished_at=at(1, 0, 11)),
-        "september": store_attempts(bank, abilities(rng, 1), rng, population=first, finished_at=at(20, month=9)),
+        "november": store_attempts(
+            bank, abilities(rng, 2), rng, population=first, finished_at=at(1, 0, 11)
+        ),
+        "september": store_attempts(
+            bank, abilities(rng, 1), rng, population=first, finished_at=at(20, month=9)
+        ),
         "synthetic": store_attempts(bank, abilities(rng, 2), rng, population=first, synthetic=True),
         "unfinished": store_attempts(bank, abilities(rng, 2), rng, attempt_status="in_progress"),
     }  # fmt: skip
@@ -43,7 +47,7 @@ def stored(bank):
 
 
 def test_filters_select_finished_attempts_of_the_period_populations_and_kind(stored):
-    bank, groups, first, second = stored
+    bank, groups, _, second = stored
     framework = bank.framework.pk
     october = {
         "period_start": datetime.date(2026, 10, 1),
