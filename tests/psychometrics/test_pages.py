@@ -112,21 +112,28 @@ def make_run(
         progress_message="" if status == CalibrationRun.Status.READY else "Estimation",
         linking={
             "method": "stocking_lord",
+            "drift_threshold": 0.3,
+            "min_anchors": 5,
             "areas": {
                 code: {
+                    "linked": True,
                     "slope": 1.0312,
                     "intercept": -0.2487,
                     "mean_sigma_slope": 1.04,
                     "mean_sigma_intercept": -0.25,
+                    "criterion": 0.0004,
                     "anchors_used": [v.pk for v in versions[1:]],
-                    "anchors_dropped": [versions[0].pk],
+                    "anchors_dropped": [{"item_version": versions[0].pk, "displacement": 0.45}],
                 }
                 for code in area_codes
             },
         },
         summary={
-            "counts": {"attempts": 1200, "responses": 36000},
+            "model": "2PL",
             "min_responses": 200,
+            "counts": {"attempts": 1200, "responses": 36000, "estimated": len(versions) - 1},
+            "too_few_responses": [{"item_version": versions[0].pk, "responses": 150}],
+            "convergence": {"converged": True, "iterations": 57},
             "correlation": {
                 "areas": area_codes,
                 "matrix": [
@@ -135,45 +142,84 @@ def make_run(
                 ],
             },
             "impact": {
-                "learners": 300,
+                "simulees": 300,
                 "areas": area_codes,
                 "draft": {
                     "mean_length": 31.4,
-                    "accuracy": [0.74] * len(area_codes),
-                    "se": [0.36] * len(area_codes),
+                    "areas": {
+                        code: {"exact_level": 0.7433, "within_one_level": 0.99, "mean_se": 0.36}
+                        for code in area_codes
+                    },
                 },
                 "active": {
                     "mean_length": 38.2,
-                    "accuracy": [0.61] * len(area_codes),
-                    "se": [0.45] * len(area_codes),
+                    "areas": {
+                        code: {"exact_level": 0.61, "within_one_level": 0.97, "mean_se": 0.45}
+                        for code in area_codes
+                    },
                 },
             },
-            "blocking": list(blocking),
+            "blocking": [
+                {"code": "area_not_linked", "area": "D3", "message": message}
+                for message in blocking
+            ],
             "seconds": {"read": 1.2, "calibrate": 8.5},
         },
     )
+    population = Population.objects.order_by("position", "code").first()
     statistics = []
     for index, version in enumerate(versions):
         dif = {
-            "language": {"focal": "en", "reference": "fr", "delta": -0.4, "class": "A", "n": 400}
+            "language": {
+                "class": "A",
+                "groups": [
+                    {
+                        "focal": "en",
+                        "reference": "fr",
+                        "class": "A",
+                        "delta": -0.4,
+                        "p_value": 0.3,
+                        "n_focal": 120,
+                        "n_reference": 700,
+                    }
+                ],
+            }
         }
         if index == 1:
-            dif["population"] = [
-                {
-                    "focal": "etudiant-ifsi",
-                    "reference": "autres",
-                    "delta": -1.72,
-                    "class": "C",
-                    "n": 350,
-                }
-            ]
+            dif["population"] = {
+                "class": "C",
+                "groups": [
+                    {
+                        "focal": population.code,
+                        "reference": "others",
+                        "class": "C",
+                        "delta": -1.72,
+                        "p_value": 0.0001,
+                        "n_focal": 350,
+                        "n_reference": 550,
+                    },
+                    {
+                        "focal": "autre",
+                        "reference": "others",
+                        "class": None,
+                        "note": "not_enough_data",
+                    },
+                ],
+            }
         if index == 2:
             dif["status"] = {
-                "focal": "student",
-                "reference": "autres",
-                "delta": 1.1,
                 "class": "B",
-                "n": 310,
+                "groups": [
+                    {
+                        "focal": "student",
+                        "reference": "others",
+                        "class": "B",
+                        "delta": 1.1,
+                        "p_value": 0.01,
+                        "n_focal": 310,
+                        "n_reference": 590,
+                    }
+                ],
             }
         statistics.append(
             ItemStatistic(
@@ -319,12 +365,17 @@ def test_the_review_shows_parameters_with_their_change_and_every_check(
     assert "-1,72" in page
     assert "+1,10" in page
     assert "En formation (étudiant ou élève)" in page
+    assert Population.objects.order_by("position", "code").first().title in page
+    assert "350 / 550" in page and "les autres" in page
+    assert "1 comparaison n'a pas été faite" in page
     assert "anglais" not in page
     # Too few responses, linking with the dropped anchor, correlation, impact.
     assert f'{first} <span class="dash-hidden">v1</span></th><td class="dash-num">150' in page
-    assert "1,031" in page and f"{first} v1" in page
+    assert "1,031" in page and f"{first} v1 (+0,45)" in page
+    assert "2PL" in page and "57" in page
     assert "0,61" in page
     assert "74 %" in page and "61 %" in page and "31,4" in page and "38,2" in page
+    assert "99 %" in page and "0,36" in page
     assert SYNTHETIC_NOTICE not in page
     assert 'action="' + reverse("psychometrics:activate", args=[ready_run.pk]) in page
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from django.utils.formats import number_format
 
-from palier.psychometrics.queries import Impact, ParameterRow
+from palier.psychometrics.queries import ParameterRow
+from palier.psychometrics.review_summary import Impact
 
 # The scatter of difficulties (SVG user units): a square plot with room for the axis labels.
 SCATTER_SIZE = 360

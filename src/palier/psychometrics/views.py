@@ -20,9 +20,11 @@ from palier.core.errors import ServiceError
 from palier.core.http import posted
 from palier.items.calibrations import activate_calibration, roll_back_calibration
 from palier.psychometrics import charts, queries
+from palier.psychometrics import review_summary as summaries
 from palier.psychometrics.access import access_framework, access_run, require_psychometrician
 from palier.psychometrics.forms import ActivateForm, ReasonForm, ReviewFilterForm, StartRunForm
 from palier.psychometrics.models import CalibrationRun
+from palier.psychometrics.services import activation_blockers, start_calibration_run
 
 #: The progress page reloads itself this often (seconds) while the run is not finished.
 PROGRESS_REFRESH_SECONDS = 2
@@ -89,10 +91,6 @@ def start(request: HttpRequest) -> HttpResponse:
     require_psychometrician(request.user)
     form = StartRunForm(posted(request), allow_synthetic=_synthetic_allowed(request))
     if request.method == "POST" and form.is_valid():
-        # Imported here: the calibration pipeline sits beside the pages in this app and is
-        # only needed when a run starts.
-        from palier.psychometrics.services import start_calibration_run
-
         try:
             run = start_calibration_run(
                 request.user, form.cleaned_data["framework"], **form.run_options()
@@ -161,7 +159,12 @@ def _progress_page(request: HttpRequest, calibration_run: CalibrationRun) -> Htt
 @require_POST
 def activate(request: HttpRequest, run_id: int) -> HttpResponse:
     calibration_run = access_run(request.user, run_id)
-    blocking = queries.blocking_reasons(calibration_run)
+    # Read again at the time of the write: what the pipeline says blocks this draft.
+    blocking = (
+        summaries.blocking_messages(activation_blockers(calibration_run.draft))
+        if calibration_run.draft is not None
+        else []
+    )
     form = ActivateForm(request.POST, run=calibration_run, blocking=blocking)
     if form.is_valid():
         try:
