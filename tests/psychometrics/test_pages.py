@@ -422,13 +422,13 @@ def test_the_review_pages_its_parameters_with_a_bounded_number_of_queries(
         draft = make_calibration(framework, bank, name=f"Brouillon {len(bank)}", shift=0.1)
         run = make_run(framework, bank, reference=reference, draft=draft)
         url = reverse("psychometrics:run", args=[run.pk])
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(9):
             response = client.get(url)
         assert response.status_code == 200
     page = client.get(url + "?page=2").content.decode()
     pages = -(-len(bank) // PARAMETERS_PER_PAGE)
     assert f"Page 2 sur {pages}" in page
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(7):
         client.get(reverse("psychometrics:calibrations"))
 
 
@@ -675,3 +675,38 @@ def test_starting_a_calibration_queues_a_run_and_opens_its_page(framework, activ
     assert response["Location"] == reverse("psychometrics:run", args=[run.pk])
     assert (run.scope, run.requested_by, run.synthetic) == ("pretest", psychometrician, False)
     assert list(run.populations.all()) == [population]
+
+
+# --- with the real pipeline -------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_run_started_from_the_page_opens_as_a_full_review_once_computed(
+    bank, psychometrician, monkeypatch, django_assert_max_num_queries
+):
+    """The pipeline's own JSON (not rows written by hand) renders every section."""
+    import numpy as np
+
+    from palier.psychometrics.services import execute_run
+    from tests.psychometrics.conftest import abilities, store_attempts
+
+    monkeypatch.setattr("palier.psychometrics.pipeline.IMPACT_SIMULEES", 30)
+    rng = np.random.default_rng(31)
+    store_attempts(bank, abilities(rng, 300, mean=0.3), rng)
+    client = signed_in(psychometrician)
+    response = client.post(
+        reverse("psychometrics:start"), {"framework": bank.framework.pk, "scope": "all"}
+    )
+    run = CalibrationRun.objects.get()
+    assert response["Location"] == reverse("psychometrics:run", args=[run.pk])
+    assert "En attente" in client.get(response["Location"]).content.decode()
+    execute_run(run)
+    with django_assert_max_num_queries(9):
+        page = client.get(reverse("psychometrics:run", args=[run.pk])).content.decode()
+    assert "Revue du brouillon" in page
+    assert page.count('<circle class="calibration-point"') == 20  # every item re-estimated
+    assert "Constantes de liaison et ancres, par domaine" in page
+    assert "Matrice de corrélation des domaines" in page
+    assert "Impact simulé : calibration active et brouillon" in page
+    assert "Lecture des réponses" in page and "Estimation convergée" in page
+    assert 'action="' + reverse("psychometrics:activate", args=[run.pk]) in page

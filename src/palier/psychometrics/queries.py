@@ -15,7 +15,13 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q
 
 from palier.frameworks.models import Framework, Population
-from palier.items.models import Calibration, CalibrationActivation, ItemParameter, ItemVersion
+from palier.items.models import (
+    Calibration,
+    CalibrationActivation,
+    Item,
+    ItemParameter,
+    ItemVersion,
+)
 from palier.psychometrics import review_summary as summaries
 from palier.psychometrics.models import CalibrationRun, ItemStatistic
 from palier.psychometrics.pipeline import minimum_responses
@@ -233,6 +239,7 @@ def review(run: CalibrationRun, *, dif_all: bool = False, area: str = "") -> Rev
             "ready_for_review",
             "item_version__number",
             "item_version__item__code",
+            "item_version__item__status",
         )
         .order_by("item_version__item__code", "item_version__number")
     )
@@ -288,7 +295,14 @@ def review(run: CalibrationRun, *, dif_all: bool = False, area: str = "") -> Rev
         dif_without_data=without_data,
         too_few=_capped(too_few),
         min_responses=min_responses,
-        ready_for_review=_capped([_statistic_row(s) for s in statistics if s.ready_for_review]),
+        # The pipeline proposes pretest items for review; operational ones already are.
+        ready_for_review=_capped(
+            [
+                _statistic_row(s)
+                for s in statistics
+                if s.ready_for_review and s.item_version.item.status == Item.Status.PRETEST
+            ]
+        ),
         linking=summaries.read_linking(run.linking, labels),
         correlation=summaries.read_correlation(summary.get("correlation")),
         impact=summaries.read_impact(summary.get("impact")),

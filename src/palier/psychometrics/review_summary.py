@@ -360,7 +360,7 @@ def read_counts(summary: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """What the run read and estimated, with the estimation's model and convergence."""
     facts: list[tuple[str, Any]] = []
     if summary.get("model"):
-        facts.append((str(_("Modèle")), str(summary["model"])))
+        facts.append((str(_("Modèle")), str(summary["model"]).upper()))
     counts = summary.get("counts")
     if isinstance(counts, dict):
         facts += [
