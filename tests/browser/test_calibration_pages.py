@@ -13,7 +13,7 @@ from palier.items.models import Calibration, CalibrationActivation
 from palier.psychometrics.models import CalibrationRun
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import make_user
-from tests.psychometrics.test_pages import make_bank, make_calibration, make_run
+from tests.psychometrics.test_pages import make_calibration, make_items, make_run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,7 +24,7 @@ def test_calibration_pages_are_accessible_and_a_draft_is_activated_with_a_reason
     page, live_server, theme, framework
 ):
     psychometrician = make_user("psy@example.org", roles=(Role.PSYCHOMETRICIAN,))
-    versions = make_bank(framework)
+    versions = make_items(framework)
     active = make_calibration(framework, versions, name="Provisoire", estimated=False)
     activate_calibration(active)
     draft = make_calibration(framework, versions, name="Calibration 2026", shift=0.2)

@@ -1,6 +1,7 @@
 """The psychometrician's calibration pages: who may see them, what the review shows, and
 activation and roll-back through the pages (with their audit rows). Runs are built as rows,
-the way the calibration pipeline leaves them."""
+the way the calibration pipeline leaves them, and once through the pipeline itself. The
+`psychometrician` and `bank` fixtures are the package's (conftest.py)."""
 
 from __future__ import annotations
 
@@ -28,33 +29,41 @@ SYNTHETIC_NOTICE = (
 # --- data as the pipeline leaves it ---------------------------------------------------------
 
 
-def make_bank(framework: Framework, per_area: int = 3) -> list[ItemVersion]:
-    """`per_area` operational items in the first capacity of each area, one version each."""
+def make_items(framework: Framework, per_area: int = 3, prefix: str = "Q") -> list[ItemVersion]:
+    """`per_area` operational items (codes `<capacity>-<prefix>NNN`) in the first capacity of
+    each area, one version each; their versions, by item code."""
     capacities = {}
     for capacity in Capacity.objects.filter(competence__area__framework=framework).order_by(
         "competence__area__number", "competence__position", "position"
     ):
         capacities.setdefault(capacity.competence.area_id, capacity)
-    items, versions = [], []
-    for capacity in capacities.values():
-        for index in range(per_area):
-            code = f"{capacity.code}-Q{index:03d}"
-            items.append(Item(code=code, capacity=capacity, intended_level=3, status="operational"))
-    Item.objects.bulk_create(items)
-    for item in Item.objects.filter(code__in=[item.code for item in items]):
-        versions.append(
-            ItemVersion(
-                item=item,
-                number=1,
-                format="single_choice",
-                capacity=item.capacity,
-                intended_level=3,
-                stem_fr=f"Énoncé {item.code}",
-                definition={},
-            )
+    items = Item.objects.bulk_create(
+        Item(
+            code=f"{capacity.code}-{prefix}{index:03d}",
+            capacity=capacity,
+            intended_level=3,
+            status=Item.Status.OPERATIONAL,
         )
-    ItemVersion.objects.bulk_create(versions)
-    return list(ItemVersion.objects.select_related("item").order_by("item__code"))
+        for capacity in capacities.values()
+        for index in range(per_area)
+    )
+    ItemVersion.objects.bulk_create(
+        ItemVersion(
+            item=item,
+            number=1,
+            format="single_choice",
+            capacity=item.capacity,
+            intended_level=3,
+            stem_fr=f"Énoncé {item.code}",
+            definition={},
+        )
+        for item in Item.objects.filter(code__in=[item.code for item in items])
+    )
+    return list(
+        ItemVersion.objects.filter(item__code__in=[item.code for item in items])
+        .select_related("item")
+        .order_by("item__code")
+    )
 
 
 def make_calibration(
@@ -239,13 +248,8 @@ def make_run(
 
 
 @pytest.fixture
-def psychometrician(db):
-    return make_user("psy@example.org", roles=(Role.PSYCHOMETRICIAN,))
-
-
-@pytest.fixture
 def versions(framework):
-    return make_bank(framework)
+    return make_items(framework)
 
 
 @pytest.fixture
@@ -415,8 +419,8 @@ def test_the_review_pages_its_parameters_with_a_bounded_number_of_queries(
     framework, psychometrician, django_assert_max_num_queries
 ):
     client = signed_in(psychometrician)
-    small = make_bank(framework, per_area=3)
-    large = make_bank_more(framework, per_area=30)
+    small = make_items(framework, per_area=3, prefix="S")
+    large = make_items(framework, per_area=30, prefix="L")
     for bank in (small, large):
         reference = make_calibration(framework, bank, name=f"Référence {len(bank)}")
         draft = make_calibration(framework, bank, name=f"Brouillon {len(bank)}", shift=0.1)
@@ -430,37 +434,6 @@ def test_the_review_pages_its_parameters_with_a_bounded_number_of_queries(
     assert f"Page 2 sur {pages}" in page
     with django_assert_max_num_queries(7):
         client.get(reverse("psychometrics:calibrations"))
-
-
-def make_bank_more(framework: Framework, per_area: int) -> list[ItemVersion]:
-    """A second, larger bank beside the first (other codes)."""
-    existing = set(ItemVersion.objects.values_list("pk", flat=True))
-    capacities = {}
-    for capacity in Capacity.objects.filter(competence__area__framework=framework).order_by(
-        "competence__area__number", "competence__position", "-position"
-    ):
-        capacities[capacity.competence.area_id] = capacity
-    items = [
-        Item(code=f"{capacity.code}-L{index:03d}", capacity=capacity, intended_level=2)
-        for capacity in capacities.values()
-        for index in range(per_area)
-    ]
-    Item.objects.bulk_create(items)
-    ItemVersion.objects.bulk_create(
-        ItemVersion(
-            item=item,
-            number=1,
-            format="single_choice",
-            capacity=item.capacity,
-            intended_level=2,
-            stem_fr="Énoncé",
-            definition={},
-        )
-        for item in Item.objects.filter(code__contains="-L")
-    )
-    return list(
-        ItemVersion.objects.exclude(pk__in=existing).select_related("item").order_by("item__code")
-    )
 
 
 # --- the progress page -----------------------------------------------------------------------
