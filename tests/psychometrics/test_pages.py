@@ -312,6 +312,17 @@ def test_psychometricians_open_every_page_and_find_it_in_their_menu(ready_run, p
     assert 'href="/psychometrie/' not in signed_in(make_user()).get("/").content.decode()
 
 
+def test_runs_are_listed_on_the_authoring_site_for_psychometricians_only(
+    ready_run, psychometrician
+):
+    url = "/auteur/psychometrics/calibrationrun/"
+    listing = signed_in(psychometrician).get(url)
+    assert listing.status_code == 200
+    assert reverse("psychometrics:run", args=[ready_run.pk]) in listing.content.decode()
+    author = make_user("auteur@example.org", roles=(Role.AUTHOR,))
+    assert signed_in(author).get(url).status_code == 403
+
+
 def test_an_unknown_run_is_not_found(psychometrician):
     assert (
         signed_in(psychometrician).get(reverse("psychometrics:run", args=[999])).status_code == 404
