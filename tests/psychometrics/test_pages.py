@@ -10,6 +10,7 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from palier.accounts.roles import Role
 from palier.frameworks.models import Capacity, Framework, Population
@@ -307,6 +308,13 @@ def test_psychometricians_open_every_page_and_find_it_in_their_menu(ready_run, p
     client = signed_in(psychometrician)
     for url in page_urls(ready_run):
         assert client.get(url).status_code == 200, url
+    with translation.override("en"):
+        english = [
+            reverse("psychometrics:calibrations"),
+            reverse("psychometrics:run", args=[ready_run.pk]),
+        ]
+    for url in english:
+        assert url.startswith("/en/") and client.get(url).status_code == 200, url
     menu = client.get(reverse("psychometrics:calibrations")).content.decode()
     assert f'href="{reverse("psychometrics:calibrations")}" aria-current="page"' in menu
     assert 'href="/psychometrie/' not in signed_in(make_user()).get("/").content.decode()

@@ -63,7 +63,6 @@ class Scatter:
     size: int
     low: str
     high: str
-    plot_end: str
     points: list[Point]
     ticks: list[Tick]
     #: Items of the draft without parameters in the active calibration (not drawn).
@@ -105,7 +104,6 @@ def difficulty_scatter(rows: Sequence[ParameterRow]) -> Scatter | None:
         size=SCATTER_SIZE,
         low=_coordinate(SCATTER_MARGIN),
         high=_coordinate(SCATTER_SIZE - SCATTER_MARGIN),
-        plot_end=_coordinate(SCATTER_SIZE - SCATTER_MARGIN),
         points=[
             Point(
                 _coordinate(x(active)),

@@ -106,7 +106,7 @@ def start(request: HttpRequest) -> HttpResponse:
 @require_GET
 def run(request: HttpRequest, run_id: int) -> HttpResponse:
     calibration_run = access_run(request.user, run_id)
-    if calibration_run.status != CalibrationRun.Status.READY:
+    if calibration_run.status != CalibrationRun.Status.READY or calibration_run.draft is None:
         return _progress_page(request, calibration_run)
     return _review_page(request, calibration_run, None)
 
@@ -179,7 +179,7 @@ def activate(request: HttpRequest, run_id: int) -> HttpResponse:
                 _("Calibration « %(name)s » activée.") % {"name": calibration_run.draft.name},
             )
             return redirect("psychometrics:calibrations")
-    if calibration_run.status != CalibrationRun.Status.READY:
+    if calibration_run.status != CalibrationRun.Status.READY or calibration_run.draft is None:
         return _progress_page(request, calibration_run)
     return _review_page(request, calibration_run, form)
 
