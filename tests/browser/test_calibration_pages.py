@@ -1,6 +1,7 @@
 """The calibration pages in a real browser: no axe violation on the calibrations list, the
-progress page and the review of a draft, in both themes, on a wide and a narrow screen; and a
-psychometrician activates a draft with a reason through the page."""
+progress page and the review of a draft, in both themes, on a wide and a narrow screen; the
+progress page follows a run by itself; and a psychometrician activates a draft with a reason
+through the page."""
 
 import os
 
@@ -23,6 +24,9 @@ WIDTHS = (1280, 390)
 def test_calibration_pages_are_accessible_and_a_draft_is_activated_with_a_reason(
     page, live_server, theme, framework
 ):
+    # Imported here, as the harness does: without Playwright the browser tests skip.
+    from playwright.sync_api import expect
+
     psychometrician = make_user("psy@example.org", roles=(Role.PSYCHOMETRICIAN,))
     versions = make_items(framework)
     active = make_calibration(framework, versions, name="Provisoire", estimated=False)
@@ -51,6 +55,16 @@ def test_calibration_pages_are_accessible_and_a_draft_is_activated_with_a_reason
             assert_accessible(page)
 
     page.set_viewport_size({"width": 1280, "height": 900})
+    # The progress page follows the run by itself, and shows the outcome when it ends.
+    page.goto(live_server.url + reverse("psychometrics:run", args=[running.pk]))
+    CalibrationRun.objects.filter(pk=running.pk).update(progress=70, progress_message="Ajustement")
+    expect(page.locator("#run-progress-text")).to_contain_text("70 % effectués — Ajustement")
+    expect(page.locator("#run-progress-bar")).to_have_attribute("value", "70")
+    CalibrationRun.objects.filter(pk=running.pk).update(
+        status=CalibrationRun.Status.FAILED, error="Aucune réponse dans la période."
+    )
+    page.get_by_text("Aucune réponse dans la période.").wait_for()
+
     page.goto(live_server.url + reverse("psychometrics:run", args=[run.pk]))
     page.get_by_role("button", name="Activer ce brouillon").click()
     # The browser's own check is off (novalidate): the server says the reason is missing.

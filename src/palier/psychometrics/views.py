@@ -42,9 +42,7 @@ def calibrations(request: HttpRequest) -> HttpResponse:
     return _calibrations_page(request, {})
 
 
-def _calibrations_page(
-    request: HttpRequest, bound: dict[int, ReasonForm], status: int = 200
-) -> HttpResponse:
+def _calibrations_page(request: HttpRequest, bound: dict[int, ReasonForm]) -> HttpResponse:
     overview = queries.calibrations_overview()
     rows = [
         (
@@ -58,7 +56,6 @@ def _calibrations_page(
         request,
         "psychometrics/calibrations.html",
         {"rows": rows, "show_synthetic_link": not settings.DEBUG},
-        status=status,
     )
 
 
