@@ -210,12 +210,12 @@ def test_a_run_records_its_reference_and_filters_and_is_queued(bank, psychometri
 def test_the_simulated_impact_compares_the_draft_and_the_active_bank(
     bank, psychometrician, monkeypatch
 ):
-    monkeypatch.setattr("palier.psychometrics.pipeline.IMPACT_SIMULEES", 100)
+    monkeypatch.setattr("palier.psychometrics.pipeline.IMPACT_SIMULEES", 40)
     rng = np.random.default_rng(18)
     store_attempts(bank, abilities(rng, 300), rng)
     run = run_all(psychometrician, bank.framework)
     impact = run.summary["impact"]
-    assert impact["simulees"] == 100 and impact["areas"] == ["D1", "D2"]
+    assert impact["simulees"] == 40 and impact["areas"] == ["D1", "D2"]
     for bank_name in ("draft", "active"):
         result = impact[bank_name]
         assert 10 <= result["mean_length"] <= 20  # min_items 10; 20 items in all

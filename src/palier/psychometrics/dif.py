@@ -5,10 +5,11 @@ item's area computed with the draft's parameters (posterior mean on the calibrat
 quadrature nodes, Bock & Mislevy, 1982), cut into ten equal-count strata
 (`palier.engine.matching_strata`; Zwick, 2012, for matching on an IRT ability in CAT data).
 
-Three dimensions: population (each population with enough persons, as the focal group, against
-all the others), language (English against French) and learner situation (each situation
-against the others). An item's group comparison is reported only when both groups gave at
-least MIN_GROUP_RESPONSES answers to it; otherwise it is marked "not enough data".
+Three dimensions: population (each population with at least MIN_GROUP_PERSONS persons, as the
+focal group, against all the others), language (English against French) and learner situation
+(each situation with as many persons, against the others). An item's group comparison is
+reported only when both groups gave at least MIN_GROUP_RESPONSES answers to it; otherwise it is
+marked "not enough data".
 
 References: Holland, P. W., & Thayer, D. T. (1988), in Wainer & Braun (Eds.), *Test validity*.
 Zwick, R. (2012). A review of ETS differential item functioning assessment procedures. ETS
@@ -24,11 +25,14 @@ import numpy as np
 
 from palier.engine import Calibration, mantel_haenszel, matching_strata
 from palier.engine.em import build_design, chunk_posterior, log_table, normal_log_prior
+from palier.psychometrics.responses import STATUSES, ResponseData
 
 #: Fewest answers to an item in each group (focal and reference) for a DIF statistic;
 #: below it the Mantel-Haenszel chi-square has too little power to be read (Zieky, 1993,
 #: used 200 per group for fixed forms; 100 is the usual floor in CAT pools, Zwick, 2012).
 MIN_GROUP_RESPONSES = 100
+#: Fewest persons for a population or a situation to be compared with the others.
+MIN_GROUP_PERSONS = 100
 #: Matching strata (deciles of the ability estimate).
 MATCHING_STRATA = 10
 NOT_ENOUGH_DATA = "not_enough_data"
@@ -164,6 +168,37 @@ def dif_by_item(
                 ):
                     entry["class"] = row["class"]
     return per_item
+
+
+def groupings(data: ResponseData, population_codes: dict[int, str]) -> list[Grouping]:
+    """Populations and situations with enough persons, and the language of the test."""
+    groupings = []
+    populations = sorted(
+        int(p)
+        for p, n in zip(*np.unique(data.population, return_counts=True), strict=True)
+        if p >= 0 and n >= MIN_GROUP_PERSONS
+    )
+    if populations:
+        group = np.full(data.n_persons, -1, dtype=np.int64)
+        for index, population in enumerate(populations):
+            group[data.population == population] = index
+        # Persons of smaller populations, or of none, are never focal but stay in the
+        # reference group ("others") of every comparison.
+        group[group < 0] = len(populations)
+        labels = tuple(population_codes[p] for p in populations)
+        groupings.append(Grouping("population", labels, group))
+    groupings.append(Grouping("language", ("fr", "en"), data.english.astype(np.int64), False))
+    statuses = [
+        index
+        for index in range(len(STATUSES))
+        if np.count_nonzero(data.status == index) >= MIN_GROUP_PERSONS
+    ]
+    if statuses:
+        group = np.full(data.n_persons, len(statuses), dtype=np.int64)
+        for position, index in enumerate(statuses):
+            group[data.status == index] = position
+        groupings.append(Grouping("status", tuple(STATUSES[i] for i in statuses), group))
+    return groupings
 
 
 def has_large_dif(dif: dict) -> bool:
