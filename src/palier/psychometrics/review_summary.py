@@ -1,7 +1,7 @@
 """Readers of what a calibration run recorded as JSON (`linking`, `summary`, and each
 `ItemStatistic.dif`), for the review page. The shapes are those the pipeline writes
-(psychometrics.pipeline, .scaling, .dif, .impact; docs/calibration.md); a key a run did not write shows
-as missing on the page, never as an error, so an older run still opens."""
+(psychometrics.pipeline, .scaling, .dif, .impact; docs/calibration.md); a key a run did not
+write shows as missing on the page, never as an error, so an older run still opens."""
 
 from __future__ import annotations
 
