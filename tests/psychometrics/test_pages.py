@@ -702,3 +702,117 @@ def test_a_run_started_from_the_page_opens_as_a_full_review_once_computed(
     assert "Impact simulé : calibration active et brouillon" in page
     assert "Lecture des réponses" in page and "Estimation convergée" in page
     assert 'action="' + reverse("psychometrics:activate", args=[run.pk]) in page
+
+
+# --- reading the run's JSON and drawing the charts (no database) ------------------------------
+
+
+def parameter_row(code: str, active: float | None, draft: float, estimated: bool = True):
+    from palier.psychometrics.queries import ParameterRow
+
+    return ParameterRow(
+        version_id=int(code.removeprefix("Q")),
+        item_code=code,
+        version_number=1,
+        area_code="D1",
+        area_number=1,
+        discrimination=1.0,
+        se_discrimination=None,
+        difficulty=draft,
+        se_difficulty=None,
+        guessing=None,
+        active_discrimination=None if active is None else 1.0,
+        active_difficulty=active,
+        estimated=estimated,
+        responses=None,
+    )
+
+
+def test_the_scatter_has_equal_axes_of_whole_logits_and_draws_kept_items_on_top():
+    from palier.psychometrics.charts import difficulty_scatter
+
+    assert difficulty_scatter([parameter_row("Q1", None, 0.3)]) is None
+    scatter = difficulty_scatter(
+        [
+            parameter_row("Q1", 0.5, 0.5, estimated=False),
+            parameter_row("Q2", -0.2, 0.4),
+            parameter_row("Q3", None, 1.0),
+        ]
+    )
+    assert [tick.value for tick in scatter.ticks] == [-2, -1, 0, 1, 2]
+    assert scatter.missing == 1
+    assert [point.estimated for point in scatter.points] == [True, False]
+    kept = scatter.points[-1]
+    # No change: the mark sits on the diagonal (same distance from both axes' origins).
+    assert float(kept.x) + float(kept.y) == pytest.approx(2 * 48 + (360 - 2 * 48))
+
+
+def test_impact_bars_carry_their_name_and_value_and_nothing_is_drawn_without_data():
+    from palier.psychometrics.charts import paired_bars
+
+    assert (
+        paired_bars([("D1", None, None)], scale=1.0, text=str, active_label="a", draft_label="b")
+        is None
+    )
+    chart = paired_bars(
+        [("D1", 0.5, 1.0)],
+        scale=1.0,
+        text=lambda v: f"{v:.1f}",
+        active_label="active",
+        draft_label="brouillon",
+    )
+    active, draft = chart.groups[0].bars
+    assert (active.text, draft.text) == ("active 0.5", "brouillon 1.0")
+    assert (active.draft, draft.draft) == (False, True)
+    assert float(draft.width) == 2 * float(active.width)
+
+
+def test_the_run_json_is_read_leniently():
+    from palier.psychometrics import review_summary as summaries
+
+    assert summaries.read_linking({"method": "fixed_parameters"}, {}).fixed_parameters
+    linking = summaries.read_linking(
+        {"method": "stocking_lord", "areas": {"D2": {"linked": False, "reason": "3 ancres"}}}, {}
+    )
+    assert [(area.area_code, area.linked, area.note) for area in linking.areas] == [
+        ("D2", False, "3 ancres")
+    ]
+    assert summaries.read_linking(None, {}) is None
+    assert summaries.read_impact({"error": "Aucune question"}).error == "Aucune question"
+    assert summaries.read_impact({"draft": "?"}) is None
+    assert summaries.read_correlation({"areas": ["D1", "D2"], "matrix": [[1.0]]}) is None
+    assert summaries.blocking_messages(
+        [{"code": "not_converged", "message": "Pas de convergence."}, {"code": "x"}, "texte", ""]
+    ) == ["Pas de convergence.", "x", "texte"]
+    assert summaries.read_counts({"counts": {"attempts": 3, "flag": True, "note": "x"}}) == [
+        ("Tests", 3)
+    ]
+
+
+def test_dif_lists_class_c_then_b_by_largest_difference_and_counts_what_could_not_be_made():
+    from palier.psychometrics import review_summary as summaries
+
+    def group(focal, ets_class, delta):
+        return {"focal": focal, "reference": "others", "class": ets_class, "delta": delta}
+
+    items = [
+        (("Q1", 1), {"status": {"groups": [group("student", "B", -1.2)]}}),
+        (
+            ("Q2", 1),
+            {
+                "population": {"groups": [group("ifsi", "C", 1.6), group("iade", "A", 0.2)]},
+                "language": {"groups": [{"focal": "en", "class": None, "note": "not_enough_data"}]},
+            },
+        ),
+        (("Q3", 1), {"status": {"groups": [group("student", "B", 1.4)]}}),
+    ]
+    rows, without_data = summaries.read_dif(items, {"ifsi": "Étudiants en soins infirmiers"}, False)
+    assert [(row.item_code, row.ets_class) for row in rows] == [
+        ("Q2", "C"),
+        ("Q3", "B"),
+        ("Q1", "B"),
+    ]
+    assert rows[0].focal == "Étudiants en soins infirmiers" and rows[0].reference == "les autres"
+    assert without_data == 1
+    everything, _ = summaries.read_dif(items, {}, True)
+    assert len(everything) == 4 and everything[-1].ets_class == "A"
