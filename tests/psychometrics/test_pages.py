@@ -624,6 +624,10 @@ def test_the_start_form_offers_synthetic_responses_only_in_development_or_when_a
     client = signed_in(psychometrician)
     settings.DEBUG = False
     assert 'name="synthetic"' not in client.get(reverse("psychometrics:start")).content.decode()
+    assert (
+        f"{framework.title} ({framework.version})"
+        in client.get(reverse("psychometrics:start")).content.decode()
+    )
     asked = client.get(reverse("psychometrics:start") + "?donnees=simulees")
     assert 'name="synthetic"' in asked.content.decode()
     settings.DEBUG = True

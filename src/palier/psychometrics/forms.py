@@ -53,6 +53,7 @@ class StartRunForm(forms.Form):
     def __init__(self, *args: Any, allow_synthetic: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["framework"].queryset = published_frameworks()
+        self.fields["framework"].label_from_instance = _framework_label
         current = current_framework()
         if current is not None:
             self.fields["framework"].initial = current.pk
@@ -77,6 +78,10 @@ class StartRunForm(forms.Form):
             "populations": tuple(data["populations"]),
             "synthetic": bool(data.get("synthetic", False)),
         }
+
+
+def _framework_label(framework: Framework) -> str:
+    return f"{framework.title} ({framework.version})"
 
 
 class ReasonForm(forms.Form):
