@@ -55,6 +55,7 @@ urlpatterns += i18n_patterns(
     path("formations/", include("palier.training.urls")),
     path("campagnes/", include("palier.campaigns.urls")),
     path("psychometrie/seuils/", include("palier.psychometrics.standard_setting_urls")),
+    path("psychometrie/", include("palier.psychometrics.urls")),
     path("", include(ORGANISATION_PAGES)),
     path("gestion/", admin_site.urls),
     path("auteur/", authoring_site.urls),
