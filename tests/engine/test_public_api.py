@@ -13,6 +13,7 @@ def test_the_public_api_is_exactly_the_documented_names():
         "ExposureTuning",
         "ItemBank",
         "ItemFit",
+        "LevelReport",
         "Priors",
         "SimulationResult",
         "Step",
@@ -25,6 +26,7 @@ def test_the_public_api_is_exactly_the_documented_names():
         "matching_strata",
         "next_step",
         "probability",
+        "reported_level",
         "simulate",
         "sympson_hetter_parameters",
     ]

@@ -16,7 +16,7 @@ from palier.engine.exposure_tuning import ExposureTuning, sympson_hetter_paramet
 from palier.engine.fit import ItemFit, item_fit
 from palier.engine.irt import information, probability
 from palier.engine.mstep import Priors
-from palier.engine.score import level, level_probabilities
+from palier.engine.score import LevelReport, level, level_probabilities, reported_level
 from palier.engine.simulate import SimulationResult, simulate
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "ExposureTuning",
     "ItemBank",
     "ItemFit",
+    "LevelReport",
     "Priors",
     "SimulationResult",
     "Step",
@@ -39,6 +40,7 @@ __all__ = [
     "matching_strata",
     "next_step",
     "probability",
+    "reported_level",
     "simulate",
     "sympson_hetter_parameters",
 ]
