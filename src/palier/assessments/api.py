@@ -83,14 +83,14 @@ class AttemptResultOut(Schema):
     competences: dict[str, CompetenceScoreOut]
 
 
-class ReviewOut(Schema):
+class QuestionReviewOut(Schema):
     position: int
     item: str
     correct: bool | None
     feedback: str
 
 
-class ResultOut(Schema):
+class PositioningResultOut(Schema):
     id: uuid.UUID
     finished_at: str
     synthetic_calibration: bool = Field(
@@ -99,7 +99,7 @@ class ResultOut(Schema):
         "levels and probabilities are only indicative",
     )
     result: AttemptResultOut | None
-    review: list[ReviewOut]
+    review: list[QuestionReviewOut]
 
 
 def _state(attempt: Attempt) -> dict[str, Any]:
@@ -162,7 +162,7 @@ def answer(request: HttpRequest, attempt_id: str, payload: AnswerIn) -> dict[str
 
 @router.get(
     "/assessments/{attempt_id}/result",
-    response={200: ResultOut, **ERRORS},
+    response={200: PositioningResultOut, **ERRORS},
     summary="Result of a finished test: per area the level with the probability that it is "
     "the right one (or the two levels the learner is between), and the review of each question",
     by_alias=True,
