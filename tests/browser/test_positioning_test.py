@@ -1,11 +1,36 @@
+import re
+
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
 from palier.assessments.models import Attempt
-from palier.items.models import ItemVersion
+from palier.assessments.services import start_attempt
+from palier.items.models import Calibration, ItemVersion
 from palier.items.seed import load_item_seed
 from tests.assessments.test_pages import form_data
+from tests.assessments.test_services import alternate, play
 from tests.browser.conftest import assert_accessible, sign_in, sign_up
 from tests.factories import make_user
+
+PHONE = {"width": 390, "height": 844}
+# The level sentence, reported alone or "between" (narrow no-break space before % in French).
+LEVEL_SENTENCE = {
+    "fr": re.compile(
+        r"^\d\. .+ — (Niveau \d, avec \d+\u202f% de chances que ce soit bien votre niveau\."
+        r"|Entre le niveau \d et le niveau \d : vos réponses ne permettent pas de trancher "
+        r"\(niveau \d : \d+\u202f%, niveau \d : \d+\u202f%\)\.)$"
+    ),
+    "en": re.compile(
+        r"^\d\. .+ — (Level \d, with a \d+% chance that this is your level\."
+        r"|Between level \d and level \d: your answers cannot settle which "
+        r"\(level \d: \d+%, level \d: \d+%\)\.)$"
+    ),
+}
+SYNTHETIC = {
+    "fr": "Calibration de démonstration, estimée sur des données simulées",
+    "en": "Demonstration calibration, estimated on simulated data",
+}
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,6 +78,32 @@ def test_a_new_learner_signs_up_takes_resumes_and_finishes_a_test(
         page.wait_for_load_state()
     page.wait_for_url("**/resultat/")
     assert page.get_by_role("heading", name="Mon niveau par domaine").is_visible()
+    sentences = page.locator(".level-sentences li").all_inner_texts()
+    assert len(sentences) == 5 and all(LEVEL_SENTENCE["fr"].match(s) for s in sentences)
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_phone_shows_each_level_with_its_probability_and_the_synthetic_notice(
+    page, live_server, theme, framework, language
+):
+    load_item_seed(framework)
+    learner = make_user("nour@example.org")
+    attempt = start_attempt(learner, ["D1", "D2", "D3"], seed=3)
+    play(attempt, alternate)
+    Calibration.objects.filter(pk=attempt.calibration_id).update(synthetic=True)
+    sign_in(page, live_server, "nour@example.org")
+    page.set_viewport_size(PHONE)
+    with translation.override(language):
+        page.goto(live_server.url + reverse("assessments:result", args=[attempt.pk]))
+    sentences = page.locator(".level-sentences li").all_inner_texts()
+    assert len(sentences) == 3, sentences
+    assert all(LEVEL_SENTENCE[language].match(s) for s in sentences), sentences
+    assert page.get_by_text(SYNTHETIC[language]).is_visible()
+    chart = page.locator("figure.result-chart > svg").bounding_box()
+    assert chart is not None and chart["width"] <= PHONE["width"]
+    # Nothing makes the page scroll sideways (the wide table scrolls in its own box).
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible(page)
 
 

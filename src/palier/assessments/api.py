@@ -13,7 +13,7 @@ from ninja.security import django_auth
 from palier.assessments import queries, services
 from palier.assessments.access import access_attempt, access_shown_version
 from palier.assessments.models import Attempt
-from palier.assessments.results import result_of
+from palier.assessments.results import result_of, synthetic_calibration
 from palier.core.errors import ApiError, ErrorOut
 from palier.items import services as item_services
 
@@ -43,6 +43,63 @@ class AttemptOut(Schema):
     questions_left_estimate: int | None
     question: dict[str, Any] | None
     result_url: str | None
+
+
+class AreaLevelOut(Schema):
+    theta: float
+    se: float
+    level: int = Field(..., description="Level of the estimate (1-based)")
+    level_probabilities: list[float] = Field(..., description="Probability of each level")
+    precision: str
+    level_probability: float = Field(
+        ...,
+        description="Probability that the reported level is the right one; when "
+        "between_levels is set, that the right level is one of the two",
+    )
+    between_levels: list[int] | None = Field(
+        ...,
+        description="null when one level is reported; else the two adjacent levels the "
+        "learner is between (no level reaches report_threshold)",
+    )
+
+
+class CompetenceScoreOut(Schema):
+    area: str
+    answered: int
+    observed: float
+    expected: float
+
+
+class AttemptResultOut(Schema):
+    schema_: int = Field(..., alias="schema")
+    engine_version: str
+    calibration: int | None
+    stop_reason: str
+    items: int | None
+    report_threshold: float = Field(
+        ..., description="Probability from which one level is reported alone"
+    )
+    areas: dict[str, AreaLevelOut]
+    competences: dict[str, CompetenceScoreOut]
+
+
+class QuestionReviewOut(Schema):
+    position: int
+    item: str
+    correct: bool | None
+    feedback: str
+
+
+class PositioningResultOut(Schema):
+    id: uuid.UUID
+    finished_at: str
+    synthetic_calibration: bool = Field(
+        ...,
+        description="Scored with a calibration estimated on simulated data (demonstration): "
+        "levels and probabilities are only indicative",
+    )
+    result: AttemptResultOut | None
+    review: list[QuestionReviewOut]
 
 
 def _state(attempt: Attempt) -> dict[str, Any]:
@@ -105,8 +162,10 @@ def answer(request: HttpRequest, attempt_id: str, payload: AnswerIn) -> dict[str
 
 @router.get(
     "/assessments/{attempt_id}/result",
-    response={200: dict[str, Any], **ERRORS},
-    summary="Result of a finished test, with the review of each question",
+    response={200: PositioningResultOut, **ERRORS},
+    summary="Result of a finished test: per area the level with the probability that it is "
+    "the right one (or the two levels the learner is between), and the review of each question",
+    by_alias=True,
 )
 def result(request: HttpRequest, attempt_id: str) -> dict[str, Any]:
     attempt = access_attempt(request.user, attempt_id)
@@ -115,6 +174,7 @@ def result(request: HttpRequest, attempt_id: str) -> dict[str, Any]:
     return {
         "id": str(attempt.pk),
         "finished_at": attempt.finished_at.isoformat(),
+        "synthetic_calibration": synthetic_calibration(attempt),
         "result": typed.to_json() if (typed := result_of(attempt)) is not None else None,
         "review": [
             {

@@ -11,7 +11,7 @@ from django.utils.html import escape
 
 from palier.accounts.models import User
 from palier.assessments.models import Attempt, Response
-from palier.assessments.results import result_of
+from palier.assessments.results import AreaMeasure, level_sentence, percent_text, result_of
 from palier.core.i18n import localized
 from palier.frameworks.models import Area, Level
 from palier.items.formats import get_format
@@ -89,6 +89,16 @@ def progress(attempt: Attempt) -> Progress:
 
 
 @dataclass(frozen=True)
+class LevelBar:
+    """One level in the result chart: its probability, and whether it is reported."""
+
+    rank: int
+    probability: float
+    percent: str
+    reported: bool
+
+
+@dataclass(frozen=True)
 class AreaResult:
     area: Area
     level: Level
@@ -96,6 +106,35 @@ class AreaResult:
     se: float
     precision: str
     level_count: int
+    measure: AreaMeasure
+    levels: tuple[Level, ...]
+
+    @property
+    def sentence(self) -> str:
+        """The level and how sure it is, in one sentence (results.level_sentence)."""
+        return level_sentence(self.measure)
+
+    @property
+    def between(self) -> tuple[Level, Level] | None:
+        """The two levels the learner is between, None when one level is reported."""
+        if self.measure.between_levels is None:
+            return None
+        low, high = self.measure.between_levels
+        return self.levels[low - 1], self.levels[high - 1]
+
+    @property
+    def bars(self) -> list[LevelBar]:
+        """Every level of the area's scale with its probability, for the chart and table."""
+        reported = self.measure.reported_levels
+        return [
+            LevelBar(
+                level.rank,
+                self.measure.probability_of(level.rank),
+                percent_text(self.measure.probability_of(level.rank)),
+                level.rank in reported,
+            )
+            for level in self.levels
+        ]
 
 
 def area_results(attempt: Attempt) -> list[AreaResult]:
@@ -107,7 +146,7 @@ def area_results(attempt: Attempt) -> list[AreaResult]:
     result = result_of(attempt)
     for measure in result.areas if result is not None else ():
         area = areas[measure.code]
-        levels = list(area.levels.all())
+        levels = tuple(area.levels.all())
         results.append(
             AreaResult(
                 area,
@@ -116,6 +155,8 @@ def area_results(attempt: Attempt) -> list[AreaResult]:
                 measure.se,
                 measure.precision,
                 len(levels),
+                measure,
+                levels,
             )
         )
     return results

@@ -1,5 +1,5 @@
-"""The result of a finished attempt, typed: level per area, precision in plain words, and
-strengths and gaps per competence.
+"""The result of a finished attempt, typed: level per area with the probability that it is the
+right one, precision in plain words, and strengths and gaps per competence.
 
 `Attempt.result` is stored as JSON; `AttemptResult.from_json` / `to_json` are the only code
 that reads or writes that JSON, and `result_of(attempt)` is how every other module gets it.
@@ -11,6 +11,11 @@ Stored shapes (`schema`):
 - 1: the same, plus `schema` and `competences` {code: {area, answered, observed, expected}}
   computed when the attempt finished. For a schema-0 result they are computed on reading,
   from the stored responses, exactly as they were shown before.
+- 2: the same, plus `report_threshold` and per area the reported level
+  (`palier.engine.reported_level`): `level_probability` and `between_levels` (null, or the two
+  adjacent 1-based levels the learner is between). For a result stored before (schema 0 or
+  1) they are computed on reading from the stored theta and SE and the cut scores of the
+  attempt's framework version, with today's threshold; stored JSON is never rewritten.
 
 Competence signals (see docs/assessments.md): for each competence, the observed score (sum of
 credits) against the expected one (sum of P(correct) at the learner's final area theta, with
@@ -24,19 +29,24 @@ MIN_RESPONSES answers are too few to conclude ("unknown").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from palier.assessments.engine_adapter import BankSnapshot, RecordedAnswer, recorded_answers
-from palier.engine import Step, level, level_probabilities, probability
+from palier.core.i18n import content_language
+from palier.engine import LevelReport, Step, probability, reported_level
+from palier.engine.score import REPORT_THRESHOLD
+from palier.frameworks.models import Level
 
 if TYPE_CHECKING:
     from palier.assessments.models import Attempt
 
-RESULT_SCHEMA = 1
+RESULT_SCHEMA = 2
+READABLE_SCHEMAS = (0, 1, 2)
 # Standard errors (logits) under which a measure is called precise / fairly precise.
 PRECISE_SE = 0.35
 FAIR_SE = 0.55
@@ -45,6 +55,8 @@ MIN_RESPONSES = 2
 THRESHOLD = 0.2
 # Decimals kept for thetas, SEs and level probabilities in the stored result.
 STORED_DECIMALS = 4
+# A test never makes a level certain: a probability is shown as 99 % at most.
+MAX_SHOWN_PERCENT = 99
 
 
 class ResultFormatError(ValueError):
@@ -63,7 +75,10 @@ def precision_word(se: float) -> str:
 @dataclass(frozen=True)
 class AreaMeasure:
     """One measured area: theta and SE (logits), level (1-based), the probability of each
-    level, and the precision in words."""
+    level, the precision in words, and what the learner is told (`reported_level`):
+    `between_levels` None and `level_probability` the level's probability, or the two adjacent
+    levels (1-based) the learner is between and their summed probability. Those two are None
+    only in a result read from JSON stored before them, until `result_of` fills them in."""
 
     code: str
     theta: float
@@ -71,6 +86,19 @@ class AreaMeasure:
     level: int
     level_probabilities: tuple[float, ...]
     precision: str
+    level_probability: float | None = None
+    between_levels: tuple[int, int] | None = None
+
+    @property
+    def reported_levels(self) -> tuple[int, ...]:
+        """The level reported, or the two levels the learner is reported between."""
+        return self.between_levels or (self.level,)
+
+    def probability_of(self, rank: int) -> float:
+        """Probability of the 1-based level `rank` (0 when it is not stored)."""
+        if 1 <= rank <= len(self.level_probabilities):
+            return self.level_probabilities[rank - 1]
+        return 0.0
 
 
 @dataclass(frozen=True)
@@ -110,6 +138,7 @@ class AttemptResult:
     stop_reason: str = ""
     items: int | None = None  # scored questions
     schema: int = RESULT_SCHEMA
+    report_threshold: float | None = None  # None: read from a result stored before reports
 
     def area(self, code: str) -> AreaMeasure | None:
         """The measure of area `code`, None when it was not assessed."""
@@ -120,13 +149,17 @@ class AttemptResult:
         return {measure.code: measure.level for measure in self.areas}
 
     def to_json(self) -> dict[str, Any]:
-        """The stored form (the current schema)."""
+        """The stored form (the current schema). A result read from JSON stored before level
+        reports must get them first (`result_of`, `with_level_reports`)."""
+        if self.report_threshold is None:
+            raise ValueError("this result has no level reports: read it with result_of")
         return {
             "schema": RESULT_SCHEMA,
             "engine_version": self.engine_version,
             "calibration": self.calibration,
             "stop_reason": self.stop_reason,
             "items": self.items,
+            "report_threshold": self.report_threshold,
             "areas": {
                 measure.code: {
                     "theta": measure.theta,
@@ -134,6 +167,10 @@ class AttemptResult:
                     "level": measure.level,
                     "level_probabilities": list(measure.level_probabilities),
                     "precision": measure.precision,
+                    "level_probability": measure.level_probability,
+                    "between_levels": list(measure.between_levels)
+                    if measure.between_levels
+                    else None,
                 }
                 for measure in self.areas
             },
@@ -154,10 +191,13 @@ class AttemptResult:
         if not isinstance(data, Mapping):
             raise ResultFormatError(f"a result is an object, not {type(data).__name__}")
         schema = data.get("schema", 0)
-        if schema not in (0, RESULT_SCHEMA):
+        if schema not in READABLE_SCHEMAS:
             raise ResultFormatError(f"unknown result schema {schema!r}")
         try:
-            areas = tuple(_area_from_json(code, values) for code, values in data["areas"].items())
+            areas = tuple(
+                _area_from_json(code, values, reported=schema >= 2)
+                for code, values in data["areas"].items()
+            )
             competences = (
                 tuple(
                     CompetenceScore(
@@ -172,6 +212,7 @@ class AttemptResult:
                 if schema >= 1
                 else None
             )
+            threshold = float(data["report_threshold"]) if schema >= 2 else None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ResultFormatError(f"malformed result: {error!r}") from error
         return cls(
@@ -182,11 +223,15 @@ class AttemptResult:
             stop_reason=str(data.get("stop_reason") or ""),
             items=data.get("items"),
             schema=schema,
+            report_threshold=threshold,
         )
 
 
-def _area_from_json(code: str, values: Mapping[str, Any]) -> AreaMeasure:
+def _area_from_json(code: str, values: Mapping[str, Any], reported: bool) -> AreaMeasure:
     se = float(values["se"])
+    between = values["between_levels"] if reported else None
+    if between is not None and len(between) != 2:
+        raise ValueError(f"between_levels of {code} is not a pair: {between!r}")
     return AreaMeasure(
         code=str(code),
         theta=float(values["theta"]),
@@ -194,7 +239,53 @@ def _area_from_json(code: str, values: Mapping[str, Any]) -> AreaMeasure:
         level=int(values["level"]),
         level_probabilities=tuple(float(p) for p in values.get("level_probabilities") or ()),
         precision=str(values.get("precision") or precision_word(se)),
+        level_probability=float(values["level_probability"]) if reported else None,
+        between_levels=(int(between[0]), int(between[1])) if between is not None else None,
     )
+
+
+def _reported(measure: AreaMeasure, report: LevelReport) -> AreaMeasure:
+    """`measure` with the engine's report (engine levels are 0-based, ours 1-based)."""
+    return replace(
+        measure,
+        level_probabilities=tuple(round(p, STORED_DECIMALS) for p in report.probabilities),
+        level_probability=round(report.probability, STORED_DECIMALS),
+        between_levels=(report.between[0] + 1, report.between[1] + 1)
+        if report.between is not None
+        else None,
+    )
+
+
+def with_level_reports(
+    result: AttemptResult, cut_scores: Mapping[str, Sequence[float]]
+) -> AttemptResult:
+    """A result stored before level reports (schema < 2), with them computed from its stored
+    theta and SE and `cut_scores` (per area code, of the attempt's framework version), at
+    today's threshold. The stored level is kept: the report is computed from the rounded
+    stored theta, so near a cut score it may hold the other level of the pair, never
+    contradict it (below the threshold it is "between" the two)."""
+    if result.report_threshold is not None:
+        return result
+    areas = tuple(
+        _reported(
+            measure,
+            reported_level(measure.theta, measure.se, cut_scores.get(measure.code, ())),
+        )
+        for measure in result.areas
+    )
+    return replace(result, areas=areas, report_threshold=REPORT_THRESHOLD)
+
+
+def framework_cut_scores(framework_id: int) -> dict[str, tuple[float, ...]]:
+    """Cut scores per area code of a framework version, in level order (one query)."""
+    cuts: dict[str, list[float]] = {}
+    for code, cut in (
+        Level.objects.filter(area__framework_id=framework_id, min_theta__isnull=False)
+        .order_by("area__code", "rank")
+        .values_list("area__code", "min_theta")
+    ):
+        cuts.setdefault(code, []).append(cut)
+    return {code: tuple(values) for code, values in cuts.items()}
 
 
 def score_competences(
@@ -223,29 +314,23 @@ def score_competences(
 def build_result(
     attempt: Attempt, snapshot: BankSnapshot, step: Step, recorded: Iterable[RecordedAnswer]
 ) -> AttemptResult:
-    """The result of the engine's final `step`: per measured area theta, SE, level and the
-    probability of each level, and the competence scores of the `recorded` answers."""
+    """The result of the engine's final `step`: per measured area theta, SE, level, the
+    probability of each level and the reported level, and the competence scores of the
+    `recorded` answers. Levels and reports come from the unrounded theta and SE."""
     areas = []
     for code in attempt.areas:
         index = snapshot.area_codes.index(code)
-        theta = round(float(step.theta[index]), STORED_DECIMALS)
-        se = round(float(step.se[index]), STORED_DECIMALS)
-        cuts = snapshot.cut_scores[index]
-        areas.append(
-            AreaMeasure(
-                code=code,
-                theta=theta,
-                se=se,
-                level=int(level(float(step.theta[index]), cuts)) + 1,
-                level_probabilities=tuple(
-                    round(float(p), STORED_DECIMALS)
-                    for p in level_probabilities(
-                        float(step.theta[index]), float(step.se[index]), cuts
-                    )
-                ),
-                precision=precision_word(float(step.se[index])),
-            )
+        theta, se = float(step.theta[index]), float(step.se[index])
+        report = reported_level(theta, se, snapshot.cut_scores[index])
+        measure = AreaMeasure(
+            code=code,
+            theta=round(theta, STORED_DECIMALS),
+            se=round(se, STORED_DECIMALS),
+            level=report.level + 1,
+            level_probabilities=(),
+            precision=precision_word(se),
         )
+        areas.append(_reported(measure, report))
     return AttemptResult(
         areas=tuple(areas),
         # At the stored (rounded) theta, as pages computed them before they were stored.
@@ -254,6 +339,7 @@ def build_result(
         calibration=attempt.calibration_id,
         stop_reason=step.stop_reason or "",
         items=step.n_items,
+        report_threshold=REPORT_THRESHOLD,
     )
 
 
@@ -264,7 +350,8 @@ def result_of(attempt: Attempt) -> AttemptResult | None:
     """The attempt's typed result (None until it is finished), read once per instance.
 
     A result stored before competence scores were (schema 0) gets them from the stored
-    responses here, so readers never see the difference."""
+    responses here, and one stored before level reports (schema 0 or 1) gets them from the
+    cut scores of its framework version, so readers never see the difference."""
     stored = attempt.result
     if not attempt.is_finished or not stored:
         return None
@@ -275,5 +362,62 @@ def result_of(attempt: Attempt) -> AttemptResult | None:
     if result.competences is None:
         thetas = {measure.code: measure.theta for measure in result.areas}
         result = replace(result, competences=score_competences(thetas, recorded_answers(attempt)))
+    if result.report_threshold is None:
+        result = with_level_reports(result, framework_cut_scores(attempt.framework_id))
     attempt.__dict__[_CACHE_ATTRIBUTE] = (stored, result)
     return result
+
+
+def shown_percent(probability: float) -> int:
+    """A probability as the whole percentage shown to learners, rounded down (from the four
+    stored decimals, so 0.58 is 58, not 57 by binary rounding) and at most 99: a level
+    reported alone (at or above the threshold) never shows less than the threshold's
+    percentage, and a level in a "between" pair never shows it unless its stored value is
+    exactly on the threshold (below it by less than half a stored decimal)."""
+    return min(MAX_SHOWN_PERCENT, round(probability * 10**STORED_DECIMALS) // 100)
+
+
+def percent_text(probability: float) -> str:
+    """The shown percentage in the reader's language: "78\u202f%" (narrow no-break space, French
+    typography) or "78%" (English)."""
+    value = shown_percent(probability)
+    return f"{value}\u202f%" if content_language() == "fr" else f"{value}%"
+
+
+def level_sentence(measure: AreaMeasure) -> str:
+    """The one sentence that tells a learner their level in an area and how sure it is."""
+    if measure.level_probability is None:
+        raise ValueError(f"area {measure.code} has no level report (read it with result_of)")
+    if measure.between_levels is None:
+        return _("Niveau %(level)s, avec %(percent)s de chances que ce soit bien votre niveau.") % {
+            "level": measure.level,
+            "percent": percent_text(measure.level_probability),
+        }
+    low, high = measure.between_levels
+    return _(
+        "Entre le niveau %(low)s et le niveau %(high)s : vos réponses ne permettent pas de "
+        "trancher (niveau %(low)s : %(low_percent)s, niveau %(high)s : %(high_percent)s)."
+    ) % {
+        "low": low,
+        "high": high,
+        "low_percent": percent_text(measure.probability_of(low)),
+        "high_percent": percent_text(measure.probability_of(high)),
+    }
+
+
+# The example of probability_note: of learners told this, about that many in ten are right.
+NOTE_EXAMPLE = 0.8
+
+
+def probability_note() -> str:
+    """How to read the percentages, in one sentence (page and PDF)."""
+    return _(
+        "Le pourcentage dit à quel point vos réponses désignent ce niveau : parmi les "
+        "personnes à qui le test annonce %(percent)s, environ %(right)s sur 10 ont bien ce "
+        "niveau."
+    ) % {"percent": percent_text(NOTE_EXAMPLE), "right": round(NOTE_EXAMPLE * 10)}
+
+
+def synthetic_calibration(attempt: Attempt) -> bool:
+    """Whether the attempt was scored with a calibration estimated on simulated data."""
+    return bool(attempt.calibration.synthetic)

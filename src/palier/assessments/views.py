@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from palier.assessments import pdf, queries, services
 from palier.assessments.access import access_attempt
 from palier.assessments.competences import competence_signals
+from palier.assessments.results import probability_note, synthetic_calibration
 from palier.assessments.signals import result_sections
 from palier.frameworks.queries import current_framework
 from palier.items.errors import ItemError
@@ -164,7 +165,7 @@ def result(request: HttpRequest, attempt_id: str) -> HttpResponse:
             "gaps": [s for s in signals if s.kind == "gap"],
             "signals": signals,
             "sections": result_sections(request, attempt),
-            "chart_max": max((r.level_count for r in results), default=5),
-            "chart_height": 44 * len(results) + 8,
+            "synthetic_calibration": synthetic_calibration(attempt),
+            "probability_note": probability_note(),
         },
     )

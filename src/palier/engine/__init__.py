@@ -17,7 +17,7 @@ from palier.engine.fit import ItemFit, item_fit
 from palier.engine.irt import information, probability
 from palier.engine.linking import Linking, mean_sigma, stocking_lord, transform
 from palier.engine.mstep import Priors
-from palier.engine.score import level, level_probabilities
+from palier.engine.score import LevelReport, level, level_probabilities, reported_level
 from palier.engine.simulate import SimulationResult, simulate
 from palier.engine.standard_setting import (
     AreaCutScores,
@@ -38,6 +38,7 @@ __all__ = [
     "ExposureTuning",
     "ItemBank",
     "ItemFit",
+    "LevelReport",
     "Linking",
     "PanelResult",
     "Priors",
@@ -57,6 +58,7 @@ __all__ = [
     "ordered_item_booklet",
     "panel_cut_scores",
     "probability",
+    "reported_level",
     "rp_location",
     "simulate",
     "stocking_lord",
