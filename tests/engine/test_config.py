@@ -29,6 +29,13 @@ from tests.engine.factories import make_bank
         ({"pretest_positions": (0,)}, "1-based"),
         ({"area_targets": (0.0, 0.0)}, "area_targets"),
         ({"version": ""}, "version"),
+        ({"level_probability_target": 0.9}, "needs cut_scores"),
+        ({"cut_scores": ((0.0,),), "level_probability_target": 1.0}, r"\(0, 1\)"),
+        ({"cut_information": True}, "needs cut_scores"),
+        ({"max_exposure_rate": 0.0}, "max_exposure_rate"),
+        ({"exposure_rates": {"item-0001": 0.3}}, "needs max_exposure_rate"),
+        ({"exposure_rates": {"item-0001": 1.5}, "max_exposure_rate": 0.25}, "proportions"),
+        ({"a_strata": 1}, "a_strata"),
     ],
 )
 def test_a_bad_configuration_is_refused_when_it_is_built(arguments, message):

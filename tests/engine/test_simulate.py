@@ -58,3 +58,26 @@ def test_a_multidimensional_cat_recovers_thetas_with_reported_se_matching_the_rm
     assert result.rmse == pytest.approx(result.mean_se, rel=0.1)
     independent = simulate(bank, CatConfig(se_target=0.4, max_items=60), thetas, rng)
     assert result.mean_length < 0.85 * independent.mean_length
+
+
+def test_restricted_selection_with_refreshed_rates_keeps_every_item_near_its_cap():
+    bank = make_bank(120, seed=4)
+    thetas = np.random.default_rng(9).normal(size=120)
+    free = simulate(bank, CatConfig(se_target=0.4, max_items=15), thetas, np.random.default_rng(1))
+    assert free.max_exposure > 0.9  # every test starts with the same item
+    config = CatConfig(se_target=0.4, max_items=15, max_exposure_rate=0.3)
+    restricted = simulate(bank, config, thetas, np.random.default_rng(1), exposure_refresh=1)
+    # Refreshed after every test, an item is given at most once more after reaching its cap.
+    assert restricted.max_exposure <= 0.3 + 1 / 120
+    again = simulate(bank, config, thetas, np.random.default_rng(1), exposure_refresh=1)
+    assert np.array_equal(restricted.exposure, again.exposure)
+
+
+def test_refreshing_exposure_rates_needs_a_maximum_rate():
+    with pytest.raises(ValueError, match="max_exposure_rate"):
+        simulate(
+            make_bank(20), CatConfig(), np.zeros(3), np.random.default_rng(0), exposure_refresh=5
+        )
+    with pytest.raises(ValueError, match="at least 1"):
+        config = CatConfig(max_exposure_rate=0.3)
+        simulate(make_bank(20), config, np.zeros(3), np.random.default_rng(0), exposure_refresh=0)
