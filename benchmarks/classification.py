@@ -103,6 +103,72 @@ def expected_calibration_error(confidence: NDArray[np.float64], right: NDArray[n
     return float(total / confidence.size)
 
 
+def expected_accuracy(posterior_sd: float, nodes: int = 4001) -> float:
+    """Exact-level share a calibrated test reaches with posterior SD ``posterior_sd``.
+
+    With ``theta ~ N(0, 1)`` and a normal posterior ``N(m, s^2)``, the posterior mean has
+    ``m ~ N(0, 1 - s^2)`` and the most probable level is right with probability
+    ``max_k P(level k | m, s)``; the expected exact share is its mean over ``m`` (trapezoid rule
+    on +-8 SD). Used to say what precision, hence what length, a target would need.
+    """
+    from palier.engine import level_probabilities
+
+    spread = np.sqrt(1.0 - posterior_sd**2)
+    means = np.linspace(-8.0, 8.0, nodes) * spread
+    density = np.exp(-0.5 * (means / spread) ** 2)
+    best = level_probabilities(means, np.full(nodes, posterior_sd), CUT_SCORES).max(axis=-1)
+    return float(np.trapezoid(best * density, means) / np.trapezoid(density, means))
+
+
+def needed_precision(exact: float) -> float:
+    """Largest posterior SD whose expected exact share reaches ``exact`` (bisection)."""
+    low, high = 0.01, 0.99
+    for _ in range(60):
+        middle = (low + high) / 2
+        low, high = (middle, high) if expected_accuracy(middle) >= exact else (low, middle)
+    return low
+
+
+def borrowed_precision() -> float:
+    """Prior precision of one area when the other areas are known exactly: ``1 / (1 - r' R^-1 r)``.
+
+    The correlated prior gives an area between 1 (nothing known elsewhere) and this much
+    precision before its own items.
+    """
+    matrix = correlation_matrix()
+    others = matrix[0, 1:]
+    conditional = 1.0 - others @ np.linalg.solve(matrix[1:, 1:], others)
+    return float(1.0 / conditional)
+
+
+def frontier(row: dict[str, Any]) -> list[dict[str, float]]:
+    """Posterior SD and rough length needed for several exact-level shares.
+
+    The information per item is read from a simulated configuration, ``(1 / se^2 - p0) / n``
+    per area (``n`` items), and the length needed is ``(1 / sd^2 - p0) / information``, with
+    the prior precision ``p0`` between 1 (no borrowing between areas) and
+    :func:`borrowed_precision` (full borrowing); the range of the two is reported.
+    """
+    se = np.asarray(row["mean_se_per_area"])
+    items = np.asarray(row["items_per_area"])
+    rows = []
+    for exact in (0.70, 0.75, 0.80, 0.85, 0.90):
+        sd = needed_precision(exact)
+        lengths = []
+        for prior_precision in (borrowed_precision(), 1.0):
+            per_item = float(np.mean((1.0 / se**2 - prior_precision) / items))
+            lengths.append(max(0.0, (1.0 / sd**2 - prior_precision) / per_item))
+        rows.append(
+            {
+                "exact": exact,
+                "posterior_sd": sd,
+                "items_per_area_low": min(lengths),
+                "items_per_area_high": max(lengths),
+            }
+        )
+    return rows
+
+
 def classification_figures(
     true_theta: NDArray[np.float64], theta: NDArray[np.float64], se: NDArray[np.float64]
 ) -> dict[str, Any]:
@@ -154,7 +220,7 @@ def run_configuration(label: str, n_learners: int) -> dict[str, Any]:
         cut_scores=(CUT_SCORES,) * N_AREAS,
         **options,
     )
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = simulate(make_bank(), config, make_learners(n_learners), np.random.default_rng(53))
     seconds = time.perf_counter() - start
     figures = classification_figures(result.true_theta, result.theta, result.se)
@@ -167,6 +233,7 @@ def run_configuration(label: str, n_learners: int) -> dict[str, Any]:
         "items_per_area": [round(float(value), 2) for value in result.items_per_area],
         "stop_reasons": result.stop_reasons,
         "seconds": seconds,
+        "cpu_seconds": time.process_time() - cpu,
         **figures,
     }
 
@@ -212,6 +279,7 @@ def main(argv: list[str] | None = None) -> None:
     with ProcessPoolExecutor(max_workers=arguments.workers) as pool:
         rows = list(pool.map(run_configuration, CONFIGURATIONS, [n_learners] * len(CONFIGURATIONS)))
     report = {
+        "frontier": frontier(rows[0]),
         "command": COMMAND + (" --quick" if arguments.quick else ""),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
         "python": platform.python_version(),
@@ -227,6 +295,15 @@ def main(argv: list[str] | None = None) -> None:
     print(markdown(rows))
     for row in rows:
         print(row["label"], row["stop_reasons"], row["items_per_area"], f"{row['seconds']:.0f} s")
+    print()
+    print("| exact level | posterior SD needed | questions per area | questions (5 areas) |")
+    print("|---|---|---|---|")
+    for point in report["frontier"]:
+        low, high = point["items_per_area_low"], point["items_per_area_high"]
+        print(
+            f"| {point['exact']:.0%} | {point['posterior_sd']:.3f} | {low:.0f}-{high:.0f} "
+            f"| {low * N_AREAS:.0f}-{high * N_AREAS:.0f} |"
+        )
     print(f"wall time {report['wall_seconds']:.0f} s")
 
 
