@@ -137,6 +137,52 @@ def run_method(label: str, n_simulees: int, refresh: int, quick: bool) -> dict[s
     }
 
 
+def oracle_lengths(caps: tuple[float, ...]) -> dict[float, float]:
+    """Mean length of an oracle that knows each simulee's theta, under each exposure cap.
+
+    A linear programme on 31 theta classes ``c`` (N(0, 1) weights ``w_c`` on -3..3): choose
+    ``x_cj`` in ``[0, 1]`` (share of class ``c`` given item ``j``) minimising the mean length
+    ``sum_c w_c sum_j x_cj`` subject to the SE target in every class,
+    ``sum_j x_cj I_j(theta_c) >= 1 / se^2 - 1``, and ``sum_c w_c x_cj <= cap`` for every
+    item. Its optimum bounds what any exposure control can reach on this bank: the ratio of
+    the capped to the uncapped optimum is the extra length the cap itself costs.
+    """
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix, vstack
+
+    from palier.engine import information
+
+    discrimination, difficulty = make_items(N_ITEMS, seed=31)
+    thetas = np.linspace(-3.0, 3.0, 31)
+    weights = np.exp(-0.5 * thetas**2)
+    weights /= weights.sum()
+    info = information(thetas[:, None], discrimination[None, :], difficulty[None, :])
+    n_classes, n_items = info.shape
+    columns = np.arange(n_classes * n_items)
+    precision = coo_matrix(
+        (-info.ravel(), (np.repeat(np.arange(n_classes), n_items), columns)),
+        shape=(n_classes, n_classes * n_items),
+    )
+    exposure = coo_matrix(
+        (np.repeat(weights, n_items), (np.tile(np.arange(n_items), n_classes), columns)),
+        shape=(n_items, n_classes * n_items),
+    )
+    constraints = vstack([precision, exposure]).tocsr()
+    needed = 1.0 / SE_TARGET**2 - 1.0
+    lengths = {}
+    for cap in caps:
+        bounds = np.concatenate([np.full(n_classes, -needed), np.full(n_items, cap)])
+        solution = linprog(
+            np.repeat(weights, n_items),
+            A_ub=constraints,
+            b_ub=bounds,
+            bounds=(0, 1),
+            method="highs",
+        )
+        lengths[cap] = float(solution.fun)
+    return lengths
+
+
 def markdown(rows: list[dict[str, Any]]) -> str:
     free = next(row for row in rows if row["label"] == "none")["mean_length"]
     lines = [
@@ -177,7 +223,10 @@ def main(argv: list[str] | None = None) -> None:
                 [arguments.quick] * len(labels),
             )
         )
+    caps = (1.0, 0.40, 0.35, 0.30, 0.25)
+    oracle = oracle_lengths(caps)
     report = {
+        "oracle_lengths": {str(cap): length for cap, length in oracle.items()},
         "command": COMMAND + (" --quick" if arguments.quick else ""),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
         "python": platform.python_version(),
@@ -191,6 +240,11 @@ def main(argv: list[str] | None = None) -> None:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(report, indent=2) + "\n")
     print(markdown(rows))
+    print()
+    print("| cap | oracle mean length | extra length the cap costs the oracle |")
+    print("|---|---|---|")
+    for cap, length in oracle.items():
+        print(f"| {cap:.2f} | {length:.2f} | {length / oracle[1.0] - 1:+.1%} |")
     print(f"wall time {report['wall_seconds']:.0f} s")
 
 
