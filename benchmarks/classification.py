@@ -9,7 +9,7 @@ configuration: test length, exact level and level within one (share of (learner,
 pairs), the expected calibration error of the reported level probabilities, and the mean
 reported SE over the empirical RMSE per area::
 
-    python -m benchmarks.classification            # 800 learners (about 5 minutes, 2 cores)
+    python -m benchmarks.classification            # 500 learners (about 3 minutes on 2 idle cores)
     python -m benchmarks.classification --quick    # 60 learners, to check the harness
 
 Writes ``benchmarks/results/classification.json`` and prints the Markdown table of
@@ -286,7 +286,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--learners", type=int, default=None)
     parser.add_argument("--workers", type=int, default=2, help="processes (one configuration each)")
     arguments = parser.parse_args(argv)
-    n_learners = arguments.learners or (60 if arguments.quick else 800)
+    n_learners = arguments.learners or (60 if arguments.quick else 500)
     start = time.perf_counter()
     # Configurations are independent and seeded, so the figures do not depend on the workers.
     with ProcessPoolExecutor(max_workers=arguments.workers) as pool:
