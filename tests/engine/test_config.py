@@ -29,6 +29,13 @@ from tests.engine.factories import make_bank
         ({"pretest_positions": (0,)}, "1-based"),
         ({"area_targets": (0.0, 0.0)}, "area_targets"),
         ({"version": ""}, "version"),
+        ({"level_probability_target": 0.9}, "needs cut_scores"),
+        ({"cut_scores": ((0.0,),), "level_probability_target": 1.0}, r"\(0, 1\)"),
+        ({"cut_information": True}, "needs cut_scores"),
+        ({"max_exposure_rate": 0.0}, "max_exposure_rate"),
+        ({"exposure_rates": {"item-0001": 0.3}}, "needs max_exposure_rate"),
+        ({"exposure_rates": {"item-0001": 1.5}, "max_exposure_rate": 0.25}, "proportions"),
+        ({"a_strata": 1}, "a_strata"),
     ],
 )
 def test_a_bad_configuration_is_refused_when_it_is_built(arguments, message):
@@ -71,3 +78,16 @@ def test_a_configuration_rebuilt_at_every_step_reuses_the_banks_likelihood_table
     assert len(bank._table_cache) == 1
     next_step(bank, history, CatConfig(prior_mean=0.5), np.random.default_rng(0))
     assert len(bank._table_cache) == 2
+
+
+def test_the_certification_preset_restricts_items_that_reached_a_quarter_of_the_tests():
+    from palier.engine.config import certification_exposure
+
+    bank = make_bank(10)
+    rates = {"item-0000": 0.3, "item-0001": 0.1}
+    config = CatConfig(version="certification", **certification_exposure(rates))
+    plan = config.plan(bank)
+    assert config.max_exposure_rate == 0.25
+    assert plan.overexposed is not None and np.flatnonzero(plan.overexposed).tolist() == [0]
+    with pytest.raises(ValueError, match="max_rate"):
+        certification_exposure(rates, max_rate=0.0)

@@ -50,3 +50,49 @@ def test_an_area_whose_se_is_one_ulp_above_its_target_stops_on_it():
     just_above = float(np.nextafter(0.3, np.inf))
     status = status_for(config, [just_above, 0.5, 0.5], [5, 5, 5], [5, 5, 5])
     assert status == ("se_target", None, None)
+
+
+def probability_status(target, theta, se, counts, min_per_area=0):
+    bank = make_bank(30, n_areas=3)
+    config = CatConfig(
+        se_target=0.1,
+        cut_scores=((-0.5, 0.5),) * 3,
+        level_probability_target=target,
+        min_items_per_area=min_per_area,
+    )
+    estimate = Estimate(
+        np.asarray(theta, float),
+        np.asarray(se, float),
+        np.diag(np.asarray(se, float) ** 2),
+        np.zeros(3),
+    )
+    plan = config.plan(bank)
+    return area_status(plan, estimate, np.asarray(counts, float), np.full(3, 5.0))
+
+
+def test_an_area_stops_once_its_most_probable_level_is_probable_enough():
+    # theta 2.0, se 0.5: P(level 2) = Phi(3) = 0.9987; theta 0.0, se 0.5: P(level 1) = 0.68;
+    # theta -1.2, se 0.5: P(level 0) = Phi(1.4) = 0.919.
+    status = probability_status(0.9, [2.0, 0.0, -1.2], [0.5, 0.5, 0.5], [3, 3, 3])
+    assert status == ("level_probability", None, "level_probability")
+    assert probability_status(0.95, [2.0, 0.0, -1.2], [0.5] * 3, [3, 3, 3])[2] is None
+
+
+def test_the_level_probability_rule_waits_for_the_areas_minimum_number_of_items():
+    status = probability_status(0.9, [2.0, 2.0, 2.0], [0.5] * 3, [1, 2, 3], min_per_area=2)
+    assert status == (None, "level_probability", "level_probability")
+
+
+def test_a_level_probability_one_ulp_below_its_target_stops_the_area():
+    from scipy.special import ndtr
+
+    reached = float(ndtr(1.4))  # P(level 0) at theta -1.2, se 0.5 (cut -0.5)
+    target = float(np.nextafter(reached, np.inf))
+    assert probability_status(target, [-1.2, 0.0, 0.0], [0.5] * 3, [3, 3, 3])[0] == (
+        "level_probability"
+    )
+
+
+def test_areas_stopped_by_their_level_probability_reopen_below_the_test_minimum():
+    status = ("level_probability", "no_items")
+    assert open_areas(status, below_minimum=True).tolist() == [True, False]

@@ -19,7 +19,15 @@ from palier.engine.arrays import BoolArray, FloatArray, IntArray
 from palier.engine.bank import ItemBank
 from palier.engine.config import CatConfig, Plan
 from palier.engine.estimate import Estimate, Responses, estimate_correlated, estimate_independent
-from palier.engine.select import Criterion, balance, criterion, select_item
+from palier.engine.select import (
+    Criterion,
+    balance,
+    criterion,
+    progress,
+    restrict_exposure,
+    select_item,
+    stratum_pool,
+)
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,10 @@ def step_from_indices(
     # Drawn first, so that a generator seeded from the attempt gives the same lotteries at
     # every step (see palier.engine.exposure).
     lottery = rng.random(bank.n_items) if plan.exposure is not None else None
+    # Progressive selection's random components: drawn next, so that they too stay the same
+    # at every step of an attempt, and drawn only when used, so that other configurations
+    # keep their random streams.
+    random_draws = rng.random(bank.n_items) if plan.progressive else None
     estimate = estimate_from(bank, plan, config, items, correct)
     scored_items = items[~bank.pretest[items]] if bank.has_pretest else items
     n_scored = scored_items.size
@@ -167,6 +179,7 @@ def step_from_indices(
             )
             return choice, step
     pool = remaining if opened.all() else remaining & opened[bank.areas]
+    pool = stratum_pool(restrict_exposure(pool, plan), bank, plan, counts)
     competence_counts = None
     if plan.competence_codes is not None and plan.competence_targets is not None:
         codes = plan.competence_codes[scored_items]
@@ -174,8 +187,19 @@ def step_from_indices(
             codes[codes >= 0], minlength=plan.competence_targets.size
         ).astype(np.float64)
     pool = balance(pool, bank, plan, counts, competence_counts)
+    progressive = None
+    if random_draws is not None:
+        progressive = (progress(plan, estimate, n_scored, config.max_items), random_draws)
     selected = select_item(
-        pool, bank, plan, estimate, config.randomesque, rng, lottery, selection_criterion
+        pool,
+        bank,
+        plan,
+        estimate,
+        config.randomesque,
+        rng,
+        lottery,
+        selection_criterion,
+        progressive,
     )
     if selected is None:
         return finish(stop.NO_ITEMS)

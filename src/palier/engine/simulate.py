@@ -6,13 +6,19 @@ a real candidate (:func:`palier.engine.cat.step_from_indices`); each answer is d
 length, bias ``mean(theta_hat - theta)``, RMSE ``sqrt(mean((theta_hat - theta)^2))`` and mean
 reported SE per area, the same conditional on bands of true theta, and each item's exposure
 rate (share of simulees who saw it).
+
+Restricted selection (``CatConfig.max_exposure_rate``) reads observed exposure rates from the
+configuration; in production they come from item statistics refreshed from time to time. With
+``exposure_refresh=n`` the simulation does the same: every ``n`` simulees the configuration's
+``exposure_rates`` are replaced by the running rates of the simulees so far (Revuelta &
+Ponsoda, 1998, update them after every examinee).
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -116,9 +122,14 @@ def simulate(
     thetas: ArrayLike,
     rng: np.random.Generator,
     band_edges: tuple[float, ...] = DEFAULT_BAND_EDGES,
+    exposure_refresh: int | None = None,
 ) -> SimulationResult:
     """Run one simulated test per row of ``thetas`` (shape ``(n,)`` for one area, else
-    ``(n, n_areas)``) and summarise it."""
+    ``(n, n_areas)``) and summarise it.
+
+    ``exposure_refresh`` (needs ``config.max_exposure_rate``): refresh the configuration's
+    observed exposure rates from the running rates every that many simulees (module
+    docstring)."""
     if not isinstance(rng, np.random.Generator):
         raise TypeError("rng must be a numpy.random.Generator")
     true_theta = np.array(thetas, dtype=np.float64)
@@ -130,6 +141,11 @@ def simulate(
         raise ValueError(f"thetas must have shape (n, {bank.n_areas})")
     if not np.all(np.isfinite(true_theta)):
         raise ValueError("thetas must be finite")
+    if exposure_refresh is not None:
+        if exposure_refresh < 1:
+            raise ValueError("exposure_refresh must be at least 1")
+        if config.max_exposure_rate is None:
+            raise ValueError("exposure_refresh needs a configuration with max_exposure_rate")
     n_simulees = true_theta.shape[0]
     plan = config.plan(bank)
     capacity = config.max_items + len(config.pretest_positions) + 1
@@ -142,6 +158,16 @@ def simulate(
     items = np.empty(capacity, dtype=np.intp)
     answers = np.empty(capacity, dtype=bool)
     for simulee in range(n_simulees):
+        if exposure_refresh is not None and simulee and simulee % exposure_refresh == 0:
+            rates = seen / simulee
+            config = replace(
+                config,
+                exposure_rates={
+                    item_id: float(rate)
+                    for item_id, rate in zip(bank.item_ids, rates, strict=True)
+                    if rate > 0
+                },
+            )
         count = 0
         # As in production, the engine's generator is seeded from the attempt and restarted at
         # each step; answers are drawn from the caller's generator.
