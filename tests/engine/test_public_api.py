@@ -23,6 +23,7 @@ def test_the_public_api_is_exactly_the_documented_names():
         "area_cut_scores",
         "bookmark_cut",
         "calibrate",
+        "certification_exposure",
         "information",
         "item_fit",
         "level",

@@ -10,7 +10,7 @@ See docs/engine.md for the models, formulas, defaults and references.
 from palier.engine.bank import ItemBank
 from palier.engine.calibrate import Calibration, calibrate
 from palier.engine.cat import Answer, Step, next_step
-from palier.engine.config import CatConfig
+from palier.engine.config import CatConfig, certification_exposure
 from palier.engine.dif import DifResult, mantel_haenszel, matching_strata
 from palier.engine.exposure_tuning import ExposureTuning, sympson_hetter_parameters
 from palier.engine.fit import ItemFit, item_fit
@@ -47,6 +47,7 @@ __all__ = [
     "area_cut_scores",
     "bookmark_cut",
     "calibrate",
+    "certification_exposure",
     "information",
     "item_fit",
     "level",
