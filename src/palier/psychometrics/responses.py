@@ -2,11 +2,13 @@
 
 A calibration reads every answer of the finished attempts it selects: at national scale
 60,000,000 rows (2,000,000 attempts x 30 answers). The rows are never turned into model
-instances: one SQL query, ordered by attempt, computes in the database everything that would
-otherwise cost a Python object per answer (the person's index by ``DENSE_RANK``, the grouping
-keys as integers), and is fetched in chunks from a server-side cursor on PostgreSQL (a plain
-cursor on SQLite, which streams too); each chunk becomes numpy columns at once. Memory: about
-10 bytes per answer for the result, plus one chunk of driver tuples.
+instances. One SQL query joins the answers to the selected attempts, numbered in the database
+(``ROW_NUMBER()`` over the attempts, a few million rows, rather than a sort of every answer)
+with their grouping keys as integers. On PostgreSQL it is read with ``COPY ... TO STDOUT
+(FORMAT BINARY)``: fixed-width rows that numpy decodes a block at a time, no Python object per
+row at all. Elsewhere (SQLite) a cursor streams it in chunks of driver tuples, each turned into
+numpy columns at once. Memory: about 10 bytes per answer for the result (person int32, item
+version int32, correct and pretest booleans), plus one chunk.
 
 The grouping keys used for DIF (population, language, situation) are the learner's at reading
 time, joined from the profile: profiles carry no history.
@@ -20,8 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When, Window
-from django.db.models.functions import Coalesce, DenseRank
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, QuerySet, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from palier.accounts.choices import LearnerStatus
@@ -32,7 +34,17 @@ CHUNK_ROWS = 100_000
 #: Integer codes of the learners' situations in `ResponseData.status` (-1: not given).
 STATUSES: tuple[str, ...] = tuple(LearnerStatus.values)
 NO_GROUP = -1
-_COLUMNS = 7
+#: The columns of the one query, in order (every one an integer or a boolean).
+QUERY_COLUMNS = (
+    "person",
+    "item_version_id",
+    "correct",
+    "pretest",
+    "population",
+    "english",
+    "status_code",
+)
+_COLUMNS = len(QUERY_COLUMNS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,64 +91,76 @@ def _bounds(selection: Selection) -> dict[str, datetime.datetime]:
     filters = {}
     if selection.period_start is not None:
         start = datetime.datetime.combine(selection.period_start, datetime.time.min)
-        filters["attempt__finished_at__gte"] = timezone.make_aware(start, zone)
+        filters["finished_at__gte"] = timezone.make_aware(start, zone)
     if selection.period_end is not None:
         end = datetime.datetime.combine(
             selection.period_end + datetime.timedelta(days=1), datetime.time.min
         )
-        filters["attempt__finished_at__lt"] = timezone.make_aware(end, zone)
+        filters["finished_at__lt"] = timezone.make_aware(end, zone)
     return filters
 
 
-def selected_responses(selection: Selection) -> QuerySet[Response]:
-    """The responses a calibration reads (filters only; no columns chosen)."""
-    responses = Response.objects.filter(
-        attempt__framework_id=selection.framework_id,
-        attempt__status=Attempt.Status.FINISHED,
-        attempt__synthetic=selection.synthetic,
+def selected_attempts(selection: Selection) -> QuerySet[Attempt]:
+    """The attempts a calibration reads (filters only)."""
+    attempts = Attempt.objects.filter(
+        framework_id=selection.framework_id,
+        status=Attempt.Status.FINISHED,
+        synthetic=selection.synthetic,
         **_bounds(selection),
     )
     if selection.population_ids:
-        responses = responses.filter(
-            attempt__user__profile__population_id__in=selection.population_ids
-        )
-    return responses
+        attempts = attempts.filter(user__profile__population_id__in=selection.population_ids)
+    return attempts
 
 
-def response_query(selection: Selection) -> QuerySet[Response]:
-    """The one query: person index, item version, correct, pretest, population, English,
-    situation; ordered by attempt so that an attempt's rows come together."""
+def attempt_query(selection: Selection) -> QuerySet[Attempt]:
+    """The selected attempts that have answers, numbered from 1 in id order, with their
+    grouping keys as integers (population id, English, situation; -1 or 0 when not given)."""
+    attempts = selected_attempts(selection).filter(
+        Exists(Response.objects.filter(attempt=OuterRef("pk")))
+    )
     status_code = Case(
-        *(
-            When(attempt__user__profile__status=code, then=Value(i))
-            for i, code in enumerate(STATUSES)
-        ),
+        *(When(user__profile__status=code, then=Value(i)) for i, code in enumerate(STATUSES)),
         default=Value(NO_GROUP),
         output_field=IntegerField(),
     )
     return (
-        selected_responses(selection)
-        .annotate(
-            person=Window(DenseRank(), order_by=F("attempt_id").asc()),
-            population=Coalesce(F("attempt__user__profile__population_id"), Value(NO_GROUP)),
+        attempts.annotate(
+            person=Window(RowNumber(), order_by=F("id").asc()),
+            population=Coalesce(F("user__profile__population_id"), Value(NO_GROUP)),
             english=Case(
-                When(attempt__language="en", then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
+                When(language="en", then=Value(1)), default=Value(0), output_field=IntegerField()
             ),
             status_code=status_code,
         )
-        .order_by("attempt_id", "position")
-        .values_list(
-            "person",
-            "item_version_id",
-            "correct",
-            "pretest",
-            "population",
-            "english",
-            "status_code",
-        )
+        .order_by()
+        .values_list("id", "person", "population", "english", "status_code")
     )
+
+
+def response_sql(selection: Selection) -> tuple[str, tuple]:
+    """The one query: each answer with its person's number and keys, read from the numbered
+    attempts (a join on a few million attempts, not a sort of every answer). Rows come in no
+    particular order: the calibration needs none."""
+    attempts_sql, params = attempt_query(selection).query.sql_with_params()
+    quote = connection.ops.quote_name
+    table = quote(Response._meta.db_table)
+    columns = {
+        "person": 'a."person"',
+        "item_version_id": f"r.{quote('item_version_id')}",
+        "correct": f"r.{quote('correct')}",
+        "pretest": f"r.{quote('pretest')}",
+        "population": 'a."population"',
+        "english": 'a."english"',
+        "status_code": 'a."status_code"',
+    }
+    select = ", ".join(f'{columns[name]} AS "{name}"' for name in QUERY_COLUMNS)
+    # Only our names and the ORM's own SQL are formatted in; the values stay parameters.
+    sql = (
+        f"SELECT {select} FROM {table} AS r "  # noqa: S608
+        f"INNER JOIN ({attempts_sql}) AS a ON r.{quote('attempt_id')} = a.{quote('id')}"
+    )
+    return sql, tuple(params)
 
 
 # PostgreSQL's binary COPY: a 19-byte header (signature, flags, extension length), then per
@@ -159,18 +183,9 @@ _COPY_ROW = np.dtype(
 def _copy_blocks(selection: Selection, chunk_rows: int) -> Iterator[np.ndarray]:
     """The query's rows through ``COPY ... TO STDOUT (FORMAT BINARY)`` (PostgreSQL only):
     no Python object per row at all, blocks of ``chunk_rows`` rows as int64 columns."""
-    sql, params = response_query(selection).query.sql_with_params()
-    names = (
-        "person",
-        "item_version_id",
-        "correct",
-        "pretest",
-        "population",
-        "english",
-        "status_code",
-    )
+    sql, params = response_sql(selection)
     columns = ", ".join(
-        f'q."{name}"::{cast}' for name, cast in zip(names, _COPY_CASTS, strict=True)
+        f'q."{name}"::{cast}' for name, cast in zip(QUERY_COLUMNS, _COPY_CASTS, strict=True)
     )
     # Only our column names and the ORM's own SQL; the values stay parameters.
     statement = f"COPY (SELECT {columns} FROM ({sql}) AS q) TO STDOUT (FORMAT BINARY)"  # noqa: S608
@@ -223,7 +238,7 @@ def _chunks(selection: Selection, chunk_rows: int) -> Iterator[np.ndarray]:
 
 
 def _cursor_blocks(selection: Selection, chunk_rows: int) -> Iterator[np.ndarray]:
-    sql, params = response_query(selection).query.sql_with_params()
+    sql, params = response_sql(selection)
     # A transaction gives one consistent snapshot, and lets PostgreSQL stream a server-side
     # cursor without materialising it (a cursor WITH HOLD would be copied first).
     with transaction.atomic(), connection.chunked_cursor() as cursor:
@@ -232,44 +247,52 @@ def _cursor_blocks(selection: Selection, chunk_rows: int) -> Iterator[np.ndarray
             yield np.array(rows, dtype=np.int64).reshape(-1, _COLUMNS)
 
 
+class _PersonKeys:
+    """Per-person keys filled as rows arrive (rows come in any order), grown by doubling."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.keys = np.full((1024, 3), NO_GROUP, dtype=np.int64)
+
+    def add(self, person: np.ndarray, keys: np.ndarray) -> None:
+        top = int(person.max()) + 1
+        if top > self.keys.shape[0]:
+            grown = np.full((max(top, 2 * self.keys.shape[0]), 3), NO_GROUP, dtype=np.int64)
+            grown[: self.keys.shape[0]] = self.keys
+            self.keys = grown
+        self.keys[person] = keys
+        self.size = max(self.size, top)
+
+
 def read_responses(selection: Selection, chunk_rows: int = CHUNK_ROWS) -> ResponseData:
     """Every selected answer as numpy arrays (see the module docstring for the cost)."""
     persons: list[np.ndarray] = []
     versions: list[np.ndarray] = []
     corrects: list[np.ndarray] = []
     pretests: list[np.ndarray] = []
-    keys: list[np.ndarray] = []
+    keys = _PersonKeys()
     for block in _chunks(selection, chunk_rows):
-        person = block[:, 0] - 1
-        persons.append(person.astype(np.int32))
+        person = (block[:, 0] - 1).astype(np.int32)
+        persons.append(person)
         versions.append(_compact(block[:, 1]))
         corrects.append(block[:, 2].astype(bool))
         pretests.append(block[:, 3].astype(bool))
-        # The first row of each person in the chunk carries the person's keys.
-        first = np.flatnonzero(np.concatenate(([True], person[1:] != person[:-1])))
-        keys.append(np.column_stack((person[first], block[first, 4:])))
+        keys.add(person, block[:, 4:])
     if not persons:
         empty = np.empty(0, dtype=np.int32)
         return ResponseData(
             empty, empty.copy(), np.empty(0, bool), np.empty(0, bool), empty.copy(),
             np.empty(0, bool), np.empty(0, np.int8),
         )  # fmt: skip
-    person_keys = np.concatenate(keys)
-    n_persons = int(person_keys[:, 0].max()) + 1
-    population = np.full(n_persons, NO_GROUP, dtype=np.int64)
-    english = np.zeros(n_persons, dtype=bool)
-    status = np.full(n_persons, NO_GROUP, dtype=np.int8)
-    population[person_keys[:, 0]] = person_keys[:, 1]
-    english[person_keys[:, 0]] = person_keys[:, 2].astype(bool)
-    status[person_keys[:, 0]] = person_keys[:, 3]
+    person_keys = keys.keys[: keys.size]
     return ResponseData(
         person=np.concatenate(persons),
         item_version=np.concatenate(versions),
         correct=np.concatenate(corrects),
         pretest=np.concatenate(pretests),
-        population=population,
-        english=english,
-        status=status,
+        population=person_keys[:, 0].copy(),
+        english=person_keys[:, 1].astype(bool),
+        status=person_keys[:, 2].astype(np.int8),
     )
 
 
@@ -283,7 +306,7 @@ def response_counts(
     """Number of selected answers per item version (one grouped query)."""
     from django.db.models import Count
 
-    responses = selected_responses(selection)
+    responses = Response.objects.filter(attempt__in=selected_attempts(selection))
     if version_ids is not None:
         responses = responses.filter(item_version_id__in=version_ids)
     return dict(
