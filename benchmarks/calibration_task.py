@@ -87,6 +87,18 @@ def load(persons: int, n_items: int, per_person: int, cursor: Any) -> dict[str, 
         " false, false, now(), now() FROM generate_series(1, %s) g",
         [persons],
     )
+    # Profiles spread over the seed's populations and the four situations, so that DIF by
+    # population and by situation runs at scale as it would on real data.
+    cursor.execute("SELECT id FROM frameworks_population ORDER BY id")
+    populations = [row[0] for row in cursor.fetchall()]
+    cursor.execute(
+        "INSERT INTO accounts_learnerprofile (user_id, population_id, status, region,"
+        " extra_time, uses_screen_reader, updated_at)"
+        " SELECT id, (%s::int[])[1 + id %% %s],"
+        " (ARRAY['student', 'self_employed', 'public_sector', 'private_sector'])[1 + id %% 4],"
+        " '', false, false, now() FROM accounts_user WHERE email LIKE 'national-%%'",
+        [populations, len(populations)],
+    )
     cursor.execute(
         "CREATE UNLOGGED TABLE bench_attempt AS SELECT (row_number() OVER (ORDER BY id) - 1)::int"
         " AS idx, gen_random_uuid() AS id, id AS user_id FROM accounts_user"
@@ -172,12 +184,12 @@ def run_child(persons: int, n_items: int, per_person: int) -> dict[str, Any]:
         loaded = load(persons, n_items, per_person, cursor.cursor)
     if os.environ.get("BENCH_LOAD_ONLY"):
         return loaded
-    from palier.psychometrics.services import start_calibration_run
     from tests.factories import make_user
 
     from palier.accounts.roles import Role
     from palier.frameworks.models import Framework
     from palier.psychometrics.models import CalibrationRun
+    from palier.psychometrics.services import start_calibration_run
 
     psychometrician = make_user("psychometrician@bench.invalid", roles=(Role.PSYCHOMETRICIAN,))
     framework = Framework.objects.get(pk=loaded["framework_id"])
