@@ -93,7 +93,8 @@ def child_env(database_url: str, var_dir: str) -> dict[str, str]:
         "PALIER_SSL_REDIRECT": "0",
         "PALIER_VAR_DIR": var_dir,
         "DJANGO_SETTINGS_MODULE": "palier.settings",
-        "PYTHONPATH": str(ROOT),
+        # The checkout's own code first, whatever package the virtualenv has installed.
+        "PYTHONPATH": os.pathsep.join((str(ROOT / "src"), str(ROOT))),
     }
 
 
