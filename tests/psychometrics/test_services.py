@@ -222,3 +222,30 @@ def test_the_simulated_impact_compares_the_draft_and_the_active_bank(
         for area in ("D1", "D2"):
             assert 0.3 < result["areas"][area]["exact_level"] <= 1
             assert 0.2 < result["areas"][area]["mean_se"] < 1
+
+
+def test_a_draft_with_a_blocking_reason_cannot_be_activated_even_through_the_service(
+    bank, framework, psychometrician
+):
+    from palier.items.calibrations import create_provisional_calibration
+    from palier.items.models import Calibration
+    from palier.psychometrics.models import CalibrationRun
+    from palier.psychometrics.services import CalibrationRunError, activate_draft
+
+    active = Calibration.objects.get(framework=framework, is_active=True)
+    draft = create_provisional_calibration(framework, activate=False)
+    run = CalibrationRun.objects.create(
+        framework=framework,
+        scope=CalibrationRun.Scope.ALL,
+        status=CalibrationRun.Status.READY,
+        draft=draft,
+        summary={"blocking": [{"code": "unlinked_area", "message": "D2 non reliée"}]},
+    )
+    with pytest.raises(CalibrationRunError) as refused:
+        activate_draft(run, psychometrician, "Nouvelle calibration")
+    assert refused.value.code == "blocked" and "D2 non reliée" in refused.value.message
+    assert Calibration.objects.get(is_active=True) == active
+    run.summary = {"blocking": []}
+    run.save()
+    event = activate_draft(run, psychometrician, "Nouvelle calibration")
+    assert event.calibration == draft and event.previous == active

@@ -14,13 +14,15 @@ from palier.accounts.models import User
 from palier.accounts.roles import Role, has_role
 from palier.core.errors import ServiceError
 from palier.frameworks.models import Framework, Population
-from palier.items.models import Calibration
+from palier.items.calibrations import activate_calibration
+from palier.items.models import Calibration, CalibrationActivation
 from palier.psychometrics.models import CalibrationRun
 from palier.psychometrics.pipeline import execute_run
 from palier.psychometrics.tasks import run_calibration
 
 __all__ = [
     "CalibrationRunError",
+    "activate_draft",
     "activation_blockers",
     "execute_run",
     "require_psychometrician",
@@ -129,3 +131,26 @@ def activation_blockers(calibration: Calibration) -> list[dict]:
     if run is None or not run.summary:
         return []
     return list(run.summary.get("blocking", []))
+
+
+@transaction.atomic
+def activate_draft(run: CalibrationRun, by: User | None, reason: str) -> CalibrationActivation:
+    """Activate the draft `run` made, unless the run reports a reason not to (an area left
+    unlinked, a calibration that did not converge...): the check and the activation happen in
+    one transaction, with the run row locked."""
+    locked = CalibrationRun.objects.select_for_update().select_related("draft").get(pk=run.pk)
+    if locked.status != CalibrationRun.Status.READY or locked.draft is None:
+        raise CalibrationRunError(409, "not_ready", _("Ce calcul n'a pas produit de brouillon."))
+    blockers = activation_blockers(locked.draft)
+    if blockers:
+        raise CalibrationRunError(
+            409,
+            "blocked",
+            _("Ce brouillon ne peut pas être activé : %(reasons)s")
+            % {
+                "reasons": " ; ".join(
+                    str(entry.get("message", entry.get("code"))) for entry in blockers
+                )
+            },
+        )
+    return activate_calibration(locked.draft, by=by, reason=reason)

@@ -2,7 +2,7 @@
 calibration run, its progress and the review of its draft, activation and roll-back.
 
 Views are thin: gates in psychometrics.access, reads in psychometrics.queries, writes through
-the services (`start_calibration_run`, `activate_calibration`, `roll_back_calibration`), whose
+the services (`start_calibration_run`, `activate_draft`, `roll_back_calibration`), whose
 refusals show as form errors.
 """
 
@@ -18,13 +18,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from palier.core.errors import ServiceError
 from palier.core.http import posted
-from palier.items.calibrations import activate_calibration, roll_back_calibration
+from palier.items.calibrations import roll_back_calibration
 from palier.psychometrics import charts, queries
 from palier.psychometrics import review_summary as summaries
 from palier.psychometrics.access import access_framework, access_run, require_psychometrician
 from palier.psychometrics.forms import ActivateForm, ReasonForm, ReviewFilterForm, StartRunForm
 from palier.psychometrics.models import CalibrationRun
-from palier.psychometrics.services import activation_blockers, start_calibration_run
+from palier.psychometrics.services import (
+    activate_draft,
+    activation_blockers,
+    start_calibration_run,
+)
 
 #: The progress page reloads itself this often (seconds) while the run is not finished.
 PROGRESS_REFRESH_SECONDS = 2
@@ -165,9 +169,7 @@ def activate(request: HttpRequest, run_id: int) -> HttpResponse:
     form = ActivateForm(request.POST, run=calibration_run, blocking=blocking)
     if form.is_valid():
         try:
-            activate_calibration(
-                calibration_run.draft, by=request.user, reason=form.cleaned_data["reason"]
-            )
+            activate_draft(calibration_run, by=request.user, reason=form.cleaned_data["reason"])
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
