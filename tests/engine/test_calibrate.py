@@ -150,18 +150,58 @@ def test_three_pl_calibration_recovers_parameters_on_complete_data():
 
 
 @pytest.mark.slow
+def pretest_answers(a, b, n_operational, theta, rng, routing=5, operational=15, pretest=2):
+    """Long-format answers to a two-stage operational test plus pretest slots.
+
+    Each person answers ``routing`` random operational items, then the operational items whose
+    difficulty is closest to an ability guessed from the routing score (selection depends on
+    observed answers only, as in an adaptive test, so it is ignorable for the likelihood), then
+    ``pretest`` random new items: sparse data, each new item seen by a fraction of persons.
+    """
+    n_persons = theta.size
+    rows = np.arange(n_persons)[:, None]
+
+    def answer(items):
+        return rng.random(items.shape) < 1 / (1 + np.exp(-a[items] * (theta[rows] - b[items])))
+
+    first = np.argsort(rng.random((n_persons, n_operational)), axis=1)[:, :routing]
+    first_correct = answer(first)
+    score = first_correct.sum(axis=1)
+    guess = np.log((score + 0.5) / (routing - score + 0.5))
+    distance = np.abs(b[None, :n_operational] - guess[:, None])
+    distance[rows, first] = np.inf
+    targeted = np.argsort(distance, axis=1, kind="stable")[:, : operational - routing]
+    n_new = a.size - n_operational
+    new = n_operational + np.argsort(rng.random((n_persons, n_new)), axis=1)[:, :pretest]
+    items = np.concatenate([first, targeted, new], axis=1)
+    correct = np.concatenate([first_correct, answer(items[:, routing:])], axis=1)
+    return np.repeat(np.arange(n_persons), items.shape[1]), items.ravel(), correct.ravel()
+
+
 def test_fixed_parameter_calibration_puts_new_items_on_the_operational_scale():
-    n_items = 60
-    a, b = true_items(n_items, seed=31)
+    # 80 operational items held at their (operational-scale) parameters, 12 pretest items
+    # estimated; learners drawn from N(0.5, 1.2), not the N(0, 1) a free calibration assumes.
+    # Each person answers 15 operational and 2 pretest items: about 950 answers per new item.
+    n_operational, n_new = 80, 12
+    a, b = true_items(n_operational + n_new, seed=31)
     rng = np.random.default_rng(32)
-    theta = rng.normal(0.5, 1.2, 8000)
-    person, item, correct, _ = simulate_responses(a, b, 8000, 25, rng, theta=theta)
-    fixed = {index: (a[index], b[index]) for index in range(40)}
-    result = calibrate(person, item, correct, fixed=fixed, standard_errors=False)
+    b[:n_operational] = rng.normal(0.5, 1.3, n_operational)
+    theta = rng.normal(0.5, 1.2, 6000)
+    person, item, correct = pretest_answers(a, b, n_operational, theta, rng)
+    assert np.bincount(item, minlength=a.size)[n_operational:].min() > 900
+    fixed = {index: (a[index], b[index]) for index in range(n_operational)}
+    result = calibrate(person, item, correct, fixed=fixed)
+    new = slice(n_operational, None)
+    assert result.discrimination[:n_operational] == pytest.approx(a[:n_operational])
     assert result.population_mean[0] == pytest.approx(0.5, abs=0.06)
     assert result.population_sd[0] == pytest.approx(1.2, abs=0.06)
-    assert rmse(result.difficulty[40:], b[40:]) < 0.1
-    assert rmse(result.discrimination[40:], a[40:]) < 0.1
+    assert rmse(result.difficulty[new], b[new]) < 0.15
+    assert rmse(result.discrimination[new], a[new]) < 0.18
+    assert np.all(np.abs(result.difficulty[new] - b[new]) < 3 * result.se_difficulty[new])
+    # Without the operational items fixed, the new items land on the sample's own N(0, 1)
+    # scale, about half a logit away.
+    free = calibrate(person, item, correct, standard_errors=False)
+    assert rmse(free.difficulty[new], b[new]) > 0.3
 
 
 @pytest.mark.slow

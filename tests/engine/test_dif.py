@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from palier.engine import mantel_haenszel, matching_strata
+from palier.engine import information, mantel_haenszel, matching_strata, probability
 
 
 def test_mantel_haenszel_matches_a_hand_computed_two_strata_example():
@@ -38,6 +38,57 @@ def test_an_item_harder_for_the_focal_group_is_flagged_c_and_fair_items_a():
     result = mantel_haenszel(item, correct, focal[person], strata[person])
     assert result.ets_class[0] == "C" and result.delta[0] < -1.5
     assert result.ets_class[1:].count("A") >= n_items - 2
+
+
+def adaptive_answers(a, b, theta, focal_shift, rng, test_length=12, randomesque=10):
+    """Answers to a maximum-information adaptive test (randomesque among the best items), with
+    the EAP after each answer; ``focal_shift[p, j]`` is added to item j's difficulty for p."""
+    n_persons = theta.size
+    grid = np.linspace(-5, 5, 81)
+    log_posterior = np.tile(-(grid**2) / 2, (n_persons, 1))
+    estimate = np.zeros(n_persons)
+    seen = np.zeros((n_persons, a.size), dtype=bool)
+    rows = np.arange(n_persons)
+    person, item, correct = [], [], []
+    for _ in range(test_length):
+        info = information(estimate[:, None], a, b)
+        info[seen] = -np.inf
+        best = np.argsort(-info, axis=1, kind="stable")[:, :randomesque]
+        chosen = best[rows, rng.integers(0, randomesque, n_persons)]
+        seen[rows, chosen] = True
+        answer = rng.random(n_persons) < probability(
+            theta, a[chosen], b[chosen] + focal_shift[rows, chosen]
+        )
+        on_grid = probability(grid, a[chosen, None], b[chosen, None])
+        log_posterior += np.log(np.where(answer[:, None], on_grid, 1 - on_grid))
+        weights = np.exp(log_posterior - log_posterior.max(axis=1, keepdims=True))
+        estimate = weights @ grid / weights.sum(axis=1)
+        person.append(rows)
+        item.append(chosen)
+        correct.append(answer)
+    return np.concatenate(person), np.concatenate(item), np.concatenate(correct), estimate
+
+
+def test_on_adaptive_data_matched_on_estimated_abilities_only_the_dif_item_is_flagged():
+    # Sparse adaptive data: 12 of 30 items per person, chosen by information at the current
+    # EAP; the focal group is less able on average (impact is not DIF) and finds item 15
+    # harder by 0.8 logit. Persons are matched on their final EAP, as the application does.
+    rng = np.random.default_rng(0)
+    n_items, n_persons, dif_item = 30, 6000, 15
+    a = rng.lognormal(0.0, 0.25, n_items)
+    b = np.linspace(-2, 2, n_items)
+    a[dif_item] = 1.0
+    focal = rng.random(n_persons) < 0.4
+    theta = rng.normal(np.where(focal, -0.3, 0.0), 1.0)
+    shift = np.zeros((n_persons, n_items))
+    shift[focal, dif_item] = 0.8
+    person, item, correct, estimate = adaptive_answers(a, b, theta, shift, rng)
+    assert item.size == 12 * n_persons
+    strata = matching_strata(estimate, 10)
+    result = mantel_haenszel(item, correct, focal[person], strata[person], n_items=n_items)
+    assert result.ets_class[dif_item] in ("B", "C") and result.delta[dif_item] < -1
+    others = [label for index, label in enumerate(result.ets_class) if index != dif_item]
+    assert others == ["A"] * (n_items - 1)
 
 
 def test_mismatched_dif_inputs_are_refused():

@@ -7,15 +7,20 @@ import palier.engine
 def test_the_public_api_is_exactly_the_documented_names():
     assert palier.engine.__all__ == [
         "Answer",
+        "AreaCutScores",
         "Calibration",
         "CatConfig",
         "DifResult",
         "ExposureTuning",
         "ItemBank",
         "ItemFit",
+        "Linking",
+        "PanelResult",
         "Priors",
         "SimulationResult",
         "Step",
+        "area_cut_scores",
+        "bookmark_cut",
         "calibrate",
         "information",
         "item_fit",
@@ -23,10 +28,16 @@ def test_the_public_api_is_exactly_the_documented_names():
         "level_probabilities",
         "mantel_haenszel",
         "matching_strata",
+        "mean_sigma",
         "next_step",
+        "ordered_item_booklet",
+        "panel_cut_scores",
         "probability",
+        "rp_location",
         "simulate",
+        "stocking_lord",
         "sympson_hetter_parameters",
+        "transform",
     ]
     for name in palier.engine.__all__:
         assert hasattr(palier.engine, name), name

@@ -15,21 +15,36 @@ from palier.engine.dif import DifResult, mantel_haenszel, matching_strata
 from palier.engine.exposure_tuning import ExposureTuning, sympson_hetter_parameters
 from palier.engine.fit import ItemFit, item_fit
 from palier.engine.irt import information, probability
+from palier.engine.linking import Linking, mean_sigma, stocking_lord, transform
 from palier.engine.mstep import Priors
 from palier.engine.score import level, level_probabilities
 from palier.engine.simulate import SimulationResult, simulate
+from palier.engine.standard_setting import (
+    AreaCutScores,
+    PanelResult,
+    area_cut_scores,
+    bookmark_cut,
+    ordered_item_booklet,
+    panel_cut_scores,
+    rp_location,
+)
 
 __all__ = [
     "Answer",
+    "AreaCutScores",
     "Calibration",
     "CatConfig",
     "DifResult",
     "ExposureTuning",
     "ItemBank",
     "ItemFit",
+    "Linking",
+    "PanelResult",
     "Priors",
     "SimulationResult",
     "Step",
+    "area_cut_scores",
+    "bookmark_cut",
     "calibrate",
     "information",
     "item_fit",
@@ -37,8 +52,14 @@ __all__ = [
     "level_probabilities",
     "mantel_haenszel",
     "matching_strata",
+    "mean_sigma",
     "next_step",
+    "ordered_item_booklet",
+    "panel_cut_scores",
     "probability",
+    "rp_location",
     "simulate",
+    "stocking_lord",
     "sympson_hetter_parameters",
+    "transform",
 ]
