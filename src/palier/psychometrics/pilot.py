@@ -383,7 +383,10 @@ def blocking_reasons(run: CalibrationRun) -> list[str]:
     """Why the run's draft may not be activated (empty: it may)."""
     if run.status != CalibrationRun.Status.READY or run.draft_id is None:
         return [run.error or f"calibration run {run.pk} is {run.status}"]
-    return [str(reason) for reason in (run.summary or {}).get("blocking", [])]
+    return [
+        str(reason.get("message", reason)) if isinstance(reason, dict) else str(reason)
+        for reason in (run.summary or {}).get("blocking", [])
+    ]
 
 
 def activate_pilot(pilot: Pilot) -> None:
