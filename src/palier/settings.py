@@ -306,6 +306,11 @@ PALIER_RETAKE_COOLDOWN_DAYS = int(os.environ.get("PALIER_RETAKE_COOLDOWN_DAYS", 
 # Time-limit multiplier for learners with extra time (tiers-temps).
 PALIER_EXTRA_TIME_FACTOR = float(os.environ.get("PALIER_EXTRA_TIME_FACTOR", "1.33"))
 
+# --- Calibration --------------------------------------------------------------------------
+# Answers a pretest item needs before a fixed-parameter calibration proposes its parameters
+# (docs/calibration.md): about the size at which a 2PL difficulty's SE falls near 0.15 logit.
+PALIER_PRETEST_RESPONSES: int = env_int("PALIER_PRETEST_RESPONSES", 300, minimum=1)
+
 # --- E-mail -------------------------------------------------------------------------------
 # PALIER_EMAIL_BACKEND: console (default, prints e-mails), smtp, or locmem (tests).
 _EMAIL_BACKENDS = {
