@@ -14,6 +14,7 @@ from palier.assessments.models import Attempt, EngineSettings, Response
 from palier.assessments.rescoring import rescore
 from palier.assessments.services import current_settings
 from palier.items.models import Calibration, CalibrationActivation, Item
+from palier.psychometrics import pipeline
 from palier.psychometrics.models import CalibrationRun, Pilot
 from palier.psychometrics.pilot import (
     ACTIVATION_REASON,
@@ -25,9 +26,11 @@ from palier.psychometrics.pilot import (
 )
 from tests.assessments.conftest import seed_bank
 
-# A small bank keeps the end-to-end pilot fast: this many items in each of two areas.
-ITEMS_PER_AREA = 12
+# A small bank keeps the end-to-end pilot fast: this many items in each of two areas, and
+# just enough learners for every item to reach the run's minimum of answers.
+ITEMS_PER_AREA = 8
 AREAS = ("D1", "D2")
+LEARNERS = pipeline.MIN_RESPONSES + 10
 
 
 @pytest.fixture
@@ -63,7 +66,7 @@ def test_synthetic_learners_take_the_test_through_delivery_and_cannot_sign_in(sm
     assert Response.objects.filter(attempt__in=attempts).count() == sum(
         attempt.result["items"] for attempt in attempts
     )
-    assert min(attempt.result["items"] for attempt in attempts) >= 2 * ITEMS_PER_AREA - 4
+    assert min(attempt.result["items"] for attempt in attempts) >= ITEMS_PER_AREA
     # The stored responses replay to the stored result, as a person's attempt does.
     assert all(rescore(attempt).matches for attempt in attempts[:3])
     assert len(pilot.true_parameters) == 2 * ITEMS_PER_AREA
@@ -123,7 +126,7 @@ def _simulate(*extra: str) -> str:
         "pilot",
         "simulate",
         "--learners",
-        "250",
+        str(LEARNERS),
         "--seed",
         "7",
         "--areas",
@@ -141,65 +144,72 @@ def _delete(*extra: str) -> str:
 
 
 @pytest.mark.slow
-def test_pilot_command_end_to_end_calibrates_then_deletes_its_synthetic_data(small_bank):
-    provisional = Calibration.objects.get(is_active=True)
+def test_pilot_command_end_to_end_calibrates_activates_and_deletes(small_bank, monkeypatch):
+    # The run's simulated impact is not what this test is about: a few simulees suffice.
+    monkeypatch.setattr(pipeline, "IMPACT_SIMULEES", 10)
 
-    output = _simulate()
+    output = _simulate("--activate")
 
     pilot = Pilot.objects.get()
-    assert "synthetic" in output
+    assert "synthetic" in output and "Parameter recovery" in output
     assert len(pilot.true_parameters) == 2 * ITEMS_PER_AREA
-    assert len(pilot.true_abilities) == 250
-    synthetic = Attempt.objects.filter(synthetic=True)
-    assert synthetic.count() == 250
+    assert len(pilot.true_abilities) == LEARNERS
+    assert Attempt.objects.filter(synthetic=True).count() == LEARNERS
     assert not Attempt.objects.filter(synthetic=False).exists()
     assert not User.objects.filter(attempts__synthetic=True, is_active=True).exists()
     run = pilot.run
     assert run.status == CalibrationRun.Status.READY and run.synthetic
-    assert run.draft.synthetic and not run.draft.is_active
-    assert Calibration.objects.get(is_active=True) == provisional
+    active = Calibration.objects.get(is_active=True)
+    assert active == run.draft and active.synthetic
+    activation = CalibrationActivation.objects.get(calibration=active)
+    assert activation.reason == ACTIVATION_REASON and activation.by is None
     recovery = pilot.recovery
-    assert recovery["b"]["correlation"] > 0.9
-    assert recovery["b"]["rmse"] < 0.4
     assert set(recovery["areas"]) == set(AREAS)
-    assert "Parameter recovery" in output
+    assert recovery["items"] >= 2 * 5  # at least the linking's minimum of anchors per area
+    # About 200 answers per item estimate easy items loosely (SE of b up to about 0.5), so
+    # only a clear agreement is required here; benchmarks/pilot.py measures the demo size.
+    assert recovery["b"]["correlation"] > 0.6
+    assert recovery["a"]["rmse"] < 0.5
+    assert all(0.5 < entry["truth_to_draft"]["slope"] < 2 for entry in recovery["areas"].values())
     # The steering page of active learners counts people only.
     assert learners_by_population_and_region() == []
     # A second simulation does nothing: the database keeps the first pilot.
     assert "already exists" in _simulate()
     assert Pilot.objects.count() == 1
 
-    draft_id = run.draft_id
-    output = _delete()
-
-    assert "draft calibration deleted" in output
-    assert not Pilot.objects.exists()
-    assert not Attempt.objects.filter(synthetic=True).exists()
-    assert not User.objects.filter(email__endswith="@" + EMAIL_DOMAIN).exists()
-    assert not CalibrationRun.objects.exists()
-    assert not Calibration.objects.filter(pk=draft_id).exists()
-    assert Calibration.objects.get(is_active=True) == provisional
-
-
-@pytest.mark.slow
-def test_pilot_command_activates_its_calibration_and_delete_needs_force(small_bank):
-    output = _simulate("--activate")
-
-    pilot = Pilot.objects.get()
-    active = Calibration.objects.get(is_active=True)
-    assert active == pilot.run.draft and active.synthetic
-    activation = CalibrationActivation.objects.filter(calibration=active).get()
-    assert activation.reason == ACTIVATION_REASON and activation.by is None
-    assert "synthetic data" in output
-
     with pytest.raises(CommandError, match="--force"):
         _delete()
-    assert Attempt.objects.filter(synthetic=True).count() == 250
+    assert Attempt.objects.filter(synthetic=True).count() == LEARNERS
 
     output = _delete("--force")
 
     assert Calibration.objects.get(is_active=True).is_provisional
+    assert not Pilot.objects.exists()
     assert not Attempt.objects.filter(synthetic=True).exists()
+    assert not User.objects.filter(email__endswith="@" + EMAIL_DOMAIN).exists()
+    assert not CalibrationRun.objects.exists()
     # The audit trail refers to the pilot calibration: it stays, inactive and labelled.
     assert "kept, inactive" in output
     assert Calibration.objects.filter(pk=active.pk, synthetic=True, is_active=False).exists()
+
+
+def test_deleting_a_pilot_deletes_its_draft_when_nothing_refers_to_it(small_bank):
+    pilot = simulate_pilot(small_bank, 2, seed=1, areas=list(AREAS))
+    draft = Calibration.objects.create(
+        framework=small_bank, source=Calibration.Source.ESTIMATED, name="Brouillon", synthetic=True
+    )
+    pilot.run = CalibrationRun.objects.create(
+        framework=small_bank, scope=CalibrationRun.Scope.ALL, synthetic=True, draft=draft
+    )
+    pilot.save()
+
+    output = _delete()
+
+    assert "draft calibration deleted" in output
+    assert not Calibration.objects.filter(pk=draft.pk).exists()
+    assert not Attempt.objects.exists()
+    assert not User.objects.filter(email__endswith="@" + EMAIL_DOMAIN).exists()
+
+
+def test_delete_without_a_pilot_says_so(small_bank):
+    assert "No simulated pilot" in _delete()

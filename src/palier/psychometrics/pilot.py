@@ -64,6 +64,7 @@ from palier.frameworks.models import Framework, Level, Population
 from palier.items.calibrations import activate_calibration, provisional_difficulty
 from palier.items.models import Calibration, ItemParameter, ItemVersion
 from palier.psychometrics.models import CalibrationRun, ItemStatistic, Pilot
+from palier.psychometrics.services import activation_blockers, execute_run
 
 # True parameters (see the module docstring).
 DISCRIMINATION_MEDIAN = 1.2
@@ -368,8 +369,6 @@ def start_pilot_run(pilot: Pilot) -> CalibrationRun:
 
 def run_pilot(pilot: Pilot) -> CalibrationRun:
     """Start and execute the pilot's calibration run, then measure recovery."""
-    from palier.psychometrics.services import execute_run
-
     run = start_pilot_run(pilot)
     execute_run(run)
     run.refresh_from_db()
@@ -381,12 +380,9 @@ def run_pilot(pilot: Pilot) -> CalibrationRun:
 
 def blocking_reasons(run: CalibrationRun) -> list[str]:
     """Why the run's draft may not be activated (empty: it may)."""
-    if run.status != CalibrationRun.Status.READY or run.draft_id is None:
+    if run.status != CalibrationRun.Status.READY or run.draft is None:
         return [run.error or f"calibration run {run.pk} is {run.status}"]
-    return [
-        str(reason.get("message", reason)) if isinstance(reason, dict) else str(reason)
-        for reason in (run.summary or {}).get("blocking", [])
-    ]
+    return [str(reason.get("message", reason)) for reason in activation_blockers(run.draft)]
 
 
 def activate_pilot(pilot: Pilot) -> None:
