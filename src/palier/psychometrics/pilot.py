@@ -275,6 +275,7 @@ def pilot_users(pilot: Pilot) -> QuerySet[User]:
     )
 
 
+@transaction.atomic
 def simulate_pilot(
     framework: Framework,
     learners: int,
@@ -284,7 +285,8 @@ def simulate_pilot(
     correlation: float = AREA_CORRELATION,
 ) -> Pilot:
     """Draw the truth, create the synthetic learners and their attempts on the active
-    calibration; return the pilot (its calibration run is not started: see `run_pilot`)."""
+    calibration; return the pilot (its calibration run is not started: see `run_pilot`).
+    One transaction: a pilot is stored whole or not at all."""
     if learners < 1:
         raise PilotError("A pilot needs at least one learner.")
     calibration = active_calibration(framework)
@@ -305,27 +307,26 @@ def simulate_pilot(
     truth = draw_true_parameters(ordered, _cut_scores(framework), rng)
     populations = {population.code: population for population in Population.objects.all()}
     weights = population_weights(list(populations.values()))
-    with transaction.atomic():
-        pilot = Pilot.objects.create(
-            framework=framework,
-            seed=seed,
-            learners=learners,
-            area_correlation=correlation,
-            true_parameters={str(key): list(value) for key, value in truth.items()},
-            settings={
-                "engine_settings": settings.version,
-                "calibration": calibration.pk,
-                "areas": area_codes,
-                "population_weights": {code: round(w, 6) for code, w in weights.items()},
-                "discrimination": {
-                    "median": DISCRIMINATION_MEDIAN,
-                    "log_sd": DISCRIMINATION_LOG_SD,
-                },
-                "difficulty_noise_sd": DIFFICULTY_NOISE_SD,
-                "french_share": FRENCH_SHARE,
+    pilot = Pilot.objects.create(
+        framework=framework,
+        seed=seed,
+        learners=learners,
+        area_correlation=correlation,
+        true_parameters={str(key): list(value) for key, value in truth.items()},
+        settings={
+            "engine_settings": settings.version,
+            "calibration": calibration.pk,
+            "areas": area_codes,
+            "population_weights": {code: round(w, 6) for code, w in weights.items()},
+            "discrimination": {
+                "median": DISCRIMINATION_MEDIAN,
+                "log_sd": DISCRIMINATION_LOG_SD,
             },
-        )
-        users, kinds = _draw_learners(pilot, learners, weights, populations, rng)
+            "difficulty_noise_sd": DIFFICULTY_NOISE_SD,
+            "french_share": FRENCH_SHARE,
+        },
+    )
+    users, kinds = _draw_learners(pilot, learners, weights, populations, rng)
     abilities = draw_abilities(kinds, len(snapshot.area_codes), correlation, rng)
     languages = np.where(rng.random(learners) < FRENCH_SHARE, "fr", "en")
     true_items = {key: TrueItem(*value) for key, value in truth.items()}

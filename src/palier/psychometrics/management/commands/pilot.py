@@ -89,7 +89,7 @@ class Command(BaseCommand):
             f"({time.perf_counter() - started - simulated:.1f} s)."
         )
         pilot.refresh_from_db()
-        for line in recovery_lines(pilot.recovery):
+        for line in recovery_lines(pilot.recovery, per_area=options["verbosity"] >= 2):
             self.stdout.write(line)
         reasons = blocking_reasons(run)
         if options["activate"]:
@@ -126,8 +126,9 @@ class Command(BaseCommand):
         )
 
 
-def recovery_lines(recovery: dict[str, Any] | None) -> list[str]:
-    """Parameter recovery in a few lines (truth put on the draft's scale, see pilot.py)."""
+def recovery_lines(recovery: dict[str, Any] | None, *, per_area: bool = False) -> list[str]:
+    """Parameter recovery in a few lines (truth put on the draft's scale, see pilot.py),
+    and one line per area with `per_area`."""
     if not recovery or "a" not in recovery:
         return ["Parameter recovery: no item estimated."]
     lines = [
@@ -139,7 +140,7 @@ def recovery_lines(recovery: dict[str, Any] | None) -> list[str]:
             f"  {name}: RMSE {figures['rmse']:.3f}, mean |bias| {figures['mean_abs_bias']:.3f}, "
             f"correlation {figures['correlation']:.3f}"
         )
-    for code, entry in recovery["areas"].items():
+    for code, entry in recovery["areas"].items() if per_area else ():
         link = entry.get("truth_to_draft")
         if link:
             lines.append(
