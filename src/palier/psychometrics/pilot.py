@@ -260,7 +260,9 @@ def _draw_learners(
             LearnerProfile(
                 user=user,
                 population=population,
-                status=practice[int(practice_status[index])] if continuing else "student",
+                status=practice[int(practice_status[index])]
+                if continuing
+                else LearnerStatus.STUDENT,
                 year_of_study=None if continuing else int(years[index]),
             )
         )
