@@ -45,11 +45,13 @@ BATCH = 2000
 @dataclass(frozen=True)
 class SyntheticLearner:
     """A simulated learner: an account that cannot sign in, its true ability per area code,
-    and the language the test is taken in."""
+    the language the test is taken in, and items kept out of its test (stored as the
+    attempt's `excluded_items`, the input delivery uses for items already seen)."""
 
     user: User
     abilities: Mapping[str, float]
     language: str = "fr"
+    excluded_items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def simulate_attempt(
         seed=int(rng.integers(0, 2**SEED_BITS)),
         synthetic=True,
     )
-    attempt.excluded_items = []  # a new account has seen nothing
+    attempt.excluded_items = sorted(learner.excluded_items)
     attempt.pretest_positions = pretest_positions(attempt)
     recorded: list[RecordedAnswer] = []
     responses: list[Response] = []

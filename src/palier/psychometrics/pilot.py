@@ -24,8 +24,10 @@ The learners take the positioning test through the delivery's code path
 (`assessments.synthetic`) on the active calibration, with the pilot's engine settings
 (`pilot_engine_settings`): fixed length 40 and randomesque 10, to spread the answers over the
 bank (the seed bank has no pretest items, so there are no pretest slots to use), and areas
-estimated independently during the test (four times cheaper). Answers are drawn from the true
-parameters. Attempts are flagged ``synthetic``.
+estimated independently during the test (four times cheaper). Each learner is also given a
+random booklet of 40% of the bank (matrix sampling, as in the field tests of large-scale
+assessments); the rest is stored as the attempt's excluded items, so the attempt replays.
+Answers are drawn from the true parameters. Attempts are flagged ``synthetic``.
 
 **Scale of the recovery.** The calibration run links its draft to the reference (the active
 calibration) through anchors, so the draft is on the reference's scale. That is the truth's
@@ -74,7 +76,7 @@ AREA_CORRELATION = 0.6
 # Share of learners taking the test in French (the others in English).
 FRENCH_SHARE = 0.9
 # Learners per size; `demo` is what `make run` can afford (docs/performance.md).
-SIZES = {"small": 250, "demo": 3000}
+SIZES = {"small": 250, "demo": 1500}
 # Learners simulated and written per transaction (bounds the memory of the rows in flight).
 CHUNK = 500
 
@@ -92,6 +94,14 @@ PILOT_SETTINGS_VERSION = "pilote-simule"
 PILOT_TEST_LENGTH = 40
 PILOT_RANDOMESQUE = 10
 PILOT_PRIOR_CORRELATION = 0.0
+# Share of the bank each synthetic learner may be given (a random booklet; the rest is
+# stored as the attempt's excluded items). On the provisional calibration every item of a
+# level has the same parameters, ties go to the lowest item codes and randomesque draws among
+# the first 10 of them: without booklets a third of the bank is never given. With 40% of the
+# bank per learner (about 9 items per level and area), randomesque covers each level's items.
+PILOT_BOOKLET_SHARE = 0.4
+# ... but never fewer items than this many test lengths (a small bank is given whole).
+BOOKLET_TEST_LENGTHS = 2
 # Dated before any real version, so `current_settings()` never picks it for a person.
 PILOT_SETTINGS_VALID_FROM = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -326,12 +336,17 @@ def simulate_pilot(
             },
             "difficulty_noise_sd": DIFFICULTY_NOISE_SD,
             "french_share": FRENCH_SHARE,
+            "booklet_share": PILOT_BOOKLET_SHARE,
         },
     )
     users, kinds = _draw_learners(pilot, learners, weights, populations, rng)
     abilities = draw_abilities(kinds, len(snapshot.area_codes), correlation, rng)
     languages = np.where(rng.random(learners) < FRENCH_SHARE, "fr", "en")
     true_items = {key: TrueItem(*value) for key, value in truth.items()}
+    item_ids = np.array(snapshot.bank.item_ids)
+    booklet_size = max(
+        round(PILOT_BOOKLET_SHARE * item_ids.size), BOOKLET_TEST_LENGTHS * PILOT_TEST_LENGTH
+    )
     true_abilities: dict[str, dict[str, float]] = {}
     for start in range(0, learners, CHUNK):
         chunk = [
@@ -342,6 +357,9 @@ def simulate_pilot(
                     for area, code in enumerate(snapshot.area_codes)
                 },
                 language=str(languages[index]),
+                excluded_items=tuple(
+                    str(item) for item in rng.permutation(item_ids)[booklet_size:]
+                ),
             )
             for index in range(start, min(start + CHUNK, learners))
         ]
