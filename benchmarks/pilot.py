@@ -14,9 +14,9 @@ calibration's scale (the reference it was linked to), see psychometrics/pilot.py
 therefore scored twice: against the true theta as drawn, and against the true theta put on
 the calibration's scale with the recovery's per-area constants (truth_to_draft).
 
-    PALIER_DEBUG=1 python -m benchmarks.pilot [--learners 3000] [--evaluees 500]
+    PALIER_DEBUG=1 python -m benchmarks.pilot [--learners 1500] [--evaluees 500] [--output F]
 
-Writes benchmarks/results/pilot.json and prints the Markdown table of docs/performance.md.
+Writes benchmarks/results/pilot.json (or F) and prints the Markdown table of docs/performance.md.
 Not a test: no assertion.
 """
 
@@ -148,6 +148,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--learners", type=int, default=None, help="pilot size (default: demo)")
     parser.add_argument("--evaluees", type=int, default=500)
+    parser.add_argument("--output", type=Path, default=RESULTS)
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "palier.settings")
@@ -167,9 +168,9 @@ def main() -> None:
         call_command("seed", verbosity=0)
         framework = current_framework()
         learners = options.learners or SIZES["demo"]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         pilot = simulate_pilot(framework, learners, PILOT_SEED)
-        simulated = time.perf_counter() - started
+        simulated, simulated_cpu = time.perf_counter() - started, time.process_time() - cpu
         started = time.perf_counter()
         run = run_pilot(pilot)
         calibrated = time.perf_counter() - started
@@ -211,6 +212,9 @@ def main() -> None:
             "pilot_responses": pilot_responses,
             "simulate_seconds": round(simulated, 1),
             "seconds_per_1000_learners": round(simulated / learners * 1000, 1),
+            # Processor time of this process: what an idle machine would take.
+            "cpu_seconds_per_1000_learners": round(simulated_cpu / learners * 1000, 1),
+            "counts": (run.summary or {}).get("counts"),
             "calibration_seconds": round(calibrated, 1),
             "run_summary_seconds": (run.summary or {}).get("seconds"),
             "blocking": (run.summary or {}).get("blocking"),
@@ -222,8 +226,8 @@ def main() -> None:
             },
             "figures": rows,
         }
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+        options.output.parent.mkdir(parents=True, exist_ok=True)
+        options.output.write_text(json.dumps(report, indent=2) + "\n")
         print(markdown(report))
 
 
