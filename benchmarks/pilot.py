@@ -184,28 +184,23 @@ def main() -> None:
         evaluation = evaluate(calibrated_bank, pilot.true_parameters, options.evaluees, "pilot")
         links = pilot.recovery["areas"]
         for label, result in (("provisional", baseline), ("pilot", evaluation)):
-            rows[f"{label}, truth as drawn"] = figures(
-                result["thetas"],
-                result["theta"],
-                result["se"],
-                result["level"],
-                result["probability"],
-                result["cuts"],
-                result["lengths"],
-            )
             scaled = result["thetas"].copy()
             for area, code in enumerate(result["codes"]):
                 link = links[code]["truth_to_draft"]
                 scaled[:, area] = link["slope"] * scaled[:, area] + link["intercept"]
-            rows[f"{label}, truth on the pilot scale"] = figures(
-                scaled,
-                result["theta"],
-                result["se"],
-                result["level"],
-                result["probability"],
-                result["cuts"],
-                result["lengths"],
-            )
+            for truth_label, true_theta in (
+                ("as drawn", result["thetas"]),
+                ("on the pilot scale", scaled),
+            ):
+                rows[f"{label}, truth {truth_label}"] = figures(
+                    true_theta,
+                    result["theta"],
+                    result["se"],
+                    result["level"],
+                    result["probability"],
+                    result["cuts"],
+                    result["lengths"],
+                )
         report = {
             "machine": f"{platform.machine()}, {os.cpu_count()} cores",
             "pilot_learners": learners,

@@ -62,7 +62,7 @@ from palier.assessments.models import Attempt, EngineSettings
 from palier.assessments.services import current_settings
 from palier.assessments.synthetic import SyntheticLearner, TrueItem, create_synthetic_attempts
 from palier.engine import stocking_lord, transform
-from palier.frameworks.models import Framework, Level, Population
+from palier.frameworks.models import Framework, Population
 from palier.items.calibrations import activate_calibration, provisional_difficulty
 from palier.items.models import Calibration, ItemParameter, ItemVersion
 from palier.psychometrics.models import CalibrationRun, ItemStatistic, Pilot
@@ -133,22 +133,11 @@ class PilotError(Exception):
     """A pilot that cannot be simulated, run or deleted (the message says why)."""
 
 
-def _cut_scores(framework: Framework) -> dict[int, list[float]]:
-    cuts: dict[int, list[float]] = {}
-    for area_id, cut in (
-        Level.objects.filter(area__framework=framework, min_theta__isnull=False)
-        .order_by("area_id", "rank")
-        .values_list("area_id", "min_theta")
-    ):
-        cuts.setdefault(area_id, []).append(cut)
-    return cuts
-
-
 def draw_true_parameters(
-    versions: Sequence[ItemVersion], cut_scores: Mapping[int, list[float]], rng: np.random.Generator
+    versions: Sequence[ItemVersion], cut_scores: Sequence[Sequence[float]], rng: np.random.Generator
 ) -> dict[int, tuple[float, float]]:
-    """True (a, b) per version, in the order given (versions with `capacity__competence`):
-    ``a = exp(N(log 1.2, 0.3))``, ``b = provisional b + N(0, 0.5)``."""
+    """True (a, b) per version, in the order given; `cut_scores[k]` are the cut scores of
+    the area of `versions[k]`: ``a = exp(N(log 1.2, 0.3))``, ``b = provisional b + N(0, 0.5)``."""
     count = len(versions)
     discrimination = rng.lognormal(math.log(DISCRIMINATION_MEDIAN), DISCRIMINATION_LOG_SD, count)
     noise = rng.normal(0.0, DIFFICULTY_NOISE_SD, count)
@@ -156,9 +145,7 @@ def draw_true_parameters(
         version.pk: (
             round(float(discrimination[index]), 4),
             round(
-                provisional_difficulty(
-                    version.intended_level, cut_scores[version.capacity.competence.area_id]
-                )
+                provisional_difficulty(version.intended_level, list(cut_scores[index]))
                 + float(noise[index]),
                 4,
             ),
@@ -309,14 +296,11 @@ def simulate_pilot(
         raise PilotError(f"Unknown area(s): {', '.join(unknown)}.")
     settings = pilot_engine_settings()
     rng = np.random.default_rng(seed)
-    versions = {
-        version.pk: version
-        for version in ItemVersion.objects.filter(pk__in=snapshot.version_ids).select_related(
-            "capacity__competence"
-        )
-    }
+    versions = ItemVersion.objects.in_bulk(snapshot.version_ids)
     ordered = [versions[version_id] for version_id in snapshot.version_ids]  # item-code order
-    truth = draw_true_parameters(ordered, _cut_scores(framework), rng)
+    truth = draw_true_parameters(
+        ordered, [snapshot.cut_scores[int(area)] for area in snapshot.bank.areas], rng
+    )
     populations = {population.code: population for population in Population.objects.all()}
     weights = population_weights(list(populations.values()))
     pilot = Pilot.objects.create(
