@@ -25,10 +25,14 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # Development server on http://$(HOST):$(PORT) with the background-task worker beside it.
+# The first run also simulates a pilot (synthetic learners) and activates its calibration,
+# labelled as synthetic; var/ keeps it between runs (`make clean` or `palier pilot delete`).
 run: export PALIER_DEBUG ?= 1
 run: install
 	$(BIN)/palier migrate --no-input
 	$(BIN)/palier seed --demo
+	$(BIN)/palier pilot simulate --size demo --activate || \
+	  echo "Palier: no pilot calibration; the demo keeps the provisional calibration."
 	@echo "Palier: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	@$(BIN)/palier db_worker --no-startup-delay --interval 1 > $(VENV)/worker.log 2>&1 & \
 	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -149,6 +149,57 @@ def estimate_progress(
     return {"asked": asked, "estimated_left": max(needed, settings.min_items - len(history), 1)}
 
 
+def finish(
+    attempt: Attempt,
+    step: Step,
+    snapshot: BankSnapshot,
+    recorded: list[RecordedAnswer],
+    now: datetime,
+) -> None:
+    """Mark the attempt finished with the result of the engine's final step (not saved)."""
+    attempt.status = Attempt.Status.FINISHED
+    attempt.finished_at = now
+    attempt.stop_reason = step.stop_reason or ""
+    attempt.current_version = None
+    attempt.result = build_result(attempt, snapshot, step, recorded).to_json()
+
+
+def new_response(
+    attempt: Attempt,
+    position: int,
+    answer: RecordedAnswer,
+    step: Step,
+    *,
+    raw_answer: Any,
+    shown_at: datetime,
+    answered_at: datetime,
+    time_limit_seconds: int | None = None,
+    timed_out: bool = False,
+    answer_id: uuid.UUID | None = None,
+) -> Response:
+    """The response row of `answer` (not saved): the parameters used and theta/SE per area
+    after it, as every stored response records them."""
+    return Response(
+        attempt=attempt,
+        position=position,
+        item_version_id=answer.version_id,
+        answer_id=answer_id,
+        raw_answer=raw_answer,
+        correct=answer.correct,
+        credit=answer.credit,
+        shown_at=shown_at,
+        answered_at=answered_at,
+        time_limit_seconds=time_limit_seconds,
+        timed_out=timed_out,
+        pretest=answer.pretest,
+        discrimination=answer.discrimination,
+        difficulty=answer.difficulty,
+        guessing=answer.guessing,
+        theta=[round(float(value), 6) for value in step.theta],
+        se=[round(float(value), 6) for value in step.se],
+    )
+
+
 def _show(
     attempt: Attempt,
     step: Step,
@@ -159,11 +210,7 @@ def _show(
     """Make the engine's next item the current question, or finish the attempt."""
     now = timezone.now()
     if step.finished or step.item_id is None:
-        attempt.status = Attempt.Status.FINISHED
-        attempt.finished_at = now
-        attempt.stop_reason = step.stop_reason or ""
-        attempt.current_version = None
-        attempt.result = build_result(attempt, snapshot, step, recorded).to_json()
+        finish(attempt, step, snapshot, recorded, now)
     else:
         version = ItemVersion.objects.select_related("item", "stimulus_version").get(
             pk=int(step.item_id)
@@ -324,25 +371,20 @@ def _record_answer(
     answer = snapshot.answer(version.pk, result.correct, result.credit)
     recorded.append(answer)
     step, engine = engine_step(attempt, snapshot, recorded)
-    response = Response.objects.create(
-        attempt=attempt,
-        position=position,
-        item_version=version,
-        answer_id=answer_id,
+    response = new_response(
+        attempt,
+        position,
+        answer,
+        step,
         raw_answer=response_value,
-        correct=result.correct,
-        credit=result.credit,
         shown_at=shown_at,
         answered_at=now,
         time_limit_seconds=limit,
         timed_out=timed_out,
-        pretest=answer.pretest,
-        discrimination=answer.discrimination,
-        difficulty=answer.difficulty,
-        guessing=answer.guessing,
-        theta=[round(float(value), 6) for value in step.theta],
-        se=[round(float(value), 6) for value in step.se],
+        answer_id=answer_id,
     )
+    response.item_version = version
+    response.save(force_insert=True)
     attempt.current_position = position + 1
     _show(attempt, step, engine, snapshot, recorded)
     return Recorded(attempt, response, replayed=False)
