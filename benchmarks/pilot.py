@@ -33,25 +33,13 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.classification import expected_calibration_error
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "pilot.json"
 CORRELATION = 0.6
-CALIBRATION_BINS = 10
 PILOT_SEED = 20261207
 EVALUATION_SEED = 91
-
-
-def expected_calibration_error(confidence: np.ndarray, right: np.ndarray) -> float:
-    """ECE = sum_b n_b / N |accuracy_b - mean confidence_b| over 10 equal-width bins of the
-    reported probability (Guo, Pleiss, Sun & Weinberger, 2017, On calibration of modern
-    neural networks, ICML)."""
-    bins = np.minimum((confidence * CALIBRATION_BINS).astype(np.intp), CALIBRATION_BINS - 1)
-    total = 0.0
-    for index in range(CALIBRATION_BINS):
-        inside = bins == index
-        if inside.any():
-            total += inside.sum() * abs(right[inside].mean() - confidence[inside].mean())
-    return float(total / confidence.size)
 
 
 def figures(
