@@ -43,7 +43,7 @@ from palier.engine.score import REPORT_THRESHOLD
 from palier.frameworks.models import Level
 
 if TYPE_CHECKING:
-    from palier.assessments.models import Attempt
+    from palier.assessments.models import Attempt, RecomputedResult
 
 RESULT_SCHEMA = 2
 READABLE_SCHEMAS = (0, 1, 2)
@@ -421,3 +421,8 @@ def probability_note() -> str:
 def synthetic_calibration(attempt: Attempt) -> bool:
     """Whether the attempt was scored with a calibration estimated on simulated data."""
     return bool(attempt.calibration.synthetic)
+
+
+def recomputed_result_of(recomputed: RecomputedResult) -> AttemptResult:
+    """The typed result of a recomputation under another calibration (`RecomputedResult`)."""
+    return AttemptResult.from_json(recomputed.result)

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from palier.assessments.models import Attempt
 from palier.assessments.rescoring import rescore
-from palier.assessments.results import AttemptResult
+from palier.assessments.results import recomputed_result_of
 from palier.assessments.services import AssessmentError, record_recomputed_result
 from palier.items.models import Calibration
 
@@ -52,7 +52,7 @@ class Command(BaseCommand):
             recomputed = record_recomputed_result(attempt, calibration, None, reason)
         except AssessmentError as error:
             raise CommandError(error.message) from error
-        for measure in AttemptResult.from_json(recomputed.result).areas:
+        for measure in recomputed_result_of(recomputed).areas:
             self.stdout.write(
                 f"{measure.code}: theta={measure.theta:.4f} se={measure.se:.4f} "
                 f"level={measure.level}"
