@@ -1,5 +1,5 @@
 """The calibration pages in a real browser: no axe violation on the calibrations list, the
-progress page and the review of a draft, in both themes, on a wide and a narrow screen; the
+progress page and the review of a draft, on a wide and a narrow screen; the
 progress page follows a run by itself; and a psychometrician activates a draft with a reason
 through the page."""
 
@@ -21,6 +21,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 WIDTHS = (1280, 390)
 
 
+# One theme: the State theme's shared templates are checked by the standard-setting and
+# positioning browser tests; these pages add no theme-specific markup.
+@pytest.mark.parametrize("theme", ["neutral"], indirect=True)
 def test_calibration_pages_are_accessible_and_a_draft_is_activated_with_a_reason(
     page, live_server, theme, framework
 ):

@@ -83,7 +83,10 @@ def test_a_new_learner_signs_up_takes_resumes_and_finishes_a_test(
     assert_accessible(page)
 
 
-@pytest.mark.parametrize("language", ["fr", "en"])
+# Each language in one theme (the pairs cover both themes and both languages).
+@pytest.mark.parametrize(
+    ("theme", "language"), [("dsfr", "fr"), ("neutral", "en")], indirect=["theme"]
+)
 def test_a_phone_shows_each_level_with_its_probability_and_the_synthetic_notice(
     page, live_server, theme, framework, language
 ):
