@@ -22,7 +22,8 @@ from django.db.models import Max
 
 from palier.assessments.models import Attempt, EngineSettings, Response
 from palier.engine import Answer, CatConfig, ItemBank
-from palier.frameworks.models import Area, Level
+from palier.frameworks.models import Area
+from palier.frameworks.queries import cut_scores_by_area
 from palier.items.models import Calibration, Item, ItemParameter
 
 CACHE_SIZE = 8
@@ -109,13 +110,7 @@ def _build(calibration: Calibration) -> BankSnapshot:
     rows = [row for row in rows if row.item_version.number == latest[row.item_version.item_id]]
     if not rows:
         raise EmptyBankError(str(calibration))
-    cuts: dict[int, list[float]] = {}
-    for area_id, cut in (
-        Level.objects.filter(area__in=areas, min_theta__isnull=False)
-        .order_by("area_id", "rank")
-        .values_list("area_id", "min_theta")
-    ):
-        cuts.setdefault(area_index[area_id], []).append(cut)
+    cuts = cut_scores_by_area(calibration.framework_id)
     has_guessing = any(row.guessing is not None for row in rows)
     bank = ItemBank(
         item_ids=[str(row.item_version_id) for row in rows],
@@ -146,7 +141,7 @@ def _build(calibration: Calibration) -> BankSnapshot:
         parameters={
             row.item_version_id: (row.discrimination, row.difficulty, row.guessing) for row in rows
         },
-        cut_scores=tuple(tuple(cuts.get(index, [])) for index in range(len(areas))),
+        cut_scores=tuple(cuts.get(area.code, ()) for area in areas),
     )
 
 

@@ -40,7 +40,7 @@ from palier.assessments.engine_adapter import BankSnapshot, RecordedAnswer, reco
 from palier.core.i18n import content_language
 from palier.engine import LevelReport, Step, probability, reported_level
 from palier.engine.score import REPORT_THRESHOLD
-from palier.frameworks.models import Level
+from palier.frameworks.queries import cut_scores_by_area
 
 if TYPE_CHECKING:
     from palier.assessments.models import Attempt, RecomputedResult
@@ -276,18 +276,6 @@ def with_level_reports(
     return replace(result, areas=areas, report_threshold=REPORT_THRESHOLD)
 
 
-def framework_cut_scores(framework_id: int) -> dict[str, tuple[float, ...]]:
-    """Cut scores per area code of a framework version, in level order (one query)."""
-    cuts: dict[str, list[float]] = {}
-    for code, cut in (
-        Level.objects.filter(area__framework_id=framework_id, min_theta__isnull=False)
-        .order_by("area__code", "rank")
-        .values_list("area__code", "min_theta")
-    ):
-        cuts.setdefault(code, []).append(cut)
-    return {code: tuple(values) for code, values in cuts.items()}
-
-
 def score_competences(
     thetas: Mapping[str, float], recorded: Iterable[RecordedAnswer]
 ) -> tuple[CompetenceScore, ...]:
@@ -363,7 +351,7 @@ def result_of(attempt: Attempt) -> AttemptResult | None:
         thetas = {measure.code: measure.theta for measure in result.areas}
         result = replace(result, competences=score_competences(thetas, recorded_answers(attempt)))
     if result.report_threshold is None:
-        result = with_level_reports(result, framework_cut_scores(attempt.framework_id))
+        result = with_level_reports(result, cut_scores_by_area(attempt.framework_id))
     attempt.__dict__[_CACHE_ATTRIBUTE] = (stored, result)
     return result
 

@@ -77,3 +77,16 @@ def target_profiles(framework: Framework) -> list[tuple[Population, list[int | N
         (population, [targets.get((population.pk, area.pk)) for area in areas])
         for population in Population.objects.all()
     ]
+
+
+def cut_scores_by_area(framework_id: int) -> dict[str, tuple[float, ...]]:
+    """The cut scores of each area (by code) of a framework version, in level order: the
+    theta at which each level above the first starts (one query)."""
+    cuts: dict[str, list[float]] = {}
+    for code, cut in (
+        Level.objects.filter(area__framework_id=framework_id, min_theta__isnull=False)
+        .order_by("area__code", "rank")
+        .values_list("area__code", "min_theta")
+    ):
+        cuts.setdefault(code, []).append(cut)
+    return {code: tuple(values) for code, values in cuts.items()}

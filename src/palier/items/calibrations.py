@@ -36,16 +36,12 @@ def create_provisional_calibration(
 ) -> Calibration:
     """Parameters from the intended levels (a = 1, b = middle of the level's band), for every
     deliverable item's latest version; clearly marked as provisional."""
-    from palier.frameworks.models import Level
+    from palier.frameworks.models import Area
+    from palier.frameworks.queries import cut_scores_by_area
     from palier.items.queries import latest_versions
 
-    cuts_by_area: dict[int, list[float]] = {}
-    for area_id, cut in (
-        Level.objects.filter(area__framework=framework, min_theta__isnull=False)
-        .order_by("area_id", "rank")
-        .values_list("area_id", "min_theta")
-    ):
-        cuts_by_area.setdefault(area_id, []).append(cut)
+    cuts = cut_scores_by_area(framework.pk)
+    area_codes = dict(Area.objects.filter(framework=framework).values_list("pk", "code"))
     calibration = Calibration.objects.create(
         framework=framework,
         source=Calibration.Source.PROVISIONAL,
@@ -62,7 +58,7 @@ def create_provisional_calibration(
             item_version=version,
             discrimination=PROVISIONAL_DISCRIMINATION,
             difficulty=provisional_difficulty(
-                version.intended_level, cuts_by_area[version.capacity.competence.area_id]
+                version.intended_level, list(cuts[area_codes[version.capacity.competence.area_id]])
             ),
         )
         for version in latest_versions(items).values()
