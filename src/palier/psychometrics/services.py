@@ -138,7 +138,7 @@ def activate_draft(run: CalibrationRun, by: User | None, reason: str) -> Calibra
     """Activate the draft `run` made, unless the run reports a reason not to (an area left
     unlinked, a calibration that did not converge...): the check and the activation happen in
     one transaction, with the run row locked."""
-    locked = CalibrationRun.objects.select_for_update().select_related("draft").get(pk=run.pk)
+    locked = CalibrationRun.objects.select_for_update().get(pk=run.pk)
     if locked.status != CalibrationRun.Status.READY or locked.draft is None:
         raise CalibrationRunError(409, "not_ready", _("Ce calcul n'a pas produit de brouillon."))
     blockers = activation_blockers(locked.draft)
