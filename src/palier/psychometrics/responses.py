@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
@@ -189,14 +190,19 @@ def _copy_blocks(selection: Selection, chunk_rows: int) -> Iterator[np.ndarray]:
     )
     # Only our column names and the ORM's own SQL; the values stay parameters.
     statement = f"COPY (SELECT {columns} FROM ({sql}) AS q) TO STDOUT (FORMAT BINARY)"  # noqa: S608
+    with transaction.atomic(), connection.cursor() as wrapper:
+        # A bulk read of every answer: hash or merge joins are always right, and a nested
+        # loop chosen on stale statistics (e.g. tables never analysed since a bulk load) turns
+        # a seconds-long read into minutes. Only for this transaction.
+        wrapper.execute("SET LOCAL enable_nestloop = off")
+        yield from _decode(wrapper.cursor.copy(statement, params), chunk_rows)
+
+
+def _decode(copy_context: Any, chunk_rows: int) -> Iterator[np.ndarray]:
     row_size = _COPY_ROW.itemsize
     pending = bytearray()
     header_done = False
-    with (
-        transaction.atomic(),
-        connection.cursor() as wrapper,
-        wrapper.cursor.copy(statement, params) as copy,
-    ):
+    with copy_context as copy:
         for data in copy:
             pending += data
             if not header_done:
