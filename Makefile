@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes: tests wait on browsers, servers and databases as much as they compute, so
+# two share even one core well. Results never depend on it (each process has its own database).
+TEST_WORKERS ?= 2
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := run
@@ -52,8 +55,8 @@ test: export PALIER_SECRET_KEY = test-only-secret-key-not-for-production
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy --ignore-missing-imports src/palier/engine
-	$(BIN)/python -m pytest -p no:cacheprovider
-	$(BIN)/python -m pytest -p no:cacheprovider --database=postgres -m "not browser" --ignore=tests/engine
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --database=postgres -m "not browser" --ignore=tests/engine
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -12,10 +12,16 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
 
 from tests.support.postgres import PostgresUnavailableError, TemporaryPostgres, stop_on_signals
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Property tests check results, never speed: Hypothesis' default 200 ms deadline per example
+# made a test fail on a loaded machine (a timing assertion in disguise).
+hypothesis_settings.register_profile("palier", deadline=None)
+hypothesis_settings.load_profile("palier")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
