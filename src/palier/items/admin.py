@@ -11,11 +11,12 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -40,10 +41,13 @@ from palier.items.models import (
     Stimulus,
     StimulusVersion,
 )
+from palier.items.panels import item_panels
 from palier.items.rendering import learner_view
-from palier.items.workflow import AUTHORING_ROLES, TRANSITIONS
+from palier.items.workflow import AUTHORING_ROLES, available_targets
 
 PREVIEW_SEED = 0
+# Words of the stem shown in the item list.
+STEM_WORDS = 12
 CLASSIFICATION = ("capacity", "intended_level")
 TRANSITION_LABELS = {
     Item.Status.REVIEW: _("Envoyer en relecture"),
@@ -173,12 +177,12 @@ class ItemAdmin(DistinctSearchAdmin):
     change_form_template = "items/admin/change_form.html"
     list_display = [
         "code",
-        "capacity_code",
-        "intended_level",
+        "stem_start",
         "status",
+        "intended_level",
+        "capacity_code",
         "item_format",
         "languages",
-        "author",
         "updated_at",
     ]
     list_filter = [
@@ -231,18 +235,34 @@ class ItemAdmin(DistinctSearchAdmin):
             label,
         )
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Item]:
+        queryset = super().get_queryset(request)
+        match = request.resolver_match
+        if match is not None and match.url_name == "items_item_changelist":
+            # The list shows each item's latest version: one query for the page, not one per row.
+            newest_first = ItemVersion.objects.order_by("item", "-number")
+            queryset = queryset.prefetch_related(
+                Prefetch("versions", queryset=newest_first, to_attr="newest_first")
+            )
+        return queryset
+
+    @admin.display(description=_("énoncé"))
+    def stem_start(self, item: Item) -> str:
+        version = _latest(item)
+        return Truncator(strip_tags(version.stem)).words(STEM_WORDS) if version else "—"
+
     @admin.display(description=_("capacité"), ordering="capacity__code")
     def capacity_code(self, item: Item) -> str:
         return item.capacity.code
 
     @admin.display(description=_("format"))
     def item_format(self, item: Item) -> str:
-        version = item.latest_version()
+        version = _latest(item)
         return version.get_format_display() if version else "—"
 
     @admin.display(description=_("langues"))
     def languages(self, item: Item) -> str:
-        version = item.latest_version()
+        version = _latest(item)
         return ", ".join(version.languages) if version else "—"
 
     def save_model(
@@ -258,6 +278,7 @@ class ItemAdmin(DistinctSearchAdmin):
             obj.refresh_from_db()
             return
         if any(name in form.changed_data for name in (*CONTENT_FIELDS, *CLASSIFICATION)):
+            before = _snapshot(obj.latest_version())
             version = services.edit_item(
                 request.user,
                 obj,
@@ -266,10 +287,12 @@ class ItemAdmin(DistinctSearchAdmin):
                 intended_level=form.cleaned_data["intended_level"],
             )
             obj.refresh_from_db()
-            messages.info(
-                request,
-                _("Contenu enregistré dans la version %(number)s.") % {"number": version.number},
-            )
+            if _snapshot(version) != before:  # say "saved" only when something was written
+                messages.info(
+                    request,
+                    _("Contenu enregistré dans la version %(number)s.")
+                    % {"number": version.number},
+                )
         if "enemy_group" in form.changed_data:
             services.set_enemy_group(request.user, obj, form.cleaned_data["enemy_group"])
         comment = form.cleaned_data.get("review_comment", "")
@@ -285,7 +308,12 @@ class ItemAdmin(DistinctSearchAdmin):
                 )
             except ItemError as error:
                 details = " ".join(m for ms in error.fields.values() for m in ms)
-                self.message_user(request, f"{error.message} {details}".strip(), messages.ERROR)
+                self.message_user(
+                    request,
+                    _("Statut inchangé : %(reason)s")
+                    % {"reason": f"{error.message} {details}".strip()},
+                    messages.ERROR,
+                )
             else:
                 obj.refresh_from_db()
                 self.message_user(
@@ -308,10 +336,10 @@ class ItemAdmin(DistinctSearchAdmin):
         if obj is not None:
             context["transitions"] = [
                 (target, TRANSITION_LABELS[target])
-                for (current, target), roles in TRANSITIONS.items()
-                if current == obj.status and has_role(request.user, *roles)
+                for target in available_targets(request.user, obj, obj.latest_version())
             ]
             context["preview_url"] = reverse("authoring:items_item_preview", args=[obj.pk])
+            context["item_panels"] = item_panels(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self) -> list[URLPattern]:
@@ -404,6 +432,22 @@ class ItemAdmin(DistinctSearchAdmin):
         else:
             message = ngettext("%(count)s item modifié.", "%(count)s items modifiés.", count)
             self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+
+def _latest(item: Item) -> ItemVersion | None:
+    """The latest version, from the list's prefetch when there is one."""
+    prefetched = getattr(item, "newest_first", None)
+    if prefetched is not None:
+        return prefetched[0] if prefetched else None
+    return item.latest_version()
+
+
+def _snapshot(version: ItemVersion | None) -> tuple[Any, ...] | None:
+    """What an edit can change in a version (its id tells a new version from an edit)."""
+    if version is None:
+        return None
+    fields = ("pk", *CONTENT_FIELDS, "capacity_id", "intended_level")
+    return tuple(getattr(version, "stimulus_id" if name == "stimulus" else name) for name in fields)
 
 
 def _version_lines(version: ItemVersion) -> list[str]:
