@@ -98,7 +98,7 @@ class DefinitionEditor(forms.Textarea):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         labels = {key: str(label) for key, label in editor_labels().items()}
-        attrs = {**(attrs or {}), "data-definition-editor": json.dumps(labels)}
+        attrs = {**(attrs or {}), "data-definition-editor": json.dumps(labels, ensure_ascii=False)}
         return super().get_context(name, value, attrs)
 
 
