@@ -112,6 +112,21 @@ def test_a_malformed_definition_gets_a_plain_translated_message_saying_where(cli
     assert item.versions.count() == 1
 
 
+def test_a_definition_that_does_not_fit_its_format_says_where_in_the_editors_words(
+    client, bank, author
+):
+    client.force_login(author)
+    item = bank.get(code="T-0001")
+    definition = {**SINGLE_CHOICE, "options": [*SINGLE_CHOICE["options"], {"id": "c", "text": {}}]}
+    response = client.post(change_url(item), form_data(item, definition=json.dumps(definition)))
+    assert response.context["adminform"].form.errors["definition"] == [
+        "Option 3 : Un texte en français est obligatoire."
+    ]
+    definition = {"options": SINGLE_CHOICE["options"], "correct": "z"}
+    response = client.post(change_url(item), form_data(item, definition=json.dumps(definition)))
+    assert "Bonne réponse : " in response.context["adminform"].form.errors["definition"][0]
+
+
 def test_the_definition_field_carries_the_structured_editor(client, bank, author):
     client.force_login(author)
     content = client.get(change_url(bank.get(code="T-0001"))).content.decode()

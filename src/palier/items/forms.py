@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django import forms
@@ -110,6 +111,30 @@ class DefinitionField(forms.CharField):
             return json.loads(initial or "null") != json.loads(data or "null")
         except (TypeError, ValueError, RecursionError):
             return super().has_changed(initial, data)
+
+
+def definition_place(field: str) -> str:
+    """Where a definition error is, in the editor's words ("options[2].text" -> "Option 3")."""
+    numbered = re.match(r"^(options|left|right)\[(\d+)\]", field)
+    if numbered:
+        label = {
+            "options": _("Option %(number)s"),
+            "left": _("Élément à associer %(number)s"),
+            "right": _("Proposition %(number)s"),
+        }[numbered[1]]
+        return label % {"number": int(numbered[2]) + 1}
+    places = {
+        "options": _("Options"),
+        "left": _("Éléments à associer"),
+        "right": _("Propositions"),
+        "correct": _("Bonne réponse"),
+        "value": _("Valeur attendue"),
+        "tolerance": _("Tolérance"),
+        "unit": _("Unité"),
+        "accepted": _("Réponses acceptées"),
+        "max_typos": _("Fautes de frappe tolérées"),
+    }
+    return str(places.get(re.split(r"[.\[]", field)[0], _("Définition")))
 
 
 def json_error_message(error: json.JSONDecodeError | UploadLimitError) -> str:
@@ -227,10 +252,12 @@ class ItemAuthoringForm(forms.ModelForm):
             for field, messages in error.fields.items():
                 target = "definition" if field.startswith("definition") else field
                 for message in messages:
-                    detail = field.removeprefix("definition.") if target != field else ""
+                    place = definition_place(field.removeprefix("definition."))
                     self.add_error(
                         target if target in self.fields else None,
-                        f"{detail}: {message}" if detail else message,
+                        _("%(place)s : %(message)s") % {"place": place, "message": message}
+                        if target != field
+                        else message,
                     )
         return cleaned
 
