@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 
 from palier.frameworks.models import Capacity
 from palier.items import services
-from palier.items.admin import ItemAdmin
+from palier.items.item_admin import ItemAdmin
 from palier.items.authoring_site import authoring_site
 from palier.items.content import ItemContent
 from palier.items.models import Item, ItemVersion
