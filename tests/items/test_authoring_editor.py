@@ -11,9 +11,9 @@ from django.utils.functional import Promise
 
 from palier.frameworks.models import Capacity
 from palier.items import services
-from palier.items.item_admin import ItemAdmin
 from palier.items.authoring_site import authoring_site
 from palier.items.content import ItemContent
+from palier.items.item_admin import ItemAdmin
 from palier.items.models import Item, ItemVersion
 from tests.items.test_authoring_pages import change_url, form_data
 
