@@ -504,14 +504,14 @@ class CalibrationActivation(models.Model):
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("par"),
+        verbose_name=_("effectuée par"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
     reason = models.TextField(_("motif"))
-    at = models.DateTimeField(_("le"), auto_now_add=True)
+    at = models.DateTimeField(_("effectuée le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("activation de calibration")
