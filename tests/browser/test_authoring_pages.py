@@ -3,6 +3,7 @@ import pytest
 from palier.accounts.roles import Role
 from palier.frameworks.models import Capacity
 from palier.items.bank_io import import_document
+from palier.items.calibrations import create_provisional_calibration
 from palier.items.models import Item
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import make_user
@@ -17,18 +18,23 @@ PHONE = {"width": 390, "height": 844}
 def test_authoring_pages_are_accessible(page, live_server, framework):
     import_document(sample_document(), framework)
     Item.objects.filter(code="T-0001").update(status=Item.Status.OPERATIONAL)
-    make_user("auteur@example.org", roles=(Role.AUTHOR,))
-    sign_in(page, live_server, "auteur@example.org")
+    create_provisional_calibration(framework)
+    # A psychometrician sees every authoring page, the item's statistics included.
+    make_user("psy@example.org", roles=(Role.PSYCHOMETRICIAN,))
+    sign_in(page, live_server, "psy@example.org")
     item = Item.objects.get(code="T-0001")
     for path in (
         "/auteur/items/item/",
         "/auteur/items/item/?area=D2&status=draft",
         f"/auteur/items/item/{item.pk}/change/",
         "/auteur/couverture/",
+        "/auteur/",
     ):
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         assert_accessible(page)
+    assert page.goto(f"{live_server.url}/auteur/items/item/{item.pk}/change/")
+    assert "Statistiques (psychométrie)" in page.content()
 
 
 @pytest.mark.parametrize("theme", ["neutral", "dsfr"])

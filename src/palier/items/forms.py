@@ -25,7 +25,7 @@ TEXTAREA = forms.Textarea(attrs={"rows": 4, "cols": 80})
 MAX_DEFINITION_BYTES = 50_000
 
 
-class TextField(forms.CharField):
+class MultilineTextField(forms.CharField):
     """A text typed in a textarea: browsers send its line breaks as CRLF; stored as LF, so
     that saving an unchanged page changes nothing."""
 
@@ -152,8 +152,8 @@ class ItemAuthoringForm(forms.ModelForm):
     stimulus = forms.ModelChoiceField(
         label=_("Mise en situation"), required=False, queryset=Stimulus.objects.all()
     )
-    stem_fr = TextField(label=_("Énoncé (français)"), widget=TEXTAREA, max_length=4000)
-    stem_en = TextField(
+    stem_fr = MultilineTextField(label=_("Énoncé (français)"), widget=TEXTAREA, max_length=4000)
+    stem_en = MultilineTextField(
         label=_("Énoncé (anglais)"), widget=TEXTAREA, required=False, max_length=4000
     )
     definition = DefinitionField(
@@ -165,10 +165,10 @@ class ItemAuthoringForm(forms.ModelForm):
             "(voir la documentation de la banque d'items)."
         ),
     )
-    feedback_fr = TextField(
+    feedback_fr = MultilineTextField(
         label=_("Explication (français)"), widget=TEXTAREA, required=False, max_length=4000
     )
-    feedback_en = TextField(
+    feedback_en = MultilineTextField(
         label=_("Explication (anglais)"), widget=TEXTAREA, required=False, max_length=4000
     )
     source = forms.CharField(label=_("Référence"), required=False, max_length=500)
