@@ -328,6 +328,11 @@
         });
       }
       if (format === "short_text" && state.accepted.typos === undefined) { state.accepted.typos = 1; }
+      if (format === "single_choice") {
+        // From several right answers to one: keep the first tick, as the JSON does.
+        var seen = false;
+        state.options.forEach(function (o) { o.correct = o.correct && !seen; seen = seen || o.correct; });
+      }
     }
 
     function readField() {
