@@ -33,8 +33,11 @@ def test_authoring_pages_are_accessible(page, live_server, framework):
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         assert_accessible(page)
+    page.set_viewport_size(PHONE)
     assert page.goto(f"{live_server.url}/auteur/items/item/{item.pk}/change/")
     assert "Statistiques (psychométrie)" in page.content()
+    assert_accessible(page)
+    assert fits_a_phone(page)
 
 
 @pytest.mark.parametrize("theme", ["neutral", "dsfr"])
