@@ -17,6 +17,7 @@ class AuthoringSite(RoleGatedAdminSite):
     site_header = _("Palier — banque d'items")
     site_title = _("Palier — banque d'items")
     index_title = _("Rédaction et relecture des items")
+    index_template = "items/admin/index.html"
     required_roles = AUTHORING_ROLES
 
     def get_urls(self) -> list[URLPattern]:

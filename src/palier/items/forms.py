@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from palier.core.uploads import UploadLimitError, load_json
+from palier.core.uploads import MAX_JSON_DEPTH, UploadLimitError, load_json
 from palier.items.content import (
     CONTENT_FIELDS,
     ItemContent,
@@ -24,28 +25,150 @@ TEXTAREA = forms.Textarea(attrs={"rows": 4, "cols": 80})
 MAX_DEFINITION_BYTES = 50_000
 
 
+class MultilineTextField(forms.CharField):
+    """A text typed in a textarea: browsers send its line breaks as CRLF; stored as LF, so
+    that saving an unchanged page changes nothing."""
+
+    def to_python(self, value: Any) -> str:
+        return super().to_python(value).replace("\r\n", "\n")
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return self.to_python(initial) != self.to_python(data)
+
+
+def editor_labels() -> dict[str, str]:
+    """The structured editor's texts in the page's language ({n}: a position, {noun}: what
+    is moved)."""
+    return {
+        "title": _("Réponse attendue"),
+        "json": _("Définition au format JSON (produite par l'éditeur, modifiable)"),
+        "unreadable": _(
+            "L'éditeur ne peut pas lire ce JSON : corrigez-le dans le champ ci-dessous."
+        ),
+        "hint_single": _("Écrivez les options et cochez la bonne réponse."),
+        "hint_multiple": _("Écrivez les options et cochez toutes les bonnes réponses."),
+        "hint_order": _(
+            "Écrivez les éléments dans le bon ordre : les apprenants les verront mélangés."
+        ),
+        "hint_pairs": _(
+            "Une paire par ligne. Laissez l'élément à associer vide pour ajouter une "
+            "proposition sans paire (un distracteur)."
+        ),
+        "option_n": _("Option {n}"),
+        "item_n": _("Élément {n}"),
+        "pair_n": _("Paire {n}"),
+        "option_noun": _("l'option"),
+        "item_noun": _("l'élément"),
+        "pair_noun": _("la paire"),
+        "text_fr": _("Texte (français)"),
+        "text_en": _("Texte (anglais)"),
+        "correct": _("Bonne réponse"),
+        "up": _("Monter"),
+        "down": _("Descendre"),
+        "remove": _("Supprimer"),
+        "up_n": _("Monter {noun} {n}"),
+        "down_n": _("Descendre {noun} {n}"),
+        "remove_n": _("Supprimer {noun} {n}"),
+        "moved": _("Déplacé en position {n}."),
+        "removed": _("Supprimé."),
+        "add_option": _("Ajouter une option"),
+        "add_item": _("Ajouter un élément"),
+        "add_pair": _("Ajouter une paire"),
+        "left_fr": _("Élément à associer (français)"),
+        "left_en": _("Élément à associer (anglais)"),
+        "right_fr": _("Proposition correspondante (français)"),
+        "right_en": _("Proposition correspondante (anglais)"),
+        "value": _("Valeur attendue"),
+        "tolerance": _("Tolérance (écart accepté en plus ou en moins)"),
+        "unit_fr": _("Unité (français, facultative)"),
+        "unit_en": _("Unité (anglais, facultative)"),
+        "accepted_fr": _("Réponses acceptées en français (une par ligne)"),
+        "accepted_en": _("Réponses acceptées en anglais (une par ligne)"),
+        "typos": _("Fautes de frappe tolérées (réponses de 5 caractères ou plus)"),
+    }
+
+
+class DefinitionEditor(forms.Textarea):
+    """The answer definition as JSON, with a structured editor built over it by a script
+    (options with their "correct" tick, order, pairs, value and tolerance, accepted
+    answers). The script writes the JSON; without it the JSON stays editable by hand."""
+
+    class Media:
+        js = ["items/definition-editor.js"]
+        css = {"all": ["items/definition-editor.css"]}
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        labels = {key: str(label) for key, label in editor_labels().items()}
+        attrs = {**(attrs or {}), "data-definition-editor": json.dumps(labels, ensure_ascii=False)}
+        return super().get_context(name, value, attrs)
+
+
+class DefinitionField(forms.CharField):
+    """The definition's JSON; a new layout or spacing of the same JSON is no change."""
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            return json.loads(initial or "null") != json.loads(data or "null")
+        except (TypeError, ValueError, RecursionError):
+            return super().has_changed(initial, data)
+
+
+def definition_place(field: str) -> str:
+    """Where a definition error is, in the editor's words ("options[2].text" -> "Option 3")."""
+    numbered = re.match(r"^(options|left|right)\[(\d+)\]", field)
+    if numbered:
+        label = {
+            "options": _("Option %(number)s"),
+            "left": _("Élément à associer %(number)s"),
+            "right": _("Proposition %(number)s"),
+        }[numbered[1]]
+        return label % {"number": int(numbered[2]) + 1}
+    places = {
+        "options": _("Options"),
+        "left": _("Éléments à associer"),
+        "right": _("Propositions"),
+        "correct": _("Bonne réponse"),
+        "value": _("Valeur attendue"),
+        "tolerance": _("Tolérance"),
+        "unit": _("Unité"),
+        "accepted": _("Réponses acceptées"),
+        "max_typos": _("Fautes de frappe tolérées"),
+    }
+    return str(places.get(re.split(r"[.\[]", field)[0], _("Définition")))
+
+
+def json_error_message(error: json.JSONDecodeError | UploadLimitError) -> str:
+    """A plain, translated message saying what is wrong with a JSON text and where."""
+    if isinstance(error, json.JSONDecodeError):
+        return _(
+            "Ce JSON n'est pas valide (ligne %(line)s, colonne %(column)s) : vérifiez les "
+            "guillemets, les virgules et les accolades à cet endroit."
+        ) % {"line": error.lineno, "column": error.colno}
+    return _("Ce JSON est trop imbriqué (%(depth)s niveaux au plus).") % {"depth": MAX_JSON_DEPTH}
+
+
 class ItemAuthoringForm(forms.ModelForm):
     format = forms.ChoiceField(label=_("Format"), choices=ItemVersion.Format.choices)
     stimulus = forms.ModelChoiceField(
         label=_("Mise en situation"), required=False, queryset=Stimulus.objects.all()
     )
-    stem_fr = forms.CharField(label=_("Énoncé (français)"), widget=TEXTAREA, max_length=4000)
-    stem_en = forms.CharField(
+    stem_fr = MultilineTextField(label=_("Énoncé (français)"), widget=TEXTAREA, max_length=4000)
+    stem_en = MultilineTextField(
         label=_("Énoncé (anglais)"), widget=TEXTAREA, required=False, max_length=4000
     )
-    definition = forms.CharField(
+    definition = DefinitionField(
         label=_("Définition de la réponse (JSON)"),
-        widget=forms.Textarea(attrs={"rows": 12}),
+        widget=DefinitionEditor(attrs={"rows": 12}),
         max_length=MAX_DEFINITION_BYTES,
         help_text=_(
             "Options, bonne(s) réponse(s) et tolérances selon le format "
             "(voir la documentation de la banque d'items)."
         ),
     )
-    feedback_fr = forms.CharField(
+    feedback_fr = MultilineTextField(
         label=_("Explication (français)"), widget=TEXTAREA, required=False, max_length=4000
     )
-    feedback_en = forms.CharField(
+    feedback_en = MultilineTextField(
         label=_("Explication (anglais)"), widget=TEXTAREA, required=False, max_length=4000
     )
     source = forms.CharField(label=_("Référence"), required=False, max_length=500)
@@ -88,14 +211,17 @@ class ItemAuthoringForm(forms.ModelForm):
             )
         if self.instance.pk:
             self.fields["code"].disabled = True
+        else:
+            self.fields["code"].required = False
+            self.fields["code"].help_text = _(
+                "Laissez vide : le numéro suivant du domaine est attribué (par exemple D1-0124)."
+            )
 
     def clean_definition(self) -> dict[str, Any]:
         try:
             value = load_json(self.cleaned_data["definition"])
         except (json.JSONDecodeError, UploadLimitError) as error:
-            raise forms.ValidationError(
-                _("JSON invalide : %(error)s") % {"error": error}
-            ) from error
+            raise forms.ValidationError(json_error_message(error)) from error
         if not isinstance(value, dict):
             raise forms.ValidationError(_("La définition doit être un objet JSON."))
         return value
@@ -126,10 +252,12 @@ class ItemAuthoringForm(forms.ModelForm):
             for field, messages in error.fields.items():
                 target = "definition" if field.startswith("definition") else field
                 for message in messages:
-                    detail = field.removeprefix("definition.") if target != field else ""
+                    place = definition_place(field.removeprefix("definition."))
                     self.add_error(
                         target if target in self.fields else None,
-                        f"{detail}: {message}" if detail else message,
+                        _("%(place)s : %(message)s") % {"place": place, "message": message}
+                        if target != field
+                        else message,
                     )
         return cleaned
 

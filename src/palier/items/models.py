@@ -37,8 +37,8 @@ class Stimulus(models.Model):
     kind = models.CharField(
         _("type"), max_length=32, choices=[(kind, kind) for kind in STIMULUS_KINDS]
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("mise en situation")
@@ -56,16 +56,26 @@ class StimulusVersion(models.Model):
     """The texts of a stimulus at one point in time; frozen once an item version that shows
     it has been seen by a learner."""
 
-    stimulus = models.ForeignKey(Stimulus, on_delete=models.CASCADE, related_name="versions")
+    stimulus = models.ForeignKey(
+        Stimulus,
+        verbose_name=_("mise en situation"),
+        on_delete=models.CASCADE,
+        related_name="versions",
+    )
     number = models.PositiveIntegerField(_("version"))
     title_fr = models.CharField(_("titre (français)"), max_length=300)
     title_en = models.CharField(_("titre (anglais)"), max_length=300, blank=True)
     content_fr = models.TextField(_("contenu (français)"))
     content_en = models.TextField(_("contenu (anglais)"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     frozen_at = models.DateTimeField(_("montré pour la première fois le"), null=True, blank=True)
 
     class Meta:
@@ -105,12 +115,16 @@ class Media(models.Model):
     )
     alt_fr = models.CharField(_("texte alternatif (français)"), max_length=300)
     alt_en = models.CharField(_("texte alternatif (anglais)"), max_length=300, blank=True)
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
+    width = models.PositiveIntegerField(_("largeur (pixels)"), default=0)
+    height = models.PositiveIntegerField(_("hauteur (pixels)"), default=0)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déposée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("image")
@@ -168,8 +182,8 @@ class Item(models.Model):
         db_index=True,
         help_text=_("Items qui testent le même fait : jamais deux dans un même test."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("item")
@@ -199,7 +213,9 @@ class ItemVersion(models.Model):
         MATCHING = "matching", _("Association")
         STIMULUS_CHOICE = "stimulus_choice", _("Repérage dans un document")
 
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="versions")
+    item = models.ForeignKey(
+        Item, verbose_name=_("item"), on_delete=models.CASCADE, related_name="versions"
+    )
     number = models.PositiveIntegerField(_("version"))
     format = models.CharField(_("format"), max_length=32, choices=Format.choices)
     stimulus = models.ForeignKey(
@@ -247,12 +263,13 @@ class ItemVersion(models.Model):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("créée par"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     frozen_at = models.DateTimeField(_("montré pour la première fois le"), null=True, blank=True)
 
     class Meta:
@@ -304,13 +321,23 @@ class LevelReview(models.Model):
     """Someone checked a version's intended level against the written level definitions
     (docs/items.md). Append-only: a later review is a new row; the latest one counts."""
 
-    version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="level_reviews")
+    version = models.ForeignKey(
+        ItemVersion,
+        verbose_name=_("version"),
+        on_delete=models.CASCADE,
+        related_name="level_reviews",
+    )
     reviewed_by = models.CharField(_("vérifié par"), max_length=200)
     reviewed_on = models.DateField(_("vérifié le"))
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compte du relecteur"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("vérification du niveau")
@@ -332,12 +359,18 @@ class ReviewComment(models.Model):
         APPROVAL = "approval", _("Approbation")
         CHANGES = "changes", _("Demande de modifications")
 
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="comments")
-    version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    item = models.ForeignKey(
+        Item, verbose_name=_("item"), on_delete=models.CASCADE, related_name="comments"
+    )
+    version = models.ForeignKey(
+        ItemVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.SET_NULL, null=True
+    )
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.COMMENT)
     body = models.TextField(_("commentaire"), max_length=5000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("commentaire de relecture")
@@ -357,7 +390,10 @@ class Calibration(models.Model):
 
     name = models.CharField(_("nom"), max_length=200)
     framework = models.ForeignKey(
-        "frameworks.Framework", on_delete=models.PROTECT, related_name="calibrations"
+        "frameworks.Framework",
+        verbose_name=_("référentiel"),
+        on_delete=models.PROTECT,
+        related_name="calibrations",
     )
     source = models.CharField(_("origine"), max_length=16, choices=Source.choices)
     is_active = models.BooleanField(_("active"), default=False)
@@ -370,7 +406,7 @@ class Calibration(models.Model):
         ),
     )
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("calibration")
@@ -394,20 +430,31 @@ class Calibration(models.Model):
 
 class ItemParameter(models.Model):
     calibration = models.ForeignKey(
-        Calibration, on_delete=models.CASCADE, related_name="parameters"
+        Calibration,
+        verbose_name=_("calibration"),
+        on_delete=models.CASCADE,
+        related_name="parameters",
     )
     item_version = models.ForeignKey(
-        ItemVersion, on_delete=models.PROTECT, related_name="parameters"
+        ItemVersion,
+        verbose_name=_("version d'item"),
+        on_delete=models.PROTECT,
+        related_name="parameters",
     )
-    discrimination = models.FloatField(validators=[MinValueValidator(0.01)])
-    difficulty = models.FloatField()
+    discrimination = models.FloatField(
+        _("discrimination (a)"), validators=[MinValueValidator(0.01)]
+    )
+    difficulty = models.FloatField(_("difficulté (b)"))
     guessing = models.FloatField(
-        null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(0.5)]
+        _("pseudo-chance (c)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(0.5)],
     )
     # Standard errors of an estimated calibration (none for provisional parameters).
-    se_discrimination = models.FloatField(null=True, blank=True)
-    se_difficulty = models.FloatField(null=True, blank=True)
-    se_guessing = models.FloatField(null=True, blank=True)
+    se_discrimination = models.FloatField(_("erreur type de a"), null=True, blank=True)
+    se_difficulty = models.FloatField(_("erreur type de b"), null=True, blank=True)
+    se_guessing = models.FloatField(_("erreur type de c"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("paramètres d'item")
@@ -435,20 +482,36 @@ class CalibrationActivation(models.Model):
         ROLL_BACK = "roll_back", _("Retour à la calibration précédente")
 
     framework = models.ForeignKey(
-        "frameworks.Framework", on_delete=models.PROTECT, related_name="+"
+        "frameworks.Framework",
+        verbose_name=_("référentiel"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     calibration = models.ForeignKey(
-        Calibration, on_delete=models.PROTECT, related_name="activations"
+        Calibration,
+        verbose_name=_("calibration activée"),
+        on_delete=models.PROTECT,
+        related_name="activations",
     )
     previous = models.ForeignKey(
-        Calibration, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Calibration,
+        verbose_name=_("calibration précédente"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("effectuée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     reason = models.TextField(_("motif"))
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(_("effectuée le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("activation de calibration")
@@ -475,16 +538,23 @@ class ProblemReport(models.Model):
         DISMISSED = "dismissed", _("Écarté")
 
     item_version = models.ForeignKey(
-        ItemVersion, on_delete=models.CASCADE, related_name="problem_reports"
+        ItemVersion,
+        verbose_name=_("version d'item"),
+        on_delete=models.CASCADE,
+        related_name="problem_reports",
     )
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signalé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     category = models.CharField(_("catégorie"), max_length=16, choices=Category.choices)
     comment = models.TextField(_("commentaire"), max_length=2000, blank=True)
     status = models.CharField(_("état"), max_length=16, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(auto_now_add=True)
-    handled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("traité le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("signalement")

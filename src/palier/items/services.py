@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +40,7 @@ from palier.items.models import (
 )
 from palier.items.seed_schema import ITEM_CODE as STIMULUS_CODE
 from palier.items.seed_schema import MAX_REVIEWER
-from palier.items.workflow import AUTHORING_ROLES, EDITABLE, roles_for
+from palier.items.workflow import AUTHORING_ROLES, EDITABLE, is_self_review, roles_for
 
 
 def _classification(
@@ -114,6 +114,27 @@ class ItemBatchError(Exception):
         self.errors = errors
 
 
+# Generated codes: the area's code, a hyphen and a number of at least this many digits.
+ITEM_NUMBER_DIGITS = 4
+# Tries to take the next free code when others create items at the same moment.
+CODE_ATTEMPTS = 5
+
+
+def next_item_code(area_code: str) -> str:
+    """The next number of the area's sequence ("D1-0124" after "D1-0123"); numbers are never
+    reused, even when an item was retired, and codes outside the sequence do not count."""
+    prefix = f"{area_code}-"
+    numbers = [
+        int(suffix)
+        for suffix in (
+            code.removeprefix(prefix)
+            for code in Item.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+        )
+        if suffix.isdigit()
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1:0{ITEM_NUMBER_DIGITS}d}"
+
+
 @transaction.atomic
 def create_item(
     author: User | None,
@@ -124,7 +145,38 @@ def create_item(
     *,
     is_seed: bool = False,
 ) -> Item:
-    """A new draft item with its version 1; everything is checked before anything is saved."""
+    """A new draft item with its version 1; everything is checked before anything is saved.
+
+    An empty `code` takes the next free one of the capacity's area (`next_item_code`). Two
+    authors saving at once may pick the same number: the unique constraint refuses the
+    second, which tries the next number (each try in its own savepoint)."""
+    if code or capacity is None:
+        return _create_one(author, code, capacity, intended_level, content, is_seed)
+    area_code = capacity.competence.area.code
+    for _attempt in range(CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _create_one(
+                    author, next_item_code(area_code), capacity, intended_level, content, is_seed
+                )
+        except IntegrityError:
+            continue
+        except ItemError as error:
+            if error.code != "duplicate_code":
+                raise
+    raise ItemError(
+        "duplicate_code", _("Aucun code libre n'a pu être attribué : enregistrez de nouveau.")
+    )
+
+
+def _create_one(
+    author: User | None,
+    code: str,
+    capacity: Capacity,
+    intended_level: int,
+    content: ItemContent,
+    is_seed: bool,
+) -> Item:
     try:
         return create_items(author, [NewItem(code, capacity, intended_level, content)], is_seed)[0]
     except ItemBatchError as error:
@@ -335,7 +387,7 @@ def change_status(user: User, item: Item, target: str, comment: str = "") -> Ite
         if missing:
             raise ItemError("incomplete_item", _("L'item est incomplet."), missing)
     if item.status == Item.Status.REVIEW and target in (Item.Status.PRETEST, Item.Status.DRAFT):
-        if version is not None and version.created_by_id == user.pk:
+        if is_self_review(user, item.status, target, version):
             raise ItemError(
                 "own_item", _("Un item doit être relu par une autre personne que son auteur.")
             )

@@ -8,8 +8,10 @@ psychometrician makes an item operational, retires it, or changes statuses in bu
 
 from __future__ import annotations
 
-from palier.accounts.roles import Role
-from palier.items.models import Item
+from typing import Any
+
+from palier.accounts.roles import Role, has_role
+from palier.items.models import Item, ItemVersion
 
 S = Item.Status
 AUTHORING_ROLES = (Role.AUTHOR, Role.PSYCHOMETRICIAN, Role.ADMINISTRATOR)
@@ -34,3 +36,28 @@ EDITABLE = (S.DRAFT, S.REVIEW)
 
 def roles_for(current: str, target: str) -> tuple[str, ...]:
     return TRANSITIONS.get((current, target), ())
+
+
+# Moves out of review that judge the version: never made by the person who wrote it.
+REVIEW_DECISIONS = {(S.REVIEW, S.PRETEST), (S.REVIEW, S.DRAFT)}
+
+
+def is_self_review(user: Any, current: str, target: str, version: ItemVersion | None) -> bool:
+    """True when `user` would approve (or send back) a version they wrote themselves."""
+    return (
+        (current, target) in REVIEW_DECISIONS
+        and version is not None
+        and version.created_by_id is not None
+        and version.created_by_id == getattr(user, "pk", None)
+    )
+
+
+def available_targets(user: Any, item: Item, version: ItemVersion | None) -> list[str]:
+    """The statuses `user` may move `item` to now: the buttons the item page offers."""
+    return [
+        target
+        for (current, target), roles in TRANSITIONS.items()
+        if current == item.status
+        and has_role(user, *roles)
+        and not is_self_review(user, current, target, version)
+    ]

@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from palier.accounts.roles import Role, has_role
 from palier.items.authoring_site import authoring_site
+from palier.items.panels import register_item_panel
+from palier.psychometrics.item_statistics import statistics_panel
 from palier.psychometrics.models import CalibrationRun
+
+# Psychometricians see the item's statistics on its page in the authoring site.
+register_item_panel(statistics_panel)
 
 
 @admin.register(CalibrationRun, site=authoring_site)

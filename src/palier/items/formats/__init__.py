@@ -98,9 +98,13 @@ def get_format(name: str) -> Format:
 def validate_definition(item_format: str, definition: Any) -> None:
     """Raise DefinitionError when `definition` does not fit `item_format`."""
     if item_format not in REGISTRY:
-        raise DefinitionError("format", f"unsupported format {item_format!r}")
+        raise DefinitionError(
+            "format", gettext_noop("Format inconnu : %(format)s."), format=item_format
+        )
     if not isinstance(definition, Mapping):
-        raise DefinitionError("definition", "the answer definition must be an object")
+        raise DefinitionError(
+            "definition", gettext_noop("La définition de la réponse doit être un objet JSON.")
+        )
     REGISTRY[item_format].validate_definition(definition)
 
 

@@ -24,19 +24,29 @@ def _translated(message: str) -> str:
     # Imported on use, not at module level, so that validation and scoring never load Django
     # (the seed checks and the import commands run them on plain data).
     try:
+        from django.conf import settings
         from django.utils.translation import gettext
     except ImportError:  # pragma: no cover - Django is always installed with Palier
         return message
-    return gettext(message)
+    # Checks run on plain files (`python -m palier.items.content_check`) have no settings.
+    return gettext(message) if settings.configured else message
 
 
 class DefinitionError(ValueError):
-    """An answer definition does not fit its format. `field` names the faulty part."""
+    """An answer definition does not fit its format. `field` names the faulty part
+    ("options[2].text"); `msgid` is the French message, with %(name)s placeholders filled
+    from `params`; `message` gives it in the active language."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+    def __init__(self, field: str, msgid: str, **params: Any) -> None:
+        super().__init__(f"{field}: {msgid % params if params else msgid}")
         self.field = field
-        self.message = message
+        self.msgid = msgid
+        self.params = params
+
+    @property
+    def message(self) -> str:
+        text = _translated(self.msgid)
+        return text % self.params if self.params else text
 
 
 class AnswerError(ValueError):

@@ -24,15 +24,18 @@ MAX_TEXT = 200
 def check_text(value: Any, field: str, *, required_en: bool = False) -> None:
     """A {"fr", "en"} text with a French part, each at most MAX_OPTION_TEXT characters."""
     if not isinstance(value, Mapping) or not str(value.get("fr", "")).strip():
-        raise DefinitionError(field, "a French text is required")
+        raise DefinitionError(field, gettext_noop("Un texte en français est obligatoire."))
     for language in LANGUAGES:
         text = value.get(language, "")
         if not isinstance(text, str) or len(text) > MAX_OPTION_TEXT:
             raise DefinitionError(
-                field, f"text ({language}) must be a string of at most {MAX_OPTION_TEXT} characters"
+                field,
+                gettext_noop("Le texte (%(language)s) doit faire au plus %(limit)s caractères."),
+                language=language,
+                limit=MAX_OPTION_TEXT,
             )
     if required_en and not str(value.get("en", "")).strip():
-        raise DefinitionError(field, "an English text is required")
+        raise DefinitionError(field, gettext_noop("Un texte en anglais est obligatoire."))
 
 
 def check_options(definition: Mapping[str, Any], key: str = "options") -> list[str]:
@@ -40,21 +43,32 @@ def check_options(definition: Mapping[str, Any], key: str = "options") -> list[s
     texts); DefinitionError otherwise."""
     options = definition.get(key)
     if not isinstance(options, list) or not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-        raise DefinitionError(key, f"between {MIN_OPTIONS} and {MAX_OPTIONS} options are needed")
+        raise DefinitionError(
+            key,
+            gettext_noop("Il faut de %(low)s à %(high)s options."),
+            low=MIN_OPTIONS,
+            high=MAX_OPTIONS,
+        )
     ids: list[str] = []
     texts: list[str] = []
     for index, option in enumerate(options):
         if not isinstance(option, Mapping) or not isinstance(option.get("id"), str):
-            raise DefinitionError(f"{key}[{index}]", "each option needs an 'id' and a 'text'")
+            raise DefinitionError(
+                f"{key}[{index}]",
+                gettext_noop("Chaque option a un identifiant (id) et un texte (text)."),
+            )
         if not option["id"].strip():
-            raise DefinitionError(f"{key}[{index}].id", "an option id cannot be empty")
+            raise DefinitionError(
+                f"{key}[{index}].id",
+                gettext_noop("L'identifiant d'une option ne peut pas être vide."),
+            )
         check_text(option.get("text"), f"{key}[{index}].text")
         ids.append(option["id"])
         texts.append(normalise(option["text"]["fr"]))
     if len(set(ids)) != len(ids):
-        raise DefinitionError(key, "option ids must be unique")
+        raise DefinitionError(key, gettext_noop("Deux options ont le même identifiant."))
     if len(set(texts)) != len(texts):
-        raise DefinitionError(key, "two options have the same text")
+        raise DefinitionError(key, gettext_noop("Deux options ont le même texte."))
     return ids
 
 
@@ -62,9 +76,11 @@ def check_correct_ids(definition: Mapping[str, Any], ids: Sequence[str]) -> list
     """A non-empty list of distinct option ids under "correct"."""
     correct = definition.get("correct")
     if not isinstance(correct, list) or not correct:
-        raise DefinitionError("correct", "at least one correct option is needed")
+        raise DefinitionError("correct", gettext_noop("Indiquez au moins une bonne réponse."))
     if any(choice not in ids for choice in correct) or len(set(correct)) != len(correct):
-        raise DefinitionError("correct", "correct answers must be distinct option ids")
+        raise DefinitionError(
+            "correct", gettext_noop("Les bonnes réponses sont des options différentes de la liste.")
+        )
     return correct
 
 

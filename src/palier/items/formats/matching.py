@@ -35,9 +35,14 @@ class Matching(Format):
         right = check_options(definition, "right")
         correct = definition.get("correct")
         if not isinstance(correct, Mapping) or sorted(correct) != sorted(left):
-            raise DefinitionError("correct", "each left element needs exactly one match")
+            raise DefinitionError(
+                "correct", gettext_noop("Chaque élément à associer a exactement une proposition.")
+            )
         if any(target not in right for target in correct.values()):
-            raise DefinitionError("correct", "matches must be right-hand ids")
+            raise DefinitionError(
+                "correct",
+                gettext_noop("Les paires désignent des propositions de la liste de droite."),
+            )
 
     def matched_pairs(
         self, definition: Mapping[str, Any]

@@ -19,6 +19,7 @@ from palier.items.formats.base import (
     QtiReader,
     QtiWriter,
     Score,
+    gettext_noop,
 )
 from palier.items.formats.common import check_text, full, is_number, typed_answer
 
@@ -30,10 +31,12 @@ class Numeric(Format):
 
     def validate_definition(self, definition: Mapping[str, Any]) -> None:
         if not is_number(definition.get("value")):
-            raise DefinitionError("value", "the expected value must be a number")
+            raise DefinitionError("value", gettext_noop("La valeur attendue doit être un nombre."))
         tolerance = definition.get("tolerance", 0)
         if not is_number(tolerance) or tolerance < 0:
-            raise DefinitionError("tolerance", "the tolerance must be a number >= 0")
+            raise DefinitionError(
+                "tolerance", gettext_noop("La tolérance doit être un nombre positif ou nul.")
+            )
         if definition.get("unit") is not None:
             check_text(definition["unit"], "unit")
 

@@ -40,7 +40,9 @@ class Ordering(Format):
         ids = check_options(definition)
         correct = check_correct_ids(definition, ids)
         if sorted(correct) != sorted(ids):
-            raise DefinitionError("correct", "the correct order must list every option once")
+            raise DefinitionError(
+                "correct", gettext_noop("Le bon ordre cite chaque élément une fois.")
+            )
 
     def normalise_answer(self, definition: Mapping[str, Any], raw: Any) -> Any:
         if not isinstance(raw, list) or sorted(map(str, raw)) != sorted(option_ids(definition)):

@@ -39,6 +39,7 @@ from palier.items.formats.base import (
     QtiReader,
     QtiWriter,
     Score,
+    gettext_noop,
 )
 from palier.items.formats.common import LANGUAGES, edit_distance, full, normalise, typed_answer
 
@@ -122,20 +123,28 @@ class ShortText(Format):
     def validate_definition(self, definition: Mapping[str, Any]) -> None:
         accepted = definition.get("accepted")
         if not isinstance(accepted, Mapping) or not accepted.get("fr"):
-            raise DefinitionError("accepted", "at least one accepted French answer is needed")
+            raise DefinitionError(
+                "accepted", gettext_noop("Donnez au moins une réponse acceptée en français.")
+            )
         for language, answers in accepted.items():
             if language not in LANGUAGES or not isinstance(answers, list):
                 raise DefinitionError(
-                    "accepted", "accepted answers are lists per language (fr, en)"
+                    "accepted",
+                    gettext_noop("Les réponses acceptées sont des listes par langue (fr, en)."),
                 )
             if not all(
                 isinstance(answer, str) and normalise(answer) and canonical_answer(answer)
                 for answer in answers
             ):
-                raise DefinitionError(f"accepted.{language}", "accepted answers cannot be empty")
+                raise DefinitionError(
+                    f"accepted.{language}",
+                    gettext_noop("Une réponse acceptée ne peut pas être vide."),
+                )
         typos = definition.get("max_typos", DEFAULT_TYPOS)
         if not isinstance(typos, int) or isinstance(typos, bool) or not 0 <= typos <= MAX_TYPOS:
-            raise DefinitionError("max_typos", f"an integer from 0 to {MAX_TYPOS}")
+            raise DefinitionError(
+                "max_typos", gettext_noop("Un nombre entier de 0 à %(max)s."), max=MAX_TYPOS
+            )
 
     def normalise_answer(self, definition: Mapping[str, Any], raw: Any) -> Any:
         return typed_answer(raw)

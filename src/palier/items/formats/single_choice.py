@@ -30,7 +30,9 @@ class SingleChoice(Format):
 
     def validate_definition(self, definition: Mapping[str, Any]) -> None:
         if definition.get("correct") not in check_options(definition):
-            raise DefinitionError("correct", "the correct answer must be one of the option ids")
+            raise DefinitionError(
+                "correct", gettext_noop("Indiquez la bonne réponse parmi les options.")
+            )
 
     def keys_and_distractors(
         self, definition: Mapping[str, Any]
