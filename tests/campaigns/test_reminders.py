@@ -105,7 +105,7 @@ def test_sending_records_the_batch_by_id_and_the_task_mails_each_learner_alone(
     assert batch.sent_count == 1 and batch.sent_at is not None
     assert "@" not in caplog.text and f"participations [{cohort['ana'].pk}]" in caplog.text
     history = unescape(client.get(invite_url(campaign)).content.decode())
-    assert "Relances envoyées pour cette campagne" in history
+    assert "1 apprenant relancé, 1 e-mail envoyé" in history
     assert "Apprenants inscrits qui n'ont pas fini le test" in history
 
 
