@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Drawing, Rect
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
@@ -58,6 +59,7 @@ def _qr_drawing(link: str, size: float) -> Drawing:
     matrix = [list(row) for row in qr_code(link).matrix_iter(border=QR_BORDER)]
     module = size / len(matrix)
     drawing = Drawing(size, size)
+    drawing.hAlign = "CENTER"
     for row_index, row in enumerate(matrix):
         for column_index, dark in enumerate(row):
             if dark:
@@ -98,9 +100,18 @@ def join_sheet_pdf(campaign: Campaign, link: str) -> bytes:
     code_style = ParagraphStyle(
         "code", parent=styles["Title"], fontName="Courier-Bold", fontSize=30, leading=36
     )
-    link_style = ParagraphStyle("link", parent=styles["Normal"], fontSize=12, leading=16)
+    link_style = ParagraphStyle(
+        "link", parent=styles["Normal"], fontSize=12, leading=16, alignment=TA_CENTER
+    )
+    step_style = ParagraphStyle(
+        "step", parent=styles["Normal"], fontSize=12, leading=16, spaceAfter=4
+    )
+    dates_style = ParagraphStyle("dates", parent=styles["Normal"], fontSize=12, alignment=TA_CENTER)
     story: list[object] = [
-        Paragraph(_text(campaign.organisation.name), styles["Heading3"]),
+        Paragraph(
+            _text(campaign.organisation.name),
+            ParagraphStyle("organisation", parent=styles["Heading3"], alignment=TA_CENTER),
+        ),
         Paragraph(_text(campaign.name), styles["Title"]),
     ]
     for language in ("fr", "en"):
@@ -110,7 +121,7 @@ def join_sheet_pdf(campaign: Campaign, link: str) -> bytes:
                 "end": date_format(campaign.closes_on, "DATE_FORMAT"),
             }
             if language == "fr":
-                story.append(Paragraph(_text(dates), styles["Normal"]))
+                story.append(Paragraph(_text(dates), dates_style))
                 story.append(Spacer(1, 6 * mm))
                 story.append(_qr_drawing(link, SHEET_QR_SIZE))
                 story.append(Spacer(1, 4 * mm))
@@ -142,8 +153,8 @@ def join_sheet_pdf(campaign: Campaign, link: str) -> bytes:
                 ),
             ]
             for number, step in enumerate(steps, start=1):
-                story.append(Paragraph(f"{number}. {_text(step)}", styles["Normal"]))
+                story.append(Paragraph(f"{number}. {_text(step)}", step_style))
             if language == "fr":
-                story.append(Spacer(1, 4 * mm))
+                story.append(Spacer(1, 8 * mm))
     document.build(story)
     return buffer.getvalue()
