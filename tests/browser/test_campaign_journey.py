@@ -110,6 +110,9 @@ def test_campaign_from_creation_to_export(page, live_server, theme, framework):
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV").first.click()
     content = open(download_info.value.path(), encoding="utf-8-sig").read()  # noqa: SIM115
-    rows = list(csv.reader(io.StringIO(content)))
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))  # French spreadsheets
     level = entry.snapshot["areas"]["D2"]["level"]
-    assert any("2026-0042" in row and str(level) in row for row in rows[1:]), rows
+    assert any(
+        "2026-0042" in row and any(cell.startswith(f"{level} \N{EN DASH} ") for cell in row)
+        for row in rows[1:]
+    ), rows

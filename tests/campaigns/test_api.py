@@ -317,12 +317,13 @@ def test_the_export_streams_csv_with_levels_only_for_shared_results(client, camp
     lines = text.removeprefix("\ufeff").splitlines()
     header = lines[0].split(";")
     assert len(lines) == 1 + 12
-    first_level = header.index("D1 niveau")
+    first_level = header.index("Données de santé (D1) : niveau")
     emails = {line.split(";")[2]: line.split(";") for line in lines[1:]}
     for participation in campaign.participations.select_related("user"):
         cells = emails[participation.user.email]
         if participation.status == "shared":
-            assert cells[first_level] == str(participation.snapshot["areas"]["D1"]["level"])
+            level = participation.snapshot["areas"]["D1"]["level"]
+            assert cells[first_level].startswith(f"{level} \N{EN DASH} ")
         else:
             assert cells[first_level] == ""
 

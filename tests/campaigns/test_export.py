@@ -1,5 +1,6 @@
-"""Exports of a campaign's participants: CSV (byte-order mark, `,` or `;`) and XLSX, streamed,
-results only from shared snapshots, formulas neutralised, constant query count."""
+"""Exports of a campaign's participants: CSV (byte-order mark, `;` in French and `,` in
+English unless asked) and XLSX, streamed, labels rather than codes, results only from shared
+snapshots, formulas neutralised, constant query count."""
 
 from __future__ import annotations
 
@@ -12,38 +13,50 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from palier.campaigns.exports import XLSX_CONTENT_TYPE, signal_labels
 from palier.campaigns.generate import generate_participants
 from palier.campaigns.models import Participation, SharedCompetence, SharedLevel
+from palier.frameworks.models import Area, Competence, Level, Population
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
 AREAS = ["D1", "D2", "D3", "D4", "D5"]
-COMPETENCES = [
-    *("D1.C1", "D1.C2", "D1.C3", "D1.C4"),
-    *("D2.C1", "D2.C2", "D2.C3", "D2.C4", "D2.C5"),
-    *("D3.C1", "D3.C2", "D3.C3", "D3.C4"),
-    *("D4.C1", "D4.C2", "D4.C3", "D4.C4"),
-    *("D5.C1", "D5.C2", "D5.C3"),
-]
-HEADER = [
-    "Nom",
-    "Prénom",
-    "E-mail",
-    "Identifiant",
-    "Statut",
-    "Inscription",
-    "Fin du test",
-    "Partage",
-    "Public",
-    "Année",
-    *[f"{area} niveau" for area in AREAS],
-    *COMPETENCES,
-]
+FIRST_COLUMNS = ["Nom", "Prénom", "E-mail"]
 RESULT_COLUMNS = slice(8, None)
+
+
+def area_column(code: str) -> str:
+    return f"{Area.objects.get(code=code).title_fr} ({code}) : niveau"
+
+
+def level_words(code: str, rank: int) -> str:
+    return f"{rank} \N{EN DASH} {Level.objects.get(area__code=code, rank=rank).label_fr}"
+
+
+def header(areas=AREAS, external_id: str = "Identifiant") -> list[str]:
+    """The header a French reader gets: labels, with codes only beside competence titles."""
+    competences = [
+        f"{competence.code} {competence.title_fr}"
+        for area in areas
+        for competence in Competence.objects.filter(area__code=area).order_by("position")
+    ]
+    return [
+        *FIRST_COLUMNS,
+        external_id,
+        "Statut",
+        "Inscription",
+        "Fin du test",
+        "Partage",
+        "Public",
+        "Année de formation",
+        *[area_column(area) for area in areas],
+        *competences,
+    ]
+
+
 ATTACK = "=cmd|' /C calc'!A0"
 
 
@@ -64,25 +77,27 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def csv_rows(response, delimiter: str = ",") -> list[list[str]]:
+def csv_rows(response, delimiter: str = ";") -> list[list[str]]:
     text = body(response).decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=delimiter))
 
 
-def expected_results(campaign) -> dict[str, dict[str, str]]:
-    """Per e-mail address, the shared level per area and signal per competence, from the
-    SharedLevel and SharedCompetence rows (copies of the snapshots)."""
+def expected_results(campaign, *, as_words: bool = True) -> dict[str, dict[str, object]]:
+    """Per e-mail address, the shared level per area (in words, or the rank) and signal per
+    competence, from the SharedLevel and SharedCompetence rows (copies of the snapshots)."""
     labels = signal_labels()
-    results: dict[str, dict[str, str]] = {}
+    titles = dict(Competence.objects.values_list("code", "title_fr"))
+    results: dict[str, dict[str, object]] = {}
     for email, area, level in SharedLevel.objects.filter(
         participation__campaign=campaign
     ).values_list("participation__user__email", "area", "level"):
-        results.setdefault(email, {})[f"{area} niveau"] = str(level)
+        value = level_words(area, level) if as_words else level
+        results.setdefault(email, {})[area_column(area)] = value
     for email, code, kind in SharedCompetence.objects.filter(
         participation__campaign=campaign
     ).values_list("participation__user__email", "competence", "kind"):
-        results.setdefault(email, {})[code] = labels[kind]
+        results.setdefault(email, {})[f"{code} {titles[code]}"] = labels[kind]
     return results
 
 
@@ -99,15 +114,16 @@ def test_the_csv_has_a_byte_order_mark_a_header_and_one_row_per_participant(
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="palier-{filled.code}.csv"'
     rows = csv_rows(response)
-    assert rows[0] == HEADER
+    assert rows[0] == header(external_id="Numéro étudiant")
     assert len(rows) == 1 + 40
-    assert all(len(row) == len(HEADER) for row in rows)
+    assert all(len(row) == len(rows[0]) for row in rows)
 
 
 def test_csv_results_match_the_shared_snapshots(client, filled, org_admin):
     client.force_login(org_admin)
     rows = csv_rows(client.get(url(filled)))
     expected = expected_results(filled)
+    populations = dict(Population.objects.values_list("code", "title_fr"))
     shared = {
         p.user.email: p
         for p in Participation.objects.filter(campaign=filled, status="shared").select_related(
@@ -117,15 +133,15 @@ def test_csv_results_match_the_shared_snapshots(client, filled, org_admin):
     assert len(shared) > 20  # the seed gives a majority of shared results
     checked = 0
     for row in rows[1:]:
-        record = dict(zip(HEADER, row, strict=True))
+        record = dict(zip(rows[0], row, strict=True))
         participation = shared.get(record["E-mail"])
         if participation is None:
             continue
         for column, value in expected[record["E-mail"]].items():
             assert record[column] == value, (record["E-mail"], column)
-        assert record["Public"] == participation.snapshot["population"]
-        assert record["Année"] == str(participation.snapshot["year_of_study"])
-        assert record["Identifiant"] == participation.external_id
+        assert record["Public"] == populations[participation.snapshot["population"]]
+        assert record["Année de formation"] == str(participation.snapshot["year_of_study"])
+        assert record["Numéro étudiant"] == participation.external_id
         assert record["Statut"] == "Résultat partagé"
         shared_at = timezone.localtime(participation.shared_at).strftime("%Y-%m-%d %H:%M")
         assert record["Partage"] == shared_at
@@ -140,7 +156,7 @@ def test_unshared_participants_have_empty_result_cells(client, filled, org_admin
     assert unshared, "the seed gives some participants who did not share"
     for row in unshared:
         assert row[0] and row[2]  # names and status are visible from joining on
-        assert row[RESULT_COLUMNS] == [""] * len(HEADER[RESULT_COLUMNS])
+        assert row[RESULT_COLUMNS] == [""] * len(rows[0][RESULT_COLUMNS])
 
 
 def test_a_finished_but_unshared_result_never_reaches_the_export(client, campaign, org_admin):
@@ -158,15 +174,37 @@ def test_a_finished_but_unshared_result_never_reaches_the_export(client, campaig
     (row,) = csv_rows(client.get(url(campaign)))[1:]
     assert row[4] == "Test fini, non partagé"
     assert row[6]  # the end of the test is shown
-    assert row[RESULT_COLUMNS] == [""] * len(HEADER[RESULT_COLUMNS])
+    assert row[RESULT_COLUMNS] == [""] * len(header()[RESULT_COLUMNS])
 
 
-def test_the_semicolon_option_suits_french_spreadsheets(client, filled, org_admin):
+def test_french_readers_get_semicolons_by_default(client, filled, org_admin):
     client.force_login(org_admin)
-    text = body(client.get(url(filled, sep=";"))).decode("utf-8")
+    text = body(client.get(url(filled))).decode("utf-8")
     assert text.startswith("\ufeffNom;Prénom;E-mail;")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
-    assert rows[0] == HEADER and len(rows) == 41
+    assert rows[0] == header(external_id="Numéro étudiant") and len(rows) == 41
+
+
+def test_english_readers_get_commas_and_english_labels(client, filled, org_admin):
+    client.force_login(org_admin)
+    with translation.override("en"):
+        path = url(filled)
+    text = body(client.get(path)).decode("utf-8")
+    assert text.startswith("\ufeffLast name,First name,")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    d1 = Area.objects.get(code="D1")
+    assert f"{d1.title_en} (D1)" in rows[0][10]
+    shared = [row for row in rows[1:] if row[10]]
+    assert shared
+    assert {row[10].split(" \N{EN DASH} ")[1] for row in shared} <= set(
+        Level.objects.filter(area=d1).values_list("label_en", flat=True)
+    )
+
+
+def test_the_comma_can_still_be_asked_for(client, filled, org_admin):
+    client.force_login(org_admin)
+    rows = csv_rows(client.get(url(filled, sep=",")), delimiter=",")
+    assert rows[0] == header(external_id="Numéro étudiant") and len(rows) == 41
 
 
 def test_an_unknown_separator_is_a_clear_bad_request(client, filled, org_admin):
@@ -222,22 +260,21 @@ def test_the_xlsx_opens_with_the_header_and_the_shared_values(client, filled, or
     assert f'filename="palier-{filled.code}.xlsx"' in response["Content-Disposition"]
     assert response["Content-Disposition"].startswith("attachment")
     rows = workbook_rows(response)
-    assert rows[0] == HEADER
+    assert rows[0] == header(external_id="Numéro étudiant")
     assert len(rows) == 41
-    expected = expected_results(filled)
+    expected = expected_results(filled, as_words=False)
     shared = 0
     for row in rows[1:]:
-        record = dict(zip(HEADER, row, strict=True))
+        record = dict(zip(rows[0], row, strict=True))
         assert isinstance(record["Inscription"], datetime)
         if record["Statut"] != "Résultat partagé":
             assert all(value is None for value in row[RESULT_COLUMNS])
             continue
         shared += 1
         for column, value in expected[record["E-mail"]].items():
-            cell = record[column]
-            assert (str(cell) if isinstance(cell, int) else cell) == value
-        assert isinstance(record["D1 niveau"], int)
-        assert isinstance(record["Année"], int)
+            assert record[column] == value
+        assert isinstance(record[area_column("D1")], int)  # levels stay numbers to compute on
+        assert isinstance(record["Année de formation"], int)
     assert shared == Participation.objects.filter(campaign=filled, status="shared").count()
 
 
@@ -271,24 +308,24 @@ def test_control_characters_in_names_do_not_break_the_xlsx(client, campaign, org
 
 def test_an_empty_campaign_exports_just_the_header(client, campaign, org_admin):
     client.force_login(org_admin)
-    assert csv_rows(client.get(url(campaign))) == [HEADER]
-    assert workbook_rows(client.get(url(campaign, "xlsx"))) == [HEADER]
+    assert csv_rows(client.get(url(campaign))) == [header()]
+    assert workbook_rows(client.get(url(campaign, "xlsx"))) == [header()]
 
 
 def test_a_campaign_on_two_areas_has_only_their_columns(client, make_campaign, org_admin):
     campaign = make_campaign(areas=["D3", "D1"])
     generate_participants(campaign, 5, seed=3)
     client.force_login(org_admin)
-    header = csv_rows(client.get(url(campaign)))[0]
-    d3 = ["D3.C1", "D3.C2", "D3.C3", "D3.C4"]
-    d1 = ["D1.C1", "D1.C2", "D1.C3", "D1.C4"]
-    assert header[10:] == ["D3 niveau", "D1 niveau", *d3, *d1]
+    first_row = csv_rows(client.get(url(campaign)))[0]
+    assert first_row == header(areas=["D3", "D1"])
+    assert first_row[10:12] == [area_column("D3"), area_column("D1")]
 
 
 # --- cost ------------------------------------------------------------------------------
 
-# Session, user, membership and campaign (the gate), the competences, the participants.
-EXPORT_QUERIES = 6
+# Session, user, membership and campaign (the gate); the competences with their areas, the
+# levels and the populations (labels); the participants.
+EXPORT_QUERIES = 8
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])

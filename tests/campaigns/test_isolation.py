@@ -20,6 +20,7 @@ ADMIN_ONLY = {
     "campaign_create",
     "campaign_edit",
     "expected_import",
+    "campaign_reminders",
     "team_invite",
     "team_role",
     "team_remove",

@@ -3,14 +3,16 @@
 Names, status and dates are visible to the organisation from joining on; result columns
 (population, year, level per area, signal per competence) come only from the snapshot a
 learner shared, so an unshared participant's result cells are empty. Rows are read with
-`.iterator()` in chunks: two queries whatever the number of participants.
+`.iterator()` in chunks; codes are written as words (statuses, populations, areas,
+competences, levels), read in three queries: four queries whatever the number of
+participants.
 """
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO
 
@@ -21,8 +23,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from palier.campaigns.models import Campaign, Participation
-from palier.core.csv import iter_csv
-from palier.frameworks.models import Competence
+from palier.core.csv import default_delimiter, iter_csv
+from palier.frameworks.models import Competence, Level, Population
 
 CHUNK_SIZE = 1000
 # The XLSX is built in memory up to this size, then in a temporary file.
@@ -30,6 +32,8 @@ XLSX_MEMORY_BYTES = 8 * 1024 * 1024
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "%Y-%m-%d %H:%M"
 XLSX_DATE_FORMAT = "yyyy-mm-dd hh:mm"
+# Index of the first result column (population) in a row: after the names, id, status, dates.
+RESULT_START = 8
 
 
 def signal_labels() -> dict[str, str]:
@@ -44,42 +48,81 @@ def signal_labels() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class ExportColumns:
+    """The campaign's result columns and the words written for its codes, in the reader's
+    language: area and competence titles, level labels, population titles."""
+
     areas: list[str]
     competences: list[str]
+    external_id_label: str = ""
+    area_titles: dict[str, str] = field(default_factory=dict)
+    competence_titles: dict[str, str] = field(default_factory=dict)
+    level_labels: dict[tuple[str, int], str] = field(default_factory=dict)
+    population_titles: dict[str, str] = field(default_factory=dict)
 
     def header(self) -> list[str]:
         return [
             _("Nom"),
             _("Prénom"),
             _("E-mail"),
-            _("Identifiant"),
+            self.external_id_label or _("Identifiant"),
             _("Statut"),
             _("Inscription"),
             _("Fin du test"),
             _("Partage"),
             _("Public"),
-            _("Année"),
-            *[_("%(area)s niveau") % {"area": area} for area in self.areas],
-            *self.competences,
+            _("Année de formation"),
+            *[
+                _("%(area)s (%(code)s) : niveau")
+                % {"area": self.area_titles.get(area, area), "code": area}
+                for area in self.areas
+            ],
+            *[
+                f"{code} {self.competence_titles[code]}".strip()
+                if code in self.competence_titles
+                else code
+                for code in self.competences
+            ],
         ]
+
+    def level_words(self, area: str, level: object) -> object:
+        """A level as read in a CSV: rank, en dash, label ("3 - Intermédiaire" with an en dash);
+        the rank alone if the level has no label."""
+        if not isinstance(level, int):
+            return level
+        label = self.level_labels.get((area, level))
+        return f"{level} \N{EN DASH} {label}" if label else level
 
 
 def export_columns(campaign: Campaign) -> ExportColumns:
-    """The campaign's areas (in its order) and their competences (one query)."""
+    """The campaign's areas (in its order), their competences and the labels of their codes
+    (three queries: competences with their areas, levels, populations)."""
     areas = list(campaign.areas)
     position = {area: index for index, area in enumerate(areas)}
     competences = sorted(
         Competence.objects.filter(area__framework_id=campaign.framework_id, area__code__in=areas)
-        .order_by("position", "code")
-        .values_list("area__code", "code"),
-        key=lambda pair: position[pair[0]],
+        .select_related("area")
+        .order_by("position", "code"),
+        key=lambda competence: position[competence.area.code],
     )
-    return ExportColumns(areas=areas, competences=[code for _area, code in competences])
+    levels = Level.objects.filter(
+        area__framework_id=campaign.framework_id, area__code__in=areas
+    ).select_related("area")
+    return ExportColumns(
+        areas=areas,
+        competences=[competence.code for competence in competences],
+        external_id_label=campaign.external_id_label,
+        area_titles={competence.area.code: competence.area.title for competence in competences},
+        competence_titles={competence.code: competence.title for competence in competences},
+        level_labels={(level.area.code, level.rank): level.label for level in levels},
+        population_titles={
+            population.code: population.title for population in Population.objects.all()
+        },
+    )
 
 
 def export_rows(campaign: Campaign, columns: ExportColumns) -> Iterator[list[object]]:
     """One row per participant, typed (datetimes aware, levels as integers, None when empty),
-    read in chunks of CHUNK_SIZE (one query)."""
+    read in chunks of CHUNK_SIZE (one query). Status, population and signals are words."""
     statuses = dict(Participation.Status.choices)
     labels = signal_labels()
     participations = (
@@ -117,7 +160,11 @@ def export_rows(campaign: Campaign, columns: ExportColumns) -> Iterator[list[obj
         else:
             areas = snapshot.get("areas") or {}
             signals = snapshot.get("competences") or {}
-            row += [snapshot.get("population") or None, snapshot.get("year_of_study")]
+            population = snapshot.get("population") or None
+            row += [
+                columns.population_titles.get(population, population),
+                snapshot.get("year_of_study"),
+            ]
             row += [(areas.get(area) or {}).get("level") for area in columns.areas]
             row += [
                 labels.get(signals[code], signals[code]) if code in signals else None
@@ -130,20 +177,34 @@ def _local(moment: datetime) -> datetime:
     return timezone.localtime(moment).replace(tzinfo=None)
 
 
-def csv_chunks(campaign: Campaign, *, delimiter: str = ",") -> Iterator[str]:
-    """The export as CSV text chunks: UTF-8 with a byte-order mark, formulas neutralised."""
+def csv_chunks(campaign: Campaign, *, delimiter: str | None = None) -> Iterator[str]:
+    """The export as CSV text chunks: UTF-8 with a byte-order mark, formulas neutralised,
+    levels in words; the separator is the reader's language's unless given."""
     columns = export_columns(campaign)
+    first_level = RESULT_START + 2  # after population and year
+    level_areas = dict(enumerate(columns.areas, start=first_level))
 
     def as_text(row: list[object]) -> list[object]:
-        return [
-            _local(value).strftime(DATE_FORMAT)
-            if isinstance(value, datetime)
-            else ("" if value is None else value)
-            for value in row
-        ]
+        cells: list[object] = []
+        for index, value in enumerate(row):
+            if value is None:
+                cells.append("")
+            elif isinstance(value, datetime):
+                cells.append(_local(value).strftime(DATE_FORMAT))
+            elif index in level_areas:
+                cells.append(columns.level_words(level_areas[index], value))
+            else:
+                cells.append(value)
+        return cells
 
     rows = (as_text(row) for row in export_rows(campaign, columns))
-    yield from iter_csv(columns.header(), rows, delimiter=delimiter, bom=True, neutralise=True)
+    yield from iter_csv(
+        columns.header(),
+        rows,
+        delimiter=delimiter or default_delimiter(),
+        bom=True,
+        neutralise=True,
+    )
 
 
 def xlsx_file(campaign: Campaign) -> IO[bytes]:

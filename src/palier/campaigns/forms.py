@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from palier.campaigns.models import NAME_MAX_LENGTH, PURPOSE_MAX_LENGTH, Campaign
+from palier.campaigns.models import NAME_MAX_LENGTH, PURPOSE_MAX_LENGTH, Campaign, ReminderBatch
 from palier.frameworks.models import Area, Framework, Population
 
 # A campaign lasts at most this many days (two academic years).
@@ -135,3 +135,17 @@ class ExpectedImportForm(forms.Form):
         required=False,
         initial=True,
     )
+
+
+class ReminderForm(forms.Form):
+    """Who to remind; each choice says how many learners it reaches now."""
+
+    audience = forms.ChoiceField(label=_("Qui relancer ?"), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, counts: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.counts = counts
+        self.fields["audience"].choices = [
+            (value, f"{label} ({counts.get(value, 0)})")
+            for value, label in ReminderBatch.Audience.choices
+        ]

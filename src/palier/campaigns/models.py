@@ -257,3 +257,66 @@ class CodeAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- reminders --------------------------------------------------------------------------
+
+
+class ReminderBatch(models.Model):
+    """One reminder e-mail sent by staff to a campaign's learners who have not joined or not
+    finished. The history shows who sent it, when, to how many; recipients are kept by id
+    (ReminderRecipient), never by address, and drive the per-learner limit."""
+
+    class Audience(models.TextChoices):
+        NOT_JOINED = "not_joined", _("Apprenants attendus qui n'ont pas rejoint la campagne")
+        NOT_FINISHED = "not_finished", _("Apprenants inscrits qui n'ont pas fini le test")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="reminder_batches"
+    )
+    audience = models.CharField(_("destinataires"), max_length=16, choices=Audience.choices)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("envoyée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("demandée le"), default=timezone.now, db_index=True)
+    recipient_count = models.PositiveIntegerField(_("apprenants relancés"))
+    sent_count = models.PositiveIntegerField(_("e-mails envoyés"), default=0)
+    sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("relance")
+        verbose_name_plural = _("relances")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"reminder {self.pk} of campaign {self.campaign_id} ({self.recipient_count})"
+
+
+class ReminderRecipient(models.Model):
+    """A learner reminded in a batch: an expected learner (not joined) or a participation
+    (not finished)."""
+
+    batch = models.ForeignKey(ReminderBatch, on_delete=models.CASCADE, related_name="recipients")
+    expected = models.ForeignKey(
+        ExpectedLearner, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    participation = models.ForeignKey(
+        Participation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "expected"], name="reminder_expected_once"),
+            models.UniqueConstraint(
+                fields=["batch", "participation"], name="reminder_participation_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = f"expected {self.expected_id}" if self.expected_id else f"p{self.participation_id}"
+        return f"{who} in reminder {self.batch_id}"

@@ -5,7 +5,7 @@ app's own pages (team, API tokens), by the root URLconf."""
 
 from django.urls import path
 
-from palier.campaigns import dashboard_views, staff_views, transfer_views
+from palier.campaigns import dashboard_views, invite_views, staff_views, transfer_views
 
 urlpatterns = [
     path("<slug:slug>/campagnes/nouvelle/", staff_views.campaign_create, name="campaign_create"),
@@ -18,6 +18,27 @@ urlpatterns = [
         "<slug:slug>/campagnes/<int:campaign_id>/qr.svg",
         staff_views.campaign_qr,
         name="campaign_qr",
+    ),
+    # Bringing learners in: invitation page, QR code as PNG, join sheet, reminders.
+    path(
+        "<slug:slug>/campagnes/<int:campaign_id>/inviter/",
+        invite_views.campaign_invite,
+        name="campaign_invite",
+    ),
+    path(
+        "<slug:slug>/campagnes/<int:campaign_id>/qr.png",
+        invite_views.campaign_qr_png,
+        name="campaign_qr_png",
+    ),
+    path(
+        "<slug:slug>/campagnes/<int:campaign_id>/fiche-inscription.pdf",
+        invite_views.campaign_join_sheet,
+        name="campaign_join_sheet",
+    ),
+    path(
+        "<slug:slug>/campagnes/<int:campaign_id>/relances/",
+        invite_views.campaign_reminders,
+        name="campaign_reminders",
     ),
     path(
         "<slug:slug>/campagnes/<int:campaign_id>/attendus/",

@@ -7,9 +7,6 @@ organisation gate.
 
 from __future__ import annotations
 
-import io
-
-import segno
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from palier.campaigns import services
 from palier.campaigns.access import access_campaign
 from palier.campaigns.forms import CampaignForm
+from palier.campaigns.join_sheet import qr_svg
 from palier.core.http import posted
 from palier.frameworks.queries import current_framework
 from palier.organisations.access import access_organisation
@@ -77,15 +75,6 @@ def campaign_qr(request: HttpRequest, slug: str, campaign_id: int) -> HttpRespon
     """The join link as a QR code (SVG), for posters and slides."""
     campaign, _membership = access_campaign(request.user, slug, campaign_id)
     link = request.build_absolute_uri(reverse("campaigns:join", args=[campaign.code]))
-    buffer = io.BytesIO()
-    segno.make(link, error="m").save(
-        buffer,
-        kind="svg",
-        scale=6,
-        border=2,
-        xmldecl=False,
-        title=_("QR code de la campagne %(name)s") % {"name": campaign.name},
-    )
-    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response = HttpResponse(qr_svg(campaign, link), content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="campagne-{campaign.code}.svg"'
     return response

@@ -21,7 +21,7 @@ from palier.campaigns.exports import XLSX_CONTENT_TYPE, csv_chunks, xlsx_file
 from palier.campaigns.forms import ExpectedImportForm
 from palier.campaigns.imports import MAX_FILE_BYTES, MAX_ROWS, TEMPLATE_HEADER, import_expected
 from palier.campaigns.services import CampaignError
-from palier.core.csv import DELIMITERS, write_csv
+from palier.core.csv import DELIMITERS, default_delimiter, write_csv
 from palier.core.http import method_not_allowed
 from palier.frameworks.models import Population
 
@@ -94,7 +94,7 @@ def export_csv(request: HttpRequest, slug: str, campaign_id: int) -> HttpRespons
     campaign, _membership = access_campaign(request.user, slug, campaign_id)
     if refused := method_not_allowed(request, "GET", "HEAD"):
         return refused
-    delimiter = request.GET.get("sep", ",")
+    delimiter = request.GET.get("sep") or default_delimiter()
     if delimiter not in DELIMITERS:
         return HttpResponseBadRequest(
             _("Séparateur inconnu : choisissez « , » ou « ; »."),

@@ -103,8 +103,10 @@ def participation(request: HttpRequest, participation_id: int) -> HttpResponse:
                 return response
         return redirect("campaigns:participation", entry.pk)
     campaign = entry.campaign
-    areas = Area.objects.filter(framework=campaign.framework, code__in=campaign.areas).order_by(
-        "number"
+    areas = list(
+        Area.objects.filter(framework=campaign.framework, code__in=campaign.areas).order_by(
+            "number"
+        )
     )
     levels = (entry.snapshot or {}).get("areas", {})
     return render(
@@ -113,7 +115,9 @@ def participation(request: HttpRequest, participation_id: int) -> HttpResponse:
         {
             "entry": entry,
             "campaign": campaign,
-            "areas": [(area, levels.get(area.code)) for area in areas],
+            # The areas alone for "what is shared", with the levels once shared.
+            "areas": areas,
+            "shared_levels": [(area, levels.get(area.code)) for area in areas],
             "eligible": services.eligible_results(entry)
             if entry.status in (Participation.Status.JOINED, Participation.Status.STARTED)
             else [],

@@ -16,6 +16,8 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
+from django.utils.translation import get_language
+
 BOM = "\ufeff"
 DELIMITERS = (",", ";")
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection");
@@ -44,6 +46,12 @@ class CsvDecodeError(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def default_delimiter() -> str:
+    """`;` for a French reader (French spreadsheets read `,` as the decimal mark), `,` for
+    any other language."""
+    return ";" if (get_language() or "fr").startswith("fr") else ","
 
 
 def neutralise_formula(value: object) -> object:
