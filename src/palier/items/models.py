@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from palier.core.i18n import localized
 from palier.items.formats import FORMATS
@@ -396,7 +397,7 @@ class Calibration(models.Model):
         related_name="calibrations",
     )
     source = models.CharField(_("origine"), max_length=16, choices=Source.choices)
-    is_active = models.BooleanField(_("active"), default=False)
+    is_active = models.BooleanField(pgettext_lazy("état d'une calibration", "active"), default=False)
     synthetic = models.BooleanField(
         _("estimée sur des données simulées"),
         default=False,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from palier.engine.standard_setting import DEFAULT_RESPONSE_PROBABILITY
 from palier.frameworks.models import Area, Level
@@ -61,7 +62,7 @@ def _area_label(area: Area) -> str:
 def _calibration_label(calibration: Calibration) -> str:
     notes = []
     if calibration.is_active:
-        notes.append(str(_("active")))
+        notes.append(str(pgettext_lazy("état d'une calibration", "active")))
     if calibration.is_provisional:
         notes.append(str(_("provisoire")))
     if calibration.synthetic:
