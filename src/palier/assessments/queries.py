@@ -61,29 +61,57 @@ def seconds_left(attempt: Attempt) -> int | None:
     return max(0, int(attempt.current_time_limit - spent))
 
 
+def _pretest_left(attempt: Attempt) -> int:
+    return sum(1 for position in attempt.pretest_positions if position >= attempt.current_position)
+
+
 def questions_left_at_most(attempt: Attempt) -> int:
+    """The most questions the test can still ask, the current one included (pretest
+    questions come on top of the maximum, at positions the test always reaches)."""
     answered = attempt.current_position - 1
-    return max(0, attempt.engine_settings.max_items - answered)
+    total = attempt.engine_settings.max_items + len(attempt.pretest_positions)
+    return max(0, total - answered)
+
+
+@dataclass(frozen=True)
+class AreaProgress:
+    area: Area
+    asked: int  # scored questions asked so far
+    measured: int | None  # percentage of the precision target reached (None: not stored)
 
 
 @dataclass(frozen=True)
 class Progress:
     answered: int
-    per_area: list[tuple[str, int]]  # (area code, scored questions asked so far)
+    areas: list[AreaProgress]
     estimated_left: int
     at_most: int
+
+    @property
+    def exact(self) -> bool:
+        """True when the estimate is the maximum: the test is expected to run to its end."""
+        return self.estimated_left >= self.at_most
 
 
 def progress(attempt: Attempt) -> Progress:
     """Where the learner stands (computed when the question was chosen, see
-    services.estimate_progress)."""
+    services.estimate_progress), with the assessed areas in framework order."""
     stored = attempt.progress or {}
-    asked = stored.get("asked", dict.fromkeys(attempt.areas, 0))
+    asked = stored.get("asked", {})
+    measured = stored.get("measured", {})
     at_most = questions_left_at_most(attempt)
+    areas = Area.objects.filter(framework_id=attempt.framework_id, code__in=attempt.areas)
     return Progress(
         answered=attempt.current_position - 1,
-        per_area=[(code, asked.get(code, 0)) for code in attempt.areas],
-        estimated_left=min(at_most, stored.get("estimated_left", at_most)),
+        areas=[
+            AreaProgress(
+                area,
+                asked.get(area.code, 0),
+                round(100 * measured[area.code]) if area.code in measured else None,
+            )
+            for area in areas.order_by("number")
+        ],
+        estimated_left=min(at_most, stored.get("estimated_left", at_most) + _pretest_left(attempt)),
         at_most=at_most,
     )
 

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from palier.assessments import pdf, queries, services
+from palier.assessments import duration, pdf, queries, services
 from palier.assessments.access import access_attempt
 from palier.assessments.competences import competence_signals
 from palier.assessments.results import probability_note, synthetic_calibration
@@ -36,6 +36,7 @@ def space(request: HttpRequest) -> HttpResponse:
             "retake_from": services.retake_allowed_from(request.user),
             "attempts": queries.attempts_of(request.user)[:20],
             "current": queries.in_progress(request.user),
+            "length": duration.length_of_a_new_test(framework),
         },
     )
 
