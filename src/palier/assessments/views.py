@@ -9,9 +9,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from palier.assessments import duration, pdf, queries, services
+from palier.assessments import duration, pdf, queries, services, summary
 from palier.assessments.access import access_attempt
-from palier.assessments.competences import competence_signals
+from palier.assessments.competences import competence_readings, competence_signals
 from palier.assessments.results import probability_note, synthetic_calibration
 from palier.assessments.signals import result_sections
 from palier.frameworks.queries import current_framework
@@ -153,18 +153,22 @@ def result(request: HttpRequest, attempt_id: str) -> HttpResponse:
     attempt = access_attempt(request.user, attempt_id)
     if not attempt.is_finished:
         return redirect("assessments:question", attempt.pk)
-    results = queries.area_results(attempt)
+    results = queries.area_results(
+        attempt, summary.expected_levels(request.user, attempt.framework_id)
+    )
     signals = competence_signals(attempt)
+    readings = competence_readings(attempt, signals)
     return render(
         request,
         "assessments/result.html",
         {
             "attempt": attempt,
             "results": results,
-            "review": queries.review(attempt),
+            "areas": [(row, readings.get(row.area.code, [])) for row in results],
+            "curriculum": summary.curriculum_of(request.user),
+            "not_assessed": queries.areas_not_assessed(attempt),
+            "review": queries.review_by_area(attempt),
             "strengths": [s for s in signals if s.kind == "strength"],
-            "gaps": [s for s in signals if s.kind == "gap"],
-            "signals": signals,
             "sections": result_sections(request, attempt),
             "synthetic_calibration": synthetic_calibration(attempt),
             "probability_note": probability_note(),
