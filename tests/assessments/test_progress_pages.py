@@ -46,9 +46,7 @@ def test_the_start_page_announces_the_length_the_settings_and_items_give(client,
     page = client.get(reverse("assessments:space")).content.decode()
     assert "15 à 30 minutes" not in page
     text = re.sub(r"\s+", " ", page)
-    assert (
-        f"le test compte 40 questions : comptez environ {length.minutes_high} minutes" in text
-    )
+    assert f"le test compte 40 questions : comptez environ {length.minutes_high} minutes" in text
     assert length.minutes_high == -(-40 * length.seconds_per_question // 60)
 
 
@@ -86,7 +84,9 @@ def test_time_per_question_is_the_median_learners_took_once_there_are_enough(lea
 def test_the_question_page_counts_questions_left_with_plurals_and_area_names(client, learner):
     client.post(reverse("assessments:start"))
     attempt = Attempt.objects.get(user=learner)
-    page = re.sub(r"\s+", " ", client.get(reverse("assessments:question", args=[attempt.pk])).content.decode())
+    page = re.sub(
+        r"\s+", " ", client.get(reverse("assessments:question", args=[attempt.pk])).content.decode()
+    )
     assert "encore environ" not in page and "(au plus" not in page
     assert "Il reste au plus 40 questions, celle-ci comprise." in page
     assert "Données de santé" in page and "0 question posée" in page

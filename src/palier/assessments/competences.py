@@ -82,7 +82,5 @@ def competence_readings(
         area__framework_id=attempt.framework_id, area__code__in=attempt.areas
     ).select_related("area")
     for competence in competences.order_by("area__number", "position"):
-        readings[competence.area.code].append(
-            (competence, kinds.get(competence.pk, NOT_ASSESSED))
-        )
+        readings[competence.area.code].append((competence, kinds.get(competence.pk, NOT_ASSESSED)))
     return readings

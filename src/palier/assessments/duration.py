@@ -62,9 +62,7 @@ def precision_reached(se_target: float, se: float) -> float:
     return min(1.0, max(0.0, gathered / needed))
 
 
-def questions_left(
-    settings: EngineSettings, needed_per_area: Iterable[int], answered: int
-) -> int:
+def questions_left(settings: EngineSettings, needed_per_area: Iterable[int], answered: int) -> int:
     """The estimate of the scored questions left: what the areas need, at least what the
     test's minimum still asks, at least one, at most what its maximum allows."""
     at_most = max(0, settings.max_items - answered)
@@ -143,13 +141,10 @@ def seconds_per_question(snapshot: BankSnapshot | None) -> int:
     return DEFAULT_SECONDS_PER_QUESTION
 
 
-def measured_shares(
-    settings: EngineSettings, se_by_area: Mapping[str, float]
-) -> dict[str, float]:
+def measured_shares(settings: EngineSettings, se_by_area: Mapping[str, float]) -> dict[str, float]:
     """Per area, the share of the precision target reached (stored with the progress)."""
     return {
-        code: round(precision_reached(settings.se_target, se), 2)
-        for code, se in se_by_area.items()
+        code: round(precision_reached(settings.se_target, se), 2) for code, se in se_by_area.items()
     }
 
 

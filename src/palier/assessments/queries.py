@@ -188,7 +188,9 @@ class AreaResult:
             solid=round(min(reported) * width, 2),
             uncertain=round((max(reported) - min(reported)) * width, 2),
             target=round(self.target * width, 2) if self.target else None,
-            ticks=[(rank, round((rank - 0.5) * width, 2)) for rank in range(1, self.level_count + 1)],
+            ticks=[
+                (rank, round((rank - 0.5) * width, 2)) for rank in range(1, self.level_count + 1)
+            ],
         )
 
 

@@ -50,7 +50,9 @@ def gap_sentence(measure: AreaMeasure, target: int | None) -> str:
                 "gap": _to_gain(target - level),
             }
         if level == target:
-            return _("Niveau %(level)s, attendu %(target)s : le niveau attendu est atteint.") % shown
+            return (
+                _("Niveau %(level)s, attendu %(target)s : le niveau attendu est atteint.") % shown
+            )
         return _("Niveau %(level)s, attendu %(target)s : au-delà du niveau attendu.") % shown
     low, high = measure.between_levels
     shown = {"low": low, "high": high, "target": target}

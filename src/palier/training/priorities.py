@@ -1,4 +1,4 @@
-""""À travailler en priorité" on the test's result page: the few best items of the learning
+""" "À travailler en priorité" on the test's result page: the few best items of the learning
 plan (`recommend.learning_plan`), at most PRIORITY_MODULES modules and PRIORITY_RESOURCES
 free self-study resources in all. Areas are taken from the largest gap to the smallest, and
 their ranked lists are interleaved (each area's best first, then each one's second...), so
@@ -58,7 +58,9 @@ def priorities(user: User, plan: Sequence[AreaPlan]) -> tuple[list[Priority], li
     entries = PlanEntry.objects.filter(user=user)
     planned_modules = set(entries.values_list("module_id", flat=True))
     planned_resources = set(entries.values_list("resource_id", flat=True))
-    by_gap = sorted(plan, key=lambda area_plan: (area_plan.level - area_plan.target, area_plan.area.number))
+    by_gap = sorted(
+        plan, key=lambda area_plan: (area_plan.level - area_plan.target, area_plan.area.number)
+    )
     modules = _interleaved(
         [
             [
