@@ -191,6 +191,7 @@ class AreaResult:
             ticks=[
                 (rank, round((rank - 0.5) * width, 2)) for rank in range(1, self.level_count + 1)
             ],
+            boundaries=[round(rank * width, 2) for rank in range(1, self.level_count)],
         )
 
 
@@ -203,6 +204,7 @@ class LevelChart:
     uncertain: float
     target: float | None
     ticks: list[tuple[int, float]]
+    boundaries: list[float]  # where one level's segment ends and the next begins
 
     @property
     def uncertain_end(self) -> float:
