@@ -23,6 +23,8 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from palier.accounts.models import User
@@ -37,11 +39,23 @@ from palier.assessments.verification import grouped, verification_for
 THEME_COLOURS = {"dsfr": "#000091", "neutral": "#1d4e89"}
 QR_SIZE = 32 * mm
 MARGIN = 18 * mm
+# Bitstream Vera, shipped with ReportLab, embedded so that every reader shows the same
+# layout (a standard font left to the reader is replaced by a wider one and overflows).
+FONT = "PalierSans"
+BOLD = "PalierSans-Bold"
+
+
+def _register_fonts() -> None:
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    pdfmetrics.registerFont(TTFont(FONT, "Vera.ttf"))
+    pdfmetrics.registerFont(TTFont(BOLD, "VeraBd.ttf"))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
 
 
 def _pdf_text(text: str) -> str:
-    """`text` escaped for a Paragraph, in the PDF's standard fonts: they have no narrow
-    no-break space (before "%" in French), so a no-break space stands in for it."""
+    """`text` escaped for a Paragraph; the embedded font has no narrow no-break space
+    (before "%" in French), so a no-break space stands in for it."""
     return escape(text.replace("\u202f", "\u00a0"))
 
 
@@ -82,15 +96,19 @@ def qr_drawing(url: str, size: float = QR_SIZE) -> Drawing:
 
 
 def _styles(colour: colors.Color) -> dict[str, ParagraphStyle]:
+    _register_fonts()
     base = getSampleStyleSheet()
+    normal = ParagraphStyle("normal", parent=base["Normal"], fontName=FONT, fontSize=9.5)
     return {
-        "title": ParagraphStyle("title", parent=base["Title"], textColor=colour, alignment=0),
-        "h2": ParagraphStyle("h2", parent=base["Heading2"], textColor=colour),
-        "normal": base["Normal"],
-        "small": ParagraphStyle("small", parent=base["Normal"], fontSize=8.5, leading=11),
-        "notice": ParagraphStyle(
-            "notice", parent=base["Normal"], fontName="Helvetica-Bold", textColor=colour
+        "title": ParagraphStyle(
+            "title", parent=base["Title"], fontName=BOLD, fontSize=17, textColor=colour, alignment=0
         ),
+        "h2": ParagraphStyle(
+            "h2", parent=base["Heading2"], fontName=BOLD, fontSize=12.5, textColor=colour
+        ),
+        "normal": normal,
+        "small": ParagraphStyle("small", parent=normal, fontSize=8, leading=10.5),
+        "notice": ParagraphStyle("notice", parent=normal, fontName=BOLD, textColor=colour),
     }
 
 
@@ -185,6 +203,8 @@ def result_pdf(attempt: Attempt, user: User) -> bytes:
 def _table(rows: list[list], widths: list[float], colour: colors.Color, header: bool = True):
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
     style = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), 9.5),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#8a8f98")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]
@@ -192,10 +212,10 @@ def _table(rows: list[list], widths: list[float], colour: colors.Color, header: 
         style += [
             ("BACKGROUND", (0, 0), (-1, 0), colour),
             ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-            ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+            ("FONTNAME", (0, 0), (-1, 0), BOLD),
         ]
     else:
-        style.append(("FONTNAME", (0, 0), (0, -1), "Helvetica-Bold"))
+        style.append(("FONTNAME", (0, 0), (0, -1), BOLD))
     table.setStyle(TableStyle(style))
     return table
 
