@@ -131,7 +131,7 @@ def result_pdf(attempt: Attempt, user: User) -> bytes:
     finished = date_format(timezone.localtime(attempt.finished_at), "DATE_FORMAT")
     curriculum = curriculum_of(user)
     facts = [
-        [_("Nom"), user.get_full_name() or user.email],
+        [_("Prénom et nom"), user.get_full_name() or user.email],
         [_("Formation ou métier"), curriculum.title if curriculum else _("non renseigné")],
         [_("Date du test"), finished],
         [_("Questions"), str(attempt.responses.count())],
