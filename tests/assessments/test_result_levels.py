@@ -107,20 +107,22 @@ def test_the_result_page_says_each_level_and_how_sure_it_is_in_english(client, f
     assert f"78{NNBSP}%" not in content
 
 
-def test_the_chart_marks_the_reported_levels_by_fill_not_only_colour(client, finished):
+def test_the_bars_fill_the_level_and_dash_a_pair_not_only_by_colour(client, finished):
     content = page(client, finished, "fr")
-    chart = content.split('<figure class="result-chart"')[1].split("</figure>")[0]
-    assert chart.count("<rect") == 10  # five levels in each of two areas
-    # D1: level 3 alone is solid; D2: levels 2 and 3 are solid; the rest are empty outlines.
-    assert chart.count('fill="#1d4e89"') == 3 and chart.count('fill="none"') == 7
-    assert 'height="36"' in chart  # 0.7849 of the 46-unit bar
+    bars = content.split('<svg class="level-bar"')[1:]
+    assert len(bars) == 2
+    # D1: level 3 alone, solid over three fifths; D2: solid to 2, dashed from 2 to 3.
+    assert 'class="level-bar__fill" x="0" y="22" width="60.0%"' in bars[0]
+    assert "level-bar__maybe" not in bars[0]
+    assert 'class="level-bar__fill" x="0" y="22" width="40.0%"' in bars[1]
+    assert 'class="level-bar__maybe" x="40.0%" y="23" width="20.0%"' in bars[1]
 
 
 def test_the_pdf_gives_the_same_sentences(client, finished):
     text = pdf_text(client, finished, "fr")
     for sentence in FRENCH:
         assert words(sentence) in text
-    assert "entre 2 et 3 / 5" in text and words(SYNTHETIC_FR) not in text
+    assert "entre 2 et 3" in text and words(SYNTHETIC_FR) not in text
     english = pdf_text(client, finished, "en")
     for sentence in ENGLISH:
         assert words(sentence) in english

@@ -156,7 +156,7 @@ def test_the_estimate_of_questions_left_shrinks_and_never_exceeds_the_maximum(se
         attempt.refresh_from_db()
         state = progress(attempt)
         assert 1 <= state.estimated_left <= state.at_most
-        assert sum(count for _code, count in state.per_area) == state.answered
+        assert sum(area.asked for area in state.areas) == state.answered
         estimates.append(state.estimated_left)
         record_answer(attempt, attempt.current_position, right_answer(attempt.current_version))
     assert estimates[-1] < estimates[0]

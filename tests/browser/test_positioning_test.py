@@ -17,12 +17,12 @@ PHONE = {"width": 390, "height": 844}
 # The level sentence, reported alone or "between" (narrow no-break space before % in French).
 LEVEL_SENTENCE = {
     "fr": re.compile(
-        r"^\d\. .+ — (Niveau \d, avec \d+\u202f% de chances que ce soit bien votre niveau\."
+        r"^(Niveau \d, avec \d+\u202f% de chances que ce soit bien votre niveau\."
         r"|Entre le niveau \d et le niveau \d : vos réponses ne permettent pas de trancher "
         r"\(niveau \d : \d+\u202f%, niveau \d : \d+\u202f%\)\.)$"
     ),
     "en": re.compile(
-        r"^\d\. .+ — (Level \d, with a \d+% chance that this is your level\."
+        r"^(Level \d, with a \d+% chance that this is your level\."
         r"|Between level \d and level \d: your answers cannot settle which "
         r"\(level \d: \d+%, level \d: \d+%\)\.)$"
     ),
@@ -71,6 +71,12 @@ def test_a_new_learner_signs_up_takes_resumes_and_finishes_a_test(
             page.reload()
             assert page.locator("legend").inner_text() == shown  # resumed, same question
         version = attempt.current_version
+        if attempt.current_position == 1:
+            assert page.get_by_text(
+                "Il reste au plus 40 questions, celle-ci comprise."
+            ).is_visible()
+            page.get_by_text("Où en est chaque domaine").click()
+            assert page.get_by_text("1. Données de santé").is_visible()
         if version.format not in seen_formats:
             seen_formats.add(version.format)
             assert_accessible(page)
@@ -78,7 +84,9 @@ def test_a_new_learner_signs_up_takes_resumes_and_finishes_a_test(
         page.wait_for_load_state()
     page.wait_for_url("**/resultat/")
     assert page.get_by_role("heading", name="Mon niveau par domaine").is_visible()
-    sentences = page.locator(".level-sentences li").all_inner_texts()
+    assert page.locator(".level-card__gap").count() == 5
+    page.locator(".result-table > summary").click()
+    sentences = page.locator(".result-table td:last-child").all_inner_texts()
     assert len(sentences) == 5 and all(LEVEL_SENTENCE["fr"].match(s) for s in sentences)
     assert_accessible(page)
 
@@ -99,12 +107,17 @@ def test_a_phone_shows_each_level_with_its_probability_and_the_synthetic_notice(
     page.set_viewport_size(PHONE)
     with translation.override(language):
         page.goto(live_server.url + reverse("assessments:result", args=[attempt.pk]))
-    sentences = page.locator(".level-sentences li").all_inner_texts()
+    assert page.locator(".level-card__gap").count() == 3
+    page.locator(".result-table > summary").click()
+    sentences = page.locator(".result-table td:last-child").all_inner_texts()
     assert len(sentences) == 3, sentences
     assert all(LEVEL_SENTENCE[language].match(s) for s in sentences), sentences
     assert page.get_by_text(SYNTHETIC[language]).is_visible()
-    chart = page.locator("figure.result-chart > svg").bounding_box()
+    chart = page.locator("svg.level-bar").first.bounding_box()
     assert chart is not None and chart["width"] <= PHONE["width"]
+    # The bars' text keeps its size at phone width (it used to shrink to 7 px).
+    size = page.evaluate("getComputedStyle(document.querySelector('.level-bar text')).fontSize")
+    assert size == "14px"
     # Nothing makes the page scroll sideways (the wide table scrolls in its own box).
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible(page)

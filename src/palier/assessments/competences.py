@@ -12,7 +12,13 @@ from palier.assessments.models import Attempt
 from palier.assessments.results import MIN_RESPONSES, THRESHOLD, CompetenceScore, result_of
 from palier.frameworks.models import Competence
 
-__all__ = ["MIN_RESPONSES", "THRESHOLD", "CompetenceSignal", "competence_signals"]
+__all__ = [
+    "MIN_RESPONSES",
+    "THRESHOLD",
+    "CompetenceSignal",
+    "competence_readings",
+    "competence_signals",
+]
 
 
 @dataclass(frozen=True)
@@ -58,3 +64,23 @@ def competence_signals(attempt: Attempt) -> list[CompetenceSignal]:
         if (key := (competence.area.code, competence.code)) in scores
     ]
     return sorted(signals, key=lambda s: (s.competence.area.number, s.competence.position))
+
+
+# The reading of a competence no question of the test touched.
+NOT_ASSESSED = "not_assessed"
+
+
+def competence_readings(
+    attempt: Attempt, signals: list[CompetenceSignal]
+) -> dict[str, list[tuple[Competence, str]]]:
+    """Per assessed area (code), every competence of the area with its reading: a signal's
+    kind ("strength", "gap", "expected", "unknown") or NOT_ASSESSED when no question of the
+    test was about it."""
+    kinds = {signal.competence.pk: signal.kind for signal in signals}
+    readings: dict[str, list[tuple[Competence, str]]] = {code: [] for code in attempt.areas}
+    competences = Competence.objects.filter(
+        area__framework_id=attempt.framework_id, area__code__in=attempt.areas
+    ).select_related("area")
+    for competence in competences.order_by("area__number", "position"):
+        readings[competence.area.code].append((competence, kinds.get(competence.pk, NOT_ASSESSED)))
+    return readings

@@ -223,3 +223,22 @@ class RecomputedResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id} under calibration {self.calibration_id}"
+
+
+class ResultVerification(models.Model):
+    """The verification code printed on a result's PDF: anyone holding it can confirm the
+    result on a public page. Created once per result, never edited; it stops answering when
+    the learner's account is erased (verification.py)."""
+
+    attempt = models.OneToOneField(
+        Attempt, on_delete=models.CASCADE, related_name="verification", verbose_name=_("passation")
+    )
+    code = models.CharField(_("code de vérification"), max_length=16, unique=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("code de vérification d'un résultat")
+        verbose_name_plural = _("codes de vérification des résultats")
+
+    def __str__(self) -> str:
+        return f"verification of {self.attempt_id}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from palier.accounts.models import User
+from palier.assessments import summary
 from palier.assessments.models import Attempt, Response
 from palier.assessments.results import AreaMeasure, level_sentence, percent_text, result_of
 from palier.core.i18n import localized
@@ -61,29 +62,57 @@ def seconds_left(attempt: Attempt) -> int | None:
     return max(0, int(attempt.current_time_limit - spent))
 
 
+def _pretest_left(attempt: Attempt) -> int:
+    return sum(1 for position in attempt.pretest_positions if position >= attempt.current_position)
+
+
 def questions_left_at_most(attempt: Attempt) -> int:
+    """The most questions the test can still ask, the current one included (pretest
+    questions come on top of the maximum, at positions the test always reaches)."""
     answered = attempt.current_position - 1
-    return max(0, attempt.engine_settings.max_items - answered)
+    total = attempt.engine_settings.max_items + len(attempt.pretest_positions)
+    return max(0, total - answered)
+
+
+@dataclass(frozen=True)
+class AreaProgress:
+    area: Area
+    asked: int  # scored questions asked so far
+    measured: int | None  # percentage of the precision target reached (None: not stored)
 
 
 @dataclass(frozen=True)
 class Progress:
     answered: int
-    per_area: list[tuple[str, int]]  # (area code, scored questions asked so far)
+    areas: list[AreaProgress]
     estimated_left: int
     at_most: int
+
+    @property
+    def exact(self) -> bool:
+        """True when the estimate is the maximum: the test is expected to run to its end."""
+        return self.estimated_left >= self.at_most
 
 
 def progress(attempt: Attempt) -> Progress:
     """Where the learner stands (computed when the question was chosen, see
-    services.estimate_progress)."""
+    services.estimate_progress), with the assessed areas in framework order."""
     stored = attempt.progress or {}
-    asked = stored.get("asked", dict.fromkeys(attempt.areas, 0))
+    asked = stored.get("asked", {})
+    measured = stored.get("measured", {})
     at_most = questions_left_at_most(attempt)
+    areas = Area.objects.filter(framework_id=attempt.framework_id, code__in=attempt.areas)
     return Progress(
         answered=attempt.current_position - 1,
-        per_area=[(code, asked.get(code, 0)) for code in attempt.areas],
-        estimated_left=min(at_most, stored.get("estimated_left", at_most)),
+        areas=[
+            AreaProgress(
+                area,
+                asked.get(area.code, 0),
+                round(100 * measured[area.code]) if area.code in measured else None,
+            )
+            for area in areas.order_by("number")
+        ],
+        estimated_left=min(at_most, stored.get("estimated_left", at_most) + _pretest_left(attempt)),
         at_most=at_most,
     )
 
@@ -108,11 +137,25 @@ class AreaResult:
     level_count: int
     measure: AreaMeasure
     levels: tuple[Level, ...]
+    target: int | None = None  # level expected for the learner's curriculum
 
     @property
     def sentence(self) -> str:
         """The level and how sure it is, in one sentence (results.level_sentence)."""
         return level_sentence(self.measure)
+
+    @property
+    def gap_sentence(self) -> str:
+        """The level against the expected one, in words (summary.gap_sentence)."""
+        return summary.gap_sentence(self.measure, self.target)
+
+    @property
+    def precision_words(self) -> str:
+        return summary.precision_words(self.measure)
+
+    @property
+    def below_target(self) -> bool:
+        return self.target is not None and max(self.measure.reported_levels) < self.target
 
     @property
     def between(self) -> tuple[Level, Level] | None:
@@ -124,7 +167,7 @@ class AreaResult:
 
     @property
     def bars(self) -> list[LevelBar]:
-        """Every level of the area's scale with its probability, for the chart and table."""
+        """Every level of the area's scale with its probability, for the table."""
         reported = self.measure.reported_levels
         return [
             LevelBar(
@@ -136,8 +179,41 @@ class AreaResult:
             for level in self.levels
         ]
 
+    @property
+    def chart(self) -> LevelChart:
+        """Geometry of the area's bar (percentages of the scale's width)."""
+        reported = self.measure.reported_levels
+        width = 100 / self.level_count
+        return LevelChart(
+            solid=round(min(reported) * width, 2),
+            uncertain=round((max(reported) - min(reported)) * width, 2),
+            target=round(self.target * width, 2) if self.target else None,
+            ticks=[
+                (rank, round((rank - 0.5) * width, 2)) for rank in range(1, self.level_count + 1)
+            ],
+            boundaries=[round(rank * width, 2) for rank in range(1, self.level_count)],
+        )
 
-def area_results(attempt: Attempt) -> list[AreaResult]:
+
+@dataclass(frozen=True)
+class LevelChart:
+    """An area's bar: `solid` up to the lower reported level, `uncertain` (dashed) up to the
+    higher one of a pair, a mark at the expected level, the level numbers under the bar."""
+
+    solid: float
+    uncertain: float
+    target: float | None
+    ticks: list[tuple[int, float]]
+    boundaries: list[float]  # where one level's segment ends and the next begins
+
+    @property
+    def uncertain_end(self) -> float:
+        return round(self.solid + self.uncertain, 2)
+
+
+def area_results(attempt: Attempt, targets: dict[str, int] | None = None) -> list[AreaResult]:
+    """The assessed areas of a finished attempt, in the stored order, with the level
+    expected in each (`targets`, per area code) when known."""
     areas = {
         area.code: area
         for area in Area.objects.filter(framework=attempt.framework).prefetch_related("levels")
@@ -157,9 +233,19 @@ def area_results(attempt: Attempt) -> list[AreaResult]:
                 len(levels),
                 measure,
                 levels,
+                (targets or {}).get(measure.code),
             )
         )
     return results
+
+
+def areas_not_assessed(attempt: Attempt) -> list[Area]:
+    """The framework's areas this attempt did not measure (the learner left them out)."""
+    return list(
+        Area.objects.filter(framework=attempt.framework)
+        .exclude(code__in=attempt.areas)
+        .order_by("number")
+    )
 
 
 def review(attempt: Attempt) -> list[dict[str, Any]]:
@@ -170,7 +256,7 @@ def review(attempt: Attempt) -> list[dict[str, Any]]:
     rows = []
     responses = (
         Response.objects.filter(attempt=attempt)
-        .select_related("item_version__item")
+        .select_related("item_version__item", "item_version__capacity__competence__area")
         .order_by("position")
     )
     for response in responses:
@@ -184,6 +270,7 @@ def review(attempt: Attempt) -> list[dict[str, Any]]:
             {
                 "position": response.position,
                 "version": version,
+                "area": version.capacity.competence.area,
                 "stem": trusted_html(localized(version, "stem", attempt.language)),
                 "given": _describe(response.raw_answer, texts),
                 "expected": _describe(
@@ -200,6 +287,14 @@ def review(attempt: Attempt) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def review_by_area(attempt: Attempt) -> list[tuple[Area, list[dict[str, Any]]]]:
+    """The review grouped by area (framework order), questions in the order asked."""
+    grouped: dict[int, tuple[Area, list[dict[str, Any]]]] = {}
+    for row in review(attempt):
+        grouped.setdefault(row["area"].pk, (row["area"], []))[1].append(row)
+    return sorted(grouped.values(), key=lambda pair: pair[0].number)
 
 
 def _describe(value: Any, texts: dict[str, str]) -> str:

@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from palier.accounts.models import User
+from palier.assessments import duration
 from palier.assessments.engine_adapter import (
     AttemptEngine,
     BankSnapshot,
@@ -120,17 +121,12 @@ def time_limit(attempt: Attempt, version: ItemVersion) -> int | None:
     return math.ceil(version.estimated_seconds * factor)
 
 
-# Adaptive selection rarely finds an item exactly at the learner's level: count on this share
-# of an item's best-case information when estimating the questions left.
-TARGETING_EFFICIENCY = 0.8
-
-
 def estimate_progress(
     attempt: Attempt, snapshot: BankSnapshot, step: Step, engine: AttemptEngine
 ) -> dict[str, Any]:
-    """Scored questions asked per area, and an estimate of the questions left from the
-    stopping rule: each area needs (1/target^2 - 1/SE^2) more information, and a
-    well-targeted item brings about TARGETING_EFFICIENCY x a^2/4 of it."""
+    """Scored questions asked per area, the share of its precision target each area has
+    reached, and the estimate of the questions left from the stopping rule
+    (`duration.questions_needed`)."""
     settings = attempt.engine_settings
     bank, history = engine.bank, engine.history
     asked = dict.fromkeys(attempt.areas, 0)
@@ -139,14 +135,22 @@ def estimate_progress(
         code = snapshot.area_codes[int(bank.areas[index])]
         if code in asked and not (bank.has_pretest and bank.pretest[index]):
             asked[code] += 1
-    needed = 0
-    for code in attempt.areas:
-        index = snapshot.area_codes.index(code)
-        information = TARGETING_EFFICIENCY * snapshot.area_information[index]
-        missing = max(0.0, 1 / settings.se_target**2 - 1 / float(step.se[index]) ** 2)
-        by_precision = math.ceil(missing / information) if information else 0
-        needed += max(by_precision, settings.min_items_per_area - asked[code])
-    return {"asked": asked, "estimated_left": max(needed, settings.min_items - len(history), 1)}
+    se = {code: float(step.se[snapshot.area_codes.index(code)]) for code in attempt.areas}
+    needed = [
+        duration.questions_needed(
+            settings.se_target,
+            se[code],
+            snapshot.area_information[snapshot.area_codes.index(code)],
+            asked[code],
+            settings.min_items_per_area,
+        )
+        for code in attempt.areas
+    ]
+    return {
+        "asked": asked,
+        "measured": duration.measured_shares(settings, se),
+        "estimated_left": duration.questions_left(settings, needed, sum(asked.values())),
+    }
 
 
 def finish(

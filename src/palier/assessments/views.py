@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from palier.assessments import pdf, queries, services
+from palier.assessments import duration, pdf, queries, services, summary, verification
 from palier.assessments.access import access_attempt
-from palier.assessments.competences import competence_signals
+from palier.assessments.competences import competence_readings, competence_signals
 from palier.assessments.results import probability_note, synthetic_calibration
 from palier.assessments.signals import result_sections
+from palier.core.http import client_ip
 from palier.frameworks.queries import current_framework
 from palier.items.errors import ItemError
 from palier.items.formats import AnswerError, answer_from_form
@@ -36,6 +38,7 @@ def space(request: HttpRequest) -> HttpResponse:
             "retake_from": services.retake_allowed_from(request.user),
             "attempts": queries.attempts_of(request.user)[:20],
             "current": queries.in_progress(request.user),
+            "length": duration.length_of_a_new_test(framework),
         },
     )
 
@@ -142,7 +145,7 @@ def result_pdf(request: HttpRequest, attempt_id: str) -> HttpResponse:
     attempt = access_attempt(request.user, attempt_id)
     if not attempt.is_finished:
         return redirect("assessments:question", attempt.pk)
-    response = HttpResponse(pdf.result_pdf(attempt), content_type="application/pdf")
+    response = HttpResponse(pdf.result_pdf(attempt, request.user), content_type="application/pdf")
     stamp = attempt.finished_at.strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="palier-resultat-{stamp}.pdf"'
     return response
@@ -152,20 +155,46 @@ def result(request: HttpRequest, attempt_id: str) -> HttpResponse:
     attempt = access_attempt(request.user, attempt_id)
     if not attempt.is_finished:
         return redirect("assessments:question", attempt.pk)
-    results = queries.area_results(attempt)
+    results = queries.area_results(
+        attempt, summary.expected_levels(request.user, attempt.framework_id)
+    )
     signals = competence_signals(attempt)
+    readings = competence_readings(attempt, signals)
     return render(
         request,
         "assessments/result.html",
         {
             "attempt": attempt,
             "results": results,
-            "review": queries.review(attempt),
+            "areas": [(row, readings.get(row.area.code, [])) for row in results],
+            "curriculum": summary.curriculum_of(request.user),
+            "not_assessed": queries.areas_not_assessed(attempt),
+            "review": queries.review_by_area(attempt),
             "strengths": [s for s in signals if s.kind == "strength"],
-            "gaps": [s for s in signals if s.kind == "gap"],
-            "signals": signals,
             "sections": result_sections(request, attempt),
             "synthetic_calibration": synthetic_calibration(attempt),
             "probability_note": probability_note(),
+        },
+    )
+
+
+@login_not_required
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """The public page a result's verification code (or its QR code) leads to."""
+    if not verification.lookup_allowed(client_ip(request)):
+        return render(request, "assessments/verify.html", {"throttled": True}, status=429)
+    found = verification.verified_result(code)
+    if found is None:
+        return render(request, "assessments/verify.html", {"code": code}, status=404)
+    attempt = found.attempt
+    return render(
+        request,
+        "assessments/verify.html",
+        {
+            "found": found,
+            "code": verification.grouped(found.code),
+            "name": verification.shown_name(attempt),
+            "attempt": attempt,
+            "results": queries.area_results(attempt),
         },
     )

@@ -322,7 +322,7 @@ class ProblemReportForm(forms.Form):
         label=_("Quel est le problème ?"), choices=ProblemReport.Category.choices
     )
     comment = forms.CharField(
-        label=_("Précisez (facultatif)"),
+        label=_("Précisez"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -22,6 +22,7 @@ from palier.assessments.results import result_of
 from palier.frameworks.models import Area, Capacity, Competence
 from palier.frameworks.queries import population_targets
 from palier.training.models import Module, Resource
+from palier.training.priorities import priorities
 
 DEFAULT_TARGET = 3
 GAP_COMPETENCES_PER_AREA = 2
@@ -174,4 +175,6 @@ def learning_plan(user: User, attempt: Attempt, language: str = "fr") -> list[Ar
 def result_plan_context(request: HttpRequest, attempt: Attempt) -> dict[str, object]:
     """The learning-plan section of the test's result page (assessments.signals)."""
     language = (get_language() or "fr")[:2]
-    return {"plan": learning_plan(request.user, attempt, language)}
+    plan = learning_plan(request.user, attempt, language)
+    modules, resources = priorities(request.user, plan)
+    return {"plan": plan, "priority_modules": modules, "priority_resources": resources}
