@@ -26,7 +26,7 @@ def test_the_public_catalogue_lists_published_modules_only(client, catalogue):
 )
 def test_catalogue_filters(client, catalogue, query, expected):
     response = client.get(reverse("training:catalogue") + "?" + query)
-    assert {m.code for m in response.context["modules"]} == expected
+    assert {card.module.code for card in response.context["cards"]} == expected
 
 
 def test_invalid_filters_are_ignored_with_a_form_error(client, catalogue):

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from palier.accounts.choices import LearnerStatus, Region
+from palier.accounts.choices import Region
 from palier.core.i18n import BilingualTitleMixin, localized
 
 http_url = URLValidator(schemes=["http", "https"])
@@ -97,8 +97,13 @@ class Module(BilingualTitleMixin, models.Model):
     def price_euros(self) -> float:
         return self.price_cents / 100
 
-    def audience_statuses(self) -> list[str]:
-        return self.statuses.split() or list(LearnerStatus.values)
+
+# Formats taught in a room: their sessions need a place and a region, and a learner follows
+# them only where a session takes place (e-learning and virtual classes are followed from
+# anywhere).
+IN_PERSON_FORMATS = frozenset(
+    {Module.Format.FACE_TO_FACE, Module.Format.BLENDED, Module.Format.SIMULATION}
+)
 
 
 class ModuleSession(models.Model):

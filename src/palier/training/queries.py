@@ -11,9 +11,16 @@ from typing import TypeVar
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from palier.accounts.models import User
+from palier.accounts.models import LearnerProfile, User
 from palier.frameworks.models import Area, Framework
 from palier.organisations.models import Organisation
+from palier.training.audience import (
+    fits_status,
+    names_population,
+    population_q,
+    region_q,
+    status_q,
+)
 from palier.training.models import Module, ModuleSession, PlanEntry
 
 K = TypeVar("K", int, str)
@@ -56,14 +63,44 @@ def catalogue(filters: CatalogueFilters) -> QuerySet[Module]:
     if filters.language:
         modules = modules.filter(language=filters.language)
     if filters.region:
-        modules = modules.filter(sessions__region=filters.region)
+        modules = modules.filter(region_q(filters.region))
     if filters.population:
-        modules = modules.filter(
-            Q(populations__code=filters.population) | Q(populations__isnull=True)
-        )
+        modules = modules.filter(population_q(filters.population))
     if filters.status:
-        modules = modules.filter(Q(statuses__contains=filters.status) | Q(statuses=""))
+        modules = modules.filter(status_q(filters.status))
     return modules.distinct().order_by("title_fr")
+
+
+@dataclass(frozen=True)
+class Card:
+    """A module of the catalogue with what is true of it for the learner looking."""
+
+    module: Module
+    reasons: list[str]  # "status", "population": the labels of training/_module_card.html
+
+
+def catalogue_cards(modules: QuerySet[Module], profile: LearnerProfile | None) -> list[Card]:
+    """The catalogue's modules with, for a learner, the labels that are true for them:
+    "status" when the module fits their situation, "population" when it names their
+    curriculum. An anonymous visitor or an empty profile gets no label."""
+    status = profile.status if profile else ""
+    population_id = profile.population_id if profile else None
+    if population_id is not None:
+        modules = modules.prefetch_related("populations")
+    return [
+        Card(
+            module,
+            [
+                reason
+                for reason, true in (
+                    ("status", fits_status(module, status)),
+                    ("population", names_population(module, population_id)),
+                )
+                if true
+            ],
+        )
+        for module in modules
+    ]
 
 
 @dataclass(frozen=True)

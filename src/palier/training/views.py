@@ -27,17 +27,32 @@ PAGE_SIZE = 50
 
 @login_not_required
 def catalogue(request: HttpRequest) -> HttpResponse:
-    form = CatalogueForm(request.GET or None)
-    modules = queries.catalogue(form.filters()).prefetch_related("capacities")
+    """The catalogue; a learner whose profile tells their curriculum, status or region sees
+    it filtered to them by default, the filters still open ("?tout=1": everything)."""
+    situation = CatalogueForm.situation_data(request.user)
+    personalised = bool(situation) and not request.GET
+    form = CatalogueForm(request.GET or situation or None)
+    modules = queries.catalogue(form.filters())
+    profile = getattr(request.user, "profile", None) if situation else None
     return render(
         request,
         "training/catalogue.html",
         {
             "form": form,
-            "modules": modules[:PAGE_SIZE],
+            "cards": queries.catalogue_cards(modules[:PAGE_SIZE], profile),
             "count": modules.count(),
+            "personalised": personalised,
+            "situation": situation_labels(form, situation),
+            "filters_active": sum(bool(form.data.get(name)) for name in form.fields),
         },
     )
+
+
+def situation_labels(form: CatalogueForm, situation: dict[str, str]) -> list[str]:
+    """The learner's curriculum, status and region in words, as the filters name them."""
+    return [
+        str(dict(form.fields[name].choices).get(value, value)) for name, value in situation.items()
+    ]
 
 
 @login_not_required
