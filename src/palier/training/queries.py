@@ -113,6 +113,39 @@ class AreaHours:
     def reference(self) -> Decimal:
         return self.area.reference_hours
 
+    @property
+    def percent_done(self) -> int:
+        """Completed hours as a share of the area's reference hours, at most 100."""
+        if not self.reference:
+            return 0
+        return min(100, int(self.done * 100 / self.reference))
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    """Hours per area against the framework's reference volume: 28 h over the five areas
+    of the national framework (docs/training.md, "Progress against the 28 hours")."""
+
+    areas: list[AreaHours]
+
+    @property
+    def reference(self) -> Decimal:
+        return sum((row.reference for row in self.areas), Decimal(0))
+
+    @property
+    def planned(self) -> Decimal:
+        return sum((row.planned for row in self.areas), Decimal(0))
+
+    @property
+    def done(self) -> Decimal:
+        return sum((row.done for row in self.areas), Decimal(0))
+
+    @property
+    def done_towards_reference(self) -> Decimal:
+        """Completed hours that count towards the reference: an area's hours beyond its own
+        reference do not make up for another area."""
+        return sum((min(row.done, row.reference) for row in self.areas), Decimal(0))
+
 
 def in_plan(user: User, module: Module) -> bool:
     """Whether the signed-in learner already has `module` in their plan."""
