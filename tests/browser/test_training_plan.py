@@ -39,7 +39,9 @@ def test_from_a_result_to_a_completed_module(page, live_server, theme, framework
     page.wait_for_load_state()
     assert PlanEntry.objects.get(user=learner).progress == "completed"
     # the test was just taken: the plan gives the date of the next one, not "repassez"
-    assert page.get_by_text("Vous pourrez repasser le test de positionnement à partir du").is_visible()
+    assert page.get_by_text(
+        "Vous pourrez repasser le test de positionnement à partir du"
+    ).is_visible()
     assert page.get_by_text("repassez le test").count() == 0
     assert PlanEntry.objects.get(user=learner).confirmation_requested_at is None
     assert_accessible(page)
@@ -184,11 +186,12 @@ def test_the_plan_shows_progress_per_area_and_fits_a_phone(page, live_server, th
     assert page.get_by_text("terminées sur 28 h").is_visible()
     assert page.get_by_role("progressbar").count() == 5
     assert page.get_by_role("table", name="Heures de formation terminées par domaine").is_visible()
-    assert page.get_by_text("Vous pourrez repasser le test de positionnement à partir du").is_visible()
+    assert page.get_by_text(
+        "Vous pourrez repasser le test de positionnement à partir du"
+    ).is_visible()
     assert_accessible(page)
 
     page.set_viewport_size(PHONE)
     page.reload()
-    page.screenshot(path=f"/tmp/plan-390-{theme}.png", full_page=True)
     assert_accessible(page)
     assert_no_sideways_scroll(page)
