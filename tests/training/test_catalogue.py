@@ -147,3 +147,20 @@ def test_a_region_filter_keeps_distance_modules_and_drops_ended_sessions(
     session.save()
     cards = shown(client.get(reverse("training:catalogue") + "?region=53"))
     assert set(cards) == {"cyber-etudiants", "cyber-pros", "telesante", "dpc-ouvert"}
+
+
+def test_every_offer_is_reachable_page_by_page_with_the_filters_kept(
+    client, catalogue_with_regions, monkeypatch
+):
+    from palier.training import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client.force_login(learner("self_employed", region="11"))
+    first = client.get(reverse("training:catalogue"))
+    assert first.context["count"] == 4 and len(first.context["cards"]) == 2
+    content = first.content.decode()
+    assert "Page 1 sur 2" in content
+    assert "status=self_employed&amp;region=11&amp;page=2" in content
+    second = client.get(reverse("training:catalogue") + "?status=self_employed&region=11&page=2")
+    seen = set(shown(first)) | set(shown(second))
+    assert seen == {"cyber-pros", "telesante", "dpc-ouvert", "atelier-paris"}

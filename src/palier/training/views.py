@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -38,13 +39,19 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueForm(request.GET or situation or None)
     modules = queries.catalogue(form.filters())
     profile = getattr(request.user, "profile", None) if situation else None
+    page = Paginator(modules, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Other pages keep the filters shown, the situation's ones included.
+    query = QueryDict(mutable=True)
+    query.update({name: value for name, value in form.data.items() if name in form.fields})
     return render(
         request,
         "training/catalogue.html",
         {
             "form": form,
-            "cards": queries.catalogue_cards(modules[:PAGE_SIZE], profile),
-            "count": modules.count(),
+            "cards": queries.catalogue_cards(page.object_list, profile),
+            "page": page,
+            "page_query": query.urlencode(),
+            "count": page.paginator.count,
             "personalised": personalised,
             "situation": situation_labels(form, situation),
             "filters_active": sum(bool(form.data.get(name)) for name in form.fields),
