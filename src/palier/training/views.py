@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,8 +42,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     profile = getattr(request.user, "profile", None) if situation else None
     page = Paginator(modules, PAGE_SIZE).get_page(request.GET.get("page"))
     # Other pages keep the filters shown, the situation's ones included.
-    query = QueryDict(mutable=True)
-    query.update({name: value for name, value in form.data.items() if name in form.fields})
+    page_query = urlencode({name: form.data.get(name) for name in form.fields if name in form.data})
     return render(
         request,
         "training/catalogue.html",
@@ -50,7 +50,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "cards": queries.catalogue_cards(page.object_list, profile),
             "page": page,
-            "page_query": query.urlencode(),
+            "page_query": page_query,
             "count": page.paginator.count,
             "personalised": personalised,
             "situation": situation_labels(form, situation),
