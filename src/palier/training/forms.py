@@ -59,9 +59,6 @@ class CatalogueForm(forms.Form):
             (p.code, p.title) for p in Population.objects.all()
         ]
 
-    # The filters a learner's profile sets by default (CatalogueFilters field: profile field).
-    SITUATION_FIELDS = ("population", "status", "region")
-
     @classmethod
     def situation_data(cls, user: object) -> dict[str, str]:
         """The filters of the learner's situation (curriculum, status, region), as GET data;

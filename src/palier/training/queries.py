@@ -12,6 +12,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from palier.accounts.models import LearnerProfile, User
+from palier.assessments.models import Attempt
+from palier.assessments.queries import attempts_of
+from palier.assessments.services import retake_allowed_from
 from palier.frameworks.models import Area, Framework
 from palier.organisations.models import Organisation
 from palier.training.audience import (
@@ -271,3 +274,11 @@ def upcoming_sessions() -> Prefetch:
         queryset=ModuleSession.objects.filter(end__gte=timezone.localdate()).order_by("start"),
         to_attr="upcoming_sessions",
     )
+
+
+def retake_suggestion(user: User) -> dict[str, object]:
+    """What the plan says once every module is completed: take the test if never taken,
+    retake it if the delay between two tests is over, else the date from which it may be
+    retaken (the delay of assessments' PALIER_RETAKE_COOLDOWN_DAYS)."""
+    tested = attempts_of(user).filter(status=Attempt.Status.FINISHED).exists()
+    return {"tested": tested, "allowed_from": retake_allowed_from(user) if tested else None}

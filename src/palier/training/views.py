@@ -11,10 +11,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from palier.accounts.models import User
-from palier.assessments.models import Attempt
-from palier.assessments.queries import attempts_of
-from palier.assessments.services import retake_allowed_from
 from palier.core.errors import ServiceError
 from palier.frameworks.queries import current_framework
 from palier.training import queries, services
@@ -100,18 +96,10 @@ def plan(request: HttpRequest) -> HttpResponse:
             if framework
             else None,
             "all_done": all_done,
-            "retake": retake_suggestion(request.user) if all_done else None,
+            "retake": queries.retake_suggestion(request.user) if all_done else None,
             "progress_choices": PlanEntry.Progress.choices,
         },
     )
-
-
-def retake_suggestion(user: User) -> dict[str, object]:
-    """What the plan says once every module is completed: take the test if never taken,
-    retake it if the delay between two tests is over, else the date from which it may be
-    retaken (the delay of assessments' PALIER_RETAKE_COOLDOWN_DAYS)."""
-    tested = attempts_of(user).filter(status=Attempt.Status.FINISHED).exists()
-    return {"tested": tested, "allowed_from": retake_allowed_from(user) if tested else None}
 
 
 @require_POST
