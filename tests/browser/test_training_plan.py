@@ -38,7 +38,11 @@ def test_from_a_result_to_a_completed_module(page, live_server, theme, framework
     page.get_by_role("button", name="Enregistrer").first.click()
     page.wait_for_load_state()
     assert PlanEntry.objects.get(user=learner).progress == "completed"
-    assert page.get_by_text("repassez le test").is_visible()
+    # the test was just taken: the plan gives the date of the next one, not "repassez"
+    assert page.get_by_text(
+        "Vous pourrez repasser le test de positionnement à partir du"
+    ).is_visible()
+    assert page.get_by_text("repassez le test").count() == 0
     assert PlanEntry.objects.get(user=learner).confirmation_requested_at is None
     assert_accessible(page)
     # the provider sees nothing until the learner asks it to confirm
@@ -109,3 +113,86 @@ def test_provider_admins_edit_sessions_and_confirm_completions(page, live_server
     assert PlanEntry.objects.get(user=learner).confirmed_by_provider
     assert page.get_by_role("button", name="Retirer la confirmation — Léa Martin").is_visible()
     assert_accessible(page)
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def assert_no_sideways_scroll(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page is {width} px wide at {PHONE['width']} px"
+
+
+def learner_with_profile(email: str, status: str, population: str, region: str):
+    from palier.frameworks.models import Population
+
+    learner = make_user(email, first_name="Inès", last_name="Garnier")
+    learner.profile.status = status
+    learner.profile.population = Population.objects.get(code=population)
+    learner.profile.region = region
+    learner.profile.save()
+    return learner
+
+
+def test_a_learner_sees_the_catalogue_chosen_for_them_then_opens_all(
+    page, live_server, theme, framework
+):
+    from palier.training.models import Module
+
+    load_catalogue_seed(framework)
+    learner_with_profile("ines@example.org", "student", "soins-infirmiers", "84")
+    sign_in(page, live_server, "ines@example.org")
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/formations/")
+    assert page.get_by_text("Formations choisies pour votre situation").is_visible()
+    chosen = page.locator(".card").count()
+    assert 0 < chosen < Module.objects.filter(status="published").count()
+    assert page.locator(".card", has_text="adapté à votre situation").count() == chosen
+    assert page.get_by_label("Situation").input_value() == "student"  # filters open on wide
+    assert_accessible(page)
+
+    page.set_viewport_size(PHONE)
+    page.reload()
+    assert not page.get_by_label("Situation").is_visible()  # folded behind "Filtrer"
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)
+    page.get_by_text("Filtrer", exact=False).first.click()
+    assert page.get_by_label("Situation").is_visible()
+
+    page.get_by_role("link", name="Voir toutes les formations").first.click()
+    page.wait_for_load_state()
+    published = Module.objects.filter(status="published").count()
+    assert page.get_by_role("heading", name=f"{published} formations").is_visible()
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)
+
+
+def test_the_plan_shows_progress_per_area_and_fits_a_phone(page, live_server, theme, framework):
+    from palier.training import services
+    from palier.training.models import Module
+    from tests.training.test_recommend import finished_attempt
+
+    load_catalogue_seed(framework)
+    learner = learner_with_profile("ines@example.org", "student", "soins-infirmiers", "84")
+    finished_attempt(learner, framework, {"D1": 2, "D2": 1})
+    for module in Module.objects.filter(code__in=["m-009", "m-011", "m-010"]):
+        entry = services.add_to_plan(learner, module=module)
+        services.set_progress(entry, "completed")
+    services.request_confirmation(PlanEntry.objects.filter(user=learner).first())
+    sign_in(page, live_server, "ines@example.org")
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/formations/mon-plan/")
+    assert page.get_by_role("heading", name="Avancement par domaine").is_visible()
+    assert page.get_by_text("terminées sur 28 h").is_visible()
+    assert page.get_by_role("progressbar").count() == 5
+    assert page.get_by_role("table", name="Heures de formation terminées par domaine").is_visible()
+    assert page.get_by_text(
+        "Vous pourrez repasser le test de positionnement à partir du"
+    ).is_visible()
+    assert_accessible(page)
+
+    page.set_viewport_size(PHONE)
+    page.reload()
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)

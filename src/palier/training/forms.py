@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palier.accounts.choices import LearnerStatus, Region
 from palier.frameworks.models import Area, Competence, Population
-from palier.training.models import Module, ModuleSession, PlanEntry
+from palier.training.models import IN_PERSON_FORMATS, Module, ModuleSession, PlanEntry
 from palier.training.queries import CatalogueFilters
 
 FUNDING = [("", _("Toutes")), ("free", _("Gratuites")), ("cpd", _("Éligibles au DPC"))]
@@ -35,9 +35,10 @@ class CatalogueForm(forms.Form):
         choices=[("", _("Toutes")), ("fr", "Français"), ("en", "English")],
     )
     region = forms.ChoiceField(
-        label=_("Région (sessions en présentiel)"),
+        label=_("Région"),
         required=False,
         choices=[("", _("Toutes")), *Region.choices],
+        help_text=_("Les formations à distance sont proposées dans toutes les régions."),
     )
     population = forms.ChoiceField(label=_("Public"), required=False)
     status = forms.ChoiceField(
@@ -57,6 +58,20 @@ class CatalogueForm(forms.Form):
         self.fields["population"].choices = [("", _("Tous"))] + [
             (p.code, p.title) for p in Population.objects.all()
         ]
+
+    @classmethod
+    def situation_data(cls, user: object) -> dict[str, str]:
+        """The filters of the learner's situation (curriculum, status, region), as GET data;
+        empty for an anonymous visitor or a profile that tells none of them."""
+        profile = getattr(user, "profile", None) if user.is_authenticated else None
+        if profile is None:
+            return {}
+        values = {
+            "population": profile.population.code if profile.population_id else "",
+            "status": profile.status,
+            "region": profile.region,
+        }
+        return {name: value for name, value in values.items() if value}
 
     def filters(self) -> CatalogueFilters:
         data = self.cleaned_data if self.is_valid() else {}
@@ -122,11 +137,6 @@ class ModuleForm(forms.ModelForm):
         return " ".join(self.cleaned_data["statuses"])
 
 
-# Formats taught in a room: their sessions need a place and a region (the catalogue filters
-# face-to-face sessions by region). E-learning and webinars may leave both empty.
-IN_PERSON_FORMATS = frozenset(
-    {Module.Format.FACE_TO_FACE, Module.Format.BLENDED, Module.Format.SIMULATION}
-)
 EMPTY_SESSION_FORMS = 2
 MAX_SESSIONS = 30
 IN_PERSON_HINT = _("Obligatoire pour un module en présentiel, mixte ou en simulation.")

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from palier.accounts.choices import LearnerStatus, Region
+from palier.accounts.choices import Region
 from palier.core.i18n import BilingualTitleMixin, localized
 
 http_url = URLValidator(schemes=["http", "https"])
@@ -71,8 +71,8 @@ class Module(BilingualTitleMixin, models.Model):
         _("statut"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("module de formation")
@@ -97,12 +97,19 @@ class Module(BilingualTitleMixin, models.Model):
     def price_euros(self) -> float:
         return self.price_cents / 100
 
-    def audience_statuses(self) -> list[str]:
-        return self.statuses.split() or list(LearnerStatus.values)
+
+# Formats taught in a room: their sessions need a place and a region, and a learner follows
+# them only where a session takes place (e-learning and virtual classes are followed from
+# anywhere).
+IN_PERSON_FORMATS = frozenset(
+    {Module.Format.FACE_TO_FACE, Module.Format.BLENDED, Module.Format.SIMULATION}
+)
 
 
 class ModuleSession(models.Model):
-    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="sessions")
+    module = models.ForeignKey(
+        Module, verbose_name=_("module"), on_delete=models.CASCADE, related_name="sessions"
+    )
     start = models.DateField(_("début"))
     end = models.DateField(_("fin"))
     place = models.CharField(_("lieu"), max_length=120, blank=True)
@@ -132,9 +139,14 @@ class Resource(BilingualTitleMixin, models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     competence = models.ForeignKey(
-        "frameworks.Competence", on_delete=models.PROTECT, related_name="resources"
+        "frameworks.Competence",
+        verbose_name=_("compétence"),
+        on_delete=models.PROTECT,
+        related_name="resources",
     )
-    capacities = models.ManyToManyField("frameworks.Capacity", related_name="resources")
+    capacities = models.ManyToManyField(
+        "frameworks.Capacity", related_name="resources", verbose_name=_("capacités")
+    )
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
     level = models.PositiveSmallIntegerField(
         _("niveau"), validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -176,13 +188,26 @@ class PlanEntry(models.Model):
         COMPLETED = "completed", pgettext_lazy("plan progress", "Terminé")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_entries"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("apprenant"),
+        on_delete=models.CASCADE,
+        related_name="plan_entries",
     )
     module = models.ForeignKey(
-        Module, on_delete=models.CASCADE, null=True, blank=True, related_name="plan_entries"
+        Module,
+        verbose_name=_("module"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="plan_entries",
     )
     resource = models.ForeignKey(
-        Resource, on_delete=models.CASCADE, null=True, blank=True, related_name="plan_entries"
+        Resource,
+        verbose_name=_("ressource"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="plan_entries",
     )
     progress = models.CharField(
         _("avancement"), max_length=16, choices=Progress.choices, default=Progress.PLANNED
@@ -190,9 +215,11 @@ class PlanEntry(models.Model):
     confirmed_by_provider = models.BooleanField(_("confirmé par l'organisme"), default=False)
     # Set when the learner asks the module's provider to confirm a completion: until then the
     # provider sees nothing of the entry (privacy by default).
-    confirmation_requested_at = models.DateTimeField(null=True, blank=True)
-    added_at = models.DateTimeField(auto_now_add=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_requested_at = models.DateTimeField(
+        _("confirmation demandée le"), null=True, blank=True
+    )
+    added_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("élément du plan de formation")

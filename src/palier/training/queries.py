@@ -11,9 +11,19 @@ from typing import TypeVar
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from palier.accounts.models import User
+from palier.accounts.models import LearnerProfile, User
+from palier.assessments.models import Attempt
+from palier.assessments.queries import attempts_of
+from palier.assessments.services import retake_allowed_from
 from palier.frameworks.models import Area, Framework
 from palier.organisations.models import Organisation
+from palier.training.audience import (
+    fits_status,
+    names_population,
+    population_q,
+    region_q,
+    status_q,
+)
 from palier.training.models import Module, ModuleSession, PlanEntry
 
 K = TypeVar("K", int, str)
@@ -56,14 +66,44 @@ def catalogue(filters: CatalogueFilters) -> QuerySet[Module]:
     if filters.language:
         modules = modules.filter(language=filters.language)
     if filters.region:
-        modules = modules.filter(sessions__region=filters.region)
+        modules = modules.filter(region_q(filters.region))
     if filters.population:
-        modules = modules.filter(
-            Q(populations__code=filters.population) | Q(populations__isnull=True)
-        )
+        modules = modules.filter(population_q(filters.population))
     if filters.status:
-        modules = modules.filter(Q(statuses__contains=filters.status) | Q(statuses=""))
+        modules = modules.filter(status_q(filters.status))
     return modules.distinct().order_by("title_fr")
+
+
+@dataclass(frozen=True)
+class Card:
+    """A module of the catalogue with what is true of it for the learner looking."""
+
+    module: Module
+    reasons: list[str]  # "status", "population": the labels of training/_module_card.html
+
+
+def catalogue_cards(modules: QuerySet[Module], profile: LearnerProfile | None) -> list[Card]:
+    """The catalogue's modules with, for a learner, the labels that are true for them:
+    "status" when the module fits their situation, "population" when it names their
+    curriculum. An anonymous visitor or an empty profile gets no label."""
+    status = profile.status if profile else ""
+    population_id = profile.population_id if profile else None
+    if population_id is not None:
+        modules = modules.prefetch_related("populations")
+    return [
+        Card(
+            module,
+            [
+                reason
+                for reason, true in (
+                    ("status", fits_status(module, status)),
+                    ("population", names_population(module, population_id)),
+                )
+                if true
+            ],
+        )
+        for module in modules
+    ]
 
 
 @dataclass(frozen=True)
@@ -75,6 +115,39 @@ class AreaHours:
     @property
     def reference(self) -> Decimal:
         return self.area.reference_hours
+
+    @property
+    def percent_done(self) -> int:
+        """Completed hours as a share of the area's reference hours, at most 100."""
+        if not self.reference:
+            return 0
+        return min(100, int(self.done * 100 / self.reference))
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    """Hours per area against the framework's reference volume: 28 h over the five areas
+    of the national framework (docs/training.md, "Progress against the 28 hours")."""
+
+    areas: list[AreaHours]
+
+    @property
+    def reference(self) -> Decimal:
+        return sum((row.reference for row in self.areas), Decimal(0))
+
+    @property
+    def planned(self) -> Decimal:
+        return sum((row.planned for row in self.areas), Decimal(0))
+
+    @property
+    def done(self) -> Decimal:
+        return sum((row.done for row in self.areas), Decimal(0))
+
+    @property
+    def done_towards_reference(self) -> Decimal:
+        """Completed hours that count towards the reference: an area's hours beyond its own
+        reference do not make up for another area."""
+        return sum((min(row.done, row.reference) for row in self.areas), Decimal(0))
 
 
 def in_plan(user: User, module: Module) -> bool:
@@ -201,3 +274,11 @@ def upcoming_sessions() -> Prefetch:
         queryset=ModuleSession.objects.filter(end__gte=timezone.localdate()).order_by("start"),
         to_attr="upcoming_sessions",
     )
+
+
+def retake_suggestion(user: User) -> dict[str, object]:
+    """What the plan says once every module is completed: take the test if never taken,
+    retake it if the delay between two tests is over, else the date from which it may be
+    retaken (the delay of assessments' PALIER_RETAKE_COOLDOWN_DAYS)."""
+    tested = attempts_of(user).filter(status=Attempt.Status.FINISHED).exists()
+    return {"tested": tested, "allowed_from": retake_allowed_from(user) if tested else None}

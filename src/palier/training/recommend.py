@@ -21,6 +21,7 @@ from palier.assessments.models import Attempt
 from palier.assessments.results import result_of
 from palier.frameworks.models import Area, Capacity, Competence
 from palier.frameworks.queries import population_targets
+from palier.training.audience import fits_status, is_practising, names_population
 from palier.training.models import Module, Resource
 from palier.training.priorities import priorities
 
@@ -86,7 +87,7 @@ def rank_modules(
     profile = getattr(user, "profile", None)
     status = getattr(profile, "status", "") or ""
     population_id = getattr(profile, "population_id", None)
-    practising = status and status != LearnerStatus.STUDENT
+    practising = is_practising(status)
     own = own_organisations if own_organisations is not None else organisations_of(user)
     ranked = []
     for module in modules:
@@ -96,12 +97,17 @@ def rank_modules(
         reasons: list[str] = []
         score = W_COVERAGE * len(covered) / len(gap_capacities)
         score += W_LEVEL * max(0.0, 1 - 0.25 * abs(module.target_level - target))
-        if not status or status in module.audience_statuses():
+        # Without a status or a population every module gets the points (the ranking stays
+        # neutral), but a label is shown only when it is true (audience.py).
+        if fits_status(module, status):
             score += W_STATUS
             reasons.append("status")
+        elif not status:
+            score += W_STATUS
         population_ids = {p.pk for p in module.populations.all()}
         if not population_ids or population_id in population_ids:
             score += W_POPULATION
+        if names_population(module, population_id):
             reasons.append("population")
         if module.is_free or (practising and module.cpd_eligible):
             score += W_FUNDING

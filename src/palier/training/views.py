@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,17 +29,37 @@ PAGE_SIZE = 50
 
 @login_not_required
 def catalogue(request: HttpRequest) -> HttpResponse:
-    form = CatalogueForm(request.GET or None)
-    modules = queries.catalogue(form.filters()).prefetch_related("capacities")
+    """The catalogue; a learner whose profile tells their curriculum, status or region sees
+    it filtered to them by default, the filters still open ("?tout=1": everything)."""
+    situation = CatalogueForm.situation_data(request.user)
+    personalised = bool(situation) and not request.GET
+    form = CatalogueForm(request.GET or situation or None)
+    modules = queries.catalogue(form.filters())
+    profile = getattr(request.user, "profile", None) if situation else None
+    page = Paginator(modules, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Other pages keep the filters shown, the situation's ones included.
+    page_query = urlencode({name: form.data.get(name) for name in form.fields if name in form.data})
     return render(
         request,
         "training/catalogue.html",
         {
             "form": form,
-            "modules": modules[:PAGE_SIZE],
-            "count": modules.count(),
+            "cards": queries.catalogue_cards(page.object_list, profile),
+            "page": page,
+            "page_query": page_query,
+            "count": page.paginator.count,
+            "personalised": personalised,
+            "situation": situation_labels(form, situation),
+            "filters_active": sum(bool(form.data.get(name)) for name in form.fields),
         },
     )
+
+
+def situation_labels(form: CatalogueForm, situation: dict[str, str]) -> list[str]:
+    """The learner's curriculum, status and region in words, as the filters name them."""
+    return [
+        str(dict(form.fields[name].choices).get(value, value)) for name, value in situation.items()
+    ]
 
 
 @login_not_required
@@ -63,15 +85,18 @@ def plan(request: HttpRequest) -> HttpResponse:
     framework = current_framework()
     entries = list(queries.plan_entries(request.user))
     modules = [e for e in entries if e.module_id]
+    all_done = bool(modules) and all(e.progress == PlanEntry.Progress.COMPLETED for e in modules)
     return render(
         request,
         "training/plan.html",
         {
             "entries": entries,
             "has_modules": bool(modules),
-            "hours": queries.hours_per_area(request.user, framework) if framework else [],
-            "all_done": bool(modules)
-            and all(e.progress == PlanEntry.Progress.COMPLETED for e in modules),
+            "area_progress": queries.PlanProgress(queries.hours_per_area(request.user, framework))
+            if framework
+            else None,
+            "all_done": all_done,
+            "retake": queries.retake_suggestion(request.user) if all_done else None,
             "progress_choices": PlanEntry.Progress.choices,
         },
     )
