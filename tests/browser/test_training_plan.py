@@ -27,9 +27,9 @@ def test_from_a_result_to_a_completed_module(page, live_server, theme, framework
     assert Attempt.objects.get().is_finished
     sign_in(page, live_server, "hugo@example.org")
     page.goto(f"{live_server.url}/positionnement/{attempt.pk}/resultat/")
-    assert page.get_by_role("heading", name="Mon plan de formation").is_visible()
+    assert page.get_by_role("heading", name="À travailler en priorité").is_visible()
     assert_accessible(page)
-    page.locator("#plan ~ section form button").first.click()
+    page.locator("#priorities .priority-item form button").first.click()
     page.wait_for_load_state()
     assert PlanEntry.objects.filter(user=learner).count() == 1
     page.goto(f"{live_server.url}/formations/mon-plan/")
