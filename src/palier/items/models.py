@@ -397,7 +397,9 @@ class Calibration(models.Model):
         related_name="calibrations",
     )
     source = models.CharField(_("origine"), max_length=16, choices=Source.choices)
-    is_active = models.BooleanField(pgettext_lazy("état d'une calibration", "active"), default=False)
+    is_active = models.BooleanField(
+        pgettext_lazy("état d'une calibration", "active"), default=False
+    )
     synthetic = models.BooleanField(
         _("estimée sur des données simulées"),
         default=False,
