@@ -210,7 +210,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+# Everyone lands on their home ("Mon espace") after signing in.
+LOGIN_REDIRECT_URL = "platform:my_space"
 LOGOUT_REDIRECT_URL = "platform:home"
 # An e-mail confirmation link stays valid three days; a password-reset link one day.
 EMAIL_CONFIRMATION_MAX_AGE_SECONDS = 3 * 24 * 3600
