@@ -355,6 +355,8 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Paris"
+# English pages write dates day-month-year ("7 December 2026"), not Django's US formats.
+FORMAT_MODULE_PATH = ["palier.core.formats"]
 
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -83,9 +83,10 @@ class SignupForm(forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean() or {}
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        # Both problems are shown at once: a mismatch must not hide that the password is weak.
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
-        elif password1:
+        if password1:
             candidate = User(
                 email=cleaned.get("email", ""),
                 first_name=cleaned.get("first_name", ""),
