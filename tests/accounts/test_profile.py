@@ -75,7 +75,7 @@ def test_download_my_data_gives_everything_stored_about_me(client, learner):
         "extra_time": False,
         "uses_screen_reader": False,
     }
-    assert data["organisations"][0]["organisation"] == "IFSI Test"
+    assert data["organisations"]["memberships"][0]["organisation"] == "IFSI Test"
 
 
 def test_deleting_an_account_erases_personal_data_and_keeps_pseudonymous_statistics(
