@@ -7,6 +7,7 @@ import unicodedata
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from palier.accounts.choices import LearnerStatus, Region
@@ -123,25 +124,55 @@ class LoginForm(AuthenticationForm):
             raise forms.ValidationError(self.error_messages["unconfirmed"], code="unconfirmed")
 
 
+class PopulationField(forms.CharField):
+    """A curriculum or occupation typed into a text box with a list of suggestions
+    (<datalist>): the browser filters the list as one types, with the keyboard and screen
+    readers, and the form posts without JavaScript. The name is accepted in French or in
+    English, whatever the case, as is the population's code."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(max_length=300, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def datalist(self) -> list[str]:
+        """The suggestions, in the reader's language (read at each rendering)."""
+        return [population.title for population in Population.objects.all()]
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, Population):
+            return value.title
+        if isinstance(value, str) and value:
+            population = Population.objects.filter(code=value).first()
+            return population.title if population else value
+        return value
+
+    def clean(self, value: object) -> Population | None:  # type: ignore[override]
+        text = " ".join(str(super().clean(value) or "").split())
+        if not text:
+            return None
+        population = Population.objects.filter(
+            Q(code__iexact=text) | Q(title_fr__iexact=text) | Q(title_en__iexact=text)
+        ).first()
+        if population is None:
+            raise forms.ValidationError(
+                _("Choisissez votre formation ou votre métier dans la liste proposée."),
+                code="unknown_population",
+            )
+        return population
+
+
 class ProfileForm(forms.Form):
-    first_name = forms.CharField(
-        label=_("Prénom"),
-        max_length=NAME_MAX_LENGTH,
-        required=False,
-        validators=[validate_person_name],
-    )
-    last_name = forms.CharField(
-        label=_("Nom"),
-        max_length=NAME_MAX_LENGTH,
-        required=False,
-        validators=[validate_person_name],
-    )
-    population = forms.ModelChoiceField(
+    """What Palier needs to know, most useful first: the curriculum (the expected levels),
+    then the situation and region (the training offers that fit), the accommodations for the
+    test, and the name shown to the organisations one shares results with."""
+
+    population = PopulationField(
         label=_("Formation ou métier"),
-        queryset=Population.objects.all(),
         required=False,
-        to_field_name="code",
-        help_text=_("Il détermine les niveaux attendus pour vous dans chaque domaine."),
+        help_text=_(
+            "Il détermine les niveaux attendus pour vous dans chaque domaine. Tapez quelques "
+            "lettres (par exemple « infirmier ») puis choisissez dans la liste."
+        ),
     )
     status = forms.ChoiceField(
         label=_("Situation"), choices=[("", "—"), *LearnerStatus.choices], required=False
@@ -163,6 +194,18 @@ class ProfileForm(forms.Form):
     uses_screen_reader = forms.BooleanField(
         label=_("J'utilise un lecteur d'écran : ne me proposer que des questions adaptées"),
         required=False,
+    )
+    first_name = forms.CharField(
+        label=_("Prénom"),
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        validators=[validate_person_name],
+    )
+    last_name = forms.CharField(
+        label=_("Nom"),
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        validators=[validate_person_name],
     )
 
     def clean(self) -> dict:
