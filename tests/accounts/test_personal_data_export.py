@@ -1,4 +1,4 @@
-""""Télécharger toutes mes données" covers everything stored about the person (GDPR art. 15
+""" "Télécharger toutes mes données" covers everything stored about the person (GDPR art. 15
 and 20): every model that points to a user is in some app's export, and a learner with a
 finished test, a plan, a campaign and a problem report gets all of it."""
 
@@ -13,7 +13,6 @@ from django.db import models
 from django.urls import reverse
 
 from palier.accounts.personal_data import covered_models
-from palier.assessments.services import start_attempt
 from palier.campaigns import services as campaign_services
 from palier.items.services import report_problem
 from palier.training.services import add_to_plan

@@ -21,7 +21,7 @@ def test_a_new_learner_lands_on_their_home_and_chooses_their_curriculum(
 
     field = page.get_by_label("Formation ou métier")
     field.fill("infirm")  # the list suggests the matching names as one types
-    assert page.locator(f"datalist option[value=\"{NURSING}\"]").count() == 1
+    assert page.locator(f'datalist option[value="{NURSING}"]').count() == 1
     field.fill(NURSING)
     page.get_by_role("button", name="Enregistrer mon profil").click()
     page.wait_for_load_state()

@@ -47,9 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("adresse e-mail"), unique=True)
     first_name = models.CharField(_("prénom"), max_length=NAME_MAX_LENGTH, blank=True)
     last_name = models.CharField(_("nom"), max_length=NAME_MAX_LENGTH, blank=True)
-    pseudonym = models.UUIDField(
-        _("pseudonyme"), default=uuid.uuid4, unique=True, editable=False
-    )
+    pseudonym = models.UUIDField(_("pseudonyme"), default=uuid.uuid4, unique=True, editable=False)
     is_active = models.BooleanField(_("actif"), default=True)
     is_staff = models.BooleanField(_("accès à la gestion"), default=False)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
@@ -84,7 +82,10 @@ class RoleAssignment(models.Model):
     """A platform role granted to a user (learner is implicit and never stored)."""
 
     user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("utilisateur")
+        User,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name=_("utilisateur"),
     )
     role = models.CharField(_("rôle"), max_length=32, choices=Role.choices)
     granted_at = models.DateTimeField(_("attribué le"), auto_now_add=True)
