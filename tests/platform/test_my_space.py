@@ -18,6 +18,9 @@ from tests.training.test_recommend import finished_attempt
 
 pytestmark = pytest.mark.django_db
 MY_SPACE = reverse("platform:my_space")
+# Session, user, roles, profile, framework and areas, levels, targets, attempts, plan,
+# campaigns, memberships: a fixed number, whatever the learner's history.
+HOME_QUERIES = 20
 
 
 def learner_of(population: str | None = None, **fields):
@@ -90,3 +93,14 @@ def test_staff_get_links_to_their_spaces(client, framework):
 def test_the_home_needs_a_signed_in_user(client, framework):
     response = client.get(MY_SPACE)
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_the_home_reads_a_bounded_number_of_queries(
+    client, framework, django_assert_max_num_queries
+):
+    user = learner_of("soins-infirmiers")
+    finished_attempt(user, framework, {"D1": 3, "D2": 2})
+    client.force_login(user)
+    client.get(MY_SPACE)  # warm the per-process caches (framework, session)
+    with django_assert_max_num_queries(HOME_QUERIES):
+        assert client.get(MY_SPACE).status_code == 200
