@@ -7,7 +7,6 @@ import unicodedata
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from palier.accounts.choices import LearnerStatus, Region
@@ -124,6 +123,12 @@ class LoginForm(AuthenticationForm):
             raise forms.ValidationError(self.error_messages["unconfirmed"], code="unconfirmed")
 
 
+def _names(population: Population) -> set[str]:
+    """The code and titles a population is found by, case folded."""
+    names = (population.code, population.title_fr, population.title_en)
+    return {name.casefold() for name in names if name}
+
+
 class PopulationField(forms.CharField):
     """A curriculum or occupation typed into a text box with a list of suggestions
     (<datalist>): the browser filters the list as one types, with the keyboard and screen
@@ -150,9 +155,12 @@ class PopulationField(forms.CharField):
         text = " ".join(str(super().clean(value) or "").split())
         if not text:
             return None
-        population = Population.objects.filter(
-            Q(code__iexact=text) | Q(title_fr__iexact=text) | Q(title_en__iexact=text)
-        ).first()
+        # Compared in Python: SQLite ignores the case of ASCII letters only ("É" ≠ "é").
+        wanted = text.casefold()
+        population = next(
+            (population for population in Population.objects.all() if wanted in _names(population)),
+            None,
+        )
         if population is None:
             raise forms.ValidationError(
                 _("Choisissez votre formation ou votre métier dans la liste proposée."),
