@@ -30,14 +30,19 @@ install-dev: $(VENV)/.installed-dev
 # Development server on http://$(HOST):$(PORT) with the background-task worker beside it.
 # The first run also simulates a pilot (synthetic learners) and activates its calibration,
 # labelled as synthetic; var/ keeps it between runs (`make clean` or `palier pilot delete`).
+# Links in e-mails follow HOST and PORT unless PALIER_BASE_URL is set. E-mails are saved as
+# .eml files in var/mail/ (kept between runs) and announced on this console by the worker.
 run: export PALIER_DEBUG ?= 1
+run: export PALIER_BASE_URL ?= http://$(HOST):$(PORT)
+run: export PALIER_EMAIL_BACKEND ?= file
 run: install
 	$(BIN)/palier migrate --no-input
 	$(BIN)/palier seed --demo
 	$(BIN)/palier pilot simulate --size demo --activate || \
 	  echo "Palier: no pilot calibration; the demo keeps the provisional calibration."
 	@echo "Palier: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	@$(BIN)/palier db_worker --no-startup-delay --interval 1 > $(VENV)/worker.log 2>&1 & \
+	@echo "Palier: links in e-mails start with $(PALIER_BASE_URL); e-mails are saved in var/mail/"
+	@$(BIN)/palier db_worker --no-startup-delay --interval 1 & \
 	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/palier runserver $(HOST):$(PORT)
 

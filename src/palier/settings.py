@@ -210,7 +210,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+# Everyone lands on their home ("Mon espace") after signing in.
+LOGIN_REDIRECT_URL = "platform:my_space"
 LOGOUT_REDIRECT_URL = "platform:home"
 # An e-mail confirmation link stays valid three days; a password-reset link one day.
 EMAIL_CONFIRMATION_MAX_AGE_SECONDS = 3 * 24 * 3600
@@ -312,9 +313,12 @@ PALIER_EXTRA_TIME_FACTOR = float(os.environ.get("PALIER_EXTRA_TIME_FACTOR", "1.3
 PALIER_PRETEST_RESPONSES: int = env_int("PALIER_PRETEST_RESPONSES", 300, minimum=1)
 
 # --- E-mail -------------------------------------------------------------------------------
-# PALIER_EMAIL_BACKEND: console (default, prints e-mails), smtp, or locmem (tests).
+# PALIER_EMAIL_BACKEND: console (default, prints e-mails), file (`make run`: one .eml file
+# per message in PALIER_EMAIL_DIR, var/mail/ by default, and a line on the console), smtp, or
+# locmem (tests).
 _EMAIL_BACKENDS = {
     "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "palier.core.mail.EmlFileBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
 }
@@ -324,6 +328,7 @@ if _email_backend not in _EMAIL_BACKENDS:
         f"PALIER_EMAIL_BACKEND must be one of {sorted(_EMAIL_BACKENDS)}, got {_email_backend!r}."
     )
 EMAIL_BACKEND = _EMAIL_BACKENDS[_email_backend]
+EMAIL_FILE_PATH = Path(os.environ.get("PALIER_EMAIL_DIR", VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("PALIER_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("PALIER_EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("PALIER_EMAIL_HOST_USER", "")
@@ -354,6 +359,8 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Paris"
+# English pages write dates day-month-year ("7 December 2026"), not Django's US formats.
+FORMAT_MODULE_PATH = ["palier.core.formats"]
 
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -75,7 +75,7 @@ def test_download_my_data_gives_everything_stored_about_me(client, learner):
         "extra_time": False,
         "uses_screen_reader": False,
     }
-    assert data["organisations"][0]["organisation"] == "IFSI Test"
+    assert data["organisations"]["memberships"][0]["organisation"] == "IFSI Test"
 
 
 def test_deleting_an_account_erases_personal_data_and_keeps_pseudonymous_statistics(
@@ -115,3 +115,29 @@ def test_deletion_needs_the_password_and_the_confirmation(client, learner, data,
     response = client.post(reverse("accounts:delete"), data)
     assert response.status_code == 200 and field in response.context["form"].errors
     assert User.objects.get(pk=learner.pk).is_active
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Nursing (state diploma in nursing)",
+        "  formation EN soins infirmiers (diplôme d'état d'infirmier) ",
+    ],
+)
+def test_the_curriculum_is_found_by_its_name_in_french_or_english(client, learner, typed):
+    client.post(reverse("accounts:profile"), {**VALID, "population": typed})
+    assert LearnerProfile.objects.get(user=learner).population.code == "soins-infirmiers"
+
+
+def test_an_unknown_curriculum_is_a_form_error_and_changes_nothing(client, learner):
+    client.post(reverse("accounts:profile"), VALID)
+    response = client.post(reverse("accounts:profile"), {**VALID, "population": "Astronaute"})
+    assert response.status_code == 200
+    assert "population" in response.context["form"].errors
+    assert LearnerProfile.objects.get(user=learner).population.code == "soins-infirmiers"
+
+
+def test_english_pages_suggest_curricula_in_english(client, learner):
+    content = client.get("/en" + reverse("accounts:profile")).content.decode()
+    assert '<option value="Nursing (state diploma in nursing)">' in content
+    assert "Formation en soins infirmiers" not in content

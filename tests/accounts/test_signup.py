@@ -43,8 +43,9 @@ def test_sign_up_then_confirm_then_log_in(client, framework, run_tasks):
     user.refresh_from_db()
     assert user.email_confirmed
     response = client.post(reverse("accounts:login"), login)
-    assert response.status_code == 302 and response["Location"] == reverse("accounts:profile")
-    assert client.get(reverse("accounts:profile")).status_code == 200
+    # Everyone lands on their home, not on the profile form.
+    assert response.status_code == 302 and response["Location"] == reverse("platform:my_space")
+    assert client.get(reverse("platform:my_space")).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -66,6 +67,18 @@ def test_invalid_sign_up_shows_the_error_and_creates_nothing(client, changes, fi
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert 'role="alert"' in response.content.decode()
+    assert User.objects.count() == 0
+
+
+def test_a_password_mismatch_does_not_hide_that_the_password_is_too_weak(client):
+    response = client.post(
+        reverse("accounts:signup"), {**SIGNUP, "password1": "123456789012", "password2": "1234"}
+    )
+    errors = response.context["form"].errors
+    assert set(errors) >= {"password1", "password2"}
+    page = response.content.decode()
+    assert "ne correspondent pas" in page
+    assert "entièrement numérique" in page or "uniquement des chiffres" in page
     assert User.objects.count() == 0
 
 

@@ -91,12 +91,12 @@ def assert_accessible(page) -> None:
 
 
 def sign_in(page, live_server, email: str) -> None:
-    """Log in through the real login form."""
+    """Log in through the real login form; everyone lands on their home ("Mon espace")."""
     page.goto(f"{live_server.url}/compte/connexion/")
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/compte/profil/")
+    page.wait_for_url("**/mon-espace/")
 
 
 def sign_up(page, live_server, run_tasks, email: str) -> None:

@@ -34,10 +34,13 @@ def test_sign_up_confirm_log_in_and_fill_the_profile(
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/compte/profil/")
+    page.wait_for_url("**/mon-espace/")
+    page.goto(f"{live_server.url}/compte/profil/")
     assert_accessible(page)
 
-    page.get_by_label("Formation ou métier").select_option("soins-infirmiers")
+    page.get_by_label("Formation ou métier").fill(
+        "Formation en soins infirmiers (diplôme d'État d'infirmier)"
+    )
     page.get_by_label("Situation").select_option("student")
     page.get_by_label("Année de formation").fill("2")
     page.get_by_label("Région").select_option("53")

@@ -11,6 +11,7 @@ PUBLIC_VIEWS = {
     "core:accessibility",
     "core:legal_notice",
     "core:personal_data",
+    "core:favicon",  # browsers ask for it before anyone signs in
     "frameworks:index",
     "frameworks:detail",
     "frameworks:area",

@@ -83,9 +83,10 @@ class SignupForm(forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean() or {}
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        # Both problems are shown at once: a mismatch must not hide that the password is weak.
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
-        elif password1:
+        if password1:
             candidate = User(
                 email=cleaned.get("email", ""),
                 first_name=cleaned.get("first_name", ""),
@@ -122,25 +123,64 @@ class LoginForm(AuthenticationForm):
             raise forms.ValidationError(self.error_messages["unconfirmed"], code="unconfirmed")
 
 
+def _names(population: Population) -> set[str]:
+    """The code and titles a population is found by, case folded."""
+    names = (population.code, population.title_fr, population.title_en)
+    return {name.casefold() for name in names if name}
+
+
+class PopulationField(forms.CharField):
+    """A curriculum or occupation typed into a text box with a list of suggestions
+    (<datalist>): the browser filters the list as one types, with the keyboard and screen
+    readers, and the form posts without JavaScript. The name is accepted in French or in
+    English, whatever the case, as is the population's code."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(max_length=300, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def datalist(self) -> list[str]:
+        """The suggestions, in the reader's language (read at each rendering)."""
+        return [population.title for population in Population.objects.all()]
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, Population):
+            return value.title
+        if isinstance(value, str) and value:
+            population = Population.objects.filter(code=value).first()
+            return population.title if population else value
+        return value
+
+    def clean(self, value: object) -> Population | None:  # type: ignore[override]
+        text = " ".join(str(super().clean(value) or "").split())
+        if not text:
+            return None
+        # Compared in Python: SQLite ignores the case of ASCII letters only ("É" ≠ "é").
+        wanted = text.casefold()
+        population = next(
+            (population for population in Population.objects.all() if wanted in _names(population)),
+            None,
+        )
+        if population is None:
+            raise forms.ValidationError(
+                _("Choisissez votre formation ou votre métier dans la liste proposée."),
+                code="unknown_population",
+            )
+        return population
+
+
 class ProfileForm(forms.Form):
-    first_name = forms.CharField(
-        label=_("Prénom"),
-        max_length=NAME_MAX_LENGTH,
-        required=False,
-        validators=[validate_person_name],
-    )
-    last_name = forms.CharField(
-        label=_("Nom"),
-        max_length=NAME_MAX_LENGTH,
-        required=False,
-        validators=[validate_person_name],
-    )
-    population = forms.ModelChoiceField(
+    """What Palier needs to know, most useful first: the curriculum (the expected levels),
+    then the situation and region (the training offers that fit), the accommodations for the
+    test, and the name shown to the organisations one shares results with."""
+
+    population = PopulationField(
         label=_("Formation ou métier"),
-        queryset=Population.objects.all(),
         required=False,
-        to_field_name="code",
-        help_text=_("Il détermine les niveaux attendus pour vous dans chaque domaine."),
+        help_text=_(
+            "Il détermine les niveaux attendus pour vous dans chaque domaine. Tapez quelques "
+            "lettres (par exemple « infirmier ») puis choisissez dans la liste."
+        ),
     )
     status = forms.ChoiceField(
         label=_("Situation"), choices=[("", "—"), *LearnerStatus.choices], required=False
@@ -162,6 +202,18 @@ class ProfileForm(forms.Form):
     uses_screen_reader = forms.BooleanField(
         label=_("J'utilise un lecteur d'écran : ne me proposer que des questions adaptées"),
         required=False,
+    )
+    first_name = forms.CharField(
+        label=_("Prénom"),
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        validators=[validate_person_name],
+    )
+    last_name = forms.CharField(
+        label=_("Nom"),
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        validators=[validate_person_name],
     )
 
     def clean(self) -> dict:

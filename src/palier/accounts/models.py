@@ -47,7 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("adresse e-mail"), unique=True)
     first_name = models.CharField(_("prénom"), max_length=NAME_MAX_LENGTH, blank=True)
     last_name = models.CharField(_("nom"), max_length=NAME_MAX_LENGTH, blank=True)
-    pseudonym = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    pseudonym = models.UUIDField(_("pseudonyme"), default=uuid.uuid4, unique=True, editable=False)
     is_active = models.BooleanField(_("actif"), default=True)
     is_staff = models.BooleanField(_("accès à la gestion"), default=False)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
@@ -81,9 +81,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 class RoleAssignment(models.Model):
     """A platform role granted to a user (learner is implicit and never stored)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name=_("utilisateur"),
+    )
     role = models.CharField(_("rôle"), max_length=32, choices=Role.choices)
-    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_at = models.DateTimeField(_("attribué le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("rôle attribué")
@@ -100,8 +105,8 @@ class ThrottleEvent(models.Model):
     """One throttled action (an account e-mail asked for), counted under a key: a keyed
     digest of an e-mail address or of a client address, never the address itself."""
 
-    key = models.CharField(max_length=80)
-    at = models.DateTimeField(default=timezone.now)
+    key = models.CharField(_("clé"), max_length=80)
+    at = models.DateTimeField(_("le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("action limitée")
@@ -115,7 +120,9 @@ class ThrottleEvent(models.Model):
 class LearnerProfile(models.Model):
     """What a learner tells about their situation; it picks their framework targets."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="profile", verbose_name=_("utilisateur")
+    )
     population = models.ForeignKey(
         "frameworks.Population",
         verbose_name=_("public"),
@@ -137,7 +144,7 @@ class LearnerProfile(models.Model):
         _("je bénéficie d'un temps majoré (tiers-temps)"), default=False
     )
     uses_screen_reader = models.BooleanField(_("j'utilise un lecteur d'écran"), default=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("profil d'apprenant")

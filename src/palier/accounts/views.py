@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -39,7 +40,7 @@ from palier.core.http import client_ip, posted
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("accounts:profile")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignupForm(posted(request))
     status = 200
     if request.method == "POST" and form.is_valid():

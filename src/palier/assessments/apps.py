@@ -6,3 +6,8 @@ class AssessmentsConfig(AppConfig):
     name = "palier.assessments"
     label = "assessments"
     verbose_name = _("Évaluations")
+
+    def ready(self) -> None:
+        from palier.assessments import personal_data
+
+        personal_data.register()

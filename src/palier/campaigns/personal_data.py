@@ -9,7 +9,29 @@ from django.db import transaction
 
 from palier.accounts import personal_data
 from palier.accounts.models import User
-from palier.campaigns.models import Participation
+from palier.accounts.personal_data import isoformat
+from palier.campaigns.models import Campaign, Participation, SharingStop
+
+
+def export_campaign_choices(user: User) -> dict[str, Any]:
+    """The organisations the user stopped sharing with, and (staff) the campaigns they
+    created."""
+    created = Campaign.objects.filter(created_by=user).select_related("organisation")
+    stops = SharingStop.objects.filter(user=user).select_related("organisation")
+    return {
+        "sharing_stopped": [
+            {"organisation": stop.organisation.name, "since": isoformat(stop.created_at)}
+            for stop in stops
+        ],
+        "campaigns_created": [
+            {
+                "campaign": campaign.name,
+                "organisation": campaign.organisation.name,
+                "created_at": isoformat(campaign.created_at),
+            }
+            for campaign in created
+        ],
+    }
 
 
 def export_participations(user: User) -> list[dict[str, Any]]:
@@ -42,4 +64,14 @@ def erase_external_ids(user: User) -> None:
 
 def register() -> None:
     """Called once by the app's ready()."""
-    personal_data.register("campaigns", export=export_participations, erase=erase_external_ids)
+    personal_data.register(
+        "campaigns",
+        export=export_participations,
+        erase=erase_external_ids,
+        models=("campaigns.Participation",),
+    )
+    personal_data.register(
+        "campaign_choices",
+        export=export_campaign_choices,
+        models=("campaigns.SharingStop", "campaigns.Campaign"),
+    )

@@ -7,4 +7,5 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", views.personal_data, name="personal_data"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -48,8 +48,8 @@ class Framework(BilingualTitleMixin, models.Model):
         blank=True,
         help_text=_("Date de la première évaluation faite sur cette version."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("version du référentiel")
@@ -106,7 +106,9 @@ class FrameworkContent(models.Model):
 
 
 class Area(BilingualTitleMixin, FrameworkContent):
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="areas")
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="areas", verbose_name=_("référentiel")
+    )
     code = models.CharField(_("code"), max_length=16, validators=[code_validator])
     number = models.PositiveSmallIntegerField(_("numéro"))
     title_fr = models.CharField(_("titre (français)"), max_length=TITLE_MAX_LENGTH)
@@ -139,7 +141,9 @@ class Area(BilingualTitleMixin, FrameworkContent):
 
 
 class Competence(BilingualTitleMixin, FrameworkContent):
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="competences")
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, related_name="competences", verbose_name=_("domaine")
+    )
     code = models.CharField(_("code"), max_length=24, validators=[code_validator])
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     title_fr = models.CharField(_("titre (français)"), max_length=TITLE_MAX_LENGTH)
@@ -165,7 +169,12 @@ class Competence(BilingualTitleMixin, FrameworkContent):
 class Capacity(BilingualTitleMixin, FrameworkContent):
     """A leaf skill of the framework: what items measure and training modules teach."""
 
-    competence = models.ForeignKey(Competence, on_delete=models.CASCADE, related_name="capacities")
+    competence = models.ForeignKey(
+        Competence,
+        on_delete=models.CASCADE,
+        related_name="capacities",
+        verbose_name=_("compétence"),
+    )
     code = models.CharField(_("code"), max_length=32, validators=[code_validator])
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     title_fr = models.CharField(_("titre (français)"), max_length=TITLE_MAX_LENGTH)
@@ -192,7 +201,9 @@ class Level(FrameworkContent):
     """One level of an area's scale. A learner is at this level when theta >= min_theta
     (the lowest level has no lower bound)."""
 
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="levels")
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, related_name="levels", verbose_name=_("domaine")
+    )
     rank = models.PositiveSmallIntegerField(
         _("rang"), validators=[MinValueValidator(1), MaxValueValidator(MAX_LEVEL_RANK)]
     )
@@ -258,17 +269,28 @@ class Population(BilingualTitleMixin, models.Model):
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
-        return self.title_fr
+        # In the reader's language: lists of populations appear on English pages too.
+        return self.title
 
 
 class TargetLevel(FrameworkContent):
     """The level a population is expected to reach in one area (its target profile)."""
 
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="target_levels")
-    population = models.ForeignKey(
-        Population, on_delete=models.CASCADE, related_name="target_levels"
+    framework = models.ForeignKey(
+        Framework,
+        on_delete=models.CASCADE,
+        related_name="target_levels",
+        verbose_name=_("référentiel"),
     )
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="target_levels")
+    population = models.ForeignKey(
+        Population,
+        on_delete=models.CASCADE,
+        related_name="target_levels",
+        verbose_name=_("public"),
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, related_name="target_levels", verbose_name=_("domaine")
+    )
     level_rank = models.PositiveSmallIntegerField(
         _("niveau attendu"), validators=[MinValueValidator(1), MaxValueValidator(MAX_LEVEL_RANK)]
     )

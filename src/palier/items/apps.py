@@ -6,3 +6,8 @@ class ItemsConfig(AppConfig):
     name = "palier.items"
     label = "items"
     verbose_name = _("Banque d'items")
+
+    def ready(self) -> None:
+        from palier.items import personal_data
+
+        personal_data.register()

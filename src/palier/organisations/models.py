@@ -27,8 +27,10 @@ class Organisation(models.Model):
     description_fr = models.TextField(_("présentation (français)"), blank=True)
     description_en = models.TextField(_("présentation (anglais)"), blank=True)
     website = models.URLField(_("site web"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    members = models.ManyToManyField(User, through="Membership", related_name="organisations")
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    members = models.ManyToManyField(
+        User, through="Membership", related_name="organisations", verbose_name=_("membres")
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -46,14 +48,19 @@ class Organisation(models.Model):
 class Membership(models.Model):
     """A user's place in an organisation's staff: admin (manages) or member (reads)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("utilisateur")
+    )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
     )
     role = models.CharField(
         _("rôle"), max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("membre d'une organisation")
@@ -77,15 +84,20 @@ class Invitation(models.Model):
     """An e-mail invitation to join an organisation's staff, accepted through a signed link."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invitations"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("organisation"),
     )
     email = models.EmailField(_("adresse e-mail"))
     role = models.CharField(
         _("rôle"), max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER
     )
-    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invité par")
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")
@@ -109,15 +121,20 @@ class OrganisationToken(models.Model):
     is shown once, at creation."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="api_tokens"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("organisation"),
     )
     name = models.CharField(_("nom"), max_length=100)
-    prefix = models.CharField(max_length=12)
-    digest = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    prefix = models.CharField(_("préfixe"), max_length=12)
+    digest = models.CharField(_("empreinte"), max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("créé par")
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("jeton d'API")

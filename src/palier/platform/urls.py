@@ -5,4 +5,5 @@ from palier.platform import views
 app_name = "platform"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("mon-espace/", views.my_space, name="my_space"),
 ]

@@ -6,3 +6,8 @@ class PsychometricsConfig(AppConfig):
     name = "palier.psychometrics"
     label = "psychometrics"
     verbose_name = _("Psychométrie")
+
+    def ready(self) -> None:
+        from palier.psychometrics import personal_data
+
+        personal_data.register()
