@@ -187,3 +187,16 @@ def test_outsiders_get_not_found(client, campaign, cohort, outsider):
     assert client.get(invite_url(campaign)).status_code == 404
     assert client.post(reminders_url(campaign), {"audience": "not_joined"}).status_code == 404
     assert not ReminderBatch.objects.exists()
+
+
+def test_reminders_are_in_the_personal_data_export_of_the_sender_and_of_the_learner(
+    campaign, cohort, org_admin
+):
+    from palier.accounts.services import export_personal_data
+
+    batch = reminders.send_reminders(campaign, "not_finished", org_admin)
+    send_reminder_batch.call(batch.pk)
+    sent = export_personal_data(org_admin)["campaign_choices"]["reminders_sent"]
+    assert [(row["campaign"], row["learners"]) for row in sent] == [(campaign.name, 1)]
+    (participation,) = export_personal_data(cohort["ana"].user)["campaigns"]
+    assert len(participation["reminders_received"]) == 1

@@ -10,13 +10,20 @@ from django.db import transaction
 from palier.accounts import personal_data
 from palier.accounts.models import User
 from palier.accounts.personal_data import isoformat
-from palier.campaigns.models import Campaign, Participation, SharingStop
+from palier.campaigns.models import (
+    Campaign,
+    Participation,
+    ReminderBatch,
+    ReminderRecipient,
+    SharingStop,
+)
 
 
 def export_campaign_choices(user: User) -> dict[str, Any]:
     """The organisations the user stopped sharing with, and (staff) the campaigns they
-    created."""
+    created and the reminders they sent (counts only: the learners reminded are not theirs)."""
     created = Campaign.objects.filter(created_by=user).select_related("organisation")
+    reminders = ReminderBatch.objects.filter(sent_by=user).select_related("campaign")
     stops = SharingStop.objects.filter(user=user).select_related("organisation")
     return {
         "sharing_stopped": [
@@ -31,11 +38,26 @@ def export_campaign_choices(user: User) -> dict[str, Any]:
             }
             for campaign in created
         ],
+        "reminders_sent": [
+            {
+                "campaign": batch.campaign.name,
+                "audience": batch.audience,
+                "requested_at": isoformat(batch.created_at),
+                "learners": batch.recipient_count,
+            }
+            for batch in reminders
+        ],
     }
 
 
 def export_participations(user: User) -> list[dict[str, Any]]:
-    """The user's participations, with what they shared."""
+    """The user's participations, with what they shared and when they were reminded."""
+    reminded: dict[int, list[str]] = {}
+    received = ReminderRecipient.objects.filter(
+        participation__user=user, sent_at__isnull=False
+    ).order_by("sent_at")
+    for reminder in received:
+        reminded.setdefault(reminder.participation_id, []).append(isoformat(reminder.sent_at))
     return [
         {
             "campaign": p.campaign.name,
@@ -46,6 +68,7 @@ def export_participations(user: User) -> list[dict[str, Any]]:
             "shared_at": p.shared_at.isoformat() if p.shared_at else None,
             "plan_shared": p.plan_shared,
             "shared_result": p.snapshot,
+            "reminders_received": reminded.get(p.pk, []),
         }
         for p in Participation.objects.filter(user=user).select_related("campaign__organisation")
     ]
@@ -68,10 +91,10 @@ def register() -> None:
         "campaigns",
         export=export_participations,
         erase=erase_external_ids,
-        models=("campaigns.Participation",),
+        models=("campaigns.Participation", "campaigns.ReminderRecipient"),
     )
     personal_data.register(
         "campaign_choices",
         export=export_campaign_choices,
-        models=("campaigns.SharingStop", "campaigns.Campaign"),
+        models=("campaigns.SharingStop", "campaigns.Campaign", "campaigns.ReminderBatch"),
     )
