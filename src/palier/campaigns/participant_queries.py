@@ -79,7 +79,11 @@ def _filter_participants(
     if filters.status:
         participations = participations.filter(status=filters.status)
     # Population and year: shared by the learner, or given by the organisation's own list.
-    listed = ExpectedLearner.objects.filter(campaign=campaign, email=Lower(OuterRef("user__email")))
+    listed = (
+        ExpectedLearner.objects.filter(campaign=campaign)
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower=Lower(OuterRef("user__email")))
+    )
     if filters.population:
         participations = participations.filter(
             Q(population_code=filters.population)
