@@ -82,3 +82,37 @@ def test_participants_search_participant_page_and_group_dashboard(
     page.wait_for_url("**groupe=*")
     assert page.get_by_text("Chiffres du groupe « Promotion 2026 »").is_visible()
     check_both_widths(page, f"{theme}-dashboard-group")
+
+
+def test_learner_list_checked_then_confirmed_and_its_groups(
+    page, live_server, theme, framework, tmp_path
+):
+    """The import's dry run, confirmed without choosing the file again (the campaign's own
+    name for the external id as a header, a "groupe" column), then the groups' page."""
+    organisation = make_organisation("IFSI des Tilleuls", slug="ifsi-tilleuls")
+    make_member(organisation, MembershipRole.ADMIN, email="cadre@tilleuls.example")
+    campaign = create_campaign(organisation, None, campaign_fields(external_id_label="N° étudiant"))
+    learners = tmp_path / "liste.csv"
+    learners.write_text(
+        "nom;prénom;e-mail;N° étudiant;groupe\n"
+        "Martin;Élodie;elodie.martin@example.org;20260001;Promotion 2026\n"
+        "Durand;Théo;theo.durand@example.org;20260002;Promotion 2026\n"
+    )
+    sign_in(page, live_server, "cadre@tilleuls.example")
+    page.goto(
+        live_server.url
+        + reverse("organisations:expected_import", args=[organisation.slug, campaign.pk])
+    )
+    page.get_by_label("Fichier CSV des apprenants attendus").set_input_files(str(learners))
+    page.get_by_role("button", name="Envoyer le fichier").click()
+    confirm = page.get_by_role("button", name="Confirmer l'import")
+    confirm.wait_for()
+    check_both_widths(page, f"{theme}-import")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    confirm.click()
+    page.get_by_text("Import enregistré : 2 apprenants ajoutés").wait_for()
+
+    page.goto(live_server.url + reverse("organisations:groups", args=[organisation.slug]))
+    assert page.get_by_role("heading", name="Promotion 2026").is_visible()
+    page.locator("summary").first.click()
+    check_both_widths(page, f"{theme}-groups")
