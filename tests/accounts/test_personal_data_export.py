@@ -29,6 +29,10 @@ NOT_PERSONAL_DATA = {
     # record changed (often another person), so exporting it would disclose third parties'
     # data; it is an audit trail of staff actions, kept for accountability.
     "admin.LogEntry",
+    # A learner list a staff member checked in a dry run, kept 30 minutes so that they can
+    # confirm it without choosing the file again: its rows are other people's data (the
+    # learners listed), the user is only its uploader, and it is deleted once imported.
+    "campaigns.PendingImport",
 }
 
 

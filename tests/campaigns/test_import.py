@@ -67,8 +67,9 @@ def test_a_dry_run_shows_what_would_be_created_and_writes_nothing(client, campai
     assert "3 apprenants à ajouter" in content
     assert "elodie.martin@example.org" in content and "Élodie" in content
     assert ExpectedLearner.objects.count() == 0
-    # The file checked out: the form now offers the real import, simulation unticked.
-    assert response.context["form"]["dry_run"].value() is False
+    # The file checked out: the page offers to confirm it, without sending it again.
+    assert response.context["confirm_form"]["token"].value()
+    assert "Confirmer l'import" in content
 
 
 def test_a_real_import_creates_every_learner_with_population_and_year(client, campaign, org_admin):
@@ -184,7 +185,7 @@ BAD_FILES = {
     "unknown column": (
         "nom;prénom;mail\nMartin;Élodie;e.martin@example.org\n",
         "Colonne inconnue : « mail ». Colonnes possibles : nom, prénom, e-mail, identifiant, "
-        "public, année.",
+        "public, année, groupe.",
     ),
     "missing required column": (
         "nom;prénom;identifiant\nMartin;Élodie;1\n",
@@ -397,8 +398,8 @@ def test_the_template_has_the_french_headers_and_imports_once_filled(client, cam
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     text = response.content.decode("utf-8")
-    assert text == "\ufeffnom;prénom;e-mail;identifiant;public;année\r\n"
-    filled = text + "Martin;Élodie;e.martin@example.org;E1;soins-infirmiers;1\r\n"
+    assert text == "\ufeffnom;prénom;e-mail;identifiant;public;année;groupe\r\n"
+    filled = text + "Martin;Élodie;e.martin@example.org;E1;soins-infirmiers;1;TD 1\r\n"
     assert run_import(campaign, filled).created == 1
 
 

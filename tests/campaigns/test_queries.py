@@ -349,7 +349,9 @@ def test_participants_page_filters_by_status_and_shows_levels_only_when_shared(p
             assert row.levels == [] and row.signals == []
     second = participant_queries.participants_page(populated, page=2)
     assert len(second.rows) == 83 - participant_queries.PARTICIPANTS_PER_PAGE
-    started = participant_queries.participants_page(populated, status="started")
+    started = participant_queries.participants_page(
+        populated, participant_queries.ParticipantFilters(status="started")
+    )
     assert {row.participation.status for row in started.rows} == {"started"}
     assert (
         started.page.paginator.count

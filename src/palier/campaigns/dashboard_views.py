@@ -15,9 +15,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from palier.accounts.choices import MAX_YEAR_OF_STUDY
 from palier.campaigns import overview_queries, participant_queries, queries
 from palier.campaigns.access import access_campaign, access_shared_participation
-from palier.campaigns.models import Participation
+from palier.campaigns.group_views import LearnerGroupsForm
+from palier.campaigns.groups import group_choices, learner_groups
+from palier.campaigns.models import Campaign, LearnerGroup, Participation
+from palier.campaigns.participant_queries import EXPECTED, ParticipantFilters
+from palier.frameworks.models import Population
 from palier.organisations.access import access_organisation
 
 # The funnel-over-time chart (SVG user units).
@@ -38,7 +43,28 @@ LINE_STYLES = {
 }
 
 
-class DashboardForm(forms.Form):
+class GroupFilterForm(forms.Form):
+    """A form with the `groupe` filter: the campaign organisation's groups."""
+
+    groupe = forms.ChoiceField(label=_("Groupe"), required=False)
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["groupe"].choices = [
+            ("", _("Tous les apprenants")),
+            *group_choices(campaign.organisation),
+        ]
+        self.campaign = campaign
+
+    def group(self) -> LearnerGroup | None:
+        if not self.is_valid() or not self.cleaned_data["groupe"]:
+            return None
+        return LearnerGroup.objects.filter(
+            pk=int(self.cleaned_data["groupe"]), organisation=self.campaign.organisation_id
+        ).first()
+
+
+class DashboardForm(GroupFilterForm):
     par = forms.ChoiceField(
         label=_("Colonnes de la carte des compétences"),
         choices=[("public", _("par public")), ("annee", _("par année d'études"))],
@@ -51,15 +77,53 @@ class DashboardForm(forms.Form):
         return "population"
 
 
-class ParticipantsForm(forms.Form):
-    statut = forms.ChoiceField(
-        label=_("Statut"),
-        choices=[("", _("Tous")), *Participation.Status.choices],
+class ParticipantsForm(GroupFilterForm):
+    q = forms.CharField(
+        label=_("Rechercher"),
+        help_text=_("Nom, adresse e-mail ou identifiant"),
+        max_length=100,
         required=False,
     )
+    statut = forms.ChoiceField(
+        label=_("Statut"),
+        choices=[
+            ("", _("Tous")),
+            (EXPECTED, _("Attendu, pas encore inscrit")),
+            *Participation.Status.choices,
+        ],
+        required=False,
+    )
+    public = forms.ChoiceField(label=_("Public"), required=False)
+    annee = forms.TypedChoiceField(
+        label=_("Année d'études"),
+        choices=[
+            ("", _("Toutes")),
+            *((str(year), queries.year_label(year)) for year in range(1, MAX_YEAR_OF_STUDY + 1)),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    field_order = ["q", "statut", "public", "annee", "groupe"]
 
-    def status(self) -> str:
-        return self.cleaned_data["statut"] if self.is_valid() else ""
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, campaign=campaign, **kwargs)
+        self.fields["public"].choices = [
+            ("", _("Tous")),
+            *((p.code, p.title) for p in Population.objects.order_by("position", "code")),
+        ]
+
+    def filters(self) -> ParticipantFilters:
+        if not self.is_valid():
+            return ParticipantFilters()
+        data = self.cleaned_data
+        return ParticipantFilters(
+            search=data["q"],
+            status=data["statut"],
+            population=data["public"],
+            year=data["annee"],
+            group=self.group(),
+        )
 
 
 @dataclass(frozen=True)
@@ -130,8 +194,8 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     campaign, membership = access_campaign(request.user, slug, campaign_id)
-    form = DashboardForm(request.GET or None)
-    data = queries.campaign_dashboard(campaign, form.dimension())
+    form = DashboardForm(request.GET or None, campaign=campaign)
+    data = queries.campaign_dashboard(campaign, form.dimension(), form.group())
     response = render(
         request,
         "campaigns/staff/dashboard.html",
@@ -154,10 +218,11 @@ def dashboard(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse
 @require_GET
 def participants(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     campaign, _membership = access_campaign(request.user, slug, campaign_id)
-    form = ParticipantsForm(request.GET or None)
+    form = ParticipantsForm(request.GET or None, campaign=campaign)
+    filters = form.filters()
     data = participant_queries.participants_page(
         campaign,
-        status=form.status(),
+        filters,
         page=request.GET.get("page", 1),
         expected_page=request.GET.get("attendus", 1),
     )
@@ -169,7 +234,7 @@ def participants(request: HttpRequest, slug: str, campaign_id: int) -> HttpRespo
             "campaign": campaign,
             "form": form,
             "data": data,
-            "status": form.status(),
+            "filters": filters,
         },
     )
     if form.errors:
@@ -181,8 +246,9 @@ def participants(request: HttpRequest, slug: str, campaign_id: int) -> HttpRespo
 def participant(
     request: HttpRequest, slug: str, campaign_id: int, participation_id: int
 ) -> HttpResponse:
-    campaign, _membership = access_campaign(request.user, slug, campaign_id)
+    campaign, membership = access_campaign(request.user, slug, campaign_id)
     participation = access_shared_participation(campaign, participation_id)
+    groups = learner_groups(campaign.organisation, participation.user.email)
     return render(
         request,
         "campaigns/staff/participant.html",
@@ -190,5 +256,14 @@ def participant(
             "organisation": campaign.organisation,
             "campaign": campaign,
             "detail": participant_queries.participant_detail(campaign, participation),
+            "plan": participant_queries.participant_plan(campaign, participation),
+            "history": participant_queries.participant_history(campaign, participation),
+            "groups": groups,
+            "groups_form": LearnerGroupsForm(
+                initial={"groups": groups}, organisation=campaign.organisation
+            )
+            if membership.is_admin
+            else None,
+            "is_admin": membership.is_admin,
         },
     )

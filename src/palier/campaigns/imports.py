@@ -1,93 +1,62 @@
 """Import of a campaign's expected learners from a spreadsheet (CSV), to follow coverage.
 
-The file is read whole (at most MAX_FILE_BYTES), checked row by row, and either refused with
-every error found, by row and column, or imported all at once. A dry run reports what would
-be created or updated and writes nothing. A learner already expected with the same e-mail
-address is updated, never duplicated; learners missing from the file stay expected.
+The file is read whole (at most MAX_FILE_BYTES) and checked row by row (campaigns.
+import_checks), then either refused with every error found, by row and column, or imported
+all at once. A dry run reports what would be created or updated and writes nothing; it keeps
+the file as a PendingImport so that the admin confirms without choosing it again. A learner
+already expected with the same e-mail address is updated, never duplicated; learners missing
+from the file stay expected. A "groupe" column puts each learner in that group of the
+organisation (created if needed); it never takes anyone out of a group.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import itertools
-import re
-import unicodedata
+import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import IO
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils.formats import number_format
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from palier.accounts.choices import MAX_YEAR_OF_STUDY
-from palier.campaigns.models import Campaign, ExpectedLearner
+from palier.accounts.models import User
+from palier.campaigns.group_services import add_members
+from palier.campaigns.import_checks import (
+    COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    TEMPLATE_HEADER,
+    ImportRefused,
+    LearnerRow,
+    header_key,
+    parse_expected,
+    read_limited,
+)
+from palier.campaigns.models import Campaign, ExpectedLearner, LearnerGroupMember, PendingImport
 from palier.campaigns.services import CampaignError
-from palier.core.csv import CsvDecodeError, decode_csv, sniff_delimiter
 from palier.core.db import analyze
 from palier.frameworks.models import Population
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 20_000
-# Past this many errors the report stops listing them (the count is still given).
-MAX_LISTED_ERRORS = 200
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_ROWS",
+    "TEMPLATE_HEADER",
+    "ImportRefused",
+    "ImportReport",
+    "confirm_pending_import",
+    "header_key",
+    "import_expected",
+    "keep_pending_import",
+]
+
 # Rows shown in a dry run's preview.
 PREVIEW_ROWS = 50
 WRITE_BATCH = 1000
-EMAIL_MAX_LENGTH = 254
-
-# Field -> (header written in the template, accepted headers once folded by `header_key`).
-COLUMNS: dict[str, tuple[str, frozenset[str]]] = {
-    "last_name": ("nom", frozenset({"nom", "nomdefamille", "lastname"})),
-    "first_name": ("prénom", frozenset({"prenom", "firstname"})),
-    "email": ("e-mail", frozenset({"email", "courriel", "adresseemail"})),
-    "external_id": ("identifiant", frozenset({"identifiant", "identifiantexterne", "externalid"})),
-    "population": ("public", frozenset({"public", "population"})),
-    "year_of_study": ("année", frozenset({"annee", "anneedetude", "year", "yearofstudy"})),
-}
-REQUIRED_COLUMNS = ("last_name", "first_name", "email")
-TEMPLATE_HEADER = tuple(label for label, _aliases in COLUMNS.values())
-FIELD_MAX_LENGTHS = {
-    name: ExpectedLearner._meta.get_field(name).max_length
-    for name in ("last_name", "first_name", "external_id")
-}
-
-
-def header_key(text: str) -> str:
-    """A header folded for matching: no accents, case, spaces or punctuation
-    ("E-mail" -> "email", "Prénom" -> "prenom", "last_name" -> "lastname")."""
-    decomposed = unicodedata.normalize("NFKD", text.strip())
-    ascii_text = decomposed.encode("ascii", "ignore").decode().casefold()
-    return re.sub(r"[^a-z0-9]", "", ascii_text)
-
-
-class ImportRefused(CampaignError):
-    """A file refused, with every error found (`errors`, also under fields["file"])."""
-
-    def __init__(self, errors: list[str]) -> None:
-        total = len(errors)
-        listed = errors[:MAX_LISTED_ERRORS]
-        if total > MAX_LISTED_ERRORS:
-            listed.append(
-                _("… et %(count)d autres erreurs.") % {"count": total - MAX_LISTED_ERRORS}
-            )
-        message = ngettext(
-            "Le fichier n'a pas été importé : %(count)d erreur. Rien n'a été enregistré.",
-            "Le fichier n'a pas été importé : %(count)d erreurs. Rien n'a été enregistré.",
-            total,
-        ) % {"count": total}
-        super().__init__(422, "invalid_file", message, {"file": listed})
-        self.errors = listed
-
-
-@dataclass(frozen=True)
-class LearnerRow:
-    line: int
-    email: str
-    values: dict[str, object]
+# A dry run's file waits this long for its confirmation, then has to be sent again.
+PENDING_IMPORT_MINUTES = 30
+# The fields of ExpectedLearner a file can set (the group is a membership, not a field).
+LEARNER_FIELDS = ("last_name", "first_name", "external_id", "population", "year_of_study")
 
 
 @dataclass(frozen=True)
@@ -100,6 +69,7 @@ class PreviewRow:
     external_id: str
     population: str
     year_of_study: int | None
+    group: str
 
 
 @dataclass
@@ -111,6 +81,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    groups_created: int = 0
     preview: list[PreviewRow] = field(default_factory=list)
 
     @property
@@ -118,270 +89,55 @@ class ImportReport:
         return self.created + self.updated + self.unchanged
 
 
-def _too_big() -> ImportRefused:
-    return ImportRefused(
-        [
-            _(
-                "Le fichier dépasse %(size)d Mio : découpez-le en plusieurs fichiers "
-                "ou retirez les colonnes inutiles."
-            )
-            % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-        ]
-    )
+@dataclass
+class _Plan:
+    to_create: list[ExpectedLearner]
+    to_update: list[ExpectedLearner]
+    actions: list[tuple[LearnerRow, str]]
+    memberships: list[tuple[str, str]]  # (address, group name) of every row with a group
 
 
-def read_limited(upload: IO[bytes]) -> bytes:
-    """The file's bytes, refused past MAX_FILE_BYTES (a larger file is never read whole)."""
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_FILE_BYTES:
-        raise _too_big()
-    data = upload.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise _too_big()
-    return data
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    try:
-        text, encoding = decode_csv(data)
-    except CsvDecodeError as error:
-        if error.reason == "encoding":
-            message = _(
-                "Le fichier n'est ni en UTF-8 ni en Windows-1252. Enregistrez-le depuis "
-                "votre tableur au format « CSV UTF-8 »."
-            )
-        else:
-            message = _(
-                "Le fichier n'est pas un texte CSV lisible (fichier binaire, ou texte "
-                "Unicode UTF-16). Enregistrez-le depuis votre tableur au format « CSV UTF-8 »."
-            )
-        raise ImportRefused([message]) from error
-    if not text.strip():
-        raise ImportRefused([_("Le fichier est vide.")])
-    return text, encoding
-
-
-def _count_rows(text: str, delimiter: str) -> None:
-    """Refuse a file of more than MAX_ROWS learners before checking any row (a fast pass
-    of the C parser that stops at the limit)."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    records = 0
-    try:
-        for _record in itertools.islice(reader, MAX_ROWS + 2):
-            records += 1
-    except csv.Error:
-        return  # reported with its line by the full pass
-    if records > MAX_ROWS + 1:  # the header and MAX_ROWS learners
-        raise ImportRefused(
-            [
-                _(
-                    "Le fichier dépasse %(max)s lignes d'apprenants : découpez-le en "
-                    "plusieurs imports."
-                )
-                % {"max": number_format(MAX_ROWS, force_grouping=True)}
-            ]
-        )
-
-
-def _columns(header: list[str]) -> dict[str, int]:
-    """Field name -> position in the row; refuses unknown, duplicated and missing columns."""
-    positions: dict[str, int] = {}
-    errors: list[str] = []
-    by_key = {alias: name for name, (_label, aliases) in COLUMNS.items() for alias in aliases}
-    for position, title in enumerate(header):
-        if not title.strip():
-            continue  # an empty header cell: spreadsheets add them after the last column
-        name = by_key.get(header_key(title))
-        if name is None:
-            errors.append(
-                _("Colonne inconnue : « %(title)s ». Colonnes possibles : %(expected)s.")
-                % {"title": title.strip(), "expected": ", ".join(TEMPLATE_HEADER)}
-            )
-        elif name in positions:
-            errors.append(_("Colonne en double : « %(title)s ».") % {"title": COLUMNS[name][0]})
-        else:
-            positions[name] = position
-    for name in REQUIRED_COLUMNS:
-        if name not in positions:
-            errors.append(
-                _("Colonne obligatoire absente : « %(title)s ».") % {"title": COLUMNS[name][0]}
-            )
-    if errors:
-        raise ImportRefused(errors)
-    return positions
-
-
-def _population_index() -> dict[str, Population]:
-    """Populations by folded code, French title and English title."""
-    index: dict[str, Population] = {}
-    for population in Population.objects.all():
-        for text in (population.title_en, population.title_fr, population.code):
-            if text:
-                index[header_key(text)] = population
-    return index
-
-
-def _cell_error(line: int, column: str, problem: str) -> str:
-    return _("ligne %(line)d, colonne %(column)s : %(problem)s") % {
-        "line": line,
-        "column": column,
-        "problem": problem,
-    }
-
-
-def parse_expected(data: bytes) -> tuple[list[LearnerRow], list[str], str, str]:
-    """Rows of a CSV file of expected learners, checked: (rows, fields present, encoding,
-    delimiter). Raises ImportRefused listing every error by row and column."""
-    text, encoding = _decode(data)
-    delimiter = sniff_delimiter(text.split("\n", 1)[0])
-    _count_rows(text, delimiter)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        header = next(reader, [])
-    except csv.Error as error:
-        raise ImportRefused([_("En-tête illisible : %(error)s") % {"error": error}]) from error
-    positions = _columns(header)
-    titles = {name: header[position].strip() for name, position in positions.items()}
-    populations = _population_index()
-    rows: list[LearnerRow] = []
-    errors: list[str] = []
-    first_line_of: dict[str, int] = {}
-    # Lines count records as a spreadsheet numbers its rows (the header is line 1).
-    for line in itertools.count(2):
-        try:
-            record = next(reader, None)
-        except csv.Error as error:
-            errors.append(
-                _("ligne %(line)d : ligne CSV mal formée (%(error)s)")
-                % {"line": line, "error": error}
-            )
-            continue
-        if record is None:
-            break
-        if not any(cell.strip() for cell in record):
-            continue
-        if any(cell.strip() for cell in record[len(header) :]):
-            errors.append(
-                _("ligne %(line)d : %(count)d valeurs pour %(columns)d colonnes")
-                % {"line": line, "count": len(record), "columns": len(header)}
-            )
-            continue
-        raw = {
-            name: (record[position] if position < len(record) else "").strip()
-            for name, position in positions.items()
-        }
-        values, row_errors = _check_row(line, raw, titles, populations)
-        email = str(values["email"])
-        if email in first_line_of:
-            row_errors.append(
-                _cell_error(
-                    line,
-                    titles["email"],
-                    _("adresse déjà présente ligne %(line)d") % {"line": first_line_of[email]},
-                )
-            )
-        elif email:
-            first_line_of[email] = line
-        errors.extend(row_errors)
-        if not row_errors:
-            rows.append(LearnerRow(line=line, email=email, values=values))
-    if errors:
-        raise ImportRefused(errors)
-    if not rows:
-        raise ImportRefused([_("Le fichier ne contient aucun apprenant (seulement l'en-tête).")])
-    return rows, list(positions), encoding, delimiter
-
-
-def _check_row(
-    line: int, raw: dict[str, str], titles: dict[str, str], populations: dict[str, Population]
-) -> tuple[dict[str, object], list[str]]:
-    values: dict[str, object] = {}
-    errors: list[str] = []
-    for name, max_length in FIELD_MAX_LENGTHS.items():
-        if name not in raw:
-            continue
-        if len(raw[name]) > max_length:
-            errors.append(
-                _cell_error(
-                    line, titles[name], _("%(max)d caractères au plus") % {"max": max_length}
-                )
-            )
-        values[name] = raw[name]
-    email = raw["email"].lower()
-    if not email:
-        errors.append(_cell_error(line, titles["email"], _("adresse obligatoire")))
-    else:
-        try:
-            if len(email) > EMAIL_MAX_LENGTH:
-                raise ValidationError("too long")
-            validate_email(email)
-        except ValidationError:
-            errors.append(
-                _cell_error(
-                    line, titles["email"], _("adresse invalide « %(value)s »") % {"value": email}
-                )
-            )
-            email = ""  # not checked for duplicates
-    values["email"] = email
-    if "population" in raw:
-        text = raw["population"]
-        population = populations.get(header_key(text)) if text else None
-        if text and population is None:
-            errors.append(
-                _cell_error(
-                    line,
-                    titles["population"],
-                    _("public inconnu « %(value)s » (code ou intitulé du référentiel attendu)")
-                    % {"value": text},
-                )
-            )
-        values["population"] = population
-    if "year_of_study" in raw:
-        text = raw["year_of_study"]
-        year = int(text) if text.isascii() and text.isdigit() else None
-        if text and (year is None or not 1 <= year <= MAX_YEAR_OF_STUDY):
-            errors.append(
-                _cell_error(
-                    line,
-                    titles["year_of_study"],
-                    _("« %(value)s » n'est pas une année d'études de 1 à %(max)d")
-                    % {"value": text, "max": MAX_YEAR_OF_STUDY},
-                )
-            )
-        values["year_of_study"] = year
-    return values, errors
-
-
-def _plan(
-    campaign: Campaign, rows: list[LearnerRow], fields: list[str]
-) -> tuple[list[ExpectedLearner], list[ExpectedLearner], list[tuple[LearnerRow, str]]]:
-    """(to create, to update, each row with its action), comparing with the learners
-    already expected (matched by e-mail address, whatever its case)."""
+def _plan(campaign: Campaign, rows: list[LearnerRow], fields: list[str]) -> _Plan:
+    """What the import changes, comparing with the learners already expected (matched by
+    e-mail address, whatever its case) and with the organisation's groups: a row whose
+    learner joins a group they were not in counts as an update."""
     existing = {
         learner.email.lower(): learner
         for learner in ExpectedLearner.objects.filter(campaign=campaign).select_related(
             "population"
         )
     }
-    to_create: list[ExpectedLearner] = []
-    to_update: list[ExpectedLearner] = []
-    actions: list[tuple[LearnerRow, str]] = []
+    memberships = [(row.email, str(row.values["group"])) for row in rows if row.values.get("group")]
+    member_of: set[tuple[str, str]] = set()
+    if memberships:
+        member_of = {
+            (email, name.lower())
+            for email, name in LearnerGroupMember.objects.filter(
+                group__organisation_id=campaign.organisation_id,
+                email__in=[email for email, _name in memberships],
+            ).values_list("email", "group__name")
+        }
+    learner_fields = [name for name in fields if name in LEARNER_FIELDS]
+    plan = _Plan([], [], [], memberships)
     for row in rows:
+        values = {name: row.values[name] for name in learner_fields}
+        group = str(row.values.get("group") or "")
+        joins_group = bool(group) and (row.email, group.lower()) not in member_of
         learner = existing.get(row.email)
         if learner is None:
-            to_create.append(ExpectedLearner(campaign=campaign, **row.values))
-            actions.append((row, "create"))
+            plan.to_create.append(ExpectedLearner(campaign=campaign, email=row.email, **values))
+            plan.actions.append((row, "create"))
             continue
         changed = learner.email != row.email
-        for name in fields:
-            if getattr(learner, name) != row.values[name]:
+        for name, value in values.items():
+            if getattr(learner, name) != value:
                 changed = True
-                setattr(learner, name, row.values[name])
+                setattr(learner, name, value)
         learner.email = row.email
         if changed:
-            to_update.append(learner)
-        actions.append((row, "update" if changed else "unchanged"))
-    return to_create, to_update, actions
+            plan.to_update.append(learner)
+        plan.actions.append((row, "update" if changed or joins_group else "unchanged"))
+    return plan
 
 
 def _preview(actions: list[tuple[LearnerRow, str]]) -> list[PreviewRow]:
@@ -398,19 +154,14 @@ def _preview(actions: list[tuple[LearnerRow, str]]) -> list[PreviewRow]:
                 external_id=str(row.values.get("external_id", "")),
                 population=population.title if isinstance(population, Population) else "",
                 year_of_study=row.values.get("year_of_study"),  # type: ignore[arg-type]
+                group=str(row.values.get("group") or ""),
             )
         )
     return preview
 
 
-def import_expected(campaign: Campaign, upload: IO[bytes], *, dry_run: bool) -> ImportReport:
-    """Import (or, with `dry_run`, only check) a CSV file of expected learners.
-
-    Columns: nom, prénom, e-mail (required), identifiant, public, année — or their English
-    names. A column left out of the file leaves that field of already expected learners
-    unchanged. Raises ImportRefused (a CampaignError) listing every error; then nothing is
-    written."""
-    rows, fields, encoding, delimiter = parse_expected(read_limited(upload))
+def _import_data(campaign: Campaign, data: bytes, *, dry_run: bool) -> ImportReport:
+    rows, fields, encoding, delimiter = parse_expected(data, campaign.external_id_label)
     fields = [name for name in fields if name != "email"]
     report = ImportReport(
         dry_run=dry_run,
@@ -419,34 +170,93 @@ def import_expected(campaign: Campaign, upload: IO[bytes], *, dry_run: bool) -> 
         columns=[COLUMNS[name][0] for name in ["email", *fields]],
     )
     if dry_run:
-        to_create, to_update, actions = _plan(campaign, rows, fields)
+        plan = _plan(campaign, rows, fields)
     else:
-        to_create, to_update, actions = _write(campaign, rows, fields)
+        plan, report.groups_created = _write(campaign, rows, fields)
         analyze(ExpectedLearner)
-    report.created, report.updated = len(to_create), len(to_update)
-    report.unchanged = len(actions) - report.created - report.updated
-    report.preview = _preview(actions)
+    report.created = len(plan.to_create)
+    report.updated = sum(1 for _row, action in plan.actions if action == "update")
+    report.unchanged = len(plan.actions) - report.created - report.updated
+    report.preview = _preview(plan.actions)
     return report
 
 
+def import_expected(campaign: Campaign, upload: IO[bytes], *, dry_run: bool) -> ImportReport:
+    """Import (or, with `dry_run`, only check) a CSV file of expected learners.
+
+    Columns: nom, prénom, e-mail (required), identifiant (or the campaign's own name for
+    it), public, année, groupe — or their English names. A column left out of the file
+    leaves that field of already expected learners unchanged. Raises ImportRefused (a
+    CampaignError) listing every error; then nothing is written."""
+    return _import_data(campaign, read_limited(upload), dry_run=dry_run)
+
+
 @transaction.atomic
-def _write(
-    campaign: Campaign, rows: list[LearnerRow], fields: list[str]
-) -> tuple[list[ExpectedLearner], list[ExpectedLearner], list[tuple[LearnerRow, str]]]:
+def _write(campaign: Campaign, rows: list[LearnerRow], fields: list[str]) -> tuple[_Plan, int]:
     # Lock the campaign so two imports of the same list do not both create a learner.
     Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk").first()
-    to_create, to_update, actions = _plan(campaign, rows, fields)
+    plan = _plan(campaign, rows, fields)
+    learner_fields = [name for name in fields if name in LEARNER_FIELDS]
     try:
         with transaction.atomic():
-            ExpectedLearner.objects.bulk_create(to_create, batch_size=WRITE_BATCH)
-            if to_update:
+            ExpectedLearner.objects.bulk_create(plan.to_create, batch_size=WRITE_BATCH)
+            if plan.to_update:
                 ExpectedLearner.objects.bulk_update(
-                    to_update, ["email", *fields], batch_size=WRITE_BATCH
+                    plan.to_update, ["email", *learner_fields], batch_size=WRITE_BATCH
                 )
+            groups_created = add_members(campaign.organisation, plan.memberships)
     except IntegrityError as error:
         raise CampaignError(
             409,
             "import_conflict",
             _("La liste a changé pendant l'import : réessayez."),
         ) from error
-    return to_create, to_update, actions
+    return plan, groups_created
+
+
+# --- dry run, then confirmation without sending the file again ----------------------------
+
+
+@transaction.atomic
+def keep_pending_import(
+    campaign: Campaign, user: User, upload: IO[bytes]
+) -> tuple[ImportReport, str]:
+    """Check the file (a dry run) and keep it for `confirm_pending_import`: the report and
+    the token that confirms it. Replaces the user's previous pending file for the campaign
+    and drops every expired one. Raises ImportRefused, keeping nothing, if the file is
+    refused."""
+    data = read_limited(upload)
+    report = _import_data(campaign, data, dry_run=True)
+    expired = timezone.now() - timedelta(minutes=PENDING_IMPORT_MINUTES)
+    PendingImport.objects.filter(created_at__lt=expired).delete()
+    PendingImport.objects.filter(campaign=campaign, user=user).delete()
+    token = secrets.token_urlsafe(32)
+    PendingImport.objects.create(campaign=campaign, user=user, token=token, data=data)
+    return report, token
+
+
+@transaction.atomic
+def confirm_pending_import(campaign: Campaign, user: User, token: str) -> ImportReport:
+    """Import the file the user checked for this campaign with the dry run that gave
+    `token`. The file is checked again (all or nothing, as any import). Raises CampaignError
+    410 `import_expired` if there is no such file: expired, already imported, replaced by
+    a later dry run, or someone else's."""
+    expired = timezone.now() - timedelta(minutes=PENDING_IMPORT_MINUTES)
+    pending = (
+        PendingImport.objects.select_for_update()
+        .filter(campaign=campaign, user=user, token=str(token)[:64], created_at__gte=expired)
+        .first()
+    )
+    if pending is None:
+        raise CampaignError(
+            410,
+            "import_expired",
+            _(
+                "Cette simulation n'est plus valable (plus de %(minutes)d minutes, déjà "
+                "importée ou remplacée par une autre) : envoyez de nouveau le fichier."
+            )
+            % {"minutes": PENDING_IMPORT_MINUTES},
+        )
+    report = _import_data(campaign, bytes(pending.data), dry_run=False)
+    pending.delete()
+    return report

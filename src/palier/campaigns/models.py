@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -320,3 +321,74 @@ class ReminderRecipient(models.Model):
     def __str__(self) -> str:
         who = f"expected {self.expected_id}" if self.expected_id else f"p{self.participation_id}"
         return f"{who} in reminder {self.batch_id}"
+
+
+# --- groups of learners and pending imports ------------------------------------------------
+
+GROUP_NAME_MAX_LENGTH = 80
+
+
+class LearnerGroup(models.Model):
+    """A class or promotion of an organisation ("Promotion 2025-2028", "TD 2").
+
+    Groups belong to the organisation, not to a campaign: a promotion is followed through
+    several campaigns. Learners are members by e-mail address (lower case), as expected
+    learners are matched to participants, so one membership covers the imported list and
+    every campaign the learner joins with that address."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="learner_groups"
+    )
+    name = models.CharField(_("nom du groupe"), max_length=GROUP_NAME_MAX_LENGTH)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("groupe d'apprenants")
+        verbose_name_plural = _("groupes d'apprenants")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("organisation", Lower("name"), name="learner_group_name_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LearnerGroupMember(models.Model):
+    """A learner, by e-mail address (lower case), in a group."""
+
+    group = models.ForeignKey(LearnerGroup, on_delete=models.CASCADE, related_name="members")
+    email = models.EmailField(_("adresse e-mail"))
+
+    class Meta:
+        verbose_name = _("membre d'un groupe")
+        verbose_name_plural = _("membres d'un groupe")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "email"], name="learner_group_member_once"),
+        ]
+        indexes = [models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} in {self.group_id}"
+
+
+class PendingImport(models.Model):
+    """A list of expected learners checked by a dry run, kept so that the admin confirms
+    the import without choosing the file again. One per admin and campaign (a new dry run
+    replaces it), found by its random token, valid for PENDING_IMPORT_MINUTES, deleted once
+    imported. It holds the file as sent: the confirmation checks it again, with the same
+    all-or-nothing rules."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "user"], name="pending_import_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"pending import of {self.campaign_id} by {self.user_id}"

@@ -4,7 +4,9 @@
 Every aggregate is computed in SQL (grouped counts and sums) so the number of queries does
 not depend on the number of participants; the tests pin it. Results come only from what
 learners shared (SharedLevel, SharedCompetence, the frozen snapshot), never from attempts.
-Averages and shares computed from fewer than PRIVACY_THRESHOLD learners are hidden.
+Averages and shares computed from fewer than PRIVACY_THRESHOLD learners are hidden. Every
+read takes an optional group of learners (campaigns.groups): the dashboard then counts and
+averages that group's members only, with the same threshold.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from palier.accounts.queries import MIN_GROUP_SIZE
+from palier.campaigns.groups import scoped
 from palier.campaigns.models import (
     Campaign,
     ExpectedLearner,
+    LearnerGroup,
     Participation,
     SharedCompetence,
     SharedLevel,
@@ -247,6 +251,7 @@ class Dashboard:
     years: list[GroupRow]
     heat_map: HeatMap
     plans: PlanAggregates
+    group: LearnerGroup | None = None
 
 
 def campaign_areas(campaign: Campaign) -> list[Area]:
@@ -268,18 +273,18 @@ def campaign_competences(campaign: Campaign) -> list[Competence]:
     )
 
 
-def funnel(campaign: Campaign) -> Funnel:
-    counts = Participation.objects.filter(campaign=campaign).aggregate(
+def funnel(campaign: Campaign, group: LearnerGroup | None = None) -> Funnel:
+    counts = scoped(Participation.objects.filter(campaign=campaign), group).aggregate(
         **{stage: Count("id", filter=Q(status__in=statuses)) for stage, statuses in REACHED.items()}
     )
-    expected = ExpectedLearner.objects.filter(campaign=campaign).count()
+    expected = scoped(ExpectedLearner.objects.filter(campaign=campaign), group, "email").count()
     return Funnel(expected=expected, **counts)
 
 
-def funnel_weeks(campaign: Campaign) -> list[Week]:
+def funnel_weeks(campaign: Campaign, group: LearnerGroup | None = None) -> list[Week]:
     """Cumulative funnel counts per week, from the participations' timestamps, every week
     from the first to the last with an event (one query: a union of four weekly counts)."""
-    participations = Participation.objects.filter(campaign=campaign).order_by()
+    participations = scoped(Participation.objects.filter(campaign=campaign), group).order_by()
     weekly = [
         participations.filter(**{f"{column}__isnull": False})
         .annotate(week=TruncWeek(column, output_field=DateField()), stage=Value(stage))
@@ -309,14 +314,20 @@ def _target_profile(campaign: Campaign) -> dict[str, int]:
     return population_targets(campaign.framework_id, campaign.target_population_id)
 
 
-def level_distribution(campaign: Campaign, areas: list[Area]) -> tuple[list[int], list[AreaLevels]]:
+def level_distribution(
+    campaign: Campaign, areas: list[Area], group: LearnerGroup | None = None
+) -> tuple[list[int], list[AreaLevels]]:
     """Learners per level in each area, the mean level and the target it compares to: the
     mean of the learners' own targets (frozen in their snapshots), or the campaign's target
     profile when the snapshots carry none. Two queries."""
     counts: dict[str, dict[int, int]] = defaultdict(dict)
     target_sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for row in (
-        SharedLevel.objects.filter(participation__campaign=campaign)
+        scoped(
+            SharedLevel.objects.filter(participation__campaign=campaign),
+            group,
+            "participation__user__email",
+        )
         .values("area", "level")
         .annotate(count=Count("id"), targets=Count("target"), target_total=Sum("target"))
     ):
@@ -369,19 +380,27 @@ def year_label(year: int | None) -> str:
     return _("%(year)se année") % {"year": year}
 
 
-def breakdowns(campaign: Campaign, areas: list[Area]) -> tuple[list[GroupRow], list[GroupRow]]:
+def breakdowns(
+    campaign: Campaign, areas: list[Area], group: LearnerGroup | None = None
+) -> tuple[list[GroupRow], list[GroupRow]]:
     """Shared learners and mean level per area, by population and by year of study. Three
     queries: counts and level sums are grouped by (population, year) once, then merged."""
     learners: dict[tuple[str, int | None], int] = dict(
         (((row["population_code"], row["year_of_study"]), row["count"]))
-        for row in Participation.objects.filter(campaign=campaign, status=Status.SHARED)
+        for row in scoped(
+            Participation.objects.filter(campaign=campaign, status=Status.SHARED), group
+        )
         .values("population_code", "year_of_study")
         .annotate(count=Count("id"))
         .order_by()
     )
     sums: dict[tuple[str, int | None, str], list[int]] = {}
     for row in (
-        SharedLevel.objects.filter(participation__campaign=campaign)
+        scoped(
+            SharedLevel.objects.filter(participation__campaign=campaign),
+            group,
+            "participation__user__email",
+        )
         .values("participation__population_code", "participation__year_of_study", "area")
         .annotate(count=Count("id"), total=Sum("level"))
         .order_by()
@@ -420,14 +439,22 @@ def breakdowns(campaign: Campaign, areas: list[Area]) -> tuple[list[GroupRow], l
 
 
 def gap_heat_map(
-    campaign: Campaign, dimension: str, columns: list[GroupRow], competences: list[Competence]
+    campaign: Campaign,
+    dimension: str,
+    columns: list[GroupRow],
+    competences: list[Competence],
+    group: LearnerGroup | None = None,
 ) -> HeatMap:
     """Share of the shared learners of each column (population or year of study) for whom
     each competence is a gap. One query."""
     column = f"participation__{DIMENSIONS[dimension]}"
     gaps: dict[tuple[str, str], int] = {}
     for row in (
-        SharedCompetence.objects.filter(participation__campaign=campaign, kind="gap")
+        scoped(
+            SharedCompetence.objects.filter(participation__campaign=campaign, kind="gap"),
+            group,
+            "participation__user__email",
+        )
         .values("competence", column)
         .annotate(count=Count("id"))
         .order_by()
@@ -461,11 +488,13 @@ def plan_sharers(campaign: Campaign) -> QuerySet[Participation]:
     )
 
 
-def plan_aggregates(campaign: Campaign, areas: list[Area]) -> PlanAggregates:
+def plan_aggregates(
+    campaign: Campaign, areas: list[Area], group: LearnerGroup | None = None
+) -> PlanAggregates:
     """The shared plans summed per area (four queries). An area to which fewer than
     PRIVACY_THRESHOLD learners contribute is hidden, and so is everything when fewer
     learners share their plan."""
-    sharers = plan_sharers(campaign)
+    sharers = scoped(plan_sharers(campaign), group)
     learners = sharers.count()
     totals = plan_totals_per_area(sharers.values("user_id"))
     rows = []
@@ -488,22 +517,26 @@ def plan_aggregates(campaign: Campaign, areas: list[Area]) -> PlanAggregates:
     return PlanAggregates(learners=learners, areas=rows)
 
 
-def campaign_dashboard(campaign: Campaign, dimension: str = "population") -> Dashboard:
-    """Everything the campaign dashboard shows, in a fixed number of queries."""
+def campaign_dashboard(
+    campaign: Campaign, dimension: str = "population", group: LearnerGroup | None = None
+) -> Dashboard:
+    """Everything the campaign dashboard shows, for every participant or for the members of
+    `group`, in a fixed number of queries."""
     areas = campaign_areas(campaign)
-    ranks, levels = level_distribution(campaign, areas)
-    populations, years = breakdowns(campaign, areas)
+    ranks, levels = level_distribution(campaign, areas, group)
+    populations, years = breakdowns(campaign, areas, group)
     columns = populations if dimension == "population" else years
-    counts = funnel(campaign)
+    counts = funnel(campaign, group)
     return Dashboard(
         campaign=campaign,
         areas=areas,
         level_ranks=ranks,
         funnel=counts,
-        weeks=funnel_weeks(campaign),
+        weeks=funnel_weeks(campaign, group),
         levels=levels,
         populations=populations,
         years=years,
-        heat_map=gap_heat_map(campaign, dimension, columns, campaign_competences(campaign)),
-        plans=plan_aggregates(campaign, areas),
+        heat_map=gap_heat_map(campaign, dimension, columns, campaign_competences(campaign), group),
+        plans=plan_aggregates(campaign, areas, group),
+        group=group,
     )

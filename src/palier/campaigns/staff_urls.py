@@ -5,7 +5,14 @@ app's own pages (team, API tokens), by the root URLconf."""
 
 from django.urls import path
 
-from palier.campaigns import dashboard_views, invite_views, staff_views, transfer_views
+from palier.campaigns import (
+    dashboard_views,
+    group_views,
+    import_views,
+    invite_views,
+    staff_views,
+    transfer_views,
+)
 
 urlpatterns = [
     path("<slug:slug>/campagnes/nouvelle/", staff_views.campaign_create, name="campaign_create"),
@@ -42,7 +49,7 @@ urlpatterns = [
     ),
     path(
         "<slug:slug>/campagnes/<int:campaign_id>/attendus/",
-        transfer_views.expected_import,
+        import_views.expected_import,
         name="expected_import",
     ),
     path(
@@ -75,5 +82,22 @@ urlpatterns = [
         "<slug:slug>/campagnes/<int:campaign_id>/participants/<int:participation_id>/",
         dashboard_views.participant,
         name="participant",
+    ),
+    # Groups of learners, the expected learners' import confirmation.
+    path("<slug:slug>/groupes/", group_views.groups, name="groups"),
+    path(
+        "<slug:slug>/groupes/<int:group_id>/",
+        group_views.group_edit,
+        name="group_edit",
+    ),
+    path(
+        "<slug:slug>/campagnes/<int:campaign_id>/attendus/confirmer/",
+        import_views.expected_import_confirm,
+        name="expected_import_confirm",
+    ),
+    path(
+        "<slug:slug>/campagnes/<int:campaign_id>/participants/<int:participation_id>/groupes/",
+        group_views.participant_groups,
+        name="participant_groups",
     ),
 ]
