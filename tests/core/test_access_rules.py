@@ -12,6 +12,7 @@ PUBLIC_VIEWS = {
     "core:legal_notice",
     "core:personal_data",
     "core:favicon",  # browsers ask for it before anyone signs in
+    "assessments:verify",  # whoever holds a result PDF checks its code (rate-limited)
     "frameworks:index",
     "frameworks:detail",
     "frameworks:area",

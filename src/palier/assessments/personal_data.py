@@ -14,6 +14,7 @@ from palier.accounts import personal_data
 from palier.accounts.models import User
 from palier.accounts.personal_data import isoformat
 from palier.assessments.models import Attempt, RecomputedResult, Response
+from palier.assessments.results import stored_result
 
 
 def _response(response: Response) -> dict[str, Any]:
@@ -37,7 +38,7 @@ def _recomputation(recomputed: RecomputedResult) -> dict[str, Any]:
         "calibration": recomputed.calibration_id,
         "reason": recomputed.reason,
         "created_at": isoformat(recomputed.created_at),
-        "result": recomputed.result,
+        "result": stored_result(recomputed),
     }
 
 
@@ -61,7 +62,7 @@ def export_attempts(user: User) -> dict[str, Any]:
                 "started_at": isoformat(attempt.started_at),
                 "finished_at": isoformat(attempt.finished_at),
                 "stop_reason": attempt.stop_reason,
-                "result": attempt.result,
+                "result": stored_result(attempt),
                 "answers": [
                     _response(response)
                     for response in sorted(attempt.responses.all(), key=lambda r: r.position)

@@ -411,6 +411,12 @@ def synthetic_calibration(attempt: Attempt) -> bool:
     return bool(attempt.calibration.synthetic)
 
 
+def stored_result(record: Attempt | RecomputedResult) -> dict[str, Any] | None:
+    """The result JSON exactly as stored, for the personal-data export: the right of access
+    covers what is kept about the person, not only what the pages read of it."""
+    return record.result
+
+
 def recomputed_result_of(recomputed: RecomputedResult) -> AttemptResult:
     """The typed result of a recomputation under another calibration (`RecomputedResult`)."""
     return AttemptResult.from_json(recomputed.result)
