@@ -18,7 +18,7 @@ from palier.items import (
     services,
 )
 from palier.items.access import access_media, access_problem_reports
-from palier.items.admin_base import DistinctSearchAdmin, RoleAdmin
+from palier.items.admin_base import DistinctSearchAdmin, ReadOnlyInline, RoleAdmin
 from palier.items.authoring_site import authoring_site
 from palier.items.forms import STIMULUS_TEXT_FIELDS, StimulusAuthoringForm
 from palier.items.media import MediaError, check_image
@@ -33,15 +33,9 @@ from palier.items.models import (
 )
 
 
-class StimulusVersionInline(admin.TabularInline):
+class StimulusVersionInline(ReadOnlyInline):
     model = StimulusVersion
-    extra = 0
-    can_delete = False
     fields = ["number", "title_fr", "created_by", "created_at", "frozen_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Stimulus, site=authoring_site)
@@ -159,15 +153,9 @@ class ProblemReportAdmin(RoleAdmin):
         services.handle_problem_reports(request.user, ids, status)
 
 
-class ParameterInline(admin.TabularInline):
+class ParameterInline(ReadOnlyInline):
     model = ItemParameter
-    extra = 0
-    can_delete = False
     fields = ["item_version", "discrimination", "difficulty", "guessing"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Calibration, site=authoring_site)

@@ -34,6 +34,20 @@ class RoleAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """A history shown on its parent's page: every field read-only, nothing added or
+    deleted there (versions, comments and parameters are written by the services)."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(self.fields or [])
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class DistinctSearchAdmin(RoleAdmin):
     """Searching across versions joins several rows per object: list each object once."""
 

@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from palier.items import services
 from palier.items.access import access_item
-from palier.items.admin_base import DistinctSearchAdmin
+from palier.items.admin_base import DistinctSearchAdmin, ReadOnlyInline
 from palier.items.authoring_site import authoring_site
 from palier.items.content import CONTENT_FIELDS
 from palier.items.errors import ItemError
@@ -46,26 +46,14 @@ TRANSITION_LABELS = {
 }
 
 
-class ReviewCommentInline(admin.TabularInline):
+class ReviewCommentInline(ReadOnlyInline):
     model = ReviewComment
-    extra = 0
-    can_delete = False
     fields = ["created_at", "author", "kind", "version", "body"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(ReadOnlyInline):
     model = ItemVersion
-    extra = 0
-    can_delete = False
     fields = ["number", "format", "created_by", "created_at", "frozen_at", "compare"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=_("comparer"))
     def compare(self, version: ItemVersion) -> str:

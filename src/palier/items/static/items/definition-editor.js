@@ -236,15 +236,23 @@
         ])]));
       });
       parts.push(list);
-      parts.push(button(ordering ? L.add_item : L.add_option, function () {
+      parts.push(addRowButton(ordering ? L.add_item : L.add_option, function () {
         state.options.push({ id: freeId(state.options.map(function (o) { return o.id; }), ""),
                              fr: "", en: "", correct: false });
+      }));
+      return parts;
+    }
+
+    // A button that adds a row (addRow changes the state), redraws, and puts the focus on
+    // the new row's first text field.
+    function addRowButton(label, addRow) {
+      return button(label, function () {
+        addRow();
         write();
         render();
         var inputs = box.querySelectorAll(".definition-editor-list > li:last-child input[type=text]");
         if (inputs.length) { inputs[0].focus(); }
-      }, { "class": "button definition-editor-add" }));
-      return parts;
+      }, { "class": "button definition-editor-add" });
     }
 
     function renderPairs() {
@@ -261,16 +269,12 @@
         ])]));
       });
       parts.push(list);
-      parts.push(button(L.add_pair, function () {
+      parts.push(addRowButton(L.add_pair, function () {
         var lefts = state.pairs.map(function (p) { return p.leftId; });
         var rights = state.pairs.map(function (p) { return p.rightId; });
         state.pairs.push({ leftId: freeId(lefts, "l"), leftFr: "", leftEn: "",
                            rightId: freeId(rights, "r"), rightFr: "", rightEn: "" });
-        write();
-        render();
-        var inputs = box.querySelectorAll(".definition-editor-list > li:last-child input[type=text]");
-        if (inputs.length) { inputs[0].focus(); }
-      }, { "class": "button definition-editor-add" }));
+      }));
       return parts;
     }
 
