@@ -12,6 +12,7 @@ from ninja.security import django_auth
 from palier.campaigns import services
 from palier.campaigns.access import access_own_participation
 from palier.campaigns.models import Participation
+from palier.campaigns.queries import participations_of
 from palier.core.errors import ErrorOut
 from palier.core.http import absolute_url, client_ip
 
@@ -89,11 +90,7 @@ def join(request: HttpRequest, payload: JoinIn) -> dict[str, Any]:
     summary="The signed-in learner's campaigns",
 )
 def my_participations(request: HttpRequest) -> list[dict[str, Any]]:
-    participations = (
-        Participation.objects.filter(user=request.user)
-        .select_related("campaign__organisation")
-        .order_by("-joined_at")
-    )
+    participations = participations_of(request.user)
     return [_my_participation_out(participation) for participation in participations]
 
 

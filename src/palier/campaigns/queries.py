@@ -125,6 +125,15 @@ def _percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
+def participations_of(user: Any) -> QuerySet[Participation]:
+    """A learner's own participations, newest first, with their campaign and organisation."""
+    return (
+        Participation.objects.filter(user=user)
+        .select_related("campaign__organisation")
+        .order_by("-joined_at")
+    )
+
+
 # --- campaign dashboard -----------------------------------------------------------------
 
 

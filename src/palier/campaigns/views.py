@@ -14,6 +14,7 @@ from palier.campaigns import services
 from palier.campaigns.access import access_own_participation, access_participated_organisation
 from palier.campaigns.forms import CodeForm, JoinForm, ShareForm
 from palier.campaigns.models import Participation, SharingStop
+from palier.campaigns.queries import participations_of
 from palier.core.http import client_ip, posted
 from palier.frameworks.models import Area
 
@@ -32,11 +33,7 @@ def my_campaigns(request: HttpRequest) -> HttpResponse:
             status = error.status
         else:
             return redirect("campaigns:join", campaign.code)
-    participations = (
-        Participation.objects.filter(user=request.user)
-        .select_related("campaign__organisation")
-        .order_by("-joined_at")
-    )
+    participations = participations_of(request.user)
     stopped = set(
         SharingStop.objects.filter(user=request.user).values_list("organisation_id", flat=True)
     )

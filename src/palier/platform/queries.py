@@ -8,19 +8,17 @@ through that app's own queries, so this module only assembles them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
-
-from django.db.models import QuerySet
 
 from palier.accounts.models import LearnerProfile, User
 from palier.assessments.models import Attempt
 from palier.assessments.queries import attempts_of, in_progress
 from palier.assessments.results import result_of
 from palier.campaigns.models import Participation
+from palier.campaigns.queries import participations_of
 from palier.core.i18n import localized
 from palier.frameworks.models import Area, Framework, Level, Population
 from palier.frameworks.queries import current_framework, population_targets
-from palier.training.queries import AreaHours, hours_per_area, plan_entries
+from palier.training.queries import AreaHours, PlanProgress, hours_per_area, plan_entries
 
 # The number of campaigns listed on the home; the full list is one link away.
 HOME_CAMPAIGNS = 5
@@ -55,9 +53,7 @@ class AreaRow:
 @dataclass(frozen=True)
 class PlanSummary:
     entries: int
-    planned_hours: Decimal
-    done_hours: Decimal
-    reference_hours: Decimal
+    progress: PlanProgress
 
 
 @dataclass(frozen=True)
@@ -103,20 +99,7 @@ def latest_finished(user: User) -> Attempt | None:
 
 
 def _plan_summary(user: User, hours: list[AreaHours]) -> PlanSummary:
-    return PlanSummary(
-        entries=plan_entries(user).count(),
-        planned_hours=sum((row.planned for row in hours), Decimal(0)),
-        done_hours=sum((row.done for row in hours), Decimal(0)),
-        reference_hours=sum((row.reference or Decimal(0) for row in hours), Decimal(0)),
-    )
-
-
-def my_participations(user: User) -> QuerySet[Participation]:
-    return (
-        Participation.objects.filter(user=user)
-        .select_related("campaign__organisation")
-        .order_by("-joined_at")
-    )
+    return PlanSummary(entries=plan_entries(user).count(), progress=PlanProgress(hours))
 
 
 def learner_home(user: User) -> LearnerHome:
@@ -151,7 +134,7 @@ def learner_home(user: User) -> LearnerHome:
         state = TestState.FINISHED
     else:
         state = TestState.NOT_STARTED
-    participations = list(my_participations(user)[: HOME_CAMPAIGNS + 1])
+    participations = list(participations_of(user)[: HOME_CAMPAIGNS + 1])
     return LearnerHome(
         framework=framework,
         population=population,
