@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "palier.psychometrics",
     "palier.training",
     "palier.campaigns",
+    "palier.certification",
     "palier.platform",
 ]
 

@@ -9,7 +9,7 @@ from django.db.models import Exists
 from django.http import Http404
 
 from palier.accounts.models import User
-from palier.assessments.models import Attempt, Response
+from palier.assessments.models import Attempt, Purpose, Response
 from palier.items.models import ItemVersion
 
 
@@ -21,6 +21,8 @@ def access_attempt(user: User, attempt_id: uuid.UUID | str, *, for_update: bool 
     attempts = Attempt.objects.select_related(
         "current_version__stimulus_version", "current_version__item", "engine_settings", "framework"
     )
+    # A certification attempt is reached only through its session (certification.access).
+    attempts = attempts.filter(purpose=Purpose.POSITIONING)
     attempt = attempts.filter(pk=key, user=user).first() if user.is_authenticated else None
     if attempt is None:
         raise Http404

@@ -21,7 +21,7 @@ import numpy as np
 from django.db.models import Max
 
 from palier.assessments.models import Attempt, EngineSettings, Response
-from palier.engine import Answer, CatConfig, ItemBank
+from palier.engine import Answer, CatConfig, ItemBank, certification_exposure
 from palier.frameworks.models import Area
 from palier.frameworks.queries import cut_scores_by_area
 from palier.items.models import Calibration, Item, ItemParameter
@@ -153,8 +153,11 @@ def engine_config(
     accessible_only: bool,
     excluded: frozenset[str] = frozenset(),
     pretest_positions: tuple[int, ...] = (),
+    exposure_rates: dict[str, float] | None = None,
 ) -> CatConfig:
-    """The engine configuration of an attempt (building one costs well under a millisecond)."""
+    """The engine configuration of an attempt (building one costs well under a millisecond).
+    With `settings.max_exposure_rate`, the restricted selection uses `exposure_rates` (the
+    rates recorded with the attempt when it started)."""
     n_areas = len(snapshot.area_codes)
     correlation = None
     if settings.area_correlation > 0 and n_areas > 1:
@@ -173,6 +176,11 @@ def engine_config(
         accessible_only=accessible_only,
         excluded_items=excluded,
         pretest_positions=pretest_positions,
+        **(
+            certification_exposure(exposure_rates or {}, settings.max_exposure_rate)
+            if settings.max_exposure_rate is not None
+            else {}
+        ),
     )
 
 
@@ -240,6 +248,7 @@ def attempt_engine(
         bool(attempt.accommodations.get("screen_reader")),
         frozenset(attempt.excluded_items),
         tuple(attempt.pretest_positions),
+        attempt.exposure_rates,
     )
     history = [Answer(str(answer.version_id), answer.correct) for answer in recorded]
     return AttemptEngine(_bank_with(snapshot, recorded), config, history)

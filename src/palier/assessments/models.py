@@ -17,13 +17,23 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+class Purpose(models.TextChoices):
+    """What a test is for: positioning (formative) or certification (on exam day)."""
+
+    POSITIONING = "positioning", _("Positionnement")
+    CERTIFICATION = "certification", _("Certification")
+
+
 class EngineSettings(models.Model):
     """One version of the adaptive algorithm's configuration, valid from a date.
 
-    An attempt uses the version valid when it starts; editing settings means adding a new
-    version, so finished results never change."""
+    An attempt uses the version valid when it starts for its purpose; editing settings means
+    adding a new version, so finished results never change."""
 
     version = models.CharField(_("version"), max_length=32, unique=True)
+    purpose = models.CharField(
+        _("usage"), max_length=16, choices=Purpose.choices, default=Purpose.POSITIONING
+    )
     valid_from = models.DateTimeField(_("valable à partir du"))
     se_target = models.FloatField(
         _("précision visée (erreur type par domaine)"),
@@ -74,6 +84,16 @@ class EngineSettings(models.Model):
         default=3.0,
         validators=[MinValueValidator(1.0), MaxValueValidator(10.0)],
     )
+    max_exposure_rate = models.FloatField(
+        _("exposition maximale d'une question"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.01), MaxValueValidator(1.0)],
+        help_text=_(
+            "Vide : pas de plafond. Sinon, une question déjà donnée à cette part des "
+            "candidats est écartée tant que d'autres restent (sélection restreinte)."
+        ),
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -109,6 +129,9 @@ class Attempt(models.Model):
     engine_settings = models.ForeignKey(
         EngineSettings, on_delete=models.PROTECT, related_name="attempts"
     )
+    purpose = models.CharField(
+        _("usage"), max_length=16, choices=Purpose.choices, default=Purpose.POSITIONING
+    )
     areas = models.JSONField(_("domaines évalués"))
     language = models.CharField(_("langue"), max_length=2, default="fr")
     accommodations = models.JSONField(_("aménagements"), default=dict, blank=True)
@@ -116,6 +139,9 @@ class Attempt(models.Model):
         _("positions des questions en prétest"), default=list, blank=True
     )
     excluded_items = models.JSONField(_("questions écartées (déjà vues)"), default=list, blank=True)
+    # Observed exposure rate of each item (version id -> share of tests) when the attempt
+    # started, for the restricted selection of `engine_settings.max_exposure_rate`.
+    exposure_rates = models.JSONField(_("taux d'exposition au départ"), default=dict, blank=True)
     seed = models.BigIntegerField(_("graine aléatoire"))
     status = models.CharField(
         _("statut"), max_length=16, choices=Status.choices, default=Status.IN_PROGRESS

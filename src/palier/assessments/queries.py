@@ -11,7 +11,7 @@ from django.utils.html import escape
 
 from palier.accounts.models import User
 from palier.assessments import summary
-from palier.assessments.models import Attempt, Response
+from palier.assessments.models import Attempt, Purpose, Response
 from palier.assessments.results import AreaMeasure, level_sentence, percent_text, result_of
 from palier.core.i18n import localized
 from palier.frameworks.models import Area, Level
@@ -21,7 +21,7 @@ from palier.items.rendering import LearnerView, learner_view
 
 
 def attempts_of(user: User) -> QuerySet[Attempt]:
-    return Attempt.objects.filter(user=user).order_by("-started_at")
+    return Attempt.objects.filter(user=user, purpose=Purpose.POSITIONING).order_by("-started_at")
 
 
 def level_history(user: User, areas: list[Area]) -> list[tuple[Attempt, list[int | None]]]:

@@ -8,6 +8,7 @@ the position, so an attempt can be replayed exactly.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import secrets
 import uuid
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -32,11 +34,19 @@ from palier.assessments.engine_adapter import (
     bank_snapshot,
     recorded_answers,
 )
-from palier.assessments.models import Attempt, EngineSettings, RecomputedResult, Response
+from palier.assessments.models import (
+    Attempt,
+    EngineSettings,
+    Purpose,
+    RecomputedResult,
+    Response,
+)
 from palier.assessments.results import build_result
 from palier.assessments.signals import attempt_finished
 from palier.core.errors import ServiceError
 from palier.engine import Step, next_step
+from palier.engine.config import CERTIFICATION_MAX_EXPOSURE
+from palier.frameworks.models import Framework
 from palier.frameworks.queries import current_framework
 from palier.frameworks.services import freeze_framework
 from palier.items.formats import AnswerError, Score, normalise_answer, score
@@ -45,6 +55,19 @@ from palier.items.services import freeze_version
 
 SEED_BITS = 62
 DEFAULT_SETTINGS_VERSION = "defaut-2026-11"
+CERTIFICATION_SETTINGS_VERSION = "certification-2026-12"
+# The certification test (docs/certification.md): a fixed length of 32 questions, at least 4
+# per area, no pretest question, every item's exposure capped at 0.25.
+CERTIFICATION_DEFAULTS = {
+    "se_target": 0.05,
+    "min_items": 32,
+    "max_items": 32,
+    "min_items_per_area": 4,
+    "pretest_count": 0,
+    "max_exposure_rate": CERTIFICATION_MAX_EXPOSURE,
+}
+# Items a candidate answered in this many days are never given again in certification.
+CERTIFICATION_FRESH_DAYS = 365
 # Seconds of network and rendering slack before an answer counts as late.
 TIME_LIMIT_GRACE_SECONDS = 5
 # Items seen in earlier attempts are avoided while at least this many times the test's
@@ -56,12 +79,19 @@ class AssessmentError(ServiceError):
     """A refused test operation (status, stable code, message for people)."""
 
 
-def current_settings() -> EngineSettings:
-    """The engine settings valid now (the latest version whose date has come)."""
-    found = EngineSettings.objects.filter(valid_from__lte=timezone.now()).first()
+def current_settings(purpose: str = Purpose.POSITIONING) -> EngineSettings:
+    """The engine settings valid now for `purpose` (the latest version whose date has come);
+    the defaults of docs/assessments.md and docs/certification.md when there is none."""
+    found = EngineSettings.objects.filter(valid_from__lte=timezone.now(), purpose=purpose).first()
     if found is None:
+        version, defaults = (
+            (CERTIFICATION_SETTINGS_VERSION, CERTIFICATION_DEFAULTS)
+            if purpose == Purpose.CERTIFICATION
+            else (DEFAULT_SETTINGS_VERSION, {})
+        )
         found, _ = EngineSettings.objects.get_or_create(
-            version=DEFAULT_SETTINGS_VERSION, defaults={"valid_from": timezone.now()}
+            version=version,
+            defaults={"valid_from": timezone.now(), "purpose": purpose, **defaults},
         )
     return found
 
@@ -232,7 +262,9 @@ def _show(
 def retake_allowed_from(user: User) -> datetime | None:
     """When the learner may start a new test (None: now)."""
     last = (
-        Attempt.objects.filter(user=user, status=Attempt.Status.FINISHED)
+        Attempt.objects.filter(
+            user=user, status=Attempt.Status.FINISHED, purpose=Purpose.POSITIONING
+        )
         .order_by("-finished_at")
         .values_list("finished_at", flat=True)
         .first()
@@ -254,16 +286,7 @@ def _check_cooldown(user: User) -> None:
         )
 
 
-@transaction.atomic
-def start_attempt(
-    user: User,
-    area_codes: list[str] | None = None,
-    language: str = "fr",
-    *,
-    seed: int | None = None,
-) -> Attempt:
-    """Start a test. `seed` is for replays and tests; by default a fresh random seed."""
-    framework = current_framework()
+def _active_calibration(framework: Framework | None) -> Calibration:
     calibration = (
         Calibration.objects.filter(framework=framework, is_active=True).first()
         if framework
@@ -275,6 +298,31 @@ def start_attempt(
             "no_bank",
             _("Le test n'est pas encore disponible : aucune banque de questions n'est publiée."),
         )
+    return calibration
+
+
+def _open(attempt: Attempt, snapshot: BankSnapshot, excluded: list[str]) -> Attempt:
+    """Save a new attempt and show its first question."""
+    attempt.save(force_insert=True)
+    freeze_framework(attempt.framework)
+    attempt.excluded_items = excluded
+    attempt.pretest_positions = pretest_positions(attempt)
+    step, engine = engine_step(attempt, snapshot, [])
+    _show(attempt, step, engine, snapshot, [])
+    return attempt
+
+
+@transaction.atomic
+def start_attempt(
+    user: User,
+    area_codes: list[str] | None = None,
+    language: str = "fr",
+    *,
+    seed: int | None = None,
+) -> Attempt:
+    """Start a test. `seed` is for replays and tests; by default a fresh random seed."""
+    framework = current_framework()
+    calibration = _active_calibration(framework)
     _check_cooldown(user)
     snapshot = bank_snapshot(calibration)
     codes = area_codes or list(snapshot.area_codes)
@@ -287,7 +335,7 @@ def start_attempt(
             {"areas": [_("Choisissez parmi les domaines du référentiel.")]},
         )
     profile = getattr(user, "profile", None)
-    attempt = Attempt.objects.create(
+    attempt = Attempt(
         user=user,
         framework=framework,
         calibration=calibration,
@@ -300,12 +348,78 @@ def start_attempt(
         },
         seed=secrets.randbits(SEED_BITS) if seed is None else seed,
     )
-    freeze_framework(framework)
-    attempt.excluded_items = _excluded_at_start(attempt, snapshot)
-    attempt.pretest_positions = pretest_positions(attempt)
-    step, engine = engine_step(attempt, snapshot, [])
-    _show(attempt, step, engine, snapshot, [])
-    return attempt
+    return _open(attempt, snapshot, _excluded_at_start(attempt, snapshot))
+
+
+def certification_calibration(framework: Framework) -> Calibration:
+    """The calibration a certification test would use now: the active one, estimated from
+    response data (409 `provisional_calibration` while it is provisional)."""
+    calibration = _active_calibration(framework)
+    if calibration.is_provisional():
+        raise AssessmentError(
+            409,
+            "provisional_calibration",
+            _(
+                "La certification n'est pas possible : les paramètres des questions sont "
+                "encore provisoires (aucune calibration sur des réponses réelles)."
+            ),
+        )
+    return calibration
+
+
+def certification_exposure_rates(calibration: Calibration) -> dict[str, float]:
+    """Share of the certification tests under `calibration` that gave each item (the
+    restricted selection's observed rates), from the stored responses."""
+    attempts = Attempt.objects.filter(
+        calibration=calibration, purpose=Purpose.CERTIFICATION, synthetic=False
+    )
+    total = attempts.count()
+    if total == 0:
+        return {}
+    counts = (
+        Response.objects.filter(attempt__in=attempts)
+        .values_list("item_version_id")
+        .annotate(given=Count("attempt_id", distinct=True))
+        .order_by("item_version_id")
+    )
+    return {str(version_id): round(given / total, 6) for version_id, given in counts}
+
+
+@transaction.atomic
+def start_certification_attempt(
+    user: User,
+    framework: Framework,
+    *,
+    screen_reader: bool,
+    language: str = "fr",
+    seed: int | None = None,
+) -> Attempt:
+    """Start the adaptive certification test of every area (docs/certification.md): the
+    certification settings, an operational calibration, the items the candidate answered in
+    the last 12 months left out, and the exposure rates observed so far recorded with the
+    attempt so that its selection can be replayed."""
+    calibration = certification_calibration(framework)
+    snapshot = bank_snapshot(calibration)
+    since = timezone.now() - timedelta(days=CERTIFICATION_FRESH_DAYS)
+    seen = {
+        str(version_id)
+        for version_id in Response.objects.filter(
+            attempt__user_id=user.pk, answered_at__gte=since
+        ).values_list("item_version_id", flat=True)
+    }
+    attempt = Attempt(
+        user=user,
+        framework=framework,
+        calibration=calibration,
+        engine_settings=current_settings(Purpose.CERTIFICATION),
+        purpose=Purpose.CERTIFICATION,
+        areas=list(snapshot.area_codes),
+        language=language if language in ("fr", "en") else "fr",
+        accommodations={"screen_reader": screen_reader, "extra_time": False},
+        exposure_rates=certification_exposure_rates(calibration),
+        seed=secrets.randbits(SEED_BITS) if seed is None else seed,
+    )
+    return _open(attempt, snapshot, sorted(seen & set(snapshot.bank.item_ids)))
 
 
 @dataclass(frozen=True)
@@ -333,16 +447,7 @@ def record_answer(
 def _record_answer(
     attempt: Attempt, position: int, raw: Any, answer_id: uuid.UUID | None
 ) -> Recorded:
-    attempt = (
-        Attempt.objects.select_for_update(of=("self",))
-        .select_related(
-            "current_version__stimulus_version",
-            "current_version__item",
-            "calibration",
-            "engine_settings",
-        )
-        .get(pk=attempt.pk)
-    )
+    attempt = _locked(attempt)
     previous = _replay(attempt, position, raw, answer_id)
     if previous is not None:
         return Recorded(attempt, previous, replayed=True)
@@ -413,6 +518,61 @@ def _replay(
         if same:
             return stored
     return None
+
+
+@transaction.atomic
+def withdraw_current_question(attempt: Attempt) -> Attempt:
+    """Set the current question aside for good (a problem validated by an invigilator) and
+    show another one of the same area in its place; the withdrawn question was not answered,
+    so it counts for nothing. Returns the locked, updated attempt."""
+    attempt = _locked(attempt)
+    if attempt.is_finished or attempt.current_version_id is None:
+        raise AssessmentError(409, "attempt_finished", _("Ce test est terminé."))
+    snapshot = bank_snapshot(attempt.calibration)
+    withdrawn = str(attempt.current_version_id)
+    attempt.excluded_items = sorted({*attempt.excluded_items, withdrawn})
+    recorded = recorded_answers(attempt)
+    engine = attempt_engine(attempt, snapshot, recorded)
+    area = int(engine.bank.areas[engine.bank.index_of(withdrawn)])
+    same_area = dataclasses.replace(engine.config, areas=(area,))
+    step = next_step(engine.bank, engine.history, same_area, attempt_rng(attempt))
+    if step.finished or step.item_id is None:
+        # The area has no item left: the engine's ordinary choice among all areas.
+        step, engine = engine_step(attempt, snapshot, recorded)
+    _show(attempt, step, engine, snapshot, recorded)
+    return attempt
+
+
+@transaction.atomic
+def end_attempt(attempt: Attempt, reason: str) -> Attempt:
+    """Finish an attempt now with the answers recorded so far (time up, or ended by an
+    invigilator); `reason` is stored as its stop reason. A finished attempt is left as it
+    is."""
+    attempt = _locked(attempt)
+    if attempt.is_finished:
+        return attempt
+    snapshot = bank_snapshot(attempt.calibration)
+    recorded = recorded_answers(attempt)
+    step, _engine = engine_step(attempt, snapshot, recorded)
+    finish(
+        attempt, dataclasses.replace(step, stop_reason=reason), snapshot, recorded, timezone.now()
+    )
+    attempt.save()
+    attempt_finished.send(sender=Attempt, attempt=attempt)
+    return attempt
+
+
+def _locked(attempt: Attempt) -> Attempt:
+    return (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related(
+            "current_version__stimulus_version",
+            "current_version__item",
+            "calibration",
+            "engine_settings",
+        )
+        .get(pk=attempt.pk)
+    )
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from palier.accounts.models import User
 from palier.assessments.competences import competence_signals
-from palier.assessments.models import Attempt
+from palier.assessments.models import Attempt, Purpose
 from palier.assessments.results import result_of
 from palier.assessments.services import start_attempt
 from palier.campaigns.codes import new_code, normalise
@@ -204,7 +204,9 @@ def start_campaign_test(participation: Participation, language: str = "fr") -> A
             409, "collection_only", _("Cette campagne recueille des résultats existants.")
         )
     if Attempt.objects.filter(
-        user_id=participation.user_id, status=Attempt.Status.IN_PROGRESS
+        user_id=participation.user_id,
+        status=Attempt.Status.IN_PROGRESS,
+        purpose=Purpose.POSITIONING,
     ).exists():
         raise CampaignError(
             409,
@@ -227,6 +229,7 @@ def eligible_results(participation: Participation) -> list[Attempt]:
     attempts = Attempt.objects.filter(
         user_id=participation.user_id,
         status=Attempt.Status.FINISHED,
+        purpose=Purpose.POSITIONING,
         framework_id=participation.campaign.framework_id,
         finished_at__gte=since,
     ).order_by("-finished_at")

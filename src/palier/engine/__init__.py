@@ -17,7 +17,15 @@ from palier.engine.fit import ItemFit, item_fit
 from palier.engine.irt import information, probability
 from palier.engine.linking import Linking, mean_sigma, stocking_lord, transform
 from palier.engine.mstep import Priors
-from palier.engine.score import LevelReport, level, level_probabilities, reported_level
+from palier.engine.score import (
+    CERTIFICATION_THRESHOLD,
+    CertifiedLevel,
+    LevelReport,
+    certified_level,
+    level,
+    level_probabilities,
+    reported_level,
+)
 from palier.engine.simulate import SimulationResult, simulate
 from palier.engine.standard_setting import (
     AreaCutScores,
@@ -30,10 +38,12 @@ from palier.engine.standard_setting import (
 )
 
 __all__ = [
+    "CERTIFICATION_THRESHOLD",
     "Answer",
     "AreaCutScores",
     "Calibration",
     "CatConfig",
+    "CertifiedLevel",
     "DifResult",
     "ExposureTuning",
     "ItemBank",
@@ -48,6 +58,7 @@ __all__ = [
     "bookmark_cut",
     "calibrate",
     "certification_exposure",
+    "certified_level",
     "information",
     "item_fit",
     "level",

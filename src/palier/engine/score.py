@@ -149,3 +149,45 @@ def reported_level(
     other = neighbours[first_best(probabilities[neighbours])]
     pair = (min(estimate, other), max(estimate, other))
     return LevelReport(estimate, shares[estimate] + shares[other], pair, shares)
+
+
+#: Posterior probability from which a level is certified (docs/certification.md): a level L
+#: is certified only when P(level >= L) reaches 0.9, so that at most about one candidate in
+#: ten certified at L is below it when the probabilities are calibrated.
+CERTIFICATION_THRESHOLD = 0.9
+
+
+@dataclass(frozen=True)
+class CertifiedLevel:
+    """What a certification certifies in one area (levels numbered ``0 .. len(cut_scores)``).
+
+    ``level`` is the highest level ``L >= 1`` with ``P(level >= L) >= threshold``, or None
+    when even level 1 is not reached with that confidence (level 0, the entry level, is
+    never certified: every candidate has it); ``probability`` is ``P(level >= level)`` (for
+    None, ``P(level >= 1)``); ``at_least`` gives ``P(level >= k)`` for every ``k``."""
+
+    level: int | None
+    probability: float
+    at_least: tuple[float, ...]
+
+
+def certified_level(
+    theta: float,
+    se: float,
+    cut_scores: Sequence[float] | ArrayLike,
+    threshold: float = CERTIFICATION_THRESHOLD,
+) -> CertifiedLevel:
+    """The level to certify in one area, from the normal approximation of the posterior
+    (:func:`level_probabilities`): the highest level whose "at least" probability reaches
+    ``threshold``. A probability tied with the threshold (:mod:`palier.engine.ties`) reaches
+    it. ``threshold`` must lie in ``(0.5, 1)``."""
+    if not 0.5 < threshold < 1.0:
+        raise ValueError("threshold must lie in (0.5, 1)")
+    probabilities = level_probabilities(float(theta), se, cut_scores)
+    at_least = np.cumsum(probabilities[::-1])[::-1]
+    shares = tuple(min(float(p), 1.0) for p in at_least)
+    reached = [k for k in range(1, len(shares)) if at_most(threshold, shares[k])]
+    if not reached:
+        return CertifiedLevel(None, shares[1] if len(shares) > 1 else 0.0, shares)
+    best = reached[-1]
+    return CertifiedLevel(best, shares[best], shares)
