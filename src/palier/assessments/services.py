@@ -355,7 +355,7 @@ def certification_calibration(framework: Framework) -> Calibration:
     """The calibration a certification test would use now: the active one, estimated from
     response data (409 `provisional_calibration` while it is provisional)."""
     calibration = _active_calibration(framework)
-    if calibration.is_provisional():
+    if calibration.is_provisional:
         raise AssessmentError(
             409,
             "provisional_calibration",
