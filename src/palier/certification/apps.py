@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CertificationConfig(AppConfig):
     name = "palier.certification"
     verbose_name = _("Certification")
+
+    def ready(self) -> None:
+        # Registers the checks of the credential signing keys.
+        from palier.certification import keys  # noqa: F401
