@@ -23,7 +23,7 @@ from palier.certification.credentials import (
     sign_jwt,
     status_list_url,
 )
-from palier.certification.keys import SigningKey, b64url, b64url_decode, signing_key
+from palier.certification.keys import SigningKey, b64url, signing_key
 from palier.certification.models import Certificate
 
 MIN_ENTRIES = 131_072
@@ -43,16 +43,6 @@ def encode_bitstring(set_indexes: Iterable[int], length: int = MIN_ENTRIES) -> s
         bits[index // 8] |= 0x80 >> (index % 8)
     # mtime=0: the same list always compresses to the same bytes.
     return MULTIBASE_BASE64URL + b64url(gzip.compress(bytes(bits), mtime=0))
-
-
-def bit_is_set(encoded_list: str, index: int) -> bool:
-    """Whether entry `index` of an encodedList is set (what a verifier checks)."""
-    if not encoded_list.startswith(MULTIBASE_BASE64URL):
-        raise ValueError("encodedList must be multibase base64url")
-    bits = gzip.decompress(b64url_decode(encoded_list[1:]))
-    if index >= len(bits) * 8:
-        raise ValueError("index outside the status list")
-    return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 
 def revoked_indexes() -> list[int]:
