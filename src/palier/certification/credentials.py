@@ -147,15 +147,9 @@ def achievement_for(framework: Framework, uris: dict[str, str]) -> dict[str, Any
         "inLanguage": "fr",
         "version": framework.version,
         "humanCode": framework.code,
+        # The areas the certification covers (CASE items of the framework's export).
         "alignment": [
-            {
-                "type": ["Alignment"],
-                "targetType": "CFItem",
-                "targetCode": case_identifier(framework),
-                "targetName": framework.title_fr,
-                "targetFramework": framework.title_fr,
-                "targetUrl": document_uri,
-            }
+            _alignment(framework, uris, area.code, area.title_fr) for area in framework.areas.all()
         ],
         "resultDescription": [
             {
