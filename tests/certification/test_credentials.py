@@ -100,6 +100,8 @@ def test_a_downloaded_credential_verifies_with_the_published_keys(
     assert credential["nbf"] == int(valid_from.timestamp())
     certificate.refresh_from_db()
     assert certificate.key_id == key_from_seed(signing_seed).kid
+    # Ed25519 is deterministic: the same key gives the same file at every download.
+    assert download(client, certificate).content.decode() == jwt
 
 
 def test_the_json_download_is_the_same_jwt_as_an_enveloped_credential(client, certificate):
