@@ -131,7 +131,11 @@ def check_credential_key_format(**kwargs: Any) -> list[checks.CheckMessage]:
     try:
         configured_keys()
     except ImproperlyConfigured as error:
-        return [checks.Error(str(error), hint="palier credential_key", id=KEY_INVALID_ERROR)]
+        return [
+            checks.Error(
+                str(error), hint="Generate a key with: palier credential_key", id=KEY_INVALID_ERROR
+            )
+        ]
     return []
 
 
