@@ -42,6 +42,8 @@ urlpatterns = [
     path("api/v1/", api_urls()),
     re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Verifiable credentials: signed addresses and /.well-known/ take no language prefix.
+    path("", include("palier.certification.credential_urls")),
 ]
 if settings.DEBUG:
     # Development only: uploaded images; in production the web server serves MEDIA_ROOT.

@@ -13,6 +13,10 @@ PUBLIC_VIEWS = {
     "core:personal_data",
     "core:favicon",  # browsers ask for it before anyone signs in
     "assessments:verify",  # whoever holds a result PDF checks its code (rate-limited)
+    # What verifiers of a certificate's credential fetch: public keys and revocation list.
+    "credentials:jwks",
+    "credentials:did",
+    "credentials:status_list",
     "frameworks:index",
     "frameworks:detail",
     "frameworks:area",

@@ -7,6 +7,7 @@ class CertificationConfig(AppConfig):
     verbose_name = _("Certification")
 
     def ready(self) -> None:
-        from palier.certification import personal_data
+        # `keys` registers the checks of the credential signing keys.
+        from palier.certification import keys, personal_data  # noqa: F401
 
         personal_data.register()
