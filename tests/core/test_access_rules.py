@@ -13,6 +13,8 @@ PUBLIC_VIEWS = {
     "core:personal_data",
     "core:favicon",  # browsers ask for it before anyone signs in
     "assessments:verify",  # whoever holds a result PDF checks its code (rate-limited)
+    "certificate_verification:form",  # anyone types a certificate's code (rate-limited)
+    "certificate_verification:verify",  # a certificate's QR code leads there (rate-limited)
     "frameworks:index",
     "frameworks:detail",
     "frameworks:area",

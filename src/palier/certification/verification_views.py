@@ -1,0 +1,94 @@
+"""The public page that confirms a certificate: `/verifier/<code>` (the certificate's QR
+code leads there) and `/verifier/`, where anyone types a code.
+
+No login. The page shows the holder's name, the certified level per area, the date of issue
+and the status (valid, or revoked and when; never why) and nothing else. A malformed code,
+an unknown one and the certificate of an erased account get the same 404 page; lookups are
+limited per client address (`LOOKUPS_PER_HOUR`, the accounts' throttle), so codes cannot be
+enumerated. Pages are not cached nor indexed: a revocation shows at once, and a holder's
+name is found only by whoever holds the code.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from palier.accounts.throttle import allow, throttle_key
+from palier.certification.codes import normalise_certificate_code
+from palier.certification.documents import certified_areas
+from palier.certification.models import Certificate
+from palier.core.http import client_ip
+
+TEMPLATE = "certification/verify.html"
+LOOKUPS_PER_HOUR = 30
+CODE_MAX_LENGTH = 40  # "P-" and 8 characters, with room for spaces and dashes typed
+
+
+class CertificateCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code de vérification"),
+        max_length=CODE_MAX_LENGTH,
+        help_text=_("Il figure sous le QR code du certificat, par exemple P-7KQM4XTD."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+def lookup_allowed(client: str | None) -> bool:
+    """Count one lookup from `client` (an address); False once it reached the limit."""
+    return allow([(throttle_key("verify-certificate", client or "unknown"), LOOKUPS_PER_HOUR)])
+
+
+def verified_certificate(typed: str) -> Certificate | None:
+    """The certificate of a typed or scanned code; None when the code is malformed or
+    unknown, or when the holder's account was erased."""
+    code = normalise_certificate_code(typed)
+    if code is None:
+        return None
+    return (
+        Certificate.objects.select_related("candidate__session__framework")
+        .filter(code=code, candidate__user__erased_at__isnull=True)
+        .first()
+    )
+
+
+def _page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    response = render(request, TEMPLATE, {"form": CertificateCodeForm(), **context}, status=status)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _lookup(request: HttpRequest, typed: str) -> HttpResponse:
+    if not lookup_allowed(client_ip(request)):
+        return _page(request, {"throttled": True}, status=429)
+    certificate = verified_certificate(typed)
+    if certificate is None:
+        return _page(request, {"not_found": True}, status=404)
+    return _page(request, {"certificate": certificate, "areas": certified_areas(certificate)})
+
+
+@login_not_required
+@require_safe
+@never_cache
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """The certificate of `code` (any case, with or without dashes and spaces)."""
+    return _lookup(request, code)
+
+
+@login_not_required
+@require_safe
+@never_cache
+def verify_form(request: HttpRequest) -> HttpResponse:
+    """Type a code; a well-formed one leads to its page, any other gets the 404 page."""
+    form = CertificateCodeForm(request.GET if "code" in request.GET else None)
+    if not form.is_valid():
+        return _page(request, {"form": form})
+    code = normalise_certificate_code(form.cleaned_data["code"])
+    if code is None:
+        return _lookup(request, form.cleaned_data["code"])
+    return redirect("certificate_verification:verify", code)
