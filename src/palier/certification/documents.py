@@ -332,7 +332,7 @@ def session_report_pdf(session: Session, language: str) -> bytes:
             _("Candidats"),
             [_("Nom"), _("Statut"), _("Réponses"), _("Temps utilisé")],
             candidate_rows,
-            [66, 58, 22, 28],
+            [60, 56, 26, 32],
             _("Aucun candidat inscrit."),
         ),
         (
