@@ -158,7 +158,7 @@ def test_the_session_report_counts_candidates_and_lists_incidents_alerts_and_clo
     session.save()
     text = text_of(session_report_pdf(session, "fr"))
     assert "Rapport de session" in text and "Salle Pasteur" in text
-    assert re.search(r"Attendus\s*12", text) and re.search(r"Présents\s*1", text)
+    assert re.search(r"Candidats attendus\s*12", text) and re.search(r"Présents\s*1", text)
     assert re.search(r"arrêtées par le surveillant\s*1", text)
     assert "DUBOIS Léa" in text and "Arrêté par le surveillant" in text and "Absent" in text
     assert "Problème technique" in text and "Coupure du réseau pendant cinq minutes" in text

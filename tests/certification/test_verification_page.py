@@ -58,6 +58,12 @@ def test_the_page_shows_nothing_else_about_the_holder(client, certificate):
     assert "93" not in text  # the probabilities stay on the certificate
 
 
+def test_a_holder_name_that_is_an_e_mail_address_is_not_published(client, certificate):
+    certificate.holder_name = "camille.durand@example.org"
+    certificate.save()
+    assert "camille.durand" not in page(client, certificate.code).content.decode()
+
+
 @pytest.mark.parametrize(
     "typed", ["P-7KQM4XTD/", "p-7kqm4xtd", "P7KQM4XTD", "7KQM4XTD", "P-7KQM-4XTD", "p 7kqm 4xtd"]
 )
@@ -132,3 +138,9 @@ def test_the_page_is_in_english_under_en(client, certificate):
 
 def test_the_page_refuses_writes(client, certificate):
     assert client.post(f"/verifier/{certificate.code}").status_code == 405
+
+
+def test_the_page_reads_a_fixed_number_of_rows(client, certificate, django_assert_max_num_queries):
+    # The throttle (3 and its savepoints), the certificate, the areas and their levels.
+    with django_assert_max_num_queries(8):
+        assert page(client, certificate.code).status_code == 200

@@ -291,8 +291,8 @@ def session_report_pdf(session: Session, language: str) -> bytes:
     )
     statuses = [candidate.status for candidate in candidates]
     counts = [
-        [_("Attendus"), str(session.expected_candidates)],
-        [_("Inscrits"), str(len(candidates))],
+        [_("Candidats attendus"), str(session.expected_candidates)],
+        [_("Candidats inscrits"), str(len(candidates))],
         [_("Présents"), str(sum(_was_present(candidate) for candidate in candidates))],
         [_("Épreuves terminées"), str(statuses.count(Candidate.Status.FINISHED))],
         [_("Épreuves arrêtées par le surveillant"), str(statuses.count(Candidate.Status.ENDED))],
@@ -366,7 +366,7 @@ def session_report_pdf(session: Session, language: str) -> bytes:
     story.append(pdf.paragraph(_("Rapport du surveillant"), style["h2"]))
     for line in (session.report.strip() or _("Aucun rapport rédigé.")).splitlines():
         story.append(pdf.paragraph(line, style["normal"]))
-    story.append(pdf.paragraph(_("Clôture"), style["h2"]))
+    story.append(pdf.paragraph(_("Clôture de la session"), style["h2"]))
     if session.finalised_at:
         closed = _("Session clôturée le %(date)s par %(name)s.") % {
             "date": _local(session.finalised_at, "DATETIME_FORMAT"),

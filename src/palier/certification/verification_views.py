@@ -57,6 +57,13 @@ def verified_certificate(typed: str) -> Certificate | None:
     )
 
 
+def public_name(certificate: Certificate) -> str:
+    """The holder's name as the page shows it; never an e-mail address (a certificate
+    issued to an account without names would otherwise publish it)."""
+    name = certificate.holder_name.strip()
+    return "" if "@" in name else name
+
+
 def _page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
     response = render(request, TEMPLATE, {"form": CertificateCodeForm(), **context}, status=status)
     response["X-Robots-Tag"] = "noindex"
@@ -69,7 +76,14 @@ def _lookup(request: HttpRequest, typed: str) -> HttpResponse:
     certificate = verified_certificate(typed)
     if certificate is None:
         return _page(request, {"not_found": True}, status=404)
-    return _page(request, {"certificate": certificate, "areas": certified_areas(certificate)})
+    return _page(
+        request,
+        {
+            "certificate": certificate,
+            "holder": public_name(certificate),
+            "areas": certified_areas(certificate),
+        },
+    )
 
 
 @login_not_required
