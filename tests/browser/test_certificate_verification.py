@@ -57,5 +57,7 @@ def test_an_employer_types_a_certificate_code_and_sees_who_holds_which_levels(
         assert response.status == 404
         assert page.get_by_role("alert").get_by_text("Aucun certificat").is_visible()
         assert_accessible(page)
+        if shots:
+            page.screenshot(path=f"{shots}/verify-404-{theme}-{viewport['width']}.png")
         if viewport is PHONE:
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

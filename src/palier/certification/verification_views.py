@@ -11,10 +11,15 @@ name is found only by whoever holds the code.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -28,15 +33,26 @@ from palier.core.http import client_ip
 TEMPLATE = "certification/verify.html"
 LOOKUPS_PER_HOUR = 30
 CODE_MAX_LENGTH = 40  # "P-" and 8 characters, with room for spaces and dashes typed
+EXAMPLE_CODE = "P-7KQM4XTD"
+
+
+def example_code() -> SafeString:
+    """The example code, kept on one line (a code broken after "P-" reads as two)."""
+    return format_html('<span class="certificate-code">{}</span>', EXAMPLE_CODE)
 
 
 class CertificateCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code de vérification"),
         max_length=CODE_MAX_LENGTH,
-        help_text=_("Il figure sous le QR code du certificat, par exemple P-7KQM4XTD."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        hint = gettext("Il figure sous le QR code du certificat, par exemple %(example)s.")
+        before, _placeholder, after = hint.partition("%(example)s")
+        self.fields["code"].help_text = format_html("{}{}{}", before, example_code(), after)
 
 
 def lookup_allowed(client: str | None) -> bool:
@@ -65,7 +81,8 @@ def public_name(certificate: Certificate) -> str:
 
 
 def _page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
-    response = render(request, TEMPLATE, {"form": CertificateCodeForm(), **context}, status=status)
+    context = {"form": CertificateCodeForm(), "example": example_code(), **context}
+    response = render(request, TEMPLATE, context, status=status)
     response["X-Robots-Tag"] = "noindex"
     return response
 
