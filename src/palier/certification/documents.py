@@ -109,8 +109,13 @@ def _heading(labels: list[str], style: dict) -> list[Flowable]:
 
 
 def _grid(
-    header: list[str], rows: list[list[str]], widths: list[float], style, colour, heights=None
-):
+    header: list[str],
+    rows: list[list[str]],
+    widths: list[float],
+    style: dict,
+    colour: colors.Color,
+    heights: list[float | None] | None = None,
+) -> Flowable:
     """A table with a heading row; `widths` in millimetres."""
     cells = [_heading(header, style)]
     cells += [[pdf.paragraph(value, style["normal"]) for value in row] for row in rows]
@@ -184,7 +189,7 @@ def certificate_pdf(certificate: Certificate, language: str) -> bytes:
             )
         )
     story += [
-        pdf.table(rows, [72 * mm, 77 * mm, pdf.TEXT_WIDTH - 149 * mm], colour),
+        pdf.table(rows, [68 * mm, 74 * mm, pdf.TEXT_WIDTH - 142 * mm], colour),
         Spacer(1, 2 * mm),
     ]
     story += [pdf.paragraph(note, style["small"]) for note in notes]
