@@ -59,6 +59,7 @@ urlpatterns += i18n_patterns(
     path("certification/", include("palier.certification.urls")),
     path("psychometrie/seuils/", include("palier.psychometrics.standard_setting_urls")),
     path("psychometrie/", include("palier.psychometrics.urls")),
+    path("verifier/", include("palier.certification.verification_urls")),
     path("", include(ORGANISATION_PAGES)),
     path("gestion/", admin_site.urls),
     path("auteur/", authoring_site.urls),

@@ -17,6 +17,8 @@ PUBLIC_VIEWS = {
     "credentials:jwks",
     "credentials:did",
     "credentials:status_list",
+    "certificate_verification:form",  # anyone types a certificate's code (rate-limited)
+    "certificate_verification:verify",  # a certificate's QR code leads there (rate-limited)
     "frameworks:index",
     "frameworks:detail",
     "frameworks:area",

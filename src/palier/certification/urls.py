@@ -1,6 +1,6 @@
 from django.urls import path
 
-from palier.certification import candidate_views
+from palier.certification import candidate_views, document_views
 
 app_name = "certification"
 urlpatterns = [
@@ -11,4 +11,9 @@ urlpatterns = [
     path("<int:candidate_id>/signaler/", candidate_views.alert, name="alert"),
     path("<int:candidate_id>/etat/", candidate_views.state, name="state"),
     path("<int:candidate_id>/partager/", candidate_views.share, name="share"),
+    path(
+        "<int:candidate_id>/certificat.pdf",
+        document_views.certificate_download,
+        name="certificate_pdf",
+    ),
 ]
