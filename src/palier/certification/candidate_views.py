@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from palier.assessments import queries as assessment_queries
 from palier.assessments.results import synthetic_calibration
-from palier.certification import queries, services
+from palier.certification import documents, queries, services
 from palier.certification.access import access_candidacy
 from palier.certification.errors import CertificationError
 from palier.certification.jury import MIN_ANSWERS
@@ -146,6 +146,7 @@ def _over(request: HttpRequest, candidate: Candidate) -> HttpResponse:
             if decision
             else [],
             "certificate": certificate,
+            "verification_url": documents.verification_url(certificate.code) if certificate else "",
             "min_answers": MIN_ANSWERS,
             "synthetic_calibration": bool(
                 candidate.attempt and synthetic_calibration(candidate.attempt)

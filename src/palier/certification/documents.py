@@ -8,14 +8,13 @@
   alerts, the invigilator's report and the finalisation.
 
 Each takes the reader's language ("fr" or "en") and returns the PDF's bytes.
-`certified_areas` reads a certificate's levels for the PDF and the verification page.
+`queries.certificate_areas` reads a certificate's levels for the PDF and the verification page.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -31,47 +30,12 @@ from reportlab.platypus import Flowable, Spacer
 from palier.accounts.models import User
 from palier.assessments.results import percent_text, synthetic_calibration
 from palier.certification.models import Alert, Candidate, Certificate, Session
+from palier.certification.queries import certificate_areas
 from palier.core import pdf
 from palier.engine.score import CERTIFICATION_THRESHOLD
-from palier.frameworks.models import Area, Level
 
 SIGNATURE_HEIGHT = 14 * mm
 SECONDS_PER_MINUTE = 60
-
-
-@dataclass(frozen=True)
-class CertifiedArea:
-    """One area of a certificate: the certified level of its scale (None: no level
-    certified) and P(level >= that level), the probability the rule used."""
-
-    area: Area
-    level: Level | None
-    level_count: int
-    probability: float | None
-
-    @property
-    def level_text(self) -> str:
-        if self.level is None:
-            return _("Aucun niveau certifié")
-        return _("Niveau %(rank)s sur %(count)s — %(label)s") % {
-            "rank": self.level.rank,
-            "count": self.level_count,
-            "label": self.level.label,
-        }
-
-
-def certified_areas(certificate: Certificate) -> list[CertifiedArea]:
-    """Every area of the certificate's framework, in order, with what was certified in it
-    (the certificate's frozen levels: {area code: {"level": rank or null, "probability"}})."""
-    framework = certificate.candidate.session.framework
-    rows = []
-    for area in framework.areas.prefetch_related("levels").order_by("number"):
-        levels = {level.rank: level for level in area.levels.all()}
-        entry = certificate.levels.get(area.code) or {}
-        level = levels.get(entry.get("level"))
-        probability = entry.get("probability") if level is not None else None
-        rows.append(CertifiedArea(area, level, len(levels), probability))
-    return rows
 
 
 def verification_url(code: str) -> str:
@@ -164,7 +128,7 @@ def certificate_pdf(certificate: Certificate, language: str) -> bytes:
         pdf.paragraph(_("Niveaux certifiés"), style["h2"]),
     ]
     rows = [_heading([_("Domaine"), _("Niveau certifié"), _("Probabilité")], style)]
-    for row in certified_areas(certificate):
+    for row in certificate_areas(certificate):
         probability = "—" if row.probability is None else percent_text(row.probability)
         rows.append(
             [

@@ -5,45 +5,54 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from palier.accounts.models import User
 from palier.certification.jury import latest_decision
-from palier.certification.models import Candidate, JuryDecision
+from palier.certification.models import Candidate, Certificate, JuryDecision
 from palier.frameworks.models import Area, Level
 
 
 @dataclass(frozen=True)
 class CertifiedArea:
-    """One area of a decision or certificate, for people: the area, the certified level
-    (None: no level certified) with its label, and P(level >= it)."""
+    """One area of a decision or certificate: the certified level of its scale (None: no
+    level certified) and P(level >= that level), the probability the rule used."""
 
     area: Area
-    level: int | None
-    label: str
+    level: Level | None
+    level_count: int
     probability: float | None
+
+    @property
+    def level_text(self) -> str:
+        if self.level is None:
+            return _("Aucun niveau certifié")
+        return _("Niveau %(rank)s sur %(count)s — %(label)s") % {
+            "rank": self.level.rank,
+            "count": self.level_count,
+            "label": self.level.label,
+        }
 
 
 def certified_areas(framework_id: int, levels: dict[str, dict]) -> list[CertifiedArea]:
-    """The areas of `framework_id` in order, with what `levels` (a decision's or a
-    certificate's) certifies in each (two queries)."""
-    areas = list(Area.objects.filter(framework_id=framework_id).order_by("number"))
-    labels = {
-        (level.area_id, level.rank): level.label
-        for level in Level.objects.filter(area__framework_id=framework_id)
-    }
+    """Every area of the framework, in order, with what `levels` (a decision's or a
+    certificate's: {area code: {"level": rank or null, "probability"}}) certifies in it
+    (two queries)."""
     rows = []
-    for area in areas:
-        found = levels.get(area.code) or {}
-        level = found.get("level")
-        rows.append(
-            CertifiedArea(
-                area=area,
-                level=level,
-                label=labels.get((area.pk, level), "") if level is not None else "",
-                probability=found.get("probability"),
-            )
-        )
+    for area in (
+        Area.objects.filter(framework_id=framework_id).prefetch_related("levels").order_by("number")
+    ):
+        scale = {level.rank: level for level in area.levels.all()}
+        entry = levels.get(area.code) or {}
+        level = scale.get(entry.get("level"))
+        probability = entry.get("probability") if level is not None else None
+        rows.append(CertifiedArea(area, level, len(scale), probability))
     return rows
+
+
+def certificate_areas(certificate: Certificate) -> list[CertifiedArea]:
+    """The areas of a certificate with its frozen levels."""
+    return certified_areas(certificate.candidate.session.framework_id, certificate.levels)
 
 
 def candidacies_of(user: User) -> QuerySet[Candidate]:

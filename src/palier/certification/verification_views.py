@@ -26,8 +26,8 @@ from django.views.decorators.http import require_safe
 
 from palier.accounts.throttle import allow, throttle_key
 from palier.certification.codes import normalise_certificate_code
-from palier.certification.documents import certified_areas
 from palier.certification.models import Certificate
+from palier.certification.queries import certificate_areas
 from palier.core.http import client_ip
 
 TEMPLATE = "certification/verify.html"
@@ -98,7 +98,7 @@ def _lookup(request: HttpRequest, typed: str) -> HttpResponse:
         {
             "certificate": certificate,
             "holder": public_name(certificate),
-            "areas": certified_areas(certificate),
+            "areas": certificate_areas(certificate),
         },
     )
 
