@@ -1,0 +1,462 @@
+"""What a certification centre's staff change: the centre's capability, sessions, their
+invigilators and candidates. The only writer of these rows before exam day (exam-day
+operations are in certification.services).
+
+Rules (docs/certification.md):
+- Platform administrators grant and withdraw the centre capability.
+- A session is edited freely while scheduled; once open only its room and address may
+  change (a room moved on the day); a finalised or cancelled session is locked.
+- Only a scheduled session is cancelled; cancelling frees its access code.
+- An access code is unique among scheduled and open sessions (a database constraint): a new
+  code is drawn again on a collision, even one raced by another request.
+- Candidates are enrolled while the session is scheduled or open, removed only while still
+  expected (nothing of the exam day is ever deleted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, time
+from typing import IO, TYPE_CHECKING, Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from palier.accounts.models import User
+from palier.accounts.roles import Role, has_role
+from palier.assessments.services import AssessmentError, certification_calibration
+from palier.certification import codes
+from palier.certification.eligibility import check_eligibility, recent_certificate
+from palier.certification.errors import CertificationError
+from palier.certification.models import Candidate, Centre, Session
+from palier.frameworks.models import Framework
+from palier.organisations.models import Membership, Organisation
+
+if TYPE_CHECKING:
+    # candidate_import builds its rows with candidate_row: imported at call time below.
+    from palier.certification.candidate_import import ImportPlan
+
+__all__ = [
+    "INVIGILATOR_PASSWORD_MIN_LENGTH",
+    "MAX_EXTRA_TIME_PERCENT",
+    "cancel_session",
+    "create_session",
+    "enrol_candidate",
+    "grant_centre",
+    "import_candidate_data",
+    "import_candidates",
+    "new_access_code",
+    "open_session",
+    "remove_candidate",
+    "set_invigilator_password",
+    "set_invigilators",
+    "update_session",
+    "withdraw_centre",
+]
+
+INVIGILATOR_PASSWORD_MIN_LENGTH = 8
+MAX_EXTRA_TIME_PERCENT = 200
+# Draws of a new access code before giving up (each collides with probability about
+# open sessions / 21^4 * 8^2, so a second draw is already rare).
+ACCESS_CODE_DRAWS = 20
+SESSION_FIELDS = (
+    "date",
+    "start_time",
+    "room",
+    "address",
+    "expected_candidates",
+    "duration_minutes",
+)
+# What may still change once the session is open (the room can move on the day).
+OPEN_SESSION_FIELDS = frozenset({"room", "address"})
+ACTIVE_STATUSES = (Session.Status.SCHEDULED, Session.Status.OPEN)
+
+
+# --- the centre capability ----------------------------------------------------------------
+
+
+def _require_administrator(by: User) -> None:
+    if not has_role(by, Role.ADMINISTRATOR):
+        raise CertificationError(
+            403,
+            "administrator_required",
+            _("Seuls les administrateurs de la plateforme habilitent les centres."),
+        )
+
+
+@transaction.atomic
+def grant_centre(organisation: Organisation, by: User) -> Centre:
+    """Make `organisation` a certification centre (or restore a withdrawn capability)."""
+    _require_administrator(by)
+    centre, created = Centre.objects.select_for_update().get_or_create(
+        organisation=organisation, defaults={"granted_by": by}
+    )
+    if not created and not centre.is_active:
+        centre.is_active = True
+        centre.granted_by = by
+        centre.save(update_fields=["is_active", "granted_by"])
+    return centre
+
+
+@transaction.atomic
+def withdraw_centre(centre: Centre, by: User) -> Centre:
+    """Withdraw the capability (sessions and certificates stay); refused while a session
+    is open."""
+    _require_administrator(by)
+    if centre.sessions.filter(status=Session.Status.OPEN).exists():
+        raise CertificationError(
+            409,
+            "session_open",
+            _(
+                "Une session de ce centre est ouverte : clôturez-la avant de retirer "
+                "l'habilitation."
+            ),
+        )
+    centre.is_active = False
+    centre.save(update_fields=["is_active"])
+    return centre
+
+
+# --- sessions -----------------------------------------------------------------------------
+
+
+def _refuse_locked(session: Session) -> None:
+    if session.is_locked:
+        raise CertificationError(
+            409,
+            "session_locked",
+            _("Cette session est clôturée ou annulée : elle ne peut plus être modifiée."),
+        )
+
+
+def _check_schedule(values: dict[str, Any]) -> None:
+    """Refuse a session in the past (422 with the field)."""
+    day: date | None = values.get("date")
+    if day is not None and day < timezone.localdate():
+        raise CertificationError(
+            422,
+            "date_in_past",
+            _("La date de la session est déjà passée."),
+            {"date": [_("Choisissez aujourd'hui ou une date à venir.")]},
+        )
+    start: time | None = values.get("start_time")
+    if start is None and "start_time" in values:
+        raise CertificationError(
+            422, "invalid_input", _("Heure de début manquante."), {"start_time": [_("Requis.")]}
+        )
+
+
+def _check_password(raw: str) -> None:
+    if len(raw or "") < INVIGILATOR_PASSWORD_MIN_LENGTH:
+        message = _("Le mot de passe de surveillance doit compter au moins %(min)d caractères.") % {
+            "min": INVIGILATOR_PASSWORD_MIN_LENGTH
+        }
+        raise CertificationError(
+            422, "password_too_short", message, {"invigilator_password": [message]}
+        )
+
+
+def _save_with_new_code(session: Session) -> None:
+    """Save `session` with a fresh access code, drawing again when another scheduled or open
+    session holds it (checked first, then enforced by the constraint under a savepoint)."""
+    for _draw in range(ACCESS_CODE_DRAWS):
+        code = codes.new_access_code()
+        taken = Session.objects.filter(access_code=code, status__in=ACTIVE_STATUSES).exclude(
+            pk=session.pk
+        )
+        if taken.exists():
+            continue
+        session.access_code = code
+        try:
+            with transaction.atomic():
+                session.save()
+        except IntegrityError:
+            continue  # drawn by a concurrent request in the meantime
+        return
+    raise CertificationError(
+        503, "no_access_code", _("Aucun code d'accès libre n'a été trouvé : réessayez.")
+    )
+
+
+@transaction.atomic
+def create_session(
+    centre: Centre,
+    by: User | None,
+    values: dict[str, Any],
+    *,
+    invigilator_password: str,
+    invigilators: Iterable[User] = (),
+    framework: Framework,
+) -> Session:
+    """A scheduled session of `centre` on `framework`, with its access code.
+
+    `values` holds SESSION_FIELDS (duration_minutes may be left out for the default)."""
+    _check_schedule(values)
+    _check_password(invigilator_password)
+    session = Session(
+        centre=centre,
+        framework=framework,
+        created_by=by,
+        invigilator_password=make_password(invigilator_password),
+        **{name: values[name] for name in SESSION_FIELDS if name in values},
+    )
+    _save_with_new_code(session)
+    set_invigilators(session, invigilators)
+    return session
+
+
+@transaction.atomic
+def update_session(session: Session, values: dict[str, Any]) -> Session:
+    """Change a session's details. While scheduled every field may change; once open only
+    the room and address (409 `session_open` for the others); locked sessions refuse (409)."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    _refuse_locked(session)
+    changed = [
+        name for name in SESSION_FIELDS if name in values and getattr(session, name) != values[name]
+    ]
+    if session.status == Session.Status.OPEN and set(changed) - OPEN_SESSION_FIELDS:
+        raise CertificationError(
+            409,
+            "session_open",
+            _("La session est ouverte : seules la salle et l'adresse peuvent encore changer."),
+        )
+    if "date" in changed:
+        _check_schedule({"date": values["date"]})
+    for name in changed:
+        setattr(session, name, values[name])
+    if changed:
+        session.save(update_fields=changed)
+    return session
+
+
+@transaction.atomic
+def cancel_session(session: Session, by: User | None = None) -> Session:
+    """Cancel a scheduled session (its access code is freed); 409 once open or locked."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status != Session.Status.SCHEDULED:
+        raise CertificationError(
+            409,
+            "not_scheduled",
+            _("Seule une session programmée, pas encore ouverte, peut être annulée."),
+        )
+    session.status = Session.Status.CANCELLED
+    session.save(update_fields=["status"])
+    return session
+
+
+@transaction.atomic
+def new_access_code(session: Session) -> Session:
+    """Give a scheduled or open session a new access code (e.g. after it was shared too
+    widely); 409 for a locked session."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    _refuse_locked(session)
+    _save_with_new_code(session)
+    return session
+
+
+@transaction.atomic
+def set_invigilator_password(session: Session, raw: str) -> Session:
+    """Replace the supervision page's password (stored hashed; at least 8 characters)."""
+    _refuse_locked(session)
+    _check_password(raw)
+    session.invigilator_password = make_password(raw)
+    session.save(update_fields=["invigilator_password"])
+    return session
+
+
+@transaction.atomic
+def set_invigilators(session: Session, users: Iterable[User]) -> Session:
+    """The session's invigilators: platform invigilators or staff of the centre's
+    organisation; anyone else is refused (422, naming them), and nothing changes."""
+    _refuse_locked(session)
+    users = list({user.pk: user for user in users}.values())
+    staff = set(
+        Membership.objects.filter(
+            organisation_id=session.centre.organisation_id, user__in=users
+        ).values_list("user_id", flat=True)
+    )
+    refused = [u.email for u in users if u.pk not in staff and not has_role(u, Role.INVIGILATOR)]
+    if refused:
+        message = _(
+            "Ces personnes ne sont ni surveillantes de certification ni membres du centre : "
+            "%(emails)s."
+        ) % {"emails": ", ".join(sorted(refused))}
+        raise CertificationError(422, "not_invigilator", message, {"invigilators": [message]})
+    session.invigilators.set(users)
+    return session
+
+
+@transaction.atomic
+def open_session(session: Session, by: User | None = None) -> Session:
+    """Open a scheduled session on or after its day, so candidates can join with the code.
+
+    Refused (409) while the active calibration is provisional, with the assessments' code
+    (`provisional_calibration`, `no_bank`)."""
+    session = Session.objects.select_for_update().select_related("framework").get(pk=session.pk)
+    if session.status != Session.Status.SCHEDULED:
+        raise CertificationError(
+            409, "not_scheduled", _("Seule une session programmée peut être ouverte.")
+        )
+    if session.date > timezone.localdate():
+        raise CertificationError(
+            409, "too_early", _("Une session s'ouvre le jour de l'épreuve, pas avant.")
+        )
+    try:
+        certification_calibration(session.framework)
+    except AssessmentError as error:
+        raise CertificationError(error.status, error.code, error.message) from error
+    session.status = Session.Status.OPEN
+    session.opened_at = timezone.now()
+    session.save(update_fields=["status", "opened_at"])
+    return session
+
+
+# --- candidates ---------------------------------------------------------------------------
+
+
+def _refuse_enrolment_closed(session: Session) -> None:
+    if session.status not in ACTIVE_STATUSES:
+        raise CertificationError(
+            409,
+            "session_locked",
+            _("Les inscriptions sont fermées : la session est clôturée ou annulée."),
+        )
+
+
+def check_extra_time(percent: int) -> None:
+    """422 unless 0 <= percent <= 200."""
+    if not 0 <= percent <= MAX_EXTRA_TIME_PERCENT:
+        message = _("Le temps supplémentaire va de 0 à %(max)d %%.") % {
+            "max": MAX_EXTRA_TIME_PERCENT
+        }
+        raise CertificationError(
+            422, "invalid_extra_time", message, {"extra_time_percent": [message]}
+        )
+
+
+def account_for(email: str) -> User:
+    """The account with this e-mail address (422 `unknown_account` if there is none)."""
+    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if user is None:
+        message = _(
+            "Aucun compte Palier n'utilise l'adresse « %(email)s » : le candidat crée d'abord "
+            "son compte."
+        ) % {"email": (email or "").strip()}
+        raise CertificationError(422, "unknown_account", message, {"email": [message]})
+    return user
+
+
+def candidate_row(
+    session: Session,
+    user: User,
+    *,
+    extra_time_percent: int,
+    screen_reader: bool,
+    override_reason: str,
+    by: User | None,
+) -> Candidate:
+    """An unsaved candidacy, after the eligibility check (raises CertificationError). The
+    override reason is recorded only when it was needed (a recent certificate)."""
+    check_extra_time(extra_time_percent)
+    reason = (override_reason or "").strip()
+    check_eligibility(user, session.framework, override_reason=reason)
+    overridden = bool(reason) and recent_certificate(user, session.framework) is not None
+    return Candidate(
+        session=session,
+        user=user,
+        extra_time_percent=extra_time_percent,
+        screen_reader=screen_reader,
+        override_reason=reason if overridden else "",
+        override_by=by if overridden else None,
+    )
+
+
+def _already_enrolled(user: User) -> CertificationError:
+    message = _("%(email)s est déjà inscrit à cette session.") % {"email": user.email}
+    return CertificationError(409, "already_enrolled", message, {"email": [message]})
+
+
+@transaction.atomic
+def enrol_candidate(
+    session: Session,
+    email: str,
+    extra_time_percent: int = 0,
+    screen_reader: bool = False,
+    override_reason: str = "",
+    by: User | None = None,
+) -> Candidate:
+    """Enrol the account with `email` (it must exist and be eligible; a candidate certified
+    less than 12 months ago needs `override_reason`, recorded with `by`)."""
+    _refuse_enrolment_closed(session)
+    user = account_for(email)
+    if Candidate.objects.filter(session=session, user=user).exists():
+        raise _already_enrolled(user)
+    candidate = candidate_row(
+        session,
+        user,
+        extra_time_percent=extra_time_percent,
+        screen_reader=screen_reader,
+        override_reason=override_reason,
+        by=by,
+    )
+    try:
+        with transaction.atomic():
+            candidate.save()
+    except IntegrityError as error:
+        raise _already_enrolled(user) from error
+    return candidate
+
+
+@transaction.atomic
+def remove_candidate(candidate: Candidate) -> None:
+    """Withdraw a candidacy while the candidate is still expected (409 once they arrived)."""
+    candidate = Candidate.objects.select_for_update().select_related("session").get(pk=candidate.pk)
+    _refuse_enrolment_closed(candidate.session)
+    if candidate.status != Candidate.Status.EXPECTED:
+        raise CertificationError(
+            409,
+            "candidate_arrived",
+            _("Ce candidat est déjà arrivé : il ne peut plus être retiré de la session."),
+        )
+    candidate.delete()
+
+
+@transaction.atomic
+def import_candidates(
+    session: Session, upload: IO[bytes], *, dry_run: bool, by: User | None
+) -> ImportPlan:
+    """Enrol (or update the needs of) the candidates of a CSV file, all or nothing; with
+    `dry_run`, only check and report. Raises ImportRefused (every error by row and column)
+    or CertificationError; then nothing is written."""
+    from palier.certification.candidate_import import read_limited
+
+    return import_candidate_data(session, read_limited(upload), dry_run=dry_run, by=by)
+
+
+@transaction.atomic
+def import_candidate_data(
+    session: Session, data: bytes, *, dry_run: bool, by: User | None
+) -> ImportPlan:
+    """`import_candidates` on the file's bytes (a confirmed dry run's file)."""
+    from palier.certification.candidate_import import plan_import
+
+    # Lock the session so that two imports of one list do not both enrol a candidate.
+    session = Session.objects.select_for_update().select_related("framework").get(pk=session.pk)
+    _refuse_enrolment_closed(session)
+    plan = plan_import(session, data, by)
+    if dry_run:
+        return plan
+    try:
+        with transaction.atomic():
+            Candidate.objects.bulk_create(plan.to_create)
+            Candidate.objects.bulk_update(
+                plan.to_update,
+                ["extra_time_percent", "screen_reader", "override_reason", "override_by"],
+            )
+    except IntegrityError as error:
+        raise CertificationError(
+            409, "import_conflict", _("La liste a changé pendant l'import : réessayez.")
+        ) from error
+    return plan
