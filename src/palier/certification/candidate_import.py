@@ -44,6 +44,7 @@ __all__ = [
     "MAX_CANDIDATE_ROWS",
     "MAX_FILE_BYTES",
     "PENDING_IMPORT_MINUTES",
+    "TEMPLATE_HEADER",
     "ImportPlan",
     "ImportRefused",
     "data_from_token",

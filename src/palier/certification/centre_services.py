@@ -208,10 +208,18 @@ def create_session(
 
 
 @transaction.atomic
-def update_session(session: Session, values: dict[str, Any]) -> Session:
-    """Change a session's details. While scheduled every field may change; once open only
-    the room and address (409 `session_open` for the others); locked sessions refuse (409)."""
-    session = Session.objects.select_for_update().get(pk=session.pk)
+def update_session(
+    session: Session,
+    values: dict[str, Any],
+    *,
+    invigilators: Iterable[User] | None = None,
+    invigilator_password: str = "",
+) -> Session:
+    """Change a session's details (and, when given, its invigilators and their password).
+    While scheduled every field may change; once open only the room, the address, the
+    invigilators and the password (409 `session_open` for the others); a finalised or
+    cancelled session refuses everything (409 `session_locked`)."""
+    session = Session.objects.select_for_update().select_related("centre").get(pk=session.pk)
     _refuse_locked(session)
     changed = [
         name for name in SESSION_FIELDS if name in values and getattr(session, name) != values[name]
@@ -228,6 +236,10 @@ def update_session(session: Session, values: dict[str, Any]) -> Session:
         setattr(session, name, values[name])
     if changed:
         session.save(update_fields=changed)
+    if invigilators is not None:
+        set_invigilators(session, invigilators)
+    if invigilator_password:
+        set_invigilator_password(session, invigilator_password)
     return session
 
 
