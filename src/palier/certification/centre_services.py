@@ -122,6 +122,14 @@ def withdraw_centre(centre: Centre, by: User) -> Centre:
 # --- sessions -----------------------------------------------------------------------------
 
 
+def _fresh(session: Session) -> Session:
+    """The session as stored, locked for the transaction: its status decides what may
+    change, and the caller's copy may be stale."""
+    return (
+        Session.objects.select_for_update().select_related("centre", "framework").get(pk=session.pk)
+    )
+
+
 def _refuse_locked(session: Session) -> None:
     if session.is_locked:
         raise CertificationError(
@@ -219,7 +227,7 @@ def update_session(
     While scheduled every field may change; once open only the room, the address, the
     invigilators and the password (409 `session_open` for the others); a finalised or
     cancelled session refuses everything (409 `session_locked`)."""
-    session = Session.objects.select_for_update().select_related("centre").get(pk=session.pk)
+    session = _fresh(session)
     _refuse_locked(session)
     changed = [
         name for name in SESSION_FIELDS if name in values and getattr(session, name) != values[name]
@@ -246,7 +254,7 @@ def update_session(
 @transaction.atomic
 def cancel_session(session: Session, by: User | None = None) -> Session:
     """Cancel a scheduled session (its access code is freed); 409 once open or locked."""
-    session = Session.objects.select_for_update().get(pk=session.pk)
+    session = _fresh(session)
     if session.status != Session.Status.SCHEDULED:
         raise CertificationError(
             409,
@@ -262,7 +270,7 @@ def cancel_session(session: Session, by: User | None = None) -> Session:
 def new_access_code(session: Session) -> Session:
     """Give a scheduled or open session a new access code (e.g. after it was shared too
     widely); 409 for a locked session."""
-    session = Session.objects.select_for_update().get(pk=session.pk)
+    session = _fresh(session)
     _refuse_locked(session)
     _save_with_new_code(session)
     return session
@@ -271,6 +279,7 @@ def new_access_code(session: Session) -> Session:
 @transaction.atomic
 def set_invigilator_password(session: Session, raw: str) -> Session:
     """Replace the supervision page's password (stored hashed; at least 8 characters)."""
+    session = _fresh(session)
     _refuse_locked(session)
     _check_password(raw)
     session.invigilator_password = make_password(raw)
@@ -282,6 +291,7 @@ def set_invigilator_password(session: Session, raw: str) -> Session:
 def set_invigilators(session: Session, users: Iterable[User]) -> Session:
     """The session's invigilators: platform invigilators or staff of the centre's
     organisation; anyone else is refused (422, naming them), and nothing changes."""
+    session = _fresh(session)
     _refuse_locked(session)
     users = list({user.pk: user for user in users}.values())
     staff = set(
@@ -306,7 +316,7 @@ def open_session(session: Session, by: User | None = None) -> Session:
 
     Refused (409) while the active calibration is provisional, with the assessments' code
     (`provisional_calibration`, `no_bank`)."""
-    session = Session.objects.select_for_update().select_related("framework").get(pk=session.pk)
+    session = _fresh(session)
     if session.status != Session.Status.SCHEDULED:
         raise CertificationError(
             409, "not_scheduled", _("Seule une session programmée peut être ouverte.")
@@ -401,6 +411,7 @@ def enrol_candidate(
 ) -> Candidate:
     """Enrol the account with `email` (it must exist and be eligible; a candidate certified
     less than 12 months ago needs `override_reason`, recorded with `by`)."""
+    session = _fresh(session)
     _refuse_enrolment_closed(session)
     user = account_for(email)
     if Candidate.objects.filter(session=session, user=user).exists():
@@ -454,8 +465,8 @@ def import_candidate_data(
     """`import_candidates` on the file's bytes (a confirmed dry run's file)."""
     from palier.certification.candidate_import import plan_import
 
-    # Lock the session so that two imports of one list do not both enrol a candidate.
-    session = Session.objects.select_for_update().select_related("framework").get(pk=session.pk)
+    # Locked, so that two imports of one list do not both enrol a candidate.
+    session = _fresh(session)
     _refuse_enrolment_closed(session)
     plan = plan_import(session, data, by)
     if dry_run:
