@@ -266,3 +266,22 @@ def test_a_candidate_is_removed_only_while_expected(scheduled):
     arrived = make_candidate(scheduled, status=Candidate.Status.PRESENT)
     refused("candidate_arrived", services.remove_candidate, arrived)
     assert Candidate.objects.filter(pk=arrived.pk).exists()
+
+
+# --- the management site ------------------------------------------------------------------
+
+
+def test_the_management_site_grants_and_withdraws_the_capability(client, org):
+    from django.urls import reverse
+
+    admin = make_user(roles=(Role.ADMINISTRATOR,), is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    add = reverse("admin:certification_centre_add")
+    assert client.post(add, {"organisation": org.pk}).status_code == 302
+    centre = Centre.objects.get(organisation=org)
+    assert centre.is_active and centre.granted_by == admin
+    changelist = reverse("admin:certification_centre_changelist")
+    client.post(changelist, {"action": "withdraw", "_selected_action": [centre.pk]})
+    assert not Centre.objects.get(pk=centre.pk).is_active
+    for name in ("session", "jurydecision", "certificate"):
+        assert client.get(reverse(f"admin:certification_{name}_changelist")).status_code == 200
