@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from palier.accounts.roles import Role
 from palier.certification import centre_services as services
+from palier.certification import enrolment
 from palier.certification.codes import normalise_access_code
 from palier.certification.errors import CertificationError
 from palier.certification.models import Candidate, Centre, Session
@@ -219,7 +220,7 @@ def test_a_session_opens_on_its_day_with_an_estimated_calibration(centre, framew
 
 def test_a_candidate_is_enrolled_by_the_email_of_their_account(scheduled, org_admin):
     learner = make_user(email="lina.roux@example.org")
-    candidate = services.enrol_candidate(
+    candidate = enrolment.enrol_candidate(
         scheduled, " Lina.Roux@example.org ", 33, True, "", by=org_admin
     )
     assert (candidate.user, candidate.extra_time_percent, candidate.screen_reader) == (
@@ -232,13 +233,13 @@ def test_a_candidate_is_enrolled_by_the_email_of_their_account(scheduled, org_ad
 
 
 def test_enrolment_refusals_say_why_and_enrol_nobody(scheduled):
-    refused("unknown_account", services.enrol_candidate, scheduled, "personne@example.org")
+    refused("unknown_account", enrolment.enrol_candidate, scheduled, "personne@example.org")
     unconfirmed = make_user(confirmed=False)
-    refused("email_not_confirmed", services.enrol_candidate, scheduled, unconfirmed.email)
+    refused("email_not_confirmed", enrolment.enrol_candidate, scheduled, unconfirmed.email)
     learner = make_user()
-    refused("invalid_extra_time", services.enrol_candidate, scheduled, learner.email, 250)
-    services.enrol_candidate(scheduled, learner.email)
-    refused("already_enrolled", services.enrol_candidate, scheduled, learner.email)
+    refused("invalid_extra_time", enrolment.enrol_candidate, scheduled, learner.email, 250)
+    enrolment.enrol_candidate(scheduled, learner.email)
+    refused("already_enrolled", enrolment.enrol_candidate, scheduled, learner.email)
     assert Candidate.objects.count() == 1
 
 
@@ -246,8 +247,8 @@ def test_a_recent_certificate_needs_a_recorded_override(scheduled, centre, frame
     learner = make_user()
     past = make_session(centre, framework, status=Session.Status.FINALISED)
     make_certificate(make_candidate(past, learner))
-    refused("recently_certified", services.enrol_candidate, scheduled, learner.email)
-    candidate = services.enrol_candidate(
+    refused("recently_certified", enrolment.enrol_candidate, scheduled, learner.email)
+    candidate = enrolment.enrol_candidate(
         scheduled, learner.email, override_reason="Changement de poste.", by=org_admin
     )
     assert candidate.override_reason == "Changement de poste."
@@ -256,15 +257,15 @@ def test_a_recent_certificate_needs_a_recorded_override(scheduled, centre, frame
 
 def test_no_enrolment_in_a_cancelled_session(scheduled):
     services.cancel_session(scheduled)
-    refused("session_locked", services.enrol_candidate, scheduled, make_user().email)
+    refused("session_locked", enrolment.enrol_candidate, scheduled, make_user().email)
 
 
 def test_a_candidate_is_removed_only_while_expected(scheduled):
-    expected = services.enrol_candidate(scheduled, make_user().email)
-    services.remove_candidate(expected)
+    expected = enrolment.enrol_candidate(scheduled, make_user().email)
+    enrolment.remove_candidate(expected)
     assert not Candidate.objects.filter(pk=expected.pk).exists()
     arrived = make_candidate(scheduled, status=Candidate.Status.PRESENT)
-    refused("candidate_arrived", services.remove_candidate, arrived)
+    refused("candidate_arrived", enrolment.remove_candidate, arrived)
     assert Candidate.objects.filter(pk=arrived.pk).exists()
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from palier.certification import centre_services as services
+from palier.certification import enrolment
 from palier.certification.candidate_import import ImportRefused, data_from_token, pending_token
 from palier.certification.errors import CertificationError
 from palier.certification.models import Candidate, Session
@@ -47,7 +47,7 @@ def accounts():
 
 def run(session, text: str | bytes, *, dry_run: bool = False, by=None):
     data = text.encode("utf-8") if isinstance(text, str) else text
-    return services.import_candidates(session, io.BytesIO(data), dry_run=dry_run, by=by)
+    return enrolment.import_candidates(session, io.BytesIO(data), dry_run=dry_run, by=by)
 
 
 def errors_of(session, text: str) -> list[str]:

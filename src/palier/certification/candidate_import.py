@@ -3,7 +3,7 @@
 The file is read and decoded as the campaigns' expected learners' file is (same size limit,
 encodings, separators and error wording, from campaigns.import_checks), then checked row by
 row: `plan_import` gives what the import would create and update, or raises ImportRefused
-with every error by row and column. centre_services.import_candidates writes the plan, all
+with every error by row and column. enrolment.import_candidates writes the plan, all
 or nothing. A dry run's file is carried to the confirmation in a signed token (no copy kept
 on the server), valid PENDING_IMPORT_MINUTES.
 
@@ -34,7 +34,7 @@ from palier.campaigns.import_checks import (
     header_key,
     read_limited,
 )
-from palier.certification.centre_services import MAX_EXTRA_TIME_PERCENT, candidate_row
+from palier.certification.enrolment import MAX_EXTRA_TIME_PERCENT, candidate_row
 from palier.certification.errors import CertificationError
 from palier.certification.models import Candidate, Session
 from palier.core.csv import sniff_delimiter

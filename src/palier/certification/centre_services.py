@@ -1,6 +1,6 @@
 """What a certification centre's staff change: the centre's capability, sessions, their
-invigilators and candidates. The only writer of these rows before exam day (exam-day
-operations are in certification.services).
+invigilators and candidates. With certification.enrolment, the only writer of these rows
+before exam day (exam-day operations are in certification.services).
 
 Rules (docs/certification.md):
 - Platform administrators grant and withdraw the centre capability.
@@ -9,15 +9,14 @@ Rules (docs/certification.md):
 - Only a scheduled session is cancelled; cancelling frees its access code.
 - An access code is unique among scheduled and open sessions (a database constraint): a new
   code is drawn again on a collision, even one raced by another request.
-- Candidates are enrolled while the session is scheduled or open, removed only while still
-  expected (nothing of the exam day is ever deleted).
+Candidates are enrolled, removed and imported by certification.enrolment.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, time
-from typing import IO, TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
@@ -28,28 +27,21 @@ from palier.accounts.models import User
 from palier.accounts.roles import Role, has_role
 from palier.assessments.services import AssessmentError, certification_calibration
 from palier.certification import codes
-from palier.certification.eligibility import check_eligibility, recent_certificate
 from palier.certification.errors import CertificationError
-from palier.certification.models import Candidate, Centre, Session
+from palier.certification.models import Centre, Session
 from palier.frameworks.models import Framework
 from palier.organisations.models import Membership, Organisation
 
-if TYPE_CHECKING:
-    # candidate_import builds its rows with candidate_row: imported at call time below.
-    from palier.certification.candidate_import import ImportPlan
-
 __all__ = [
+    "ACTIVE_STATUSES",
     "INVIGILATOR_PASSWORD_MIN_LENGTH",
-    "MAX_EXTRA_TIME_PERCENT",
+    "SESSION_FIELDS",
     "cancel_session",
     "create_session",
-    "enrol_candidate",
     "grant_centre",
-    "import_candidate_data",
-    "import_candidates",
+    "locked_session",
     "new_access_code",
     "open_session",
-    "remove_candidate",
     "set_invigilator_password",
     "set_invigilators",
     "update_session",
@@ -57,7 +49,6 @@ __all__ = [
 ]
 
 INVIGILATOR_PASSWORD_MIN_LENGTH = 8
-MAX_EXTRA_TIME_PERCENT = 200
 # Draws of a new access code before giving up (each collides with probability about
 # open sessions / 21^4 * 8^2, so a second draw is already rare).
 ACCESS_CODE_DRAWS = 20
@@ -122,7 +113,7 @@ def withdraw_centre(centre: Centre, by: User) -> Centre:
 # --- sessions -----------------------------------------------------------------------------
 
 
-def _fresh(session: Session) -> Session:
+def locked_session(session: Session) -> Session:
     """The session as stored, locked for the transaction: its status decides what may
     change, and the caller's copy may be stale."""
     return (
@@ -227,7 +218,7 @@ def update_session(
     While scheduled every field may change; once open only the room, the address, the
     invigilators and the password (409 `session_open` for the others); a finalised or
     cancelled session refuses everything (409 `session_locked`)."""
-    session = _fresh(session)
+    session = locked_session(session)
     _refuse_locked(session)
     changed = [
         name for name in SESSION_FIELDS if name in values and getattr(session, name) != values[name]
@@ -254,7 +245,7 @@ def update_session(
 @transaction.atomic
 def cancel_session(session: Session, by: User | None = None) -> Session:
     """Cancel a scheduled session (its access code is freed); 409 once open or locked."""
-    session = _fresh(session)
+    session = locked_session(session)
     if session.status != Session.Status.SCHEDULED:
         raise CertificationError(
             409,
@@ -270,7 +261,7 @@ def cancel_session(session: Session, by: User | None = None) -> Session:
 def new_access_code(session: Session) -> Session:
     """Give a scheduled or open session a new access code (e.g. after it was shared too
     widely); 409 for a locked session."""
-    session = _fresh(session)
+    session = locked_session(session)
     _refuse_locked(session)
     _save_with_new_code(session)
     return session
@@ -279,7 +270,7 @@ def new_access_code(session: Session) -> Session:
 @transaction.atomic
 def set_invigilator_password(session: Session, raw: str) -> Session:
     """Replace the supervision page's password (stored hashed; at least 8 characters)."""
-    session = _fresh(session)
+    session = locked_session(session)
     _refuse_locked(session)
     _check_password(raw)
     session.invigilator_password = make_password(raw)
@@ -291,7 +282,7 @@ def set_invigilator_password(session: Session, raw: str) -> Session:
 def set_invigilators(session: Session, users: Iterable[User]) -> Session:
     """The session's invigilators: platform invigilators or staff of the centre's
     organisation; anyone else is refused (422, naming them), and nothing changes."""
-    session = _fresh(session)
+    session = locked_session(session)
     _refuse_locked(session)
     users = list({user.pk: user for user in users}.values())
     staff = set(
@@ -316,7 +307,7 @@ def open_session(session: Session, by: User | None = None) -> Session:
 
     Refused (409) while the active calibration is provisional, with the assessments' code
     (`provisional_calibration`, `no_bank`)."""
-    session = _fresh(session)
+    session = locked_session(session)
     if session.status != Session.Status.SCHEDULED:
         raise CertificationError(
             409, "not_scheduled", _("Seule une session programmée peut être ouverte.")
@@ -333,153 +324,3 @@ def open_session(session: Session, by: User | None = None) -> Session:
     session.opened_at = timezone.now()
     session.save(update_fields=["status", "opened_at"])
     return session
-
-
-# --- candidates ---------------------------------------------------------------------------
-
-
-def _refuse_enrolment_closed(session: Session) -> None:
-    if session.status not in ACTIVE_STATUSES:
-        raise CertificationError(
-            409,
-            "session_locked",
-            _("Les inscriptions sont fermées : la session est clôturée ou annulée."),
-        )
-
-
-def check_extra_time(percent: int) -> None:
-    """422 unless 0 <= percent <= 200."""
-    if not 0 <= percent <= MAX_EXTRA_TIME_PERCENT:
-        message = _("Le temps supplémentaire va de 0 à %(max)d %%.") % {
-            "max": MAX_EXTRA_TIME_PERCENT
-        }
-        raise CertificationError(
-            422, "invalid_extra_time", message, {"extra_time_percent": [message]}
-        )
-
-
-def account_for(email: str) -> User:
-    """The account with this e-mail address (422 `unknown_account` if there is none)."""
-    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
-    if user is None:
-        message = _(
-            "Aucun compte Palier n'utilise l'adresse « %(email)s » : le candidat crée d'abord "
-            "son compte."
-        ) % {"email": (email or "").strip()}
-        raise CertificationError(422, "unknown_account", message, {"email": [message]})
-    return user
-
-
-def candidate_row(
-    session: Session,
-    user: User,
-    *,
-    extra_time_percent: int,
-    screen_reader: bool,
-    override_reason: str,
-    by: User | None,
-) -> Candidate:
-    """An unsaved candidacy, after the eligibility check (raises CertificationError). The
-    override reason is recorded only when it was needed (a recent certificate)."""
-    check_extra_time(extra_time_percent)
-    reason = (override_reason or "").strip()
-    check_eligibility(user, session.framework, override_reason=reason)
-    overridden = bool(reason) and recent_certificate(user, session.framework) is not None
-    return Candidate(
-        session=session,
-        user=user,
-        extra_time_percent=extra_time_percent,
-        screen_reader=screen_reader,
-        override_reason=reason if overridden else "",
-        override_by=by if overridden else None,
-    )
-
-
-def _already_enrolled(user: User) -> CertificationError:
-    message = _("%(email)s est déjà inscrit à cette session.") % {"email": user.email}
-    return CertificationError(409, "already_enrolled", message, {"email": [message]})
-
-
-@transaction.atomic
-def enrol_candidate(
-    session: Session,
-    email: str,
-    extra_time_percent: int = 0,
-    screen_reader: bool = False,
-    override_reason: str = "",
-    by: User | None = None,
-) -> Candidate:
-    """Enrol the account with `email` (it must exist and be eligible; a candidate certified
-    less than 12 months ago needs `override_reason`, recorded with `by`)."""
-    session = _fresh(session)
-    _refuse_enrolment_closed(session)
-    user = account_for(email)
-    if Candidate.objects.filter(session=session, user=user).exists():
-        raise _already_enrolled(user)
-    candidate = candidate_row(
-        session,
-        user,
-        extra_time_percent=extra_time_percent,
-        screen_reader=screen_reader,
-        override_reason=override_reason,
-        by=by,
-    )
-    try:
-        with transaction.atomic():
-            candidate.save()
-    except IntegrityError as error:
-        raise _already_enrolled(user) from error
-    return candidate
-
-
-@transaction.atomic
-def remove_candidate(candidate: Candidate) -> None:
-    """Withdraw a candidacy while the candidate is still expected (409 once they arrived)."""
-    candidate = Candidate.objects.select_for_update().select_related("session").get(pk=candidate.pk)
-    _refuse_enrolment_closed(candidate.session)
-    if candidate.status != Candidate.Status.EXPECTED:
-        raise CertificationError(
-            409,
-            "candidate_arrived",
-            _("Ce candidat est déjà arrivé : il ne peut plus être retiré de la session."),
-        )
-    candidate.delete()
-
-
-@transaction.atomic
-def import_candidates(
-    session: Session, upload: IO[bytes], *, dry_run: bool, by: User | None
-) -> ImportPlan:
-    """Enrol (or update the needs of) the candidates of a CSV file, all or nothing; with
-    `dry_run`, only check and report. Raises ImportRefused (every error by row and column)
-    or CertificationError; then nothing is written."""
-    from palier.certification.candidate_import import read_limited
-
-    return import_candidate_data(session, read_limited(upload), dry_run=dry_run, by=by)
-
-
-@transaction.atomic
-def import_candidate_data(
-    session: Session, data: bytes, *, dry_run: bool, by: User | None
-) -> ImportPlan:
-    """`import_candidates` on the file's bytes (a confirmed dry run's file)."""
-    from palier.certification.candidate_import import plan_import
-
-    # Locked, so that two imports of one list do not both enrol a candidate.
-    session = _fresh(session)
-    _refuse_enrolment_closed(session)
-    plan = plan_import(session, data, by)
-    if dry_run:
-        return plan
-    try:
-        with transaction.atomic():
-            Candidate.objects.bulk_create(plan.to_create)
-            Candidate.objects.bulk_update(
-                plan.to_update,
-                ["extra_time_percent", "screen_reader", "override_reason", "override_by"],
-            )
-    except IntegrityError as error:
-        raise CertificationError(
-            409, "import_conflict", _("La liste a changé pendant l'import : réessayez.")
-        ) from error
-    return plan

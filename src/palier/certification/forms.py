@@ -9,11 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from palier.accounts.models import User
-from palier.certification.centre_services import (
-    INVIGILATOR_PASSWORD_MIN_LENGTH,
-    MAX_EXTRA_TIME_PERCENT,
-    SESSION_FIELDS,
-)
+from palier.certification.centre_services import INVIGILATOR_PASSWORD_MIN_LENGTH, SESSION_FIELDS
+from palier.certification.enrolment import MAX_EXTRA_TIME_PERCENT
 from palier.certification.models import ADDRESS_MAX_LENGTH, ROOM_MAX_LENGTH, Session
 
 # A session lasts at most this long (minutes), and gathers at most this many candidates.

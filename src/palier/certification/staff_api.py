@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from palier.accounts.models import User
-from palier.certification import centre_services
+from palier.certification import centre_services, enrolment
 from palier.certification.access import (
     access_centre_session,
     access_session_candidate,
@@ -90,7 +90,7 @@ class SessionOut(Schema):
 
 class CandidateIn(Schema):
     email: str = Field(..., min_length=3, max_length=254)
-    extra_time_percent: int = Field(0, ge=0, le=centre_services.MAX_EXTRA_TIME_PERCENT)
+    extra_time_percent: int = Field(0, ge=0, le=enrolment.MAX_EXTRA_TIME_PERCENT)
     screen_reader: bool = False
     override_reason: str = Field("", max_length=1000)
 
@@ -303,7 +303,7 @@ def enrol_candidate(
     request: HttpRequest, slug: str, session_id: int, payload: CandidateIn
 ) -> Status:
     session = _session(request, slug, session_id, admin=True)
-    candidate = centre_services.enrol_candidate(
+    candidate = enrolment.enrol_candidate(
         session,
         payload.email,
         extra_time_percent=payload.extra_time_percent,
@@ -322,7 +322,7 @@ def enrol_candidate(
 )
 def remove_candidate(request: HttpRequest, slug: str, session_id: int, candidate_id: int) -> Status:
     session = _session(request, slug, session_id, admin=True)
-    centre_services.remove_candidate(access_session_candidate(session, candidate_id))
+    enrolment.remove_candidate(access_session_candidate(session, candidate_id))
     return Status(204, None)
 
 

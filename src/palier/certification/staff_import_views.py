@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from palier.certification import centre_services
+from palier.certification import enrolment
 from palier.certification.candidate_import import (
     MAX_CANDIDATE_ROWS,
     MAX_FILE_BYTES,
@@ -90,9 +90,7 @@ def candidate_import(request: HttpRequest, slug: str, session_id: int) -> HttpRe
     dry_run = form.cleaned_data["dry_run"]
     try:
         data = read_limited(form.cleaned_data["file"])
-        plan = centre_services.import_candidate_data(
-            session, data, dry_run=dry_run, by=request.user
-        )
+        plan = enrolment.import_candidate_data(session, data, dry_run=dry_run, by=request.user)
     except ServiceError as error:
         # The page answers 200, as every form page does with its errors.
         return _refused(request, session, error)
@@ -118,7 +116,7 @@ def candidate_import_confirm(request: HttpRequest, slug: str, session_id: int) -
         if not form.is_valid():
             raise CertificationError(400, "invalid_token", _("Simulation introuvable."))
         data = data_from_token(session, request.user, form.cleaned_data["token"])
-        plan = centre_services.import_candidate_data(session, data, dry_run=False, by=request.user)
+        plan = enrolment.import_candidate_data(session, data, dry_run=False, by=request.user)
     except ServiceError as error:
         return _refused(request, session, error, error.status)
     return _done(request, session, plan.created, plan.updated)

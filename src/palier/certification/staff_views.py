@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from palier.accounts.models import User
-from palier.certification import centre_services
+from palier.certification import centre_services, enrolment
 from palier.certification.access import (
     access_centre,
     access_centre_session,
@@ -231,7 +231,7 @@ def candidate_enrol(request: HttpRequest, slug: str, session_id: int) -> HttpRes
     if form.is_valid():
         data = form.cleaned_data
         try:
-            candidate = centre_services.enrol_candidate(
+            candidate = enrolment.enrol_candidate(
                 session,
                 data["email"],
                 extra_time_percent=data["extra_time_percent"],
@@ -259,7 +259,7 @@ def candidate_remove(
     if refused := method_not_allowed(request, "POST"):
         return refused
     try:
-        centre_services.remove_candidate(candidate)
+        enrolment.remove_candidate(candidate)
     except CertificationError as error:
         return session_page(request, session, membership, error.status, error_message=error.message)
     messages.success(
