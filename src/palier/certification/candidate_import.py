@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import csv
 import io
-import itertools
 from dataclasses import dataclass, field
 
 from django.core import signing
@@ -29,8 +28,9 @@ from palier.accounts.models import User
 from palier.campaigns.import_checks import (
     MAX_FILE_BYTES,
     ImportRefused,
-    _cell_error,
-    _decode,
+    cell_error,
+    checked_records,
+    decode_file,
     header_key,
     read_limited,
 )
@@ -143,30 +143,7 @@ def _records(text: str) -> tuple[dict[str, int], dict[str, str], list[tuple[int,
     titles = {name: header[position].strip() for name, position in positions.items()}
     records: list[tuple[int, dict]] = []
     errors: list[str] = []
-    # Lines count records as a spreadsheet numbers its rows (the header is line 1).
-    for line in itertools.count(2):
-        try:
-            record = next(reader, None)
-        except csv.Error as error:
-            errors.append(
-                _("ligne %(line)d : ligne CSV mal formée (%(error)s)")
-                % {"line": line, "error": error}
-            )
-            continue
-        if record is None:
-            break
-        if not any(cell.strip() for cell in record):
-            continue
-        if any(cell.strip() for cell in record[len(header) :]):
-            errors.append(
-                _("ligne %(line)d : %(count)d valeurs pour %(columns)d colonnes")
-                % {"line": line, "count": len(record), "columns": len(header)}
-            )
-            continue
-        raw = {
-            name: (record[position] if position < len(record) else "").strip()
-            for name, position in positions.items()
-        }
+    for line, raw in checked_records(reader, len(header), positions, errors):
         records.append((line, raw))
         if len(records) > MAX_CANDIDATE_ROWS:
             raise ImportRefused(
@@ -194,12 +171,12 @@ def _check_cells(line: int, raw: dict[str, str], titles: dict[str, str]):
     email = raw["email"].lower()
     try:
         if not email:
-            errors.append(_cell_error(line, titles["email"], _("adresse obligatoire")))
+            errors.append(cell_error(line, titles["email"], _("adresse obligatoire")))
         else:
             validate_email(email)
     except ValidationError:
         errors.append(
-            _cell_error(
+            cell_error(
                 line, titles["email"], _("adresse invalide « %(value)s »") % {"value": email}
             )
         )
@@ -207,7 +184,7 @@ def _check_cells(line: int, raw: dict[str, str], titles: dict[str, str]):
     extra = _extra_time(raw.get("extra_time", ""))
     if extra is None:
         errors.append(
-            _cell_error(
+            cell_error(
                 line,
                 titles["extra_time"],
                 _("« %(value)s » n'est pas un pourcentage de 0 à %(max)d")
@@ -217,7 +194,7 @@ def _check_cells(line: int, raw: dict[str, str], titles: dict[str, str]):
     answer = raw.get("screen_reader", "").casefold()
     if answer not in YES | NO:
         errors.append(
-            _cell_error(
+            cell_error(
                 line,
                 titles["screen_reader"],
                 _("« %(value)s » : répondez oui ou non") % {"value": raw["screen_reader"]},
@@ -226,7 +203,7 @@ def _check_cells(line: int, raw: dict[str, str], titles: dict[str, str]):
     reason = raw.get("override_reason", "")
     if len(reason) > OVERRIDE_REASON_MAX_LENGTH:
         errors.append(
-            _cell_error(
+            cell_error(
                 line,
                 titles["override_reason"],
                 _("%(max)d caractères au plus") % {"max": OVERRIDE_REASON_MAX_LENGTH},
@@ -239,7 +216,7 @@ def plan_import(session: Session, data: bytes, by: User | None) -> ImportPlan:
     """What importing `data` into `session` would do, after every check (format, cells,
     accounts, eligibility, candidates already enrolled). Raises ImportRefused listing every
     error by row and column."""
-    text, encoding = _decode(data)
+    text, encoding = decode_file(data)
     _positions_found, titles, records, errors = _records(text)
     emails = [raw["email"].lower() for _line, raw in records]
     accounts = {user.email: user for user in User.objects.filter(email__in=emails, is_active=True)}
@@ -254,7 +231,7 @@ def plan_import(session: Session, data: bytes, by: User | None) -> ImportPlan:
         email_column = titles["email"]
         if email in first_line_of:
             row_errors.append(
-                _cell_error(
+                cell_error(
                     line,
                     email_column,
                     _("adresse déjà présente ligne %(line)d") % {"line": first_line_of[email]},
@@ -265,7 +242,7 @@ def plan_import(session: Session, data: bytes, by: User | None) -> ImportPlan:
         user = accounts.get(email)
         if email and user is None:
             row_errors.append(
-                _cell_error(line, email_column, _("aucun compte Palier avec cette adresse"))
+                cell_error(line, email_column, _("aucun compte Palier avec cette adresse"))
             )
         if row_errors or user is None:
             errors.extend(row_errors)
@@ -283,12 +260,12 @@ def plan_import(session: Session, data: bytes, by: User | None) -> ImportPlan:
             column = titles.get("override_reason", email_column)
             if error.code != "recently_certified":
                 column = email_column
-            errors.append(_cell_error(line, column, error.message))
+            errors.append(cell_error(line, column, error.message))
             continue
         action = _place(plan, enrolled.get(email), row)
         if action is None:
             errors.append(
-                _cell_error(
+                cell_error(
                     line,
                     email_column,
                     _("candidat déjà arrivé : son inscription ne peut plus changer"),
