@@ -27,8 +27,10 @@ def split_sessions(sessions: list[Session]) -> tuple[list[Session], list[Session
     """(upcoming, past): scheduled or open sessions from today on, soonest first; then the
     others, latest first."""
     today = timezone.localdate()
-    upcoming = [s for s in sessions if s.status in UPCOMING_STATUSES and s.date >= today]
-    past = [s for s in sessions if s not in upcoming]
+    upcoming, past = [], []
+    for session in sessions:
+        coming = session.status in UPCOMING_STATUSES and session.date >= today
+        (upcoming if coming else past).append(session)
     return upcoming[::-1], past
 
 
