@@ -226,3 +226,10 @@ def test_the_template_file_has_the_expected_columns(client, session, org_member)
     )
     text = client.get(url).content.decode("utf-8-sig")
     assert text.splitlines()[0] == "email;extra_time;screen_reader;override_reason"
+
+
+def test_an_import_without_dry_run_enrols_at_once(client, session, accounts, org_admin):
+    client.force_login(org_admin)
+    response = client.post(import_url(session), {"file": upload(FRENCH_LIST)})
+    assert response.status_code == 302
+    assert len(enrolled(session)) == 3
