@@ -15,6 +15,7 @@ from django.views.i18n import set_language
 from palier.accounts.admin_site import admin_site
 from palier.api import api
 from palier.campaigns import staff_urls as campaign_staff_urls
+from palier.certification import staff_urls as certification_staff_urls
 from palier.core.errors import api_not_found
 from palier.items.authoring_site import authoring_site
 from palier.organisations import urls as organisation_urls
@@ -61,6 +62,10 @@ urlpatterns += i18n_patterns(
     path("psychometrie/", include("palier.psychometrics.urls")),
     path("verifier/", include("palier.certification.verification_urls")),
     path("", include(ORGANISATION_PAGES)),
+    path(
+        "organisations/<slug:slug>/certification/",
+        include((certification_staff_urls.urlpatterns, "certification_staff")),
+    ),
     path("gestion/", admin_site.urls),
     path("auteur/", authoring_site.urls),
     prefix_default_language=False,
