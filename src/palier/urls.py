@@ -56,6 +56,7 @@ urlpatterns += i18n_patterns(
     path("campagnes/", include("palier.campaigns.urls")),
     path("psychometrie/seuils/", include("palier.psychometrics.standard_setting_urls")),
     path("psychometrie/", include("palier.psychometrics.urls")),
+    path("certification/surveillance/", include("palier.certification.supervision_urls")),
     path("", include(ORGANISATION_PAGES)),
     path("gestion/", admin_site.urls),
     path("auteur/", authoring_site.urls),
