@@ -79,10 +79,8 @@ def test_the_page_shows_each_decision_in_words_with_the_certified_levels(
     certified, _short = sat
     levels = jury.latest_decision(certified).levels
     area = next(code for code, level in levels.items() if level["level"])
-    assert f"{int(levels[area]['probability'] * 100)} %" in page
-    assert "Probabilité d&#x27;avoir au moins ce niveau" in page or (
-        "Probabilité d'avoir au moins ce niveau" in page
-    )
+    assert f"Niveau {levels[area]['level']} " in page
+    assert f"({int(levels[area]['probability'] * 100)} %)" in page
     assert "Publier les résultats" not in page  # not finalised yet
 
 
