@@ -19,10 +19,12 @@ from django.utils.translation import ngettext
 from palier.certification import services
 from palier.certification.access import access_jury_session, access_session_candidate
 from palier.certification.errors import CertificationError
+from palier.certification.jury import MIN_ANSWERS
 from palier.certification.models import Candidate, Session
 from palier.certification.supervision_forms import ReviewForm, RevokeForm
 from palier.certification.supervision_queries import display_name, jury_board
 from palier.core.http import method_not_allowed
+from palier.engine import CERTIFICATION_THRESHOLD
 
 
 def jury_url(session: Session, candidate: Candidate | None = None) -> str:
@@ -59,6 +61,8 @@ def _page(
             "board": board,
             "can_decide": _can_decide(request, session),
             "has_errors": bound is not None,
+            "min_answers": MIN_ANSWERS,
+            "threshold_percent": round(CERTIFICATION_THRESHOLD * 100),
         },
         status=status,
     )
