@@ -205,6 +205,12 @@ def end_test(request: HttpRequest, session: Session, candidate_id: int) -> HttpR
             lambda: services.end_test(candidate, request.user),
             _("L'épreuve de %(name)s est arrêtée.") % {"name": display_name(candidate)},
         )
+    if candidate.status not in (Candidate.Status.AUTHORISED, Candidate.Status.IN_PROGRESS):
+        messages.info(
+            request,
+            _("L'épreuve de %(name)s n'est pas en cours.") % {"name": display_name(candidate)},
+        )
+        return redirect(page_url(session, candidate))
     return render(
         request,
         "certification/supervision/confirm_end.html",

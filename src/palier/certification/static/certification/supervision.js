@@ -9,7 +9,10 @@
   var announce = document.getElementById("supervision-announce");
   var url = box.getAttribute("data-live-url");
   var every = Number(box.getAttribute("data-refresh-seconds") || "5") * 1000;
-  var last = box.innerHTML;
+  // Each rendering masks the CSRF token anew: compare the lists without it. The first
+  // answer is always swapped in (the page's own copy was serialised by the browser).
+  function comparable(html) { return html.replace(/name="csrfmiddlewaretoken" value="[^"]*"/g, ""); }
+  var last = null;
 
   function alertIds(root) {
     var holder = root.querySelector("[data-alert-ids]");
@@ -27,11 +30,11 @@
   }
 
   function swap(html) {
-    if (html === last) { return; }
+    if (comparable(html) === last) { return; }
     var before = alertIds(box);
     var key = focusKey();
     box.innerHTML = html;
-    last = html;
+    last = comparable(html);
     if (key) {
       var again = box.querySelector(key.selector);
       if (again) { again.focus(); }
