@@ -4,10 +4,11 @@ calibration, an open session, an invigilator of it, and candidates already under
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from palier.assessments.models import Attempt
 from palier.certification import services
-from palier.certification.models import Candidate
+from palier.certification.models import Candidate, Session
 from tests.assessments.conftest import right_answer, wrong_answer
 from tests.certification.factories import estimated_bank, make_candidate, make_centre, make_session
 from tests.factories import make_user
@@ -47,3 +48,12 @@ def answer_current(candidate: Candidate, right: bool = True):
     version = attempt.current_version
     raw = right_answer(version) if right else wrong_answer(version)
     return services.answer(candidate, DEVICE, attempt.current_position, raw)
+
+
+def supervision_url(name: str, session: Session, *args: int) -> str:
+    """A page of the session's supervision or jury (URL names of `supervision:`)."""
+    return reverse(f"supervision:{name}", args=[session.pk, *args])
+
+
+def text(response) -> str:
+    return response.content.decode()

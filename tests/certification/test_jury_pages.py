@@ -4,23 +4,15 @@ decisions in words with the certified levels, reviews, publication and revocatio
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from palier.certification import jury, services
-from palier.certification.models import Candidate, Certificate, Incident, JuryDecision, Session
+from palier.certification.models import Candidate, Certificate, Incident, JuryDecision
 from palier.organisations.choices import MembershipRole
-from tests.certification.conftest import answer_current, started
+from tests.certification.conftest import answer_current, started, text
+from tests.certification.conftest import supervision_url as url
 from tests.factories import make_member, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response) -> str:
-    return response.content.decode()
-
-
-def url(name: str, session: Session, *args: int) -> str:
-    return reverse(f"supervision:{name}", args=[session.pk, *args])
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from palier.assessments.models import Attempt
@@ -14,19 +13,12 @@ from palier.certification import services
 from palier.certification.models import Alert, Candidate, Incident, Session
 from palier.certification.supervision_services import PASSWORD_TRIES_PER_HOUR
 from palier.organisations.choices import MembershipRole
-from tests.certification.conftest import DEVICE, answer_current, started
+from tests.certification.conftest import DEVICE, answer_current, started, text
+from tests.certification.conftest import supervision_url as url
 from tests.certification.factories import INVIGILATOR_PASSWORD, make_candidate
 from tests.factories import make_member, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response) -> str:
-    return response.content.decode()
-
-
-def url(name: str, session: Session, *args: int) -> str:
-    return reverse(f"supervision:{name}", args=[session.pk, *args])
 
 
 @pytest.fixture
