@@ -48,6 +48,7 @@ def test_the_invigilator_follows_the_room_on_the_live_list(page, live_server, th
 
     sign_in(page, live_server, invigilator.email)
     page.goto(live_server.url + reverse("supervision:page", args=[session.pk]))
+    assert_accessible(page)
     page.get_by_label("Mot de passe de surveillance").fill(INVIGILATOR_PASSWORD)
     page.get_by_role("button", name="Ouvrir la surveillance").click()
     expect(page.get_by_text(session.access_code, exact=True)).to_be_visible()
@@ -71,14 +72,18 @@ def test_the_invigilator_follows_the_room_on_the_live_list(page, live_server, th
     expect(page.locator("#supervision-announce")).to_contain_text("Nouveau signalement")
     assert_accessible(page)
     page.get_by_role("button", name="Valider le signalement").click()
-    expect(page.get_by_text("Signalement validé")).to_be_visible()
-    page.get_by_role("button", name="Autoriser Karim Benali").click()
+    expect(page.get_by_text("signalement validé")).to_be_visible()
+    page.get_by_role("button", name="Autoriser (Karim Benali)").click()
     expect(page.locator(f"#candidat-{waiting.pk}")).to_contain_text("Autorisé")
 
-    # The centre's admin reads the jury page: a short test after a technical incident waits
-    # for review.
+    # A technical incident, then the invigilator ends the test after confirming.
     services.add_incident(session, invigilator, Incident.Category.TECHNICAL, "Coupure", writing)
-    services.end_test(writing, invigilator)
+    page.get_by_role("link", name="Arrêter l'épreuve (Anne-Sophie Delacroix-Fontaine)").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Arrêter l'épreuve").click()
+    expect(page.locator(f"#candidat-{writing.pk}")).to_contain_text("Arrêté par le surveillant")
+
+    # The centre's admin reads the jury page: the short test waits for review.
     admin = make_member(session.centre.organisation, MembershipRole.ADMIN)
     page.context.clear_cookies()
     sign_in(page, live_server, admin.email)

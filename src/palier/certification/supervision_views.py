@@ -175,7 +175,7 @@ def authorise(request: HttpRequest, session: Session, candidate_id: int) -> Http
         request,
         session,
         lambda: services.authorise(candidate, request.user),
-        _("%(name)s est autorisé à composer.") % {"name": display_name(candidate)},
+        _("%(name)s : départ autorisé.") % {"name": display_name(candidate)},
     )
 
 
@@ -187,8 +187,8 @@ def release_device(request: HttpRequest, session: Session, candidate_id: int) ->
         session,
         lambda: services.release_device(candidate, request.user),
         _(
-            "L'appareil de %(name)s est déconnecté : le candidat peut reprendre sur un autre "
-            "appareil, après votre autorisation."
+            "%(name)s : appareil déconnecté. Le candidat peut reprendre sur un autre appareil, "
+            "après votre autorisation."
         )
         % {"name": display_name(candidate)},
     )
@@ -203,12 +203,12 @@ def end_test(request: HttpRequest, session: Session, candidate_id: int) -> HttpR
             request,
             session,
             lambda: services.end_test(candidate, request.user),
-            _("L'épreuve de %(name)s est arrêtée.") % {"name": display_name(candidate)},
+            _("%(name)s : épreuve arrêtée.") % {"name": display_name(candidate)},
         )
     if candidate.status not in (Candidate.Status.AUTHORISED, Candidate.Status.IN_PROGRESS):
         messages.info(
             request,
-            _("L'épreuve de %(name)s n'est pas en cours.") % {"name": display_name(candidate)},
+            _("%(name)s : l'épreuve n'est pas en cours.") % {"name": display_name(candidate)},
         )
         return redirect(page_url(session, candidate))
     return render(
@@ -230,7 +230,7 @@ def validate_alert(request: HttpRequest, session: Session, alert_id: int) -> Htt
         request,
         session,
         lambda: services.validate_alert(alert, request.user),
-        _("Signalement validé : la question n° %(position)s de %(name)s est remplacée.")
+        _("%(name)s : signalement validé, la question n° %(position)s est remplacée.")
         % {"position": alert.position, "name": display_name(alert.candidate)},
     )
 
@@ -242,7 +242,7 @@ def dismiss_alert(request: HttpRequest, session: Session, alert_id: int) -> Http
         request,
         session,
         lambda: services.dismiss_alert(alert, request.user),
-        _("Signalement rejeté : %(name)s reprend la même question.")
+        _("%(name)s : signalement rejeté, le candidat reprend la même question.")
         % {"name": display_name(alert.candidate)},
     )
 
