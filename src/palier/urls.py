@@ -57,6 +57,7 @@ urlpatterns += i18n_patterns(
     path("positionnement/", include("palier.assessments.urls")),
     path("formations/", include("palier.training.urls")),
     path("campagnes/", include("palier.campaigns.urls")),
+    path("certification/surveillance/", include("palier.certification.supervision_urls")),
     path("certification/", include("palier.certification.urls")),
     path("psychometrie/seuils/", include("palier.psychometrics.standard_setting_urls")),
     path("psychometrie/", include("palier.psychometrics.urls")),

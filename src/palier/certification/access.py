@@ -14,7 +14,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from palier.accounts.models import User
-from palier.certification.models import Candidate, Centre, Session
+from palier.accounts.roles import Role, has_role
+from palier.certification.models import Alert, Candidate, Centre, Session
 from palier.organisations.access import access_organisation
 from palier.organisations.models import Membership
 
@@ -66,6 +67,38 @@ def access_supervised_session(user: User, session_id: int) -> Session:
     if session is None or not can_supervise(user, session):
         raise Http404
     return session
+
+
+def access_session_alert(session: Session, alert_id: int) -> Alert:
+    """An alert raised by a candidate of `session` (404 for any other id)."""
+    return get_object_or_404(
+        Alert.objects.select_related("candidate__user"), pk=alert_id, candidate__session=session
+    )
+
+
+def access_jury_session(user: User, session_id: int) -> Session:
+    """A session whose results the user may read: the centre's staff and platform
+    administrators (404 otherwise; who may decide is `services.can_review`)."""
+    session = (
+        Session.objects.select_related("centre__organisation", "framework")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None or not can_read_results(user, session):
+        raise Http404
+    return session
+
+
+def can_read_results(user: User, session: Session) -> bool:
+    """The centre's staff and platform administrators read a session's results."""
+    if not user.is_authenticated:
+        return False
+    return (
+        has_role(user, Role.ADMINISTRATOR)
+        or Membership.objects.filter(
+            user=user, organisation_id=session.centre.organisation_id
+        ).exists()
+    )
 
 
 def access_candidacy(user: User, candidate_id: int | str) -> Candidate:
