@@ -13,48 +13,12 @@ from palier.assessments.models import Attempt, Purpose, Response
 from palier.certification import jury, services
 from palier.certification.errors import CertificationError
 from palier.certification.models import Alert, Candidate, Incident, JuryDecision, Session
-from tests.assessments.conftest import right_answer, wrong_answer
-from tests.certification.factories import (
-    estimated_bank,
-    make_candidate,
-    make_centre,
-    make_session,
-)
+from tests.assessments.conftest import right_answer
+from tests.certification.conftest import DEVICE, answer_current, started
+from tests.certification.factories import make_candidate, make_centre, make_session
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
-DEVICE = "device-one"
-
-
-@pytest.fixture
-def bank(framework):
-    return estimated_bank(framework)
-
-
-@pytest.fixture
-def session(bank, framework):
-    return make_session(make_centre(), framework)
-
-
-@pytest.fixture
-def invigilator():
-    return make_user(roles=("invigilator",))
-
-
-def started(session, invigilator, **fields) -> Candidate:
-    candidate = make_candidate(session, **fields)
-    services.join_session(candidate.user, session.access_code, DEVICE)
-    services.authorise(candidate, invigilator)
-    services.start_test(candidate, DEVICE)
-    candidate.refresh_from_db()
-    return candidate
-
-
-def answer_current(candidate: Candidate, right: bool = True):
-    attempt = Attempt.objects.get(pk=candidate.attempt_id)
-    version = attempt.current_version
-    raw = right_answer(version) if right else wrong_answer(version)
-    return services.answer(candidate, DEVICE, attempt.current_position, raw)
 
 
 def state(candidate: Candidate) -> tuple:
