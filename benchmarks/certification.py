@@ -27,8 +27,9 @@ lengths 32 and 40 (``--lengths``).
 
     PALIER_DEBUG=1 python -m benchmarks.certification [--candidates 1000] [--reuse-bank]
 
-Writes ``benchmarks/results/certification.json`` and prints the Markdown tables of
-docs/performance.md. Not a test: no assertion.
+Writes ``benchmarks/results/certification.json`` (or ``--output``) and prints the Markdown
+tables of docs/performance.md; ``--markdown FILE...`` prints them again from saved results
+(several files: their rows together). Not a test: no assertion.
 """
 
 from __future__ import annotations
@@ -259,9 +260,11 @@ def _percent(value: float) -> str:
 
 def markdown(report: dict[str, Any]) -> str:
     codes = report["area_codes"]
-    main = next(row for row in report["figures"] if row["threshold"] == 0.9 and row["length"] == 32)
+    main = next(row for row in report["figures"] if row["threshold"] == 0.9)
     lines = [
-        "| measure (threshold 0.9, 32 questions) | " + " | ".join(codes) + " | overall | target |",
+        f"| measure (threshold 0.9, {main['length']} questions) | "
+        + " | ".join(codes)
+        + " | overall | target |",
         "|---|" + "---|" * (len(codes) + 2),
     ]
     for key, label, target in (
@@ -328,7 +331,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="processes (one length each)")
     parser.add_argument("--reuse-bank", action="store_true", help=f"read {BANK.name}")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--markdown", type=Path, nargs="+", help="only print the tables of saved results"
+    )
     options = parser.parse_args()
+    if options.markdown:
+        reports = [json.loads(path.read_text()) for path in options.markdown]
+        merged = {**reports[0], "figures": [row for r in reports for row in r["figures"]]}
+        print(markdown(merged))
+        return
     started = time.perf_counter()
     if options.reuse_bank:
         data = json.loads(BANK.read_text())
