@@ -247,6 +247,10 @@ def figures(run: dict[str, Any], cuts: list[list[float]], threshold: float) -> d
         "identical": shares(levels[0] == levels[1]),
         "within_one": shares(np.abs(levels[0] - levels[1]) <= 1),
         "estimate_exact": shares(levels_of(run["theta"], cuts) == true_level[None]),
+        "mean_se": {
+            "per_area": [round(float(x), 3) for x in run["se"].mean(axis=(0, 1))],
+            "overall": round(float(run["se"].mean()), 3),
+        },
         "mean_length": round(float(run["lengths"].mean()), 2),
         "max_exposure": round(run["max_exposure"], 4),
         "items_over_cap": run["items_over_cap"],
@@ -281,6 +285,13 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {label} | "
             + " | ".join(_percent(value) for value in row["per_area"])
             + f" | {_percent(row['overall'])} | {target} |"
+        )
+    if "mean_se" in main:
+        row = main["mean_se"]
+        lines.append(
+            "| mean posterior SD (logit) | "
+            + " | ".join(f"{value:.2f}" for value in row["per_area"])
+            + f" | {row['overall']:.2f} | |"
         )
     lines += [
         "",
