@@ -40,6 +40,8 @@ run: install
 	$(BIN)/palier seed --demo
 	$(BIN)/palier pilot simulate --size demo --activate || \
 	  echo "Palier: no pilot calibration; the demo keeps the provisional calibration."
+	$(BIN)/palier demo_certification || \
+	  echo "Palier: no demo certification (it needs a calibration estimated from responses)."
 	@echo "Palier: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	@echo "Palier: links in e-mails start with $(PALIER_BASE_URL); e-mails are saved in var/mail/"
 	@$(BIN)/palier db_worker --no-startup-delay --interval 1 & \

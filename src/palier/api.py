@@ -6,6 +6,8 @@ from palier.accounts.api import router as accounts_router
 from palier.assessments.api import router as assessments_router
 from palier.campaigns.api import router as campaigns_router
 from palier.campaigns.learner_api import router as campaigns_learner_router
+from palier.certification.candidate_api import router as certification_candidate_router
+from palier.certification.staff_api import router as certification_staff_router
 from palier.core.errors import JsonBodyParser, install_error_handlers
 from palier.frameworks.api import router as frameworks_router
 from palier.items.api import router as items_router
@@ -32,3 +34,5 @@ api.add_router("/", training_router)
 api.add_router("/", organisations_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", campaigns_learner_router)
+api.add_router("/", certification_candidate_router)
+api.add_router("/", certification_staff_router)

@@ -313,6 +313,15 @@ PALIER_EXTRA_TIME_FACTOR = float(os.environ.get("PALIER_EXTRA_TIME_FACTOR", "1.3
 # (docs/calibration.md): about the size at which a 2PL difficulty's SE falls near 0.15 logit.
 PALIER_PRETEST_RESPONSES: int = env_int("PALIER_PRETEST_RESPONSES", 300, minimum=1)
 
+# --- Verifiable credentials ---------------------------------------------------------------
+# Ed25519 keys that sign the certificates' Open Badges credentials and the revocation status
+# list (certification/keys.py, docs/certification.md): base64url seeds, comma-separated; the
+# first signs, the others stay published so that credentials they signed still verify after
+# a rotation. Generate one with `palier credential_key`. Unset, debug runs use a development
+# key derived from SECRET_KEY; outside debug no credential is issued and
+# `palier check --deploy` reports it.
+PALIER_CREDENTIAL_KEY: list[str] = env_list("PALIER_CREDENTIAL_KEY")
+
 # --- E-mail -------------------------------------------------------------------------------
 # PALIER_EMAIL_BACKEND: console (default, prints e-mails), file (`make run`: one .eml file
 # per message in PALIER_EMAIL_DIR, var/mail/ by default, and a line on the console), smtp, or

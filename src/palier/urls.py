@@ -15,6 +15,7 @@ from django.views.i18n import set_language
 from palier.accounts.admin_site import admin_site
 from palier.api import api
 from palier.campaigns import staff_urls as campaign_staff_urls
+from palier.certification import staff_urls as certification_staff_urls
 from palier.core.errors import api_not_found
 from palier.items.authoring_site import authoring_site
 from palier.organisations import urls as organisation_urls
@@ -42,6 +43,8 @@ urlpatterns = [
     path("api/v1/", api_urls()),
     re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Verifiable credentials: signed addresses and /.well-known/ take no language prefix.
+    path("", include("palier.certification.credential_urls")),
 ]
 if settings.DEBUG:
     # Development only: uploaded images; in production the web server serves MEDIA_ROOT.
@@ -54,9 +57,15 @@ urlpatterns += i18n_patterns(
     path("positionnement/", include("palier.assessments.urls")),
     path("formations/", include("palier.training.urls")),
     path("campagnes/", include("palier.campaigns.urls")),
+    path("certification/", include("palier.certification.urls")),
     path("psychometrie/seuils/", include("palier.psychometrics.standard_setting_urls")),
     path("psychometrie/", include("palier.psychometrics.urls")),
+    path("verifier/", include("palier.certification.verification_urls")),
     path("", include(ORGANISATION_PAGES)),
+    path(
+        "organisations/<slug:slug>/certification/",
+        include((certification_staff_urls.urlpatterns, "certification_staff")),
+    ),
     path("gestion/", admin_site.urls),
     path("auteur/", authoring_site.urls),
     prefix_default_language=False,

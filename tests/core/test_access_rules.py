@@ -13,6 +13,12 @@ PUBLIC_VIEWS = {
     "core:personal_data",
     "core:favicon",  # browsers ask for it before anyone signs in
     "assessments:verify",  # whoever holds a result PDF checks its code (rate-limited)
+    # What verifiers of a certificate's credential fetch: public keys and revocation list.
+    "credentials:jwks",
+    "credentials:did",
+    "credentials:status_list",
+    "certificate_verification:form",  # anyone types a certificate's code (rate-limited)
+    "certificate_verification:verify",  # a certificate's QR code leads there (rate-limited)
     "frameworks:index",
     "frameworks:detail",
     "frameworks:area",

@@ -1,5 +1,6 @@
 """Production settings, checked in fresh interpreters with the environment a server would have."""
 
+import base64
 import os
 import secrets
 import sqlite3
@@ -15,6 +16,8 @@ PRODUCTION_ENV = {
     "PALIER_DEBUG": "0",
     "PALIER_SECRET_KEY": secrets.token_urlsafe(50),
     "PALIER_ALLOWED_HOSTS": "palier.example.org",
+    # An Ed25519 seed (base64url), as `palier credential_key` prints.
+    "PALIER_CREDENTIAL_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("="),
 }
 
 

@@ -10,6 +10,7 @@ import io
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -106,7 +107,7 @@ def read_limited(upload: IO[bytes]) -> bytes:
     return data
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def decode_file(data: bytes) -> tuple[str, str]:
     try:
         text, encoding = decode_csv(data)
     except CsvDecodeError as error:
@@ -192,12 +193,47 @@ def _population_index() -> dict[str, Population]:
     return index
 
 
-def _cell_error(line: int, column: str, problem: str) -> str:
+def cell_error(line: int, column: str, problem: str) -> str:
     return _("ligne %(line)d, colonne %(column)s : %(problem)s") % {
         "line": line,
         "column": column,
         "problem": problem,
     }
+
+
+def checked_records(
+    reader: Iterator[list[str]], width: int, positions: dict[str, int], errors: list[str]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """The records after the header as (line, {field: stripped cell}), numbered as a
+    spreadsheet numbers its rows (the header is line 1). Blank records are skipped; a
+    malformed record, or one with values beyond the header's `width` columns, adds its
+    error to `errors` and is skipped."""
+    for line in itertools.count(2):
+        try:
+            record = next(reader, None)
+        except csv.Error as error:
+            errors.append(
+                _("ligne %(line)d : ligne CSV mal formée (%(error)s)")
+                % {"line": line, "error": error}
+            )
+            continue
+        if record is None:
+            return
+        if not any(cell.strip() for cell in record):
+            continue
+        if any(cell.strip() for cell in record[width:]):
+            errors.append(
+                _("ligne %(line)d : %(count)d valeurs pour %(columns)d colonnes")
+                % {"line": line, "count": len(record), "columns": width}
+            )
+            continue
+        yield (
+            line,
+            {
+                name: (record[position] if position < len(record) else "").strip()
+                for name, position in positions.items()
+            },
+        )
 
 
 def parse_expected(
@@ -206,7 +242,7 @@ def parse_expected(
     """Rows of a CSV file of expected learners, checked: (rows, fields present, encoding,
     delimiter). `external_id_label` is the campaign's name for the external id, accepted as
     a header. Raises ImportRefused listing every error by row and column."""
-    text, encoding = _decode(data)
+    text, encoding = decode_file(data)
     delimiter = sniff_delimiter(text.split("\n", 1)[0])
     _count_rows(text, delimiter)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -220,35 +256,12 @@ def parse_expected(
     rows: list[LearnerRow] = []
     errors: list[str] = []
     first_line_of: dict[str, int] = {}
-    # Lines count records as a spreadsheet numbers its rows (the header is line 1).
-    for line in itertools.count(2):
-        try:
-            record = next(reader, None)
-        except csv.Error as error:
-            errors.append(
-                _("ligne %(line)d : ligne CSV mal formée (%(error)s)")
-                % {"line": line, "error": error}
-            )
-            continue
-        if record is None:
-            break
-        if not any(cell.strip() for cell in record):
-            continue
-        if any(cell.strip() for cell in record[len(header) :]):
-            errors.append(
-                _("ligne %(line)d : %(count)d valeurs pour %(columns)d colonnes")
-                % {"line": line, "count": len(record), "columns": len(header)}
-            )
-            continue
-        raw = {
-            name: (record[position] if position < len(record) else "").strip()
-            for name, position in positions.items()
-        }
+    for line, raw in checked_records(reader, len(header), positions, errors):
         values, row_errors = _check_row(line, raw, titles, populations)
         email = str(values["email"])
         if email in first_line_of:
             row_errors.append(
-                _cell_error(
+                cell_error(
                     line,
                     titles["email"],
                     _("adresse déjà présente ligne %(line)d") % {"line": first_line_of[email]},
@@ -276,7 +289,7 @@ def _check_row(
             continue
         if len(raw[name]) > max_length:
             errors.append(
-                _cell_error(
+                cell_error(
                     line, titles[name], _("%(max)d caractères au plus") % {"max": max_length}
                 )
             )
@@ -285,7 +298,7 @@ def _check_row(
         values["group"] = " ".join(str(values["group"]).split())
     email = raw["email"].lower()
     if not email:
-        errors.append(_cell_error(line, titles["email"], _("adresse obligatoire")))
+        errors.append(cell_error(line, titles["email"], _("adresse obligatoire")))
     else:
         try:
             if len(email) > EMAIL_MAX_LENGTH:
@@ -293,7 +306,7 @@ def _check_row(
             validate_email(email)
         except ValidationError:
             errors.append(
-                _cell_error(
+                cell_error(
                     line, titles["email"], _("adresse invalide « %(value)s »") % {"value": email}
                 )
             )
@@ -304,7 +317,7 @@ def _check_row(
         population = populations.get(header_key(text)) if text else None
         if text and population is None:
             errors.append(
-                _cell_error(
+                cell_error(
                     line,
                     titles["population"],
                     _("public inconnu « %(value)s » (code ou intitulé du référentiel attendu)")
@@ -317,7 +330,7 @@ def _check_row(
         year = int(text) if text.isascii() and text.isdigit() else None
         if text and (year is None or not 1 <= year <= MAX_YEAR_OF_STUDY):
             errors.append(
-                _cell_error(
+                cell_error(
                     line,
                     titles["year_of_study"],
                     _("« %(value)s » n'est pas une année d'études de 1 à %(max)d")

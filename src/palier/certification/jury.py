@@ -60,14 +60,11 @@ def certified_levels(attempt: Attempt) -> dict[str, dict]:
     return levels
 
 
-def automatic_verdict(candidate: Candidate) -> Verdict:
-    """The automatic rules applied to a candidate whose test is over."""
-    categories = set(candidate.incidents.values_list("category", flat=True))
-    attempt = candidate.attempt
-    levels = certified_levels(attempt) if attempt is not None and attempt.is_finished else {}
+def verdict(categories: set[str], answered: int, levels: dict[str, dict]) -> Verdict:
+    """The automatic rules, from the incident categories about the candidate, the number of
+    scored answers and the certified levels of the test."""
     if Incident.Category.FRAUD in categories:
         return Verdict(Outcome.TO_REVIEW, levels, ["fraud_suspicion"])
-    answered = answered_count(attempt) if attempt is not None else 0
     if answered < MIN_ANSWERS:
         if Incident.Category.TECHNICAL in categories:
             return Verdict(Outcome.TO_REVIEW, levels, ["short_test_technical_incident"])
@@ -75,6 +72,18 @@ def automatic_verdict(candidate: Candidate) -> Verdict:
     if any(area["level"] is not None for area in levels.values()):
         return Verdict(Outcome.CERTIFIED, levels, [])
     return Verdict(Outcome.NOT_CERTIFIED, levels, [])
+
+
+def automatic_verdict(candidate: Candidate) -> Verdict:
+    """The automatic rules applied to a candidate whose test is over."""
+    categories = set(candidate.incidents.values_list("category", flat=True))
+    attempt = candidate.attempt
+    finished = attempt is not None and attempt.is_finished
+    return verdict(
+        categories,
+        answered_count(attempt) if attempt is not None else 0,
+        certified_levels(attempt) if finished else {},
+    )
 
 
 def latest_decision(candidate: Candidate) -> JuryDecision | None:
