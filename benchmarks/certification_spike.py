@@ -11,13 +11,16 @@ times the pace of a real test: 32 questions in 45 minutes is 84 s a question). E
 carries an answer id; one in ``--resend`` answers (default 10) is sent a second time with the
 same id, as a browser retrying after a lost response would.
 
-Requests go to the exam-day services (``certification.services``: join_session, authorise,
-start_test, answer), the code under the candidate pages and API, from a pool of ``--workers``
-threads (default 16) with one database connection each, like a threaded server; a request
-waits in the pool's queue when every thread is busy, and its latency counts from the moment
-the candidate sends it. Reported: start and answer latency (median, p95, p99, max), errors by
-code, and whether every answer is stored exactly once (responses in the database against
-answers accepted; resent answers must come back as replays).
+Each candidate drives the candidate API through Django's test client, as the delivery
+benchmark does (session, middleware, API view, services, engine, database): ``POST
+/api/v1/certification/join`` with the code, the invigilator's authorisation (the service
+``authorise``, the supervision page's action), ``POST .../start``, then ``POST .../answers``.
+Requests run on a pool of ``--workers`` threads (default 16) with one database connection
+each, like a threaded server; a request waits in the pool's queue when every thread is busy,
+and its latency counts from the moment the candidate sends it. Reported: start latency (join,
+authorisation and start together), answer latency (median, p95, p99, max), errors by code, and
+whether every answer is stored exactly once (responses in the database against answers
+accepted; a resent answer must be accepted again without a second row).
 
     python -m benchmarks.certification_spike [--candidates 300] [--window 10] [--answers 8]
 
@@ -54,10 +57,10 @@ class Sitter:
     """One candidate's client: what their browser knows."""
 
     index: int
-    user: Any
-    candidate: Any = None
+    client: Any
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
-    attempt_id: Any = None
+    candidate_id: int | None = None
+    state: dict[str, Any] = field(default_factory=dict)
     answered: int = 0
     done: bool = False
 
@@ -66,6 +69,7 @@ def prepare(count: int) -> tuple[Any, Any, list[Sitter]]:
     """Seed, estimated calibration, one open session with `count` enrolled candidates."""
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
+    from django.test import Client
     from django.utils import timezone
     from tests.certification.factories import estimated_bank, make_centre, make_session
     from tests.factories import make_user
@@ -93,7 +97,17 @@ def prepare(count: int) -> tuple[Any, Any, list[Sitter]]:
     users = list(User.objects.filter(email__startswith="candidat").order_by("email"))
     LearnerProfile.objects.bulk_create(LearnerProfile(user=user) for user in users)
     Candidate.objects.bulk_create(Candidate(session=session, user=user) for user in users)
-    return session, invigilator, [Sitter(index, user) for index, user in enumerate(users)]
+    sitters = []
+    for index, user in enumerate(users):
+        sitter = Sitter(index, None)
+        sitter.client = Client(headers={"X-Palier-Device": sitter.token})
+        sitter.client.force_login(user)  # signed in before the session starts
+        sitters.append(sitter)
+    return session, invigilator, sitters
+
+
+class RefusedError(Exception):
+    """A request answered with an error status (the message: status and code)."""
 
 
 class Spike:
@@ -128,17 +142,15 @@ class Spike:
     def step(self, due: float, sitter: Sitter) -> None:
         from django.db import close_old_connections
 
-        from palier.certification.errors import CertificationError
-
         close_old_connections()
         try:
-            if sitter.attempt_id is None:
+            if sitter.candidate_id is None:
                 self.begin(due, sitter)
             else:
                 self.answer(due, sitter)
-        except CertificationError as error:
+        except RefusedError as error:
             with self.lock:
-                self.errors[error.code] += 1
+                self.errors[str(error)] += 1
             sitter.done = True
         except Exception as error:  # a benchmark counts every failure
             with self.lock:
@@ -150,50 +162,58 @@ class Spike:
             self.running -= 1
             self.wake.notify()
 
+    def post(self, sitter: Sitter, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = sitter.client.post(
+            f"/api/v1/certification/{path}", json.dumps(body), content_type="application/json"
+        )
+        if response.status_code != 200:
+            code = response.json().get("error", {}).get("code", "")
+            raise RefusedError(f"{response.status_code} {code}")
+        return response.json()
+
     def begin(self, due: float, sitter: Sitter) -> None:
         from palier.certification import services
+        from palier.certification.models import Candidate
 
-        candidate = services.join_session(sitter.user, self.session.access_code, sitter.token)
-        services.authorise(candidate, self.invigilator)
-        attempt = services.start_test(candidate, sitter.token)
+        state = self.post(sitter, "join", {"code": self.session.access_code})
+        sitter.candidate_id = state["id"]
+        services.authorise(Candidate(pk=sitter.candidate_id), self.invigilator)
+        sitter.state = self.post(sitter, f"candidacies/{sitter.candidate_id}/start", {})
         elapsed = (time.perf_counter() - due) * 1000
-        sitter.candidate, sitter.attempt_id = candidate, attempt.pk
         with self.lock:
             self.start_ms.append(elapsed)
 
     def answer(self, due: float, sitter: Sitter) -> None:
         from tests.assessments.conftest import right_answer, wrong_answer
 
-        from palier.assessments.models import Attempt
-        from palier.certification import services
+        from palier.items.models import ItemVersion
 
         # What the candidate's page shows: the current question (not timed).
-        attempt = Attempt.objects.select_related("current_version").get(pk=sitter.attempt_id)
-        version = attempt.current_version
+        version = ItemVersion.objects.get(pk=sitter.state["question"]["version"])
         right = (sitter.index + sitter.answered) % 3
-        raw = right_answer(version) if right else wrong_answer(version)
-        answer_id = uuid.uuid4()
+        body = {
+            "position": sitter.state["position"],
+            "response": right_answer(version) if right else wrong_answer(version),
+            "answer_id": str(uuid.uuid4()),
+        }
+        path = f"candidacies/{sitter.candidate_id}/answers"
         started = time.perf_counter()
-        recorded = services.answer(
-            sitter.candidate, sitter.token, attempt.current_position, raw, answer_id
-        )
+        state = self.post(sitter, path, body)
         elapsed = (time.perf_counter() - min(due, started)) * 1000
         sitter.answered += 1
-        resend = (sitter.index + sitter.answered) % self.options.resend == 0
-        replayed = False
-        if resend:
-            again = services.answer(
-                sitter.candidate, sitter.token, attempt.current_position, raw, answer_id
-            )
-            replayed = again.replayed
         with self.lock:
-            self.sent += 1 + resend
-            self.accepted += not recorded.replayed
-            self.resent += resend
-            self.replays += replayed
+            self.sent += 1
+            self.accepted += 1
             self.answer_ms.append(elapsed)
+        if (sitter.index + sitter.answered) % self.options.resend == 0:
+            again = self.post(sitter, path, body)  # refused with a 4xx if not idempotent
+            with self.lock:
+                self.sent += 1
+                self.resent += 1
+                self.replays += again["position"] == state["position"]
+        sitter.state = state
         limit = self.options.answers
-        if recorded.attempt.is_finished or (limit and sitter.answered >= limit):
+        if state["question"] is None or (limit and sitter.answered >= limit):
             sitter.done = True
 
     def run(self, sitters: list[Sitter]) -> float:
