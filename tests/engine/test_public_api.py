@@ -6,10 +6,12 @@ import palier.engine
 
 def test_the_public_api_is_exactly_the_documented_names():
     assert palier.engine.__all__ == [
+        "CERTIFICATION_THRESHOLD",
         "Answer",
         "AreaCutScores",
         "Calibration",
         "CatConfig",
+        "CertifiedLevel",
         "DifResult",
         "ExposureTuning",
         "ItemBank",
@@ -24,6 +26,7 @@ def test_the_public_api_is_exactly_the_documented_names():
         "bookmark_cut",
         "calibrate",
         "certification_exposure",
+        "certified_level",
         "information",
         "item_fit",
         "level",
