@@ -17,13 +17,15 @@ from ninja import Field, Header, Router, Schema
 from ninja.security import django_auth
 
 from palier.assessments import queries as assessment_queries
-from palier.certification import queries, services
+from palier.certification import credentials, queries, services
 from palier.certification.access import access_candidacy
+from palier.certification.credential_services import issue_credential
 from palier.certification.models import Alert, Candidate
 from palier.core.errors import ApiError, ErrorOut
 
 router = Router(tags=["certification"], auth=django_auth)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+CREDENTIAL_ERRORS = {**ERRORS, 503: ErrorOut}
 DEVICE = Header(..., alias="X-Palier-Device", min_length=8, max_length=64)
 
 
@@ -165,3 +167,25 @@ def result(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
         "certificate_code": certificate.code if certificate else None,
         "certificate_revoked": bool(certificate and certificate.is_revoked),
     }
+
+
+class CredentialOut(Schema):
+    context: list[str] = Field(..., alias="@context")
+    id: str = Field(..., description="data:application/vc+jwt,<the signed VC-JWT>")
+    type: str = Field(..., description="EnvelopedVerifiableCredential")
+
+
+@router.get(
+    "/certification/candidacies/{candidate_id}/credential",
+    response={200: CredentialOut, **CREDENTIAL_ERRORS},
+    summary="The certificate as an Open Badges 3.0 credential: the VC-JWT signed by the "
+    "platform, wrapped as a VC 2.0 EnvelopedVerifiableCredential (404 without a valid "
+    "published certificate)",
+    by_alias=True,
+)
+def credential(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
+    candidate = access_candidacy(request.user, candidate_id)
+    certificate = credentials.downloadable_certificate(candidate)
+    if certificate is None:
+        raise ApiError(404, "not_found", _("Aucun certificat valide pour cette candidature."))
+    return credentials.enveloped(issue_credential(certificate))

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from palier.accounts.models import User
 from palier.certification.jury import latest_decision
-from palier.certification.models import Candidate, Certificate, JuryDecision
+from palier.certification.models import Candidate, Certificate, JuryDecision, ResultShare
 from palier.frameworks.models import Area, Level
+from palier.organisations.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -69,3 +71,47 @@ def published_decision(candidate: Candidate) -> JuryDecision | None:
     if candidate.published_at is None:
         return None
     return latest_decision(candidate)
+
+
+@dataclass(frozen=True)
+class SharedResult:
+    """A certified result a learner shares with an organisation: who, when, the decision
+    and the certificate (frozen levels) with its areas."""
+
+    name: str
+    shared_at: datetime
+    session_date: date
+    outcome: str
+    certificate: Certificate | None
+    areas: list[CertifiedArea]
+
+
+def shared_results(organisation: Organisation) -> list[SharedResult]:
+    """The published certification results shared with `organisation` and not stopped,
+    the latest first."""
+    shares = (
+        ResultShare.objects.filter(
+            organisation=organisation,
+            stopped_at__isnull=True,
+            candidate__published_at__isnull=False,
+        )
+        .select_related("candidate__user", "candidate__session", "candidate__certificate")
+        .order_by("-shared_at")
+    )
+    rows = []
+    for share in shares:
+        candidate = share.candidate
+        decision = latest_decision(candidate)
+        certificate = getattr(candidate, "certificate", None)
+        levels = certificate.levels if certificate else (decision.levels if decision else {})
+        rows.append(
+            SharedResult(
+                name=candidate.user.get_full_name() or candidate.user.email,
+                shared_at=share.shared_at,
+                session_date=candidate.session.date,
+                outcome=decision.get_outcome_display() if decision else "",
+                certificate=certificate,
+                areas=certified_areas(candidate.session.framework_id, levels),
+            )
+        )
+    return rows

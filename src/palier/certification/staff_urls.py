@@ -3,12 +3,13 @@
 
 from django.urls import path
 
-from palier.certification import staff_import_views, staff_views
+from palier.certification import shared_views, staff_import_views, staff_views
 
 SESSION = "sessions/<int:session_id>/"
 
 urlpatterns = [
     path("", staff_views.sessions, name="sessions"),
+    path("partages/", shared_views.shared, name="shared"),
     path("sessions/nouvelle/", staff_views.session_create, name="session_create"),
     path(SESSION, staff_views.session_detail, name="session"),
     path(f"{SESSION}modifier/", staff_views.session_edit, name="session_edit"),
