@@ -288,3 +288,19 @@ def test_the_positioning_pages_do_not_reach_a_certification_attempt(session, inv
         content_type="application/json",
     )
     assert response.status_code == 404
+
+
+def test_exposure_rates_count_the_questions_on_screen_of_tests_in_progress(session, invigilator):
+    from palier.assessments.services import certification_exposure_rates
+
+    first = started(session, invigilator)
+    answer_current(first)
+    attempt = Attempt.objects.get(pk=first.attempt_id)
+    rates = certification_exposure_rates(attempt.calibration)
+    answered = Response.objects.get(attempt=attempt).item_version_id
+    assert rates == {str(answered): 1.0, str(attempt.current_version_id): 1.0}
+    second = started(session, invigilator)
+    rates = certification_exposure_rates(attempt.calibration)
+    assert all(0 < rate <= 1 for rate in rates.values())
+    assert rates[str(answered)] in (0.5, 1.0)
+    assert Attempt.objects.get(pk=second.attempt_id).exposure_rates  # stored with the attempt

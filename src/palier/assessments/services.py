@@ -12,6 +12,7 @@ import dataclasses
 import math
 import secrets
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -369,20 +370,29 @@ def certification_calibration(framework: Framework) -> Calibration:
 
 def certification_exposure_rates(calibration: Calibration) -> dict[str, float]:
     """Share of the certification tests under `calibration` that gave each item (the
-    restricted selection's observed rates), from the stored responses."""
+    restricted selection's observed rates): the answered items, and the question on screen
+    of the tests in progress, so that candidates of one session who start together do not
+    all see the rates from before the session."""
     attempts = Attempt.objects.filter(
         calibration=calibration, purpose=Purpose.CERTIFICATION, synthetic=False
     )
     total = attempts.count()
     if total == 0:
         return {}
-    counts = (
-        Response.objects.filter(attempt__in=attempts)
-        .values_list("item_version_id")
-        .annotate(given=Count("attempt_id", distinct=True))
-        .order_by("item_version_id")
+    given = Counter(
+        dict(
+            Response.objects.filter(attempt__in=attempts)
+            .values_list("item_version_id")
+            .annotate(given=Count("attempt_id", distinct=True))
+            .order_by("item_version_id")
+        )
     )
-    return {str(version_id): round(given / total, 6) for version_id, given in counts}
+    given.update(
+        attempts.filter(status=Attempt.Status.IN_PROGRESS, current_version__isnull=False)
+        .values_list("current_version_id", flat=True)
+        .order_by("current_version_id")
+    )
+    return {str(version_id): round(count / total, 6) for version_id, count in sorted(given.items())}
 
 
 @transaction.atomic
