@@ -29,11 +29,11 @@ CREDENTIAL_ERRORS = {**ERRORS, 503: ErrorOut}
 DEVICE = Header(..., alias="X-Palier-Device", min_length=8, max_length=64)
 
 
-class JoinIn(Schema):
+class SessionJoinIn(Schema):
     code: str = Field(..., max_length=20)
 
 
-class AnswerIn(Schema):
+class CandidateAnswerIn(Schema):
     position: int = Field(..., ge=1, le=1000)
     response: Any = None
     answer_id: uuid.UUID | None = None
@@ -55,15 +55,15 @@ class CandidacyOut(Schema):
     published: bool
 
 
-class AreaOut(Schema):
+class CertifiedAreaLevelOut(Schema):
     level: int | None = Field(..., description="Certified level (1-based), null: none")
     probability: float | None = Field(..., description="P(level >= the certified level)")
 
 
-class ResultOut(Schema):
+class CandidacyResultOut(Schema):
     id: int
     outcome: str
-    areas: dict[str, AreaOut]
+    areas: dict[str, CertifiedAreaLevelOut]
     certificate_code: str | None
     certificate_revoked: bool
 
@@ -92,7 +92,7 @@ def _state(candidate: Candidate) -> dict[str, Any]:
     summary="Enter the session's access code (from one device); the invigilator then "
     "authorises the start",
 )
-def join(request: HttpRequest, payload: JoinIn, device: str = DEVICE) -> dict[str, Any]:
+def join(request: HttpRequest, payload: SessionJoinIn, device: str = DEVICE) -> dict[str, Any]:
     return _state(services.join_session(request.user, payload.code, device))
 
 
@@ -126,7 +126,7 @@ def start(request: HttpRequest, candidate_id: int, device: str = DEVICE) -> dict
     "while an alert freezes it, or from another device",
 )
 def answer(
-    request: HttpRequest, candidate_id: int, payload: AnswerIn, device: str = DEVICE
+    request: HttpRequest, candidate_id: int, payload: CandidateAnswerIn, device: str = DEVICE
 ) -> dict[str, Any]:
     candidate = access_candidacy(request.user, candidate_id)
     services.answer(candidate, device, payload.position, payload.response, payload.answer_id)
@@ -148,7 +148,7 @@ def alert(
 
 @router.get(
     "/certification/candidacies/{candidate_id}/result",
-    response={200: ResultOut, **ERRORS},
+    response={200: CandidacyResultOut, **ERRORS},
     summary="The published result: the jury's decision and the certified level per area",
 )
 def result(request: HttpRequest, candidate_id: int) -> dict[str, Any]:

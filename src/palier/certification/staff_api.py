@@ -70,7 +70,7 @@ class SessionPatch(Schema):
     invigilators: list[str] | None = Field(None, max_length=20)
 
 
-class SessionOut(Schema):
+class CertificationSessionOut(Schema):
     id: int
     framework: str
     date: dt.date
@@ -107,19 +107,19 @@ class CandidateOut(Schema):
     enrolled_at: dt.datetime
 
 
-class AreaLevelOut(Schema):
+class CertifiedLevelOut(Schema):
     level: int | None
     probability: float | None
 
 
-class ResultOut(Schema):
+class SessionResultOut(Schema):
     candidate: int
     email: str
     status: str
     outcome: str | None = Field(description="The jury decision in force; null before it")
     decided_at: dt.datetime | None
     reviewed: bool
-    levels: dict[str, AreaLevelOut]
+    levels: dict[str, CertifiedLevelOut]
     certificate: str | None
     certificate_revoked: bool
 
@@ -215,7 +215,7 @@ def _session_row(session: Session) -> dict[str, Any]:
 @router.get(
     "/organisations/{slug}/certification/sessions",
     auth=STAFF_AUTH,
-    response={200: list[SessionOut], **ERRORS},
+    response={200: list[CertificationSessionOut], **ERRORS},
     summary="A certification centre's sessions, latest first",
 )
 def list_sessions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
@@ -227,7 +227,7 @@ def list_sessions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 @router.post(
     "/organisations/{slug}/certification/sessions",
     auth=STAFF_AUTH,
-    response={201: SessionOut, **CHANGE_ERRORS},
+    response={201: CertificationSessionOut, **CHANGE_ERRORS},
     summary="Schedule a session on the current framework (an admin or the token)",
 )
 def create_session(request: HttpRequest, slug: str, payload: SessionIn) -> Status:
@@ -250,7 +250,7 @@ def create_session(request: HttpRequest, slug: str, payload: SessionIn) -> Statu
 @router.get(
     "/organisations/{slug}/certification/sessions/{int:session_id}",
     auth=STAFF_AUTH,
-    response={200: SessionOut, **ERRORS},
+    response={200: CertificationSessionOut, **ERRORS},
     summary="A session of the centre",
 )
 def get_session(request: HttpRequest, slug: str, session_id: int) -> dict[str, Any]:
@@ -260,7 +260,7 @@ def get_session(request: HttpRequest, slug: str, session_id: int) -> dict[str, A
 @router.patch(
     "/organisations/{slug}/certification/sessions/{int:session_id}",
     auth=STAFF_AUTH,
-    response={200: SessionOut, **CHANGE_ERRORS},
+    response={200: CertificationSessionOut, **CHANGE_ERRORS},
     summary="Change a session (once open: room, address, invigilators, password only)",
 )
 def patch_session(
@@ -329,7 +329,7 @@ def remove_candidate(request: HttpRequest, slug: str, session_id: int, candidate
 @router.get(
     "/organisations/{slug}/certification/sessions/{int:session_id}/results",
     auth=STAFF_AUTH,
-    response={200: list[ResultOut], **ERRORS},
+    response={200: list[SessionResultOut], **ERRORS},
     summary="Each candidate's jury decision in force, certified levels and certificate code",
 )
 def list_results(request: HttpRequest, slug: str, session_id: int) -> list[dict[str, Any]]:
