@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 # A device that has not been seen for this long no longer blocks another one.
 ACTIVE_DEVICE_SECONDS = 90
+SEEN_REFRESH_SECONDS = 15
 # Seconds of network slack after the deadline before an answer counts as late.
 DEADLINE_GRACE_SECONDS = 5
 # Code attempts per person (and per session code) within an hour.
@@ -163,13 +164,18 @@ def _require_open(session: Session, candidate: Candidate | None = None) -> None:
         _refuse(409, "session_closed", _("Cette session n'est pas ouverte."), candidate)
 
 
-@transaction.atomic
 def seen(candidate: Candidate, device_token: str) -> Candidate:
-    """The candidate's device is still there (each page or poll): keeps it the active one."""
-    candidate = _locked(candidate)
-    if device_token and candidate.device_token == device_token:
-        candidate.device_seen_at = timezone.now()
-        candidate.save(update_fields=["device_seen_at"])
+    """The candidate's device is still there (each page or poll): keeps it the active one.
+    Written at most every `SEEN_REFRESH_SECONDS`, so polling pages cost no write each time."""
+    now = timezone.now()
+    if not device_token or candidate.device_token != device_token:
+        return candidate
+    last = candidate.device_seen_at
+    if last is None or (now - last).total_seconds() >= SEEN_REFRESH_SECONDS:
+        Candidate.objects.filter(pk=candidate.pk, device_token=device_token).update(
+            device_seen_at=now
+        )
+        candidate.device_seen_at = now
     return candidate
 
 
