@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from palier.assessments.models import Attempt, Purpose, Response
-from palier.certification import jury, services
+from palier.certification import jury, jury_services, services
 from palier.certification.errors import CertificationError
 from palier.certification.models import Alert, Candidate, Incident, JuryDecision, Session
 from tests.assessments.conftest import right_answer
@@ -228,12 +228,12 @@ def test_jury_rules(session, invigilator):
     services.add_incident(session, invigilator, Incident.Category.FRAUD, "Téléphone", fraud)
     assert jury.latest_decision(fraud).outcome == JuryDecision.Outcome.TO_REVIEW
     with pytest.raises(CertificationError) as refused:
-        services.review(fraud, invigilator, JuryDecision.Outcome.CERTIFIED, "Vérifié")
+        jury_services.review(fraud, invigilator, JuryDecision.Outcome.CERTIFIED, "Vérifié")
     assert refused.value.status == 403
     admin = make_user(roles=("administrator",))
     with pytest.raises(CertificationError):
-        services.review(fraud, admin, JuryDecision.Outcome.CERTIFIED, "  ")
-    decision = services.review(fraud, admin, JuryDecision.Outcome.CERTIFIED, "Vidéo vérifiée")
+        jury_services.review(fraud, admin, JuryDecision.Outcome.CERTIFIED, "  ")
+    decision = jury_services.review(fraud, admin, JuryDecision.Outcome.CERTIFIED, "Vidéo vérifiée")
     assert decision.decided_by == admin and decision.outcome == JuryDecision.Outcome.CERTIFIED
     assert jury.latest_decision(fraud) == decision
 
@@ -250,7 +250,7 @@ def test_finalise_then_publish_issues_certificates(session, invigilator):
         services.finalise_session(session, invigilator, {candidate.pk}, " ")
     assert refused.value.status == 422
     with pytest.raises(CertificationError):
-        services.publish_results(session, invigilator)
+        jury_services.publish_results(session, invigilator)
     services.finalise_session(session, invigilator, {candidate.pk}, "Session sans incident.")
     session.refresh_from_db()
     assert session.status == Session.Status.FINALISED
@@ -258,14 +258,14 @@ def test_finalise_then_publish_issues_certificates(session, invigilator):
     assert absent.status == Candidate.Status.ABSENT
     with pytest.raises(CertificationError):
         services.add_incident(session, invigilator, Incident.Category.OTHER, "Trop tard")
-    assert services.publish_results(session, invigilator) == 1
-    assert services.publish_results(session, invigilator) == 0
+    assert jury_services.publish_results(session, invigilator) == 1
+    assert jury_services.publish_results(session, invigilator) == 0
     candidate.refresh_from_db()
     certificate = candidate.certificate
     assert certificate.code.startswith("P-") and len(certificate.code) == 10
     assert certificate.levels == jury.latest_decision(candidate).levels
     admin = make_user(roles=("administrator",))
-    services.revoke_certificate(certificate, admin, "Fraude établie après coup")
+    jury_services.revoke_certificate(certificate, admin, "Fraude établie après coup")
     certificate.refresh_from_db()
     assert certificate.is_revoked
 

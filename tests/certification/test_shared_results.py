@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from palier.campaigns.models import Participation
 from palier.campaigns.services import create_campaign
-from palier.certification import services
+from palier.certification import jury_services, services
 from palier.certification.keys import new_seed
 from tests.campaigns.conftest import campaign_fields
 from tests.certification.factories import (
@@ -36,17 +36,17 @@ def test_an_organisation_sees_a_result_only_while_it_is_shared(client, published
     client.force_login(org_member)
     url = f"/organisations/{org.slug}/certification/partages/"
     assert "Inès Roy" not in client.get(url).content.decode()
-    services.share_result(published, org.pk)
+    jury_services.share_result(published, org.pk)
     page = client.get(url).content.decode()
     assert "Inès Roy" in page and published.certificate.code in page
-    services.stop_sharing(published, org.pk)
+    jury_services.stop_sharing(published, org.pk)
     assert "Inès Roy" not in client.get(url).content.decode()
 
 
 def test_a_learner_shares_only_with_their_own_organisations(published, outsider):
     other = outsider.memberships.get().organisation
     with pytest.raises(services.CertificationError) as refused:
-        services.share_result(published, other.pk)
+        jury_services.share_result(published, other.pk)
     assert refused.value.status == 404
 
 

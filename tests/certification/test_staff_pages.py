@@ -4,7 +4,6 @@ candidates, enrolment, removal, opening), results and documents; reads pinned in
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 
 import pytest
 from django.contrib.auth.hashers import check_password
@@ -25,7 +24,6 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 TOMORROW = timezone.localdate() + dt.timedelta(days=1)
-HAS_DOCUMENTS = importlib.util.find_spec("palier.certification.documents") is not None
 
 
 @pytest.fixture
@@ -232,13 +230,13 @@ def test_a_centres_home_links_to_its_sessions(client, centre, org_member):
     assert url("sessions") in page
 
 
-def test_a_non_centres_home_has_no_certification_link(client, org, org_member):
+def test_a_non_centres_home_links_only_to_the_shared_results(client, org, org_member):
     client.force_login(org_member)
     page = client.get(reverse("organisations:home", args=["ifsi-tilleuls"])).content.decode()
-    assert "/certification/" not in page
+    assert "/certification/partages/" in page
+    assert reverse("certification_staff:sessions", args=["ifsi-tilleuls"]) + '"' not in page
 
 
-@pytest.mark.skipif(not HAS_DOCUMENTS, reason="certification.documents not merged yet")
 @pytest.mark.parametrize("name", ["attendance_sheet", "session_report"])
 def test_the_session_documents_are_pdfs(client, session, org_member, name):
     make_candidate(session)

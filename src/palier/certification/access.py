@@ -78,7 +78,7 @@ def access_session_alert(session: Session, alert_id: int) -> Alert:
 
 def access_jury_session(user: User, session_id: int) -> Session:
     """A session whose results the user may read: the centre's staff and platform
-    administrators (404 otherwise; who may decide is `services.can_review`)."""
+    administrators (404 otherwise; who may decide is `jury_services.can_review`)."""
     session = (
         Session.objects.select_related("centre__organisation", "framework")
         .filter(pk=session_id)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from palier.assessments import queries as assessment_queries
 from palier.assessments.results import synthetic_calibration
-from palier.certification import documents, queries, services
+from palier.certification import documents, jury_services, queries, services
 from palier.certification.access import access_candidacy
 from palier.certification.errors import CertificationError
 from palier.certification.jury import MIN_ANSWERS
@@ -151,7 +151,9 @@ def _over(request: HttpRequest, candidate: Candidate) -> HttpResponse:
             "synthetic_calibration": bool(
                 candidate.attempt and synthetic_calibration(candidate.attempt)
             ),
-            "organisations": services.shareable_organisations(request.user) if decision else [],
+            "organisations": jury_services.shareable_organisations(request.user)
+            if decision
+            else [],
             "shared": set(
                 candidate.shares.filter(stopped_at__isnull=True).values_list(
                     "organisation_id", flat=True
@@ -204,10 +206,12 @@ def share(request: HttpRequest, candidate_id: int) -> HttpResponse:
     organisation = request.POST.get("organisation", "")
     try:
         if request.POST.get("stop"):
-            services.stop_sharing(candidate, int(organisation))
+            jury_services.stop_sharing(candidate, int(organisation))
             messages.success(request, _("Le partage est arrêté."))
         else:
-            services.share_result(candidate, int(organisation) if organisation.isdigit() else 0)
+            jury_services.share_result(
+                candidate, int(organisation) if organisation.isdigit() else 0
+            )
             messages.success(request, _("Votre résultat est partagé avec cette organisation."))
     except (CertificationError, ValueError) as error:
         messages.error(request, getattr(error, "message", _("Organisation introuvable.")))

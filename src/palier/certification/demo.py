@@ -25,7 +25,7 @@ from palier.accounts.demo import DEMO_DOMAIN
 from palier.accounts.models import LearnerProfile, User
 from palier.assessments import services as assessments
 from palier.assessments.models import Attempt
-from palier.certification import codes, services
+from palier.certification import codes, jury_services, services
 from palier.certification.errors import CertificationError
 from palier.certification.models import Candidate, Centre, Certificate, Session
 from palier.engine import probability
@@ -162,10 +162,10 @@ def load_demo_certification() -> DemoCertification:
         services.finalise_session(
             past, invigilator, present, "Session de démonstration, sans incident."
         )
-        services.publish_results(past, admin)
+        jury_services.publish_results(past, admin)
         revoked = Certificate.objects.filter(candidate__session=past).order_by("pk").last()
         if revoked is not None:
-            services.revoke_certificate(
+            jury_services.revoke_certificate(
                 revoked, admin, "Démonstration : certificat révoqué après une fraude établie."
             )
     if open_session is None:

@@ -1,7 +1,7 @@
 """The jury and publication page of a session (/certification/surveillance/<id>/jury/).
 
 The centre's staff and platform administrators read it (`access_jury_session`; 404 for
-anyone else); the centre's admins and platform administrators decide (`services.can_review`;
+anyone else); the centre's admins and platform administrators decide (`jury_services.can_review`;
 403 for the others): review a result "to be reviewed", publish the decided results once the
 session is finalised, revoke a certificate with a reason.
 """
@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from palier.certification import services
+from palier.certification import jury_services
 from palier.certification.access import access_jury_session, access_session_candidate
 from palier.certification.errors import CertificationError
 from palier.certification.jury import MIN_ANSWERS
@@ -33,7 +33,7 @@ def jury_url(session: Session, candidate: Candidate | None = None) -> str:
 
 
 def _can_decide(request: HttpRequest, session: Session) -> bool:
-    return services.can_review(request.user, Candidate(session=session))
+    return jury_services.can_review(request.user, Candidate(session=session))
 
 
 def _page(
@@ -92,7 +92,7 @@ def review(request: HttpRequest, session_id: int, candidate_id: int) -> HttpResp
     status = 400
     if form.is_valid():
         try:
-            services.review(
+            jury_services.review(
                 candidate, request.user, form.cleaned_data["outcome"], form.cleaned_data["comment"]
             )
         except CertificationError as error:
@@ -114,7 +114,7 @@ def publish(request: HttpRequest, session_id: int) -> HttpResponse:
         return refused
     _require_reviewer(request, session)
     try:
-        published = services.publish_results(session, request.user)
+        published = jury_services.publish_results(session, request.user)
     except CertificationError as error:
         messages.error(request, error.message)
         return redirect(jury_url(session))
@@ -145,7 +145,7 @@ def revoke(request: HttpRequest, session_id: int, candidate_id: int) -> HttpResp
     form = RevokeForm(request.POST, prefix=f"revoke-{candidate.pk}")
     if form.is_valid():
         try:
-            services.revoke_certificate(certificate, request.user, form.cleaned_data["reason"])
+            jury_services.revoke_certificate(certificate, request.user, form.cleaned_data["reason"])
         except CertificationError as error:
             form.add_service_error(error)
         else:

@@ -10,37 +10,30 @@ data, and changes nothing.
 
 from __future__ import annotations
 
-import logging
 import secrets
 import uuid
 from datetime import timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palier.accounts.models import User
-from palier.accounts.roles import Role, has_role
 from palier.accounts.throttle import allow, throttle_key
 from palier.assessments import services as assessments
 from palier.assessments.models import Attempt
-from palier.certification import codes, jury
+from palier.certification import codes
 from palier.certification.eligibility import check_eligibility
 from palier.certification.errors import CertificationError
+from palier.certification.jury_services import decide_automatically
 from palier.certification.models import (
     Alert,
     Candidate,
-    Certificate,
     Incident,
-    JuryDecision,
-    ResultShare,
     Session,
 )
-from palier.organisations.models import Membership, Organisation
-
-logger = logging.getLogger(__name__)
+from palier.certification.refusals import locked_candidate, refuse
 
 # A device that has not been seen for this long no longer blocks another one.
 ACTIVE_DEVICE_SECONDS = 90
@@ -49,27 +42,9 @@ SEEN_REFRESH_SECONDS = 15
 DEADLINE_GRACE_SECONDS = 5
 # Code attempts per person (and per session code) within an hour.
 JOIN_ATTEMPTS_PER_HOUR = 20
-_CERTIFICATE_TRIES = 5
 Status = Candidate.Status
 ENDED_BY_INVIGILATOR = "ended_by_invigilator"
 TIME_LIMIT = "time_limit"
-
-
-def _refuse(status: int, code: str, message: str, candidate: Candidate | None = None) -> None:
-    logger.warning(
-        "certification request refused: %s (candidate %s)",
-        code,
-        candidate.pk if candidate is not None else "-",
-    )
-    raise CertificationError(status, code, message)
-
-
-def _locked(candidate: Candidate) -> Candidate:
-    return (
-        Candidate.objects.select_for_update(of=("self",))
-        .select_related("session", "session__framework", "user", "attempt")
-        .get(pk=candidate.pk)
-    )
 
 
 def new_device_token() -> str:
@@ -92,7 +67,7 @@ def join_session(user: User, typed_code: str, device_token: str) -> Candidate:
     device. A second device is refused while the first is active; a new device (or a return
     after a disconnection) waits for the invigilator's authorisation."""
     if not allow([(throttle_key("certification-join", str(user.pk)), JOIN_ATTEMPTS_PER_HOUR)]):
-        _refuse(429, "too_many_attempts", _("Trop d'essais de code : réessayez dans une heure."))
+        refuse(429, "too_many_attempts", _("Trop d'essais de code : réessayez dans une heure."))
     code = codes.normalise_access_code(typed_code)
     candidate = (
         Candidate.objects.select_for_update(of=("self",))
@@ -105,7 +80,7 @@ def join_session(user: User, typed_code: str, device_token: str) -> Candidate:
         .first()
     )
     if candidate is None:
-        _refuse(
+        refuse(
             404,
             "unknown_code",
             _(
@@ -114,14 +89,14 @@ def join_session(user: User, typed_code: str, device_token: str) -> Candidate:
             ),
         )
     if candidate.status in (Status.FINISHED, Status.ENDED):
-        _refuse(409, "test_over", _("Votre épreuve est terminée."), candidate)
+        refuse(409, "test_over", _("Votre épreuve est terminée."), candidate)
     now = timezone.now()
     if candidate.device_token == device_token:
         candidate.device_seen_at = now
         candidate.save(update_fields=["device_seen_at"])
         return candidate
     if _device_active(candidate, now):
-        _refuse(
+        refuse(
             409,
             "other_device_active",
             _(
@@ -144,14 +119,14 @@ def join_session(user: User, typed_code: str, device_token: str) -> Candidate:
 
 def _require_device(candidate: Candidate, device_token: str) -> None:
     if not device_token or candidate.device_token != device_token:
-        _refuse(
+        refuse(
             409,
             "device_not_authorised",
             _("Cet appareil n'est pas celui de votre épreuve : entrez de nouveau le code."),
             candidate,
         )
     if candidate.awaiting_authorisation:
-        _refuse(
+        refuse(
             409,
             "awaiting_authorisation",
             _("Le surveillant doit autoriser la reprise de votre épreuve."),
@@ -161,7 +136,7 @@ def _require_device(candidate: Candidate, device_token: str) -> None:
 
 def _require_open(session: Session, candidate: Candidate | None = None) -> None:
     if session.status != Session.Status.OPEN:
-        _refuse(409, "session_closed", _("Cette session n'est pas ouverte."), candidate)
+        refuse(409, "session_closed", _("Cette session n'est pas ouverte."), candidate)
 
 
 def seen(candidate: Candidate, device_token: str) -> Candidate:
@@ -182,13 +157,13 @@ def seen(candidate: Candidate, device_token: str) -> Candidate:
 @transaction.atomic
 def start_test(candidate: Candidate, device_token: str, language: str = "fr") -> Attempt:
     """Start the candidate's certification test once authorised (idempotent)."""
-    candidate = _locked(candidate)
+    candidate = locked_candidate(candidate)
     _require_open(candidate.session, candidate)
     _require_device(candidate, device_token)
     if candidate.attempt is not None:
         return candidate.attempt
     if candidate.status != Status.AUTHORISED:
-        _refuse(
+        refuse(
             409,
             "not_authorised",
             _("Le surveillant n'a pas encore autorisé le début de votre épreuve."),
@@ -240,17 +215,17 @@ def answer(
     guarantees: idempotent per answer id and per position). Refused, changing nothing:
     after the end, after the time limit, while an alert freezes the question, from another
     device, or when the session is not open."""
-    candidate = _locked(candidate)
+    candidate = locked_candidate(candidate)
     _require_open(candidate.session, candidate)
     _require_device(candidate, device_token)
     attempt = candidate.attempt
     if attempt is None:
-        _refuse(409, "not_started", _("Votre épreuve n'a pas commencé."), candidate)
+        refuse(409, "not_started", _("Votre épreuve n'a pas commencé."), candidate)
     if candidate.status == Status.IN_PROGRESS:
         if _past_deadline(candidate):
-            _refuse(409, "time_up", _("Le temps de l'épreuve est écoulé."), candidate)
+            refuse(409, "time_up", _("Le temps de l'épreuve est écoulé."), candidate)
         if candidate.alerts.filter(status=Alert.Status.OPEN).exists():
-            _refuse(
+            refuse(
                 409,
                 "question_frozen",
                 _("Votre signalement est en cours d'examen par le surveillant."),
@@ -259,7 +234,7 @@ def answer(
     try:
         recorded = assessments.record_answer(attempt, position, raw, answer_id)
     except assessments.AssessmentError as error:
-        _refuse(error.status, error.code, error.message, candidate)
+        refuse(error.status, error.code, error.message, candidate)
     if recorded.attempt.is_finished and candidate.status == Status.IN_PROGRESS:
         candidate.attempt = recorded.attempt
         _close(candidate, Status.FINISHED)
@@ -280,12 +255,12 @@ def _close(candidate: Candidate, status: str, by: User | None = None) -> None:
 def raise_alert(candidate: Candidate, device_token: str, comment: str = "") -> Alert:
     """ "Signaler un problème": freezes the current question until the invigilator decides
     (one open alert at a time; a second request returns it)."""
-    candidate = _locked(candidate)
+    candidate = locked_candidate(candidate)
     _require_open(candidate.session, candidate)
     _require_device(candidate, device_token)
     attempt = candidate.attempt
     if candidate.status != Status.IN_PROGRESS or attempt is None or attempt.is_finished:
-        _refuse(409, "not_in_progress", _("Votre épreuve n'est pas en cours."), candidate)
+        refuse(409, "not_in_progress", _("Votre épreuve n'est pas en cours."), candidate)
     existing = candidate.alerts.filter(status=Alert.Status.OPEN).first()
     if existing is not None:
         return existing
@@ -298,10 +273,10 @@ def raise_alert(candidate: Candidate, device_token: str, comment: str = "") -> A
 
 
 def _open_alert(alert: Alert) -> tuple[Alert, Candidate]:
-    candidate = _locked(alert.candidate)
+    candidate = locked_candidate(alert.candidate)
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.status != Alert.Status.OPEN:
-        _refuse(409, "alert_handled", _("Ce signalement a déjà été traité."), candidate)
+        refuse(409, "alert_handled", _("Ce signalement a déjà été traité."), candidate)
     return alert, candidate
 
 
@@ -350,7 +325,7 @@ def dismiss_alert(alert: Alert, by: User) -> Alert:
 @transaction.atomic
 def authorise(candidate: Candidate, by: User) -> Candidate:
     """Let a present candidate start, or an interrupted one resume on their new device."""
-    candidate = _locked(candidate)
+    candidate = locked_candidate(candidate)
     _require_open(candidate.session, candidate)
     if candidate.status == Status.PRESENT:
         candidate.status = Status.AUTHORISED
@@ -358,7 +333,7 @@ def authorise(candidate: Candidate, by: User) -> Candidate:
     elif candidate.awaiting_authorisation:
         candidate.awaiting_authorisation = False
     else:
-        _refuse(
+        refuse(
             409, "nothing_to_authorise", _("Ce candidat n'attend pas d'autorisation."), candidate
         )
     candidate.save()
@@ -369,7 +344,7 @@ def authorise(candidate: Candidate, by: User) -> Candidate:
 def release_device(candidate: Candidate, by: User) -> Candidate:
     """End the candidate's session on their current device, so that they can come back on
     another one (which will wait for authorisation)."""
-    candidate = _locked(candidate)
+    candidate = locked_candidate(candidate)
     _require_open(candidate.session, candidate)
     candidate.device_token = ""
     candidate.device_seen_at = None
@@ -380,7 +355,7 @@ def release_device(candidate: Candidate, by: User) -> Candidate:
 @transaction.atomic
 def end_test(candidate: Candidate, by: User) -> Candidate:
     """The invigilator ends a candidate's test: what was answered is kept and judged."""
-    candidate = _locked(candidate)
+    candidate = locked_candidate(candidate)
     _require_open(candidate.session, candidate)
     if candidate.status in (Status.FINISHED, Status.ENDED):
         return candidate
@@ -393,7 +368,7 @@ def end_test(candidate: Candidate, by: User) -> Candidate:
 @transaction.atomic
 def expire(candidate: Candidate) -> Candidate:
     """Finish the test of a candidate whose time is up (any page or poll may call it)."""
-    candidate = _locked(candidate)
+    candidate = locked_candidate(candidate)
     if candidate.status != Status.IN_PROGRESS or not _past_deadline(candidate):
         return candidate
     candidate.attempt = assessments.end_attempt(candidate.attempt, TIME_LIMIT)
@@ -417,7 +392,7 @@ def add_incident(
     candidate: Candidate | None = None,
 ) -> Incident:
     if session.is_locked:
-        _refuse(409, "session_locked", _("La session est clôturée."))
+        refuse(409, "session_locked", _("La session est clôturée."))
     if category not in Incident.Category.values:
         raise CertificationError(
             422,
@@ -434,8 +409,8 @@ def add_incident(
         )
     if candidate is not None:
         if candidate.session_id != session.pk:
-            _refuse(404, "not_found", _("Candidat introuvable."))
-        candidate = _locked(candidate)
+            refuse(404, "not_found", _("Candidat introuvable."))
+        candidate = locked_candidate(candidate)
     incident = Incident.objects.create(
         session=session,
         candidate=candidate,
@@ -465,7 +440,7 @@ def finalise_session(session: Session, by: User, present: set[int], report: str)
     running = session.candidates.filter(status__in=(Status.IN_PROGRESS, Status.AUTHORISED))
     running = running.exclude(status=Status.AUTHORISED, attempt__isnull=True).count()
     if running:
-        _refuse(
+        refuse(
             409,
             "tests_running",
             _("Des épreuves sont encore en cours : attendez leur fin ou arrêtez-les."),
@@ -481,182 +456,3 @@ def finalise_session(session: Session, by: User, present: set[int], report: str)
     session.report = report.strip()
     session.save()
     return session
-
-
-# --- Jury and publication -------------------------------------------------------------
-
-
-def decide_automatically(candidate: Candidate) -> JuryDecision:
-    """Record the automatic rules' decision (a new row only when it changes)."""
-    verdict = jury.automatic_verdict(candidate)
-    latest = jury.latest_decision(candidate)
-    if (
-        latest is not None
-        and latest.decided_by_id is None
-        and latest.outcome == verdict.outcome
-        and latest.levels == verdict.levels
-        and latest.reasons == verdict.reasons
-    ):
-        return latest
-    if latest is not None and latest.decided_by_id is not None:
-        return latest  # a reviewed decision stands
-    return JuryDecision.objects.create(
-        candidate=candidate,
-        outcome=verdict.outcome,
-        levels=verdict.levels,
-        reasons=verdict.reasons,
-        rule_version=jury.RULE_VERSION,
-    )
-
-
-def can_review(user: User, candidate: Candidate) -> bool:
-    """The centre's admins and platform administrators review results."""
-    if has_role(user, Role.ADMINISTRATOR):
-        return True
-    return Membership.objects.filter(
-        user=user,
-        organisation_id=candidate.session.centre.organisation_id,
-        role="admin",
-    ).exists()
-
-
-@transaction.atomic
-def review(candidate: Candidate, by: User, outcome: str, comment: str) -> JuryDecision:
-    """A reviewer's decision on a result "to be reviewed" (or any decided result): certify
-    with the levels of the rule, or reject; the reason is required and recorded."""
-    candidate = _locked(candidate)
-    if not can_review(by, candidate):
-        raise CertificationError(403, "forbidden", _("Vous ne pouvez pas statuer sur ce résultat."))
-    if outcome not in (JuryDecision.Outcome.CERTIFIED, JuryDecision.Outcome.REJECTED):
-        raise CertificationError(
-            422, "invalid_input", _("Décision inconnue."), {"outcome": [_("Certifier ou rejeter.")]}
-        )
-    if not comment.strip():
-        raise CertificationError(
-            422,
-            "invalid_input",
-            _("Indiquez le motif de la décision."),
-            {"comment": [_("Ce champ est obligatoire.")]},
-        )
-    if candidate.status not in (Status.FINISHED, Status.ENDED) or candidate.attempt is None:
-        _refuse(409, "test_not_over", _("L'épreuve de ce candidat n'est pas terminée."), candidate)
-    if hasattr(candidate, "certificate"):
-        _refuse(409, "already_published", _("Le certificat a déjà été délivré."), candidate)
-    levels = jury.certified_levels(candidate.attempt)
-    if outcome == JuryDecision.Outcome.CERTIFIED and not any(
-        area["level"] is not None for area in levels.values()
-    ):
-        outcome = JuryDecision.Outcome.NOT_CERTIFIED
-    return JuryDecision.objects.create(
-        candidate=candidate,
-        outcome=outcome,
-        levels=levels if outcome != JuryDecision.Outcome.REJECTED else {},
-        reasons=["review"],
-        rule_version=jury.RULE_VERSION,
-        decided_by=by,
-        comment=comment.strip(),
-    )
-
-
-FINAL_OUTCOMES = (
-    JuryDecision.Outcome.CERTIFIED,
-    JuryDecision.Outcome.NOT_CERTIFIED,
-    JuryDecision.Outcome.REJECTED,
-)
-
-
-@transaction.atomic
-def publish_results(session: Session, by: User) -> int:
-    """Make the decided results of a finalised session visible to their candidates, with a
-    certificate for each certified one. Results still to be reviewed wait; calling it
-    again publishes them once decided. Returns how many were published."""
-    session = Session.objects.select_for_update().get(pk=session.pk)
-    if session.status != Session.Status.FINALISED:
-        _refuse(409, "session_not_finalised", _("Clôturez la session avant de publier."))
-    published = 0
-    for candidate in session.candidates.filter(published_at__isnull=True).select_for_update():
-        decision = jury.latest_decision(candidate)
-        if decision is None or decision.outcome not in FINAL_OUTCOMES:
-            continue
-        if decision.outcome == JuryDecision.Outcome.CERTIFIED:
-            issue_certificate(candidate, decision)
-        candidate.published_at = timezone.now()
-        candidate.save(update_fields=["published_at"])
-        published += 1
-    return published
-
-
-def issue_certificate(candidate: Candidate, decision: JuryDecision) -> Certificate:
-    """The certificate of a certified decision: a fresh unguessable code and the next free
-    position in the revocation list (unique constraints guard both)."""
-    user = candidate.user
-    for _try in range(_CERTIFICATE_TRIES):
-        index = (Certificate.objects.aggregate(last=Max("status_index"))["last"] or 0) + 1
-        try:
-            with transaction.atomic():
-                return Certificate.objects.create(
-                    candidate=candidate,
-                    decision=decision,
-                    code=codes.new_certificate_code(),
-                    holder_name=user.get_full_name() or user.email,
-                    levels=decision.levels,
-                    framework_version=candidate.session.framework.version,
-                    status_index=index,
-                )
-        except IntegrityError:
-            continue
-    raise RuntimeError("no free certificate code or status index")
-
-
-@transaction.atomic
-def revoke_certificate(certificate: Certificate, by: User, reason: str) -> Certificate:
-    """Revoke a certificate (the centre's admins or a platform administrator): its page
-    then says "revoked" and its credential's status bit is set."""
-    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    if not can_review(by, certificate.candidate):
-        raise CertificationError(403, "forbidden", _("Vous ne pouvez pas révoquer ce certificat."))
-    if not reason.strip():
-        raise CertificationError(
-            422,
-            "invalid_input",
-            _("Indiquez le motif de la révocation."),
-            {"reason": [_("Ce champ est obligatoire.")]},
-        )
-    if certificate.revoked_at is None:
-        certificate.revoked_at = timezone.now()
-        certificate.revoked_by = by
-        certificate.revocation_reason = reason.strip()
-        certificate.save()
-    return certificate
-
-
-def shareable_organisations(user: User) -> list[Organisation]:
-    """The candidate's organisations: those whose campaigns they joined."""
-    return list(
-        Organisation.objects.filter(campaigns__participations__user=user)
-        .distinct()
-        .order_by("name")
-    )
-
-
-@transaction.atomic
-def share_result(candidate: Candidate, organisation_id: int) -> ResultShare:
-    """Show a published result to one of the candidate's organisations (idempotent)."""
-    if candidate.published_at is None:
-        _refuse(409, "not_published", _("Ce résultat n'est pas encore publié."), candidate)
-    organisation = next(
-        (o for o in shareable_organisations(candidate.user) if o.pk == organisation_id), None
-    )
-    if organisation is None:
-        _refuse(404, "not_found", _("Organisation introuvable."), candidate)
-    share, _created = ResultShare.objects.get_or_create(
-        candidate=candidate, organisation=organisation, stopped_at__isnull=True
-    )
-    return share
-
-
-@transaction.atomic
-def stop_sharing(candidate: Candidate, organisation_id: int) -> None:
-    ResultShare.objects.filter(
-        candidate=candidate, organisation_id=organisation_id, stopped_at__isnull=True
-    ).update(stopped_at=timezone.now())

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
-from palier.certification import jury, services
+from palier.certification import jury, jury_services, services
 from palier.certification.models import Alert, Candidate, JuryDecision, Session
 from palier.core.i18n import localized
 from palier.frameworks.models import Area, Level
@@ -170,7 +170,7 @@ class JuryBoard:
             for row in self.rows
             if row.candidate.published_at is None
             and row.decision is not None
-            and row.decision.outcome in services.FINAL_OUTCOMES
+            and row.decision.outcome in jury_services.FINAL_OUTCOMES
         )
 
 
