@@ -17,7 +17,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,7 +24,7 @@ from palier.accounts.demo import DEMO_DOMAIN
 from palier.accounts.models import LearnerProfile, User
 from palier.assessments import services as assessments
 from palier.assessments.models import Attempt
-from palier.certification import codes, jury_services, services
+from palier.certification import centre_services, enrolment, jury_services, services
 from palier.certification.errors import CertificationError
 from palier.certification.models import Candidate, Centre, Certificate, Session
 from palier.engine import probability
@@ -62,31 +61,25 @@ class NoCalibration(RuntimeError):
     """The active calibration is provisional: a certification cannot run on it."""
 
 
-def _session(centre: Centre, when: dt.date, start: dt.time, room: str, status: str) -> Session:
-    framework = current_framework()
-    for _try in range(5):
-        code = codes.new_access_code()
-        if not Session.objects.filter(
-            access_code=code, status__in=(Session.Status.SCHEDULED, Session.Status.OPEN)
-        ).exists():
-            break
-    session = Session.objects.create(
-        centre=centre,
-        framework=framework,
-        date=when,
-        start_time=start,
-        room=room,
-        address="12 rue de l'Observatoire, 75006 Paris",
-        expected_candidates=12,
-        access_code=code,
-        invigilator_password=make_password(DEMO_INVIGILATOR_PASSWORD),
-        status=status,
-        opened_at=timezone.now() if status == Session.Status.OPEN else None,
+def _session(centre: Centre, admin: User, start: dt.time, room: str) -> Session:
+    """A session of today, opened, through the centres' own services (code, password,
+    invigilator)."""
+    invigilators = User.objects.filter(email=DEMO_INVIGILATOR)
+    session = centre_services.create_session(
+        centre,
+        admin,
+        {
+            "date": timezone.localdate(),
+            "start_time": start,
+            "room": room,
+            "address": "12 rue de l'Observatoire, 75006 Paris",
+            "expected_candidates": 12,
+        },
+        invigilator_password=DEMO_INVIGILATOR_PASSWORD,
+        invigilators=invigilators,
+        framework=current_framework(),
     )
-    invigilator = User.objects.filter(email=DEMO_INVIGILATOR).first()
-    if invigilator is not None:
-        session.invigilators.add(invigilator)
-    return session
+    return centre_services.open_session(session, admin)
 
 
 def _demo_user(first_name: str, last_name: str) -> User:
@@ -136,9 +129,8 @@ def load_demo_certification() -> DemoCertification:
         raise NoCalibration(error.message) from error
     organisation = Organisation.objects.get(slug=DEMO_ORGANISATION_SLUG)
     admin = User.objects.get(email=DEMO_ADMIN)
-    centre, created = Centre.objects.get_or_create(
-        organisation=organisation, defaults={"granted_by": admin}
-    )
+    created = not Centre.objects.filter(organisation=organisation).exists()
+    centre = centre_services.grant_centre(organisation, admin)
     today = timezone.localdate()
     open_session = centre.sessions.filter(status=Session.Status.OPEN, date=today).first()
     if not created and open_session is not None:
@@ -151,12 +143,11 @@ def load_demo_certification() -> DemoCertification:
         )
     invigilator = User.objects.get(email=DEMO_INVIGILATOR)
     if not centre.sessions.filter(status=Session.Status.FINALISED).exists():
-        past = _session(centre, today - dt.timedelta(days=21), dt.time(9, 30), "Salle 204", "open")
+        past = _session(centre, admin, dt.time(9, 30), "Salle 204")
         rng = np.random.default_rng(2026)
         for first_name, last_name, ability in PAST_CANDIDATES:
-            candidate = Candidate.objects.create(
-                session=past, user=_demo_user(first_name, last_name)
-            )
+            user = _demo_user(first_name, last_name)
+            candidate = enrolment.enrol_candidate(past, user.email, by=admin)
             _sit(candidate, ability, rng, invigilator)
         present = set(past.candidates.values_list("pk", flat=True))
         services.finalise_session(
@@ -168,13 +159,13 @@ def load_demo_certification() -> DemoCertification:
             jury_services.revoke_certificate(
                 revoked, admin, "Démonstration : certificat révoqué après une fraude établie."
             )
+        # Sessions are scheduled from today on: the demo's history is dated back once run.
+        Session.objects.filter(pk=past.pk).update(date=today - dt.timedelta(days=21))
     if open_session is None:
-        open_session = _session(
-            centre, today, dt.time(14, 0), "Salle informatique 2", Session.Status.OPEN
-        )
+        open_session = _session(centre, admin, dt.time(14, 0), "Salle informatique 2")
     learner = User.objects.filter(email=DEMO_CANDIDATE).first()
-    if learner is not None:
-        Candidate.objects.get_or_create(session=open_session, user=learner)
+    if learner is not None and not open_session.candidates.filter(user=learner).exists():
+        enrolment.enrol_candidate(open_session, learner.email, by=admin)
     return DemoCertification(
         str(centre),
         open_session.access_code,
