@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -57,16 +59,22 @@ def can_supervise(user: User, session: Session) -> bool:
     )
 
 
-def access_supervised_session(user: User, session_id: int) -> Session:
-    """A session the user supervises (404 otherwise)."""
+def _session_for(user: User, session_id: int, allowed: Callable[[User, Session], bool]) -> Session:
+    """The session `session_id` when `allowed(user, session)`; 404 otherwise, the same
+    answer as for a session that does not exist."""
     session = (
         Session.objects.select_related("centre__organisation", "framework")
         .filter(pk=session_id)
         .first()
     )
-    if session is None or not can_supervise(user, session):
+    if session is None or not allowed(user, session):
         raise Http404
     return session
+
+
+def access_supervised_session(user: User, session_id: int) -> Session:
+    """A session the user supervises (404 otherwise)."""
+    return _session_for(user, session_id, can_supervise)
 
 
 def access_session_alert(session: Session, alert_id: int) -> Alert:
@@ -79,14 +87,7 @@ def access_session_alert(session: Session, alert_id: int) -> Alert:
 def access_jury_session(user: User, session_id: int) -> Session:
     """A session whose results the user may read: the centre's staff and platform
     administrators (404 otherwise; who may decide is `jury_services.can_review`)."""
-    session = (
-        Session.objects.select_related("centre__organisation", "framework")
-        .filter(pk=session_id)
-        .first()
-    )
-    if session is None or not can_read_results(user, session):
-        raise Http404
-    return session
+    return _session_for(user, session_id, can_read_results)
 
 
 def can_read_results(user: User, session: Session) -> bool:
