@@ -108,9 +108,11 @@ def learner_condition(award: Award, year: int) -> Q:
 
 
 def reached_learners(award: Award, year: int) -> QuerySet[User]:
-    """The award's learners reached during `year` (the indicator's definition)."""
-    return User.objects.filter(
-        learner_condition(award, year), pk__in=indicators.reached_user_ids(year)
+    """The award's learners reached during `year` (the indicator's definition: assessed or
+    trained, here as two subqueries, since a union cannot be a subquery on every database)."""
+    return User.objects.filter(learner_condition(award, year)).filter(
+        Q(pk__in=indicators.assessed_user_ids(year).order_by())
+        | Q(pk__in=indicators.trained_user_ids(year).order_by())
     )
 
 
