@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from palier.campaigns.generate import generate_participants
 from palier.organisations.choices import MembershipRole
+from palier.steering.award_queries import chosen_year
 from palier.steering.award_services import attach_campaign
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import make_member, make_organisation
@@ -24,8 +25,7 @@ def test_an_award_page_is_accessible_on_a_desktop_and_a_phone(page, live_server,
     campaign = make_campaign(organisation, admin)
     attach_campaign(award, campaign.pk)
     generate_participants(campaign, 40, seed=3)
-    from palier.steering.award_queries import chosen_year
-
+    make_campaign(organisation, admin, name="Campagne à rattacher")  # the attach form shows
     plan(award, "soins-infirmiers", chosen_year(award, None), 120)
     sign_in(page, live_server, "admin@tilleuls.example")
     for url in (
@@ -38,7 +38,9 @@ def test_an_award_page_is_accessible_on_a_desktop_and_a_phone(page, live_server,
             assert page.locator("h1").is_visible()
             if os.environ.get("SHOTS"):
                 name = url.strip("/").replace("/", "-")
-                page.screenshot(path=f"{os.environ['SHOTS']}/{theme}-{name}-{width}.png", full_page=True)
+                page.screenshot(
+                    path=f"{os.environ['SHOTS']}/{theme}-{name}-{width}.png", full_page=True
+                )
             assert_accessible(page)
             if width == PHONE_WIDTH:
                 assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH

@@ -5,6 +5,9 @@
 - the staff of the awardee organisation (admins and members) see their own award; its
   admins manage what is attached to it;
 - anyone else gets 404, never 403: an award's existence is not revealed to outsiders.
+
+Only the awardee organisation's own campaigns, modules and certification sessions may be
+attached to an award (`attachable`).
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from palier.accounts.roles import Role, has_role
+from palier.campaigns.models import Campaign
+from palier.certification.models import Session
 from palier.organisations.choices import MembershipRole
 from palier.steering.models import Award
+from palier.training.models import Module
 
 # Roles that see every award; the first two also manage them.
 MANAGING_ROLES = (Role.STEERING, Role.ADMINISTRATOR)
@@ -58,3 +64,23 @@ def access_award(user: Any, code: str, manage: bool = False) -> AwardAccess:
     if manage and not can_manage:
         raise PermissionDenied
     return AwardAccess(award=award, can_manage=can_manage)
+
+
+# Kinds of objects attached to an award, by their name in addresses.
+CAMPAIGN, MODULE, SESSION = "campagne", "module", "session"
+KINDS = (CAMPAIGN, MODULE, SESSION)
+
+
+def attachable(award: Award, kind: str) -> QuerySet:
+    """The awardee organisation's campaigns, the modules it provides or its centre's
+    sessions (by `kind`) that no award has yet: the only objects that may be attached."""
+    organisation = award.organisation_id
+    if kind == CAMPAIGN:
+        return Campaign.objects.filter(organisation=organisation, award_link__isnull=True)
+    if kind == MODULE:
+        return Module.objects.filter(provider=organisation, award_link__isnull=True)
+    if kind == SESSION:
+        return Session.objects.filter(
+            centre__organisation=organisation, award_link__isnull=True
+        ).order_by("-date")
+    raise ValueError(kind)

@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from palier.steering.award_queries import CAMPAIGN, MODULE, SESSION, attachable, session_label
+from palier.steering.award_access import CAMPAIGN, MODULE, SESSION, attachable
+from palier.steering.award_queries import session_label
 from palier.steering.models import Award
 
 LABELS = {

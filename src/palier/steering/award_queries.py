@@ -27,7 +27,7 @@ from palier.certification.models import Candidate, Session
 from palier.frameworks.models import Area, Population
 from palier.frameworks.queries import current_framework
 from palier.steering import indicators
-from palier.steering.models import Award, AwardCampaign, AwardModule, AwardSession
+from palier.steering.models import Award
 from palier.steering.privacy import MIN_LEARNERS, Shown, hidden_in_line, mask_total, shown
 from palier.steering.tables import Row, Table
 from palier.steering.years import academic_year, year_bounds, year_label
@@ -46,18 +46,13 @@ class NotApplicable(Shown):
         return False
 
 
-def not_applicable() -> NotApplicable:
-    return NotApplicable(None, 0)
-
-
 def award_years(award: Award) -> list[int]:
     """The academic years the award runs in, oldest first."""
     return list(range(academic_year(award.starts_on), academic_year(award.ends_on) + 1))
 
 
 def chosen_year(award: Award, asked: str | None) -> int:
-    """The year the page shows: the one asked for if the award runs in it, else the current
-    academic year, kept within the award's years."""
+    """The year asked for if the award runs in it, else the current one (within them)."""
     years = award_years(award)
     if asked and asked.isdigit() and int(asked) in years:
         return int(asked)
@@ -127,7 +122,7 @@ def certified_learners(award: Award, year: int) -> QuerySet[User]:
 
 def _rate(reached: Shown, planned: int) -> Shown:
     if not planned:
-        return not_applicable()
+        return NotApplicable(None, 0)
     value = None if reached.hidden else round(PERCENT * reached.value / planned)
     return Shown(value, reached.learners)
 
@@ -388,45 +383,10 @@ class Attached:
 def attached(award: Award) -> Attached:
     """The campaigns, modules and sessions attached to the award (three queries)."""
     return Attached(
-        campaigns=[
-            link.campaign
-            for link in AwardCampaign.objects.filter(award=award)
-            .select_related("campaign")
-            .order_by("campaign__name")
-        ],
-        modules=[
-            link.module
-            for link in AwardModule.objects.filter(award=award)
-            .select_related("module")
-            .order_by("module__title_fr")
-        ],
-        sessions=[
-            link.session
-            for link in AwardSession.objects.filter(award=award)
-            .select_related("session")
-            .order_by("session__date")
-        ],
+        campaigns=list(Campaign.objects.filter(award_link__award=award).order_by("name")),
+        modules=list(Module.objects.filter(award_link__award=award).order_by("title_fr")),
+        sessions=list(Session.objects.filter(award_link__award=award).order_by("date")),
     )
-
-
-# Kinds of objects attached to an award, by their name in addresses.
-CAMPAIGN, MODULE, SESSION = "campagne", "module", "session"
-KINDS = (CAMPAIGN, MODULE, SESSION)
-
-
-def attachable(award: Award, kind: str) -> QuerySet:
-    """The awardee organisation's campaigns, the modules it provides or its centre's
-    sessions (by `kind`) that no award has yet: the only objects that may be attached."""
-    organisation = award.organisation_id
-    if kind == CAMPAIGN:
-        return Campaign.objects.filter(organisation=organisation, award_link__isnull=True)
-    if kind == MODULE:
-        return Module.objects.filter(provider=organisation, award_link__isnull=True)
-    if kind == SESSION:
-        return Session.objects.filter(
-            centre__organisation=organisation, award_link__isnull=True
-        ).order_by("-date")
-    raise ValueError(kind)
 
 
 def year_tables(award: Award, year: int) -> list[Table]:

@@ -28,7 +28,7 @@ from palier.organisations.choices import OrganisationType
 from palier.organisations.demo import DEMO_ORGANISATION_SLUG
 from palier.organisations.models import Organisation
 from palier.steering import award_services
-from palier.steering.award_queries import CAMPAIGN, SESSION, attachable
+from palier.steering.award_access import CAMPAIGN, SESSION, attachable
 from palier.steering.models import Award, FundingCall, PlannedLearners
 from palier.steering.years import academic_year
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from palier.core.errors import ServiceError
-from palier.steering.award_queries import CAMPAIGN, MODULE, SESSION, attachable
+from palier.steering.award_access import CAMPAIGN, MODULE, SESSION, attachable
 from palier.steering.models import Award, AwardCampaign, AwardModule, AwardSession
 
 # Per kind: the link model and the name of its field holding the attached object.

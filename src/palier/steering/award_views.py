@@ -19,7 +19,15 @@ from palier.core.errors import ServiceError
 from palier.core.http import method_not_allowed
 from palier.core.i18n import content_language
 from palier.steering import award_queries, award_services
-from palier.steering.award_access import READING_ROLES, access_award, visible_awards
+from palier.steering.award_access import (
+    CAMPAIGN,
+    KINDS,
+    MODULE,
+    READING_ROLES,
+    SESSION,
+    access_award,
+    visible_awards,
+)
 from palier.steering.award_forms import AttachForm
 from palier.steering.award_queries import session_label
 from palier.steering.award_report import XLSX_CONTENT_TYPE, award_facts, report_pdf, report_xlsx
@@ -90,9 +98,9 @@ def award_links(request: HttpRequest, code: str) -> HttpResponse:
 
 
 SECTIONS = {
-    award_queries.CAMPAIGN: (_lazy("Campagnes"), _lazy("Aucune campagne rattachée.")),
-    award_queries.MODULE: (_lazy("Modules de formation"), _lazy("Aucun module rattaché.")),
-    award_queries.SESSION: (
+    CAMPAIGN: (_lazy("Campagnes"), _lazy("Aucune campagne rattachée.")),
+    MODULE: (_lazy("Modules de formation"), _lazy("Aucun module rattaché.")),
+    SESSION: (
         _lazy("Sessions de certification"),
         _lazy("Aucune session rattachée."),
     ),
@@ -104,9 +112,9 @@ def _links_page(
 ) -> HttpResponse:
     attached = award_queries.attached(award)
     items = {
-        award_queries.CAMPAIGN: [(c.pk, c.name) for c in attached.campaigns],
-        award_queries.MODULE: [(m.pk, m.title) for m in attached.modules],
-        award_queries.SESSION: [(s.pk, session_label(s)) for s in attached.sessions],
+        CAMPAIGN: [(c.pk, c.name) for c in attached.campaigns],
+        MODULE: [(m.pk, m.title) for m in attached.modules],
+        SESSION: [(s.pk, session_label(s)) for s in attached.sessions],
     }
     sections = [
         {
@@ -116,7 +124,7 @@ def _links_page(
             "items": items[kind],
             "form": bound.get(kind) or AttachForm(award, kind),
         }
-        for kind in award_queries.KINDS
+        for kind in KINDS
     ]
     return render(
         request, "steering/awards/links.html", {"award": award, "sections": sections}, status=status
@@ -125,7 +133,7 @@ def _links_page(
 
 def award_attach(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     award = access_award(request.user, code, manage=True).award
-    if kind not in award_queries.KINDS:
+    if kind not in KINDS:
         raise Http404
     if refused := method_not_allowed(request, "POST"):
         return refused
@@ -147,7 +155,7 @@ def award_attach(request: HttpRequest, code: str, kind: str) -> HttpResponse:
 
 def award_detach(request: HttpRequest, code: str, kind: str, object_id: int) -> HttpResponse:
     award = access_award(request.user, code, manage=True).award
-    if kind not in award_queries.KINDS:
+    if kind not in KINDS:
         raise Http404
     if refused := method_not_allowed(request, "POST"):
         return refused
