@@ -183,3 +183,22 @@ def test_the_yearly_report_opens_as_pdf_and_xlsx_with_the_figures(client, reache
     hidden = [row for row in populations[2:] if row[1] is not None and row[2] is None]
     assert len(hidden) == 2 and all("masqué" in row[-1] for row in hidden)
     assert client.get(reverse("awards:report_pdf", args=[reached.code, 2040])).status_code == 404
+
+
+def test_the_page_s_queries_do_not_grow_with_its_learners(client, reached, org_admin, framework):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(org_admin)
+    url = reverse("awards:detail", args=[reached.code])
+    client.get(url)  # warm the session and the caches
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    campaign = reached.campaign_links.get().campaign
+    for _ in range(15):
+        user = learner("pharmacie")
+        join(campaign, user, {"D2": 3})
+        finished_attempt(user, framework)
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(url).status_code == 200
+    assert len(after) == len(before) <= 40

@@ -8,7 +8,14 @@ import pytest
 
 from palier.campaigns.models import Campaign
 from palier.organisations.demo import DEMO_ORGANISATION_SLUG, load_demo_organisation
-from palier.steering.award_seed import CALL_AWARDS, CALL_CODE, REAL_AWARDS, load_award_seed
+from palier.organisations.models import Organisation
+from palier.steering.award_seed import (
+    CALL_AWARDS,
+    CALL_CODE,
+    REAL_AWARDS,
+    load_award_seed,
+    remove_demo_awards,
+)
 from palier.steering.models import Award, AwardCampaign, FundingCall, PlannedLearners
 from tests.steering.test_awards_support import make_campaign
 
@@ -61,3 +68,11 @@ def test_the_seed_is_idempotent_and_keeps_corrections(framework):
     Award.objects.filter(code="sante-numerique-limoges").update(amount_euros=3_000_000)
     load_award_seed(demo=True)
     assert Award.objects.get(code="sante-numerique-limoges").amount_euros == 3_000_000
+
+
+def test_removing_the_demo_awards_keeps_the_real_ones(framework):
+    load_award_seed(demo=True)
+    assert remove_demo_awards() == CALL_AWARDS - len(REAL_AWARDS) - 1  # no demo institute
+    assert Award.objects.count() == len(REAL_AWARDS)
+    assert not Organisation.objects.filter(is_demo=True).exists()
+    assert remove_demo_awards() == 0

@@ -230,6 +230,7 @@ DEMO_AWARDEES = (
         {"personnels-administratifs": 300},
     ),
 )
+DEMO_AWARDEE_PREFIX = "demo-laureat-"
 DEMO_INSTITUTE_PLAN = {"soins-infirmiers": 320}
 DEMO_INSTITUTE_AMOUNT = 2_400_000
 
@@ -328,7 +329,7 @@ def _load_demo_awards(call: FundingCall) -> int:
     count = 0
     for number, (name, region, amount, plan) in enumerate(DEMO_AWARDEES, start=1):
         organisation, _ = Organisation.objects.get_or_create(
-            slug=f"demo-laureat-{number:02d}",
+            slug=f"{DEMO_AWARDEE_PREFIX}{number:02d}",
             defaults={
                 "name": f"{name} (démonstration)",
                 "type": OrganisationType.UNIVERSITY,
@@ -337,7 +338,7 @@ def _load_demo_awards(call: FundingCall) -> int:
             },
         )
         award = _save_award(
-            call, f"demo-laureat-{number:02d}", organisation, **_demo_fields(name, amount)
+            call, f"{DEMO_AWARDEE_PREFIX}{number:02d}", organisation, **_demo_fields(name, amount)
         )
         _plan(award, plan)
         count += 1
@@ -352,4 +353,16 @@ def _load_demo_awards(call: FundingCall) -> int:
             for target in attachable(award, kind):
                 award_services.attach(award, kind, target.pk)
         count += 1
+    return count
+
+
+@transaction.atomic
+def remove_demo_awards() -> int:
+    """Delete the demo awards (their plans and links go with them) and the fictitious
+    awardee organisations; to run before the demo organisation is removed (an award
+    protects its awardee). Returns the number of awards removed."""
+    awards = Award.objects.filter(is_demo=True)
+    count = awards.count()
+    awards.delete()
+    Organisation.objects.filter(slug__startswith=DEMO_AWARDEE_PREFIX, is_demo=True).delete()
     return count
