@@ -31,6 +31,9 @@ from palier.steering.years import year_label
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LABEL_WIDTH_MM = 62
+# Tables with more figure columns than this (levels) get a narrower label column.
+WIDE_TABLE_COLUMNS = 4
+WIDE_LABEL_WIDTH_MM = 50
 # Excel's limit on a sheet's name.
 SHEET_NAME_LENGTH = 31
 
@@ -124,9 +127,16 @@ def report_pdf(award: Award, year: int, language: str) -> bytes:
 
 
 def _pdf_table(table: Table, style: dict, colour: object) -> object:
-    header = [
-        pdf.paragraph(text, style["heading_cell"]) for text in (table.label_header, *table.columns)
-    ]
+    """A table with its total row; a wide one (levels) gets a narrower label column and
+    smaller headings so that every heading fits its column."""
+    wide = len(table.columns) > WIDE_TABLE_COLUMNS
+    heading = (
+        style["heading_cell"].clone("heading_small", fontSize=8, leading=10)
+        if wide
+        else style["heading_cell"]
+    )
+    label_width = (WIDE_LABEL_WIDTH_MM if wide else LABEL_WIDTH_MM) * mm
+    header = [pdf.paragraph(text, heading) for text in (table.label_header, *table.columns)]
     body = [
         [pdf.paragraph(row.label, style["normal"])]
         + [pdf.paragraph(cell_text(cell), style["normal"]) for cell in row.cells]
@@ -134,8 +144,8 @@ def _pdf_table(table: Table, style: dict, colour: object) -> object:
     ]
     if not body:
         body = [[pdf.paragraph(_("Aucun."), style["normal"])] + [""] * len(table.columns)]
-    figure = (pdf.TEXT_WIDTH - LABEL_WIDTH_MM * mm) / max(len(table.columns), 1)
-    return pdf.table([header, *body], [LABEL_WIDTH_MM * mm] + [figure] * len(table.columns), colour)
+    figure = (pdf.TEXT_WIDTH - label_width) / max(len(table.columns), 1)
+    return pdf.table([header, *body], [label_width] + [figure] * len(table.columns), colour)
 
 
 # --- XLSX -------------------------------------------------------------------------------
