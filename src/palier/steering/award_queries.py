@@ -227,14 +227,13 @@ def levels_by_area(award: Award, year: int) -> Table:
         .order_by()
     ):
         counts.setdefault(row["area"], {})[row["level"]] = row["count"]
-    framework = current_framework()
-    areas = {
-        area.code: area
-        for area in Area.objects.filter(framework=framework).annotate(level_count=Count("levels"))
-    }
-    top = max([a.level_count for a in areas.values()] + [lv for c in counts.values() for lv in c])
+    areas = Area.objects.filter(framework=current_framework()).annotate(level_count=Count("levels"))
+    areas = {area.code: area for area in areas}
+    ranks = [a.level_count for a in areas.values()] + [lv for c in counts.values() for lv in c]
+    top = max(ranks, default=1)
     codes = sorted(
-        set(areas) | set(counts), key=lambda c: (areas[c].number if c in areas else 99, c)
+        set(areas) | set(counts),
+        key=lambda c: (c not in areas, areas[c].number if c in areas else 0, c),
     )
     rows = []
     for code in codes:
