@@ -14,6 +14,7 @@ from palier.core.db import analyze
 from palier.frameworks.seed import SeedError, load_framework_seed
 from palier.items.seed import ItemSeedError, load_item_seed
 from palier.organisations.demo import load_demo_organisation
+from palier.steering.award_seed import load_award_seed
 from palier.training.seed import CatalogueSeedError, load_catalogue_seed
 
 PARTS = ("framework", "items", "catalogue")
@@ -92,4 +93,9 @@ class Command(BaseCommand):
                     f"Demo campaign {campaign.name!r}: code {campaign.code}, "
                     f"{campaign.participants} generated participants ({flag})."
                 )
+        awards = load_award_seed(demo=options["demo"])
+        self.stdout.write(
+            f"Funding call {awards.call.code}: {awards.real} awards from public sources, "
+            f"{awards.demo} demo awards."
+        )
         analyze()  # fresh planner statistics for the loaded tables (PostgreSQL)
