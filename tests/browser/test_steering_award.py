@@ -12,9 +12,9 @@ from palier.steering.award_queries import chosen_year
 from palier.steering.award_services import attach_campaign
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import make_member, make_organisation
-from tests.steering.test_awards_support import awards_urls, make_award, make_campaign, plan
+from tests.steering.support import make_award, make_campaign, plan
 
-pytestmark = [pytest.mark.django_db(transaction=True), awards_urls]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 PHONE_WIDTH = 390
 
 

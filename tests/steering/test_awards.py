@@ -18,8 +18,7 @@ from palier.steering.award_services import AwardError, attach, attach_campaign
 from palier.steering.models import AwardCampaign
 from palier.steering.years import academic_year, year_label
 from tests.factories import make_user
-from tests.steering.test_awards_support import (
-    awards_urls,
+from tests.steering.support import (
     finished_attempt,
     join,
     learner,
@@ -28,7 +27,7 @@ from tests.steering.test_awards_support import (
     plan,
 )
 
-pytestmark = [pytest.mark.django_db, awards_urls]
+pytestmark = [pytest.mark.django_db]
 YEAR = academic_year(timezone.localdate())
 
 

@@ -12,7 +12,7 @@ from palier.frameworks.models import Population
 from palier.steering import award_queries
 from palier.steering.award_services import attach_campaign, attach_module
 from palier.steering.years import academic_year
-from tests.steering.test_awards_support import (
+from tests.steering.support import (
     complete,
     finished_attempt,
     join,

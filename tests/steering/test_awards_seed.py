@@ -17,7 +17,7 @@ from palier.steering.award_seed import (
     remove_demo_awards,
 )
 from palier.steering.models import Award, AwardCampaign, FundingCall, PlannedLearners
-from tests.steering.test_awards_support import make_campaign
+from tests.steering.support import make_campaign
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,4 @@
-"""Shared pieces of the award tests: a URLconf with the award pages (until the root URLconf
-mounts them) and hand-made learners, results and awards.
+"""Shared pieces of the award tests: hand-made learners, results and awards.
 
 No test lives here; the award test modules import what they use."""
 
@@ -7,12 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
 from django.utils import timezone
 
-from palier import urls as root_urls
 from palier.assessments.models import Attempt, EngineSettings
 from palier.campaigns.models import Campaign, Participation, SharedLevel
 from palier.campaigns.services import create_campaign
@@ -23,20 +18,6 @@ from palier.steering.models import Award, FundingCall, PlannedLearners
 from palier.training.models import Module, PlanEntry
 from tests.campaigns.conftest import campaign_fields
 from tests.factories import make_user
-
-
-def _mounted() -> bool:
-    return any(getattr(p, "namespace", None) == "awards" for p in root_urls.urlpatterns)
-
-
-urlpatterns = list(root_urls.urlpatterns)
-if not _mounted():  # the root URLconf does not mount them yet
-    urlpatterns += i18n_patterns(
-        path("pilotage/programmes/", include("palier.steering.award_urls")),
-        prefix_default_language=False,
-    )
-
-awards_urls = pytest.mark.urls(__name__)
 
 
 def make_call() -> FundingCall:
