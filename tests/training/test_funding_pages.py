@@ -50,7 +50,7 @@ def test_a_nursing_student_sees_only_free_routes(client, funded):
     routes, page = plan_of(client, "student", "soins-infirmiers")
     assert routes["telesante"] == ["free"] and routes["cyber-etudiants"] == ["free"]
     assert routes["cyber-pros"] == routes["hopital"] == routes["clinique"] == []
-    assert "aucun financement prévu pour votre situation" in page
+    assert "aucun pour votre situation" in page
     assert "Compléter mon profil" not in page
 
 
