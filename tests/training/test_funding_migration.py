@@ -6,24 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.organisations.test_migrations import latest, migrate
 
 # Migrations run outside a test transaction (SQLite cannot change its schema inside one).
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("training", "0004_translated_field_labels")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
-def latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 def test_dpc_eligible_modules_declare_the_dpc_route_after_the_migration():
