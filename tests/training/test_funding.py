@@ -5,6 +5,7 @@ route."""
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from palier.accounts.choices import LearnerStatus
 from palier.frameworks.models import Population
@@ -15,6 +16,7 @@ from palier.training.funding import (
     offers_route_q,
     route_applies,
     routes_for,
+    validate_declared_routes,
 )
 from palier.training.funding_guide import GUIDES
 from palier.training.models import Module, PlanEntry
@@ -49,6 +51,13 @@ def test_no_route_code_contains_another():
     # Module.funding_routes is filtered with `contains`.
     codes = FundingRoute.values
     assert not [(a, b) for a in codes for b in codes if a != b and a in b]
+
+
+def test_a_module_stores_only_declared_route_codes():
+    validate_declared_routes("dpc cpf employer_plan")
+    for wrong in ("dpc bourse", "free"):  # free follows the price
+        with pytest.raises(ValidationError):
+            validate_declared_routes(wrong)
 
 
 @pytest.mark.parametrize("status", LearnerStatus.values)

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +86,15 @@ HEALTH_PROFESSION_KINDS = frozenset(
 )
 # Self-employed physicians have their own fund (FAF-PM), not the FIF-PL.
 PHYSICIAN_POPULATIONS = frozenset({"medecine"})
+
+
+def validate_declared_routes(value: str) -> None:
+    """A module's stored routes: codes of the list, "free" excepted (it follows the price)."""
+    unknown = set(value.split()) - {route.value for route in DECLARED_ROUTES}
+    if unknown:
+        raise ValidationError(
+            _("Financement inconnu : %(codes)s."), params={"codes": ", ".join(sorted(unknown))}
+        )
 
 
 def route_applies(route: str, status: str, population: Population | None) -> bool:

@@ -120,10 +120,11 @@ GUIDES: dict[str, RouteGuide] = {
                 "l'employeur)."
             ),
             how=_(
-                "Cherchez la formation sur moncompteformation.gouv.fr et inscrivez-vous-y. Le "
-                "CPF ne finance que les formations qui préparent une certification inscrite au "
-                "RNCP ou au Répertoire spécifique ; une participation forfaitaire peut rester à "
-                "votre charge."
+                "Salarié ou libéral : cherchez la formation sur moncompteformation.gouv.fr et "
+                "inscrivez-vous-y ; seules les formations qui préparent une certification "
+                "inscrite au RNCP ou au Répertoire spécifique y figurent, et une participation "
+                "forfaitaire peut rester à votre charge. Agent public : demandez à votre "
+                "employeur d'utiliser les heures de votre compte."
             ),
             covers=_("Le coût de la formation, dans la limite des droits acquis sur votre compte."),
             source="Code du travail, art. L6323-1 et suivants (formations éligibles : art. "

@@ -16,7 +16,12 @@ from django.utils.translation import pgettext_lazy
 
 from palier.accounts.choices import Region
 from palier.core.i18n import BilingualTitleMixin, localized
-from palier.training.funding import FundingRoute, module_routes, offers_route
+from palier.training.funding import (
+    FundingRoute,
+    module_routes,
+    offers_route,
+    validate_declared_routes,
+)
 
 http_url = URLValidator(schemes=["http", "https"])
 MIN_HOURS = 0.25
@@ -67,7 +72,11 @@ class Module(BilingualTitleMixin, models.Model):
     # Space-separated FundingRoute codes (DPC, ANFH, OPCO, FIF-PL, CPF, employer plan);
     # "free" is not stored, it follows the price (training/funding.py).
     funding_routes = models.CharField(
-        _("financements possibles"), max_length=80, blank=True, default=""
+        _("financements possibles"),
+        max_length=80,
+        blank=True,
+        default="",
+        validators=[validate_declared_routes],
     )
     dpc_action_number = models.CharField(
         _("numéro d'action DPC"),
