@@ -191,8 +191,9 @@ def test_a_file_with_too_many_rows_is_refused_before_any_check(org, framework):
     rows = "".join(f"x{number};1;2025;1\n" for number in range(MAX_ENROLMENT_ROWS + 1))
     errors = refusal(org, "public;annee_etudes;annee;inscrits\n" + rows)
     assert errors == [
-        f"Le fichier dépasse {MAX_ENROLMENT_ROWS} lignes : découpez-le en plusieurs imports."
+        "Le fichier dépasse 5\u00a0000 lignes : découpez-le en plusieurs imports."
     ]
+    assert MAX_ENROLMENT_ROWS == 5000
 
 
 def test_a_file_with_one_bad_row_stores_nothing_and_keeps_every_figure(client, org, org_admin):

@@ -76,8 +76,12 @@ def test_editing_a_target_adds_a_version_and_leaves_the_old_row_unchanged(client
         first.population_kinds,
     )
     assert second in targets_in_force() and first not in targets_in_force()
-    content = client.get(url).content.decode()
+    response = client.get(url)
+    content = response.content.decode()
     assert "Historique des versions" in content and "Nouvelle source" in content
+    # The number box gets plain digits (a localised "65,0" would show empty).
+    assert response.context["form"].initial["value"] == "65"
+    assert 'value="65"' in content
 
 
 def test_a_version_identical_to_the_one_in_force_is_refused(client, seeded, steering):

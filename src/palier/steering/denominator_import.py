@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.core import signing
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from palier.accounts.choices import MAX_YEAR_OF_STUDY
@@ -170,8 +171,8 @@ def _records(text: str) -> tuple[dict[str, str], list[tuple[int, dict[str, str]]
         if len(records) > MAX_ENROLMENT_ROWS:
             raise ImportRefused(
                 [
-                    _("Le fichier dépasse %(max)d lignes : découpez-le en plusieurs imports.")
-                    % {"max": MAX_ENROLMENT_ROWS}
+                    _("Le fichier dépasse %(max)s lignes : découpez-le en plusieurs imports.")
+                    % {"max": number_format(MAX_ENROLMENT_ROWS, force_grouping=True)}
                 ]
             )
     return titles, records, errors

@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -162,7 +163,7 @@ def _import_page(
             "organisation": organisation,
             "populations": Population.objects.order_by("position", "code"),
             "max_megabytes": MAX_FILE_BYTES // (1024 * 1024),
-            "max_rows": MAX_ENROLMENT_ROWS,
+            "max_rows": number_format(MAX_ENROLMENT_ROWS, force_grouping=True),
             "pending_minutes": PENDING_IMPORT_MINUTES,
             "first_year": years[0],
             "last_year": years[-1],

@@ -138,7 +138,10 @@ class TargetVersionForm(forms.Form):
 
     @classmethod
     def from_target(cls, target: Target) -> TargetVersionForm:
-        return cls(initial={name: getattr(target, name) for name in cls.base_fields})
+        initial = {name: getattr(target, name) for name in cls.base_fields}
+        # As plain digits ("65", "12.5"): a number box does not read a localised "65,0".
+        initial["value"] = f"{target.value.normalize():f}"
+        return cls(initial=initial)
 
 
 class NewTargetForm(TargetVersionForm):
