@@ -190,9 +190,7 @@ def test_a_file_in_utf16_or_binary_is_refused_with_advice(org, framework):
 def test_a_file_with_too_many_rows_is_refused_before_any_check(org, framework):
     rows = "".join(f"x{number};1;2025;1\n" for number in range(MAX_ENROLMENT_ROWS + 1))
     errors = refusal(org, "public;annee_etudes;annee;inscrits\n" + rows)
-    assert errors == [
-        "Le fichier dépasse 5\u00a0000 lignes : découpez-le en plusieurs imports."
-    ]
+    assert errors == ["Le fichier dépasse 5\u00a0000 lignes : découpez-le en plusieurs imports."]
     assert MAX_ENROLMENT_ROWS == 5000
 
 
