@@ -23,9 +23,9 @@ pytestmark = pytest.mark.django_db
 def test_the_seed_command_loads_the_plans_targets_once(framework):
     out = StringIO()
     call_command("seed", "targets", stdout=out)
-    assert "Steering targets: 6 created, 0 already there." in out.getvalue()
+    assert "Steering targets: 6 added, 0 already there." in out.getvalue()
     call_command("seed", "targets", stdout=out)
-    assert "Steering targets: 0 created, 6 already there." in out.getvalue()
+    assert "Steering targets: 0 added, 6 already there." in out.getvalue()
     assert Target.objects.count() == len(SEED_TARGETS) == 6
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from palier.accounts.roles import Role, role_required
+from palier.campaigns.queries import year_label as year_of_study_label
 from palier.core.csv import write_csv
 from palier.core.errors import ServiceError
 from palier.core.http import method_not_allowed, posted
@@ -58,7 +59,7 @@ class YearTable:
 
     year: int
     label: str
-    years_of_study: list[int]
+    years_of_study: list[str]  # the columns' headers ("1re année", "2e année" ...)
     rows: list[tuple[Population, list[int | None], int]]
     column_totals: list[int]
     total: int
@@ -93,7 +94,7 @@ def enrolment_tables(organisation: Organisation) -> list[YearTable]:
             YearTable(
                 year=year,
                 label=year_label(year),
-                years_of_study=columns,
+                years_of_study=[year_of_study_label(column) for column in columns],
                 rows=rows,
                 column_totals=column_totals,
                 total=sum(column_totals),

@@ -15,7 +15,7 @@ from palier.frameworks.models import Population
 from palier.steering.choices import Indicator, TargetKind
 from palier.steering.denominator_import import MAX_LEARNERS_PER_CELL, accepted_years
 from palier.steering.models import SOURCE_MAX_LENGTH, TITLE_MAX_LENGTH, Target
-from palier.steering.years import year_label
+from palier.steering.years import academic_year, year_label
 
 TARGET_VALUE_MAX = Decimal("10000000")
 
@@ -38,6 +38,7 @@ class AcademicYearField(forms.TypedChoiceField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Année universitaire"))
+        kwargs.setdefault("initial", lambda: academic_year(timezone.localdate()))
         super().__init__(coerce=int, choices=self._choices, **kwargs)
 
     @staticmethod

@@ -86,7 +86,7 @@ class Command(BaseCommand):
         if "targets" in parts:
             targets = load_target_seed()
             self.stdout.write(
-                f"Steering targets: {targets.created} created, {targets.kept} already there."
+                f"Steering targets: {targets.created} added, {targets.kept} already there."
             )
         if options["demo"]:
             self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
