@@ -228,3 +228,23 @@ def test_national_totals_are_for_steering_and_administrators(client, org_admin, 
     client.force_login(make_user(roles=(Role.ADMINISTRATOR,)))
     assert client.get(page(name)).status_code == 200
     assert NationalTotal.objects.count() == 0
+
+
+def test_the_table_takes_the_same_few_queries_whatever_the_figures(
+    client, org, org_admin, django_assert_max_num_queries
+):
+    client.force_login(org_admin)
+    url = page("organisation", org.slug)
+    client.get(url)  # warm the session and the translations
+    with django_assert_max_num_queries(8):
+        client.get(url)
+    cells = [
+        EnrolmentCell(population, year_of_study, year, 10 * year_of_study)
+        for population in Population.objects.all()
+        for year_of_study in range(1, 7)
+        for year in (2024, 2025)
+    ]
+    set_enrolments(org, org_admin, cells, DenominatorSource.IMPORT)
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+    assert len(response.context["tables"]) == 2
