@@ -155,6 +155,10 @@ def test_steering_creates_a_target_whose_code_is_then_taken(client, framework, s
     response = client.post(reverse("steering_denominators:target_new"), fields)
     assert response.status_code == 200
     assert response.context["form"].errors["code"] == ["Ce code est déjà pris."]
+    response = client.post(
+        reverse("steering_denominators:target_new"), {**fields, "code": "nouvelle"}
+    )
+    assert "Ce code est réservé" in response.context["form"].errors["code"][0]
     with pytest.raises(TargetError):
         create_target(steering, {**fields, "code": "vide", "population_kinds": []})
     assert Target.objects.count() == 1

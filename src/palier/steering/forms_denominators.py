@@ -18,6 +18,8 @@ from palier.steering.models import SOURCE_MAX_LENGTH, TITLE_MAX_LENGTH, Target
 from palier.steering.years import academic_year, year_label
 
 TARGET_VALUE_MAX = Decimal("10000000")
+# Codes a target cannot take: the new-target page's address is /pilotage/cibles/nouvelle/.
+RESERVED_CODES = frozenset({"nouvelle"})
 
 
 class PopulationChoiceField(forms.ModelChoiceField):
@@ -163,3 +165,9 @@ class NewTargetForm(TargetVersionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"is_active": True})
         super().__init__(*args, **kwargs)
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if code in RESERVED_CODES:  # the address of a page under /pilotage/cibles/
+            raise forms.ValidationError(_("Ce code est réservé : choisissez-en un autre."))
+        return code
