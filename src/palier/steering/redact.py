@@ -56,6 +56,9 @@ _ACCENTS = {
     "u": "uùûüú",
     "y": "yÿ",
 }
+# Separators inside a name: space, hyphen, apostrophe (straight or typographic).
+_SEPARATORS = " -'\u2019"
+_SEPARATOR_RUN = r"[\s'\u2019-]+"
 _BASE = {variant: base for base, variants in _ACCENTS.items() for variant in variants}
 
 
@@ -66,8 +69,8 @@ def _name_pattern(name: str) -> str:
         base = _BASE.get(character)
         if base:
             parts.append(f"[{_ACCENTS[base]}]")
-        elif character in " -'’":
-            parts.append(r"[\s'’-]+")
+        elif character in _SEPARATORS:
+            parts.append(_SEPARATOR_RUN)
         else:
             parts.append(re.escape(character))
     return "".join(parts)
@@ -81,7 +84,7 @@ def _names_regex(names: Iterable[str]) -> re.Pattern[str] | None:
         if not name:
             continue
         candidates.add(name)
-        candidates.update(re.split(r"[\s'’-]+", name))
+        candidates.update(re.split(_SEPARATOR_RUN, name))
     kept = sorted((c for c in candidates if len(c) >= MIN_NAME_LENGTH), key=len, reverse=True)
     if not kept:
         return None
