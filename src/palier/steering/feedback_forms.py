@@ -103,7 +103,16 @@ class FrameworkVersionField(forms.ModelChoiceField):
         return f"{obj.title} — {obj.version} ({obj.get_status_display()})"
 
 
-class ModerationForm(forms.Form):
+class VersionsForm(forms.Form):
+    """A form whose `framework` field offers the versions given (a proposal's framework)."""
+
+    def __init__(self, *args, versions=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if versions is not None:
+            self.fields["framework"].queryset = versions
+
+
+class ModerationForm(VersionsForm):
     decision = forms.ChoiceField(
         label=_("Réponse"),
         choices=[
@@ -126,11 +135,6 @@ class ModerationForm(forms.Form):
         help_text=_("Seulement si la proposition est retenue ; le plus souvent un brouillon."),
     )
 
-    def __init__(self, *args, versions=None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if versions is not None:
-            self.fields["framework"].queryset = versions
-
     def clean(self) -> dict:
         data = super().clean()
         if data.get("framework") is not None and data.get("decision") == ProposalStatus.REJECTED:
@@ -140,15 +144,10 @@ class ModerationForm(forms.Form):
         return data
 
 
-class LinkForm(forms.Form):
+class LinkForm(VersionsForm):
     framework = FrameworkVersionField(
         label=_("Version du référentiel qui la reprend"), queryset=Framework.objects.none()
     )
-
-    def __init__(self, *args, versions=None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if versions is not None:
-            self.fields["framework"].queryset = versions
 
 
 class FeedbackFilterForm(forms.Form):
