@@ -177,3 +177,13 @@ def test_anonymous_people_are_sent_to_the_login_page(client, framework):
     response = client.get(url("result", attempt.pk))
     assert response.status_code == 302
     assert "connexion" in response["Location"] or "login" in response["Location"]
+
+
+def test_the_scale_words_are_translated_when_shown_not_at_import():
+    from django.utils.functional import Promise
+
+    from palier.steering.feedback_forms import FeedbackForm
+
+    choices = FeedbackForm.base_fields["usefulness"].choices
+    assert isinstance(choices[0][1], Promise) and isinstance(choices[-1][1], Promise)
+    assert str(choices[-1][1]) == "5 — très utile"

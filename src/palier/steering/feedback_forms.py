@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from palier.frameworks.models import Area, Competence, Framework
@@ -14,8 +15,15 @@ from palier.steering.models import COMMENT_MAX_LENGTH
 
 
 def _scale(low: str, high: str) -> list[tuple[int, str]]:
-    """Choices 1 to 5 with words at both ends ("1 — pas utile", 2, 3, 4, "5 — très utile")."""
-    return [(1, f"1 — {low}"), (2, "2"), (3, "3"), (4, "4"), (5, f"5 — {high}")]
+    """Choices 1 to 5 with words at both ends ("1 — pas utile", 2, 3, 4, "5 — très utile"),
+    translated when shown (the form class is built once, at import)."""
+    return [
+        (1, format_lazy("1 — {}", low)),
+        (2, "2"),
+        (3, "3"),
+        (4, "4"),
+        (5, format_lazy("5 — {}", high)),
+    ]
 
 
 def _rating(label: str, low: str, high: str) -> forms.TypedChoiceField:
