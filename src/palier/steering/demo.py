@@ -36,7 +36,7 @@ DEMO_YEARS = 3
 DEMO_INTAKES: dict[str, tuple[tuple[str, int, int], ...]] = {
     OrganisationType.HEALTH_TRAINING_INSTITUTE: (("soins-infirmiers", 3, 340),),
     OrganisationType.UNIVERSITY: (("medecine", 6, 420), ("maieutique", 5, 40)),
-    OrganisationType.SECONDARY_INSTITUTE: (
+    OrganisationType.VOCATIONAL_INSTITUTE: (
         ("aide-soignant", 1, 120),
         ("auxiliaire-puericulture", 1, 45),
     ),
