@@ -62,6 +62,7 @@ urlpatterns += i18n_patterns(
     path("psychometrie/seuils/", include("palier.psychometrics.standard_setting_urls")),
     path("psychometrie/", include("palier.psychometrics.urls")),
     path("verifier/", include("palier.certification.verification_urls")),
+    path("pilotage/", include("palier.steering.urls")),
     path("", include(ORGANISATION_PAGES)),
     path(
         "organisations/<slug:slug>/certification/",

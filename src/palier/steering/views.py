@@ -1,0 +1,269 @@
+"""The national dashboard (/pilotage/) and the download of each of its tables as CSV or XLSX.
+
+Steering, administrators and funders (read-only) read them; other users get 403, visitors
+the login page. The figures come from steering.queries (aggregates, suppression applied);
+this module reads the filters, names the tables, lays out the headline figures and their
+trajectory charts, and places the regions on the map. A filter with an unknown value gets
+a 400 with the form's error and no figure.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from palier.accounts.roles import Role, role_required
+from palier.organisations.models import Organisation
+from palier.steering import exports, queries, regions_map
+from palier.steering.charts import TrajectoryChart, trajectory_chart
+from palier.steering.filters import Filters, FiltersForm
+from palier.steering.models import Award
+from palier.steering.privacy import MIN_LEARNERS
+from palier.steering.tables import Row, Table
+from palier.steering.templatetags.steering_tables import number
+from palier.steering.years import year_label
+
+ROLES = (Role.STEERING, Role.ADMINISTRATOR, Role.FUNDER)
+# The breakdown tables, in the page's order, with their headings (the code is the table's).
+BREAKDOWNS = {
+    "population": gettext_lazy("Par public"),
+    "region": gettext_lazy("Par région"),
+    "institution_type": gettext_lazy("Par type d'établissement"),
+    "institution": gettext_lazy("Par établissement"),
+    "programme": gettext_lazy("Par programme"),
+    "status": gettext_lazy("Professionnels en exercice, par statut"),
+}
+STATUS_WORDS = {
+    "on_track": gettext_lazy("en bonne voie"),
+    "behind": gettext_lazy("en retard"),
+    "reached": gettext_lazy("atteint"),
+    "unknown": gettext_lazy("pas encore mesurable"),
+}
+TRAJECTORY_PREFIX = "trajectoire-"
+LEVELS_PREFIX = "niveaux-"
+GAPS = "ecarts"
+PROGRAMMES = "programmes"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One target as the page shows it: the query's figures and the words around them."""
+
+    progress: Any  # queries.TargetProgress
+    share: bool
+    target_text: str
+    status_word: str
+    chart: TrajectoryChart | None
+    chart_description: str
+    table: Table
+
+
+def _unit(share: bool, value: object) -> str:
+    return f"{number(value)} %" if share else number(value)
+
+
+def _target_text(progress: Any, share: bool) -> str:
+    values = {"value": _unit(share, progress.target_value), "year": year_label(progress.target_year)}
+    if share:
+        return _("Cible : %(value)s en %(year)s") % values
+    return _("Cible : %(value)s apprenants par année universitaire à partir de %(year)s") % values
+
+
+def _projection_text(progress: Any, share: bool) -> str:
+    if progress.projection is None:
+        return _("Pas de projection : il faut au moins deux années de chiffres.")
+    year, value = progress.projection
+    return _("Projection d'après la tendance : %(value)s en %(year)s") % {
+        "value": _unit(share, value),
+        "year": year_label(year),
+    }
+
+
+def _trajectory_table(index: int, progress: Any, share: bool) -> Table:
+    return Table(
+        code=f"{TRAJECTORY_PREFIX}{index}",
+        title=_("%(title)s : réalisé par année universitaire") % {"title": progress.title},
+        label_header=_("Année universitaire"),
+        columns=(_("Réalisé (%)") if share else _("Réalisé (apprenants)"),),
+        rows=tuple(
+            Row(key=str(year), label=year_label(year), cells=(cell,))
+            for year, cell in progress.trajectory
+        ),
+        notes=(_target_text(progress, share), _projection_text(progress, share)),
+    )
+
+
+def _chart_description(progress: Any, share: bool) -> str:
+    figures = ", ".join(
+        f"{year_label(year)} : {_('masqué') if cell.hidden else _unit(share, cell.value)}"
+        for year, cell in progress.trajectory
+    )
+    return _("Réalisé par année universitaire : %(figures)s. %(projection)s. %(target)s.") % {
+        "figures": figures or _("aucun chiffre"),
+        "projection": _projection_text(progress, share).rstrip("."),
+        "target": _target_text(progress, share),
+    }
+
+
+def headlines(filters: Filters) -> list[Headline]:
+    items = []
+    for index, progress in enumerate(queries.headline(filters), start=1):
+        share = progress.kind == "share"
+        items.append(
+            Headline(
+                progress=progress,
+                share=share,
+                target_text=_target_text(progress, share),
+                status_word=str(STATUS_WORDS.get(progress.status, progress.status)),
+                chart=trajectory_chart(
+                    progress.trajectory,
+                    (progress.target_year, progress.target_value),
+                    progress.projection,
+                    share=share,
+                ),
+                chart_description=_chart_description(progress, share),
+                table=_trajectory_table(index, progress, share),
+            )
+        )
+    return items
+
+
+def breakdown_table(filters: Filters, by: str) -> Table:
+    return dataclasses.replace(queries.breakdown(filters, by), code=by)
+
+
+def level_tables(filters: Filters) -> list[Table]:
+    return [
+        dataclasses.replace(table, code=f"{LEVELS_PREFIX}{index}")
+        for index, table in enumerate(queries.levels(filters), start=1)
+    ]
+
+
+def find_table(filters: Filters, code: str) -> Table | None:
+    """The page's table called `code`, computed alone (an export runs one query set)."""
+    sources: dict[str, Callable[[], Table]] = {
+        **{by: (lambda by=by: breakdown_table(filters, by)) for by in BREAKDOWNS},
+        GAPS: lambda: dataclasses.replace(queries.profile_gaps(filters), code=GAPS),
+        PROGRAMMES: lambda: dataclasses.replace(queries.programmes(filters), code=PROGRAMMES),
+    }
+    if code in sources:
+        return sources[code]()
+    if code.startswith(LEVELS_PREFIX):
+        tables = level_tables(filters)
+    elif code.startswith(TRAJECTORY_PREFIX):
+        tables = [item.table for item in headlines(filters)]
+    else:
+        return None
+    return next((table for table in tables if table.code == code), None)
+
+
+def demo_in_scope(filters: Filters) -> bool:
+    """True when demo awards or demo organisations are among those the figures count (two
+    queries): the page then says that it shows demo data."""
+    awards = Award.objects.filter(is_demo=True)
+    if filters.programme:
+        awards = awards.filter(code=filters.programme)
+    organisations = Organisation.objects.filter(is_demo=True)
+    if filters.institution:
+        organisations = organisations.filter(slug=filters.institution)
+    if filters.institution_type:
+        organisations = organisations.filter(type=filters.institution_type)
+    if filters.region:
+        organisations = organisations.filter(region=filters.region)
+    return awards.exists() or organisations.exists()
+
+
+def scope_lines(form: FiltersForm) -> list[str]:
+    """The filters in words ("Année universitaire : 2025-2026", ...), for the page and the
+    XLSX notes."""
+    lines = []
+    for field in form:
+        raw = field.value()
+        if raw in (None, ""):
+            continue
+        labels = {str(value): label for value, label in getattr(field.field, "choices", ())}
+        lines.append(f"{field.label} : {labels.get(str(raw), raw)}")
+    return lines
+
+
+def _query(form: FiltersForm) -> str:
+    """The filters as a query string, for the export links (only the form's own fields)."""
+    return urlencode(
+        [(name, form.data[name]) for name in form.fields if form.data.get(name) not in (None, "")]
+    )
+
+
+def _page_data(filters: Filters, form: FiltersForm) -> dict[str, Any]:
+    region_table = breakdown_table(filters, "region")
+    tables = {by: breakdown_table(filters, by) for by in BREAKDOWNS if by != "region"}
+    tables["region"] = region_table
+    return {
+        "scope": " · ".join(scope_lines(form)),
+        "demo": demo_in_scope(filters),
+        "headline": headlines(filters),
+        "region_table": region_table,
+        "region_map": regions_map.region_map(region_table, queries.REACHED_SHARE_COLUMN),
+        "breakdowns": [
+            {"code": by, "heading": heading, "table": tables[by]}
+            for by, heading in BREAKDOWNS.items()
+        ],
+        "levels": level_tables(filters),
+        "gaps": dataclasses.replace(queries.profile_gaps(filters), code=GAPS),
+        "programmes": dataclasses.replace(queries.programmes(filters), code=PROGRAMMES),
+    }
+
+
+@role_required(*ROLES)
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form = FiltersForm(request.GET)
+    valid = form.is_valid()
+    context = {
+        "form": form,
+        "query": _query(form) if valid else "",
+        "min_learners": MIN_LEARNERS,
+        "data": _page_data(form.filters(), form) if valid else None,
+    }
+    return render(request, "steering/dashboard.html", context, status=200 if valid else 400)
+
+
+@role_required(*ROLES)
+@require_GET
+def export(request: HttpRequest, code: str, extension: str) -> HttpResponse:
+    form = FiltersForm(request.GET)
+    if not form.is_valid():
+        errors = [str(error) for errors in form.errors.values() for error in errors]
+        return HttpResponseBadRequest(" ".join(errors), content_type="text/plain; charset=utf-8")
+    filters = form.filters()
+    table = find_table(filters, code)
+    if table is None:
+        raise Http404
+    filename = f"palier-pilotage-{code}-{filters.year}.{extension}"
+    if extension == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_chunks(table), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return FileResponse(
+        exports.xlsx_file(table, description=scope_lines(form)),
+        as_attachment=True,
+        filename=filename,
+        content_type=exports.XLSX_CONTENT_TYPE,
+    )
