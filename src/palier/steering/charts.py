@@ -106,9 +106,7 @@ def trajectory_chart(
     projected = None
     projection_points = ""
     if projection is not None and actual:
-        projected = Point(
-            x(projection[0]), y(projection[1]), f"{number(projection[1])}{unit}"
-        )
+        projected = Point(x(projection[0]), y(projection[1]), f"{number(projection[1])}{unit}")
         projection_points = f"{actual[-1].x},{actual[-1].y} {projected.x},{projected.y}"
     return TrajectoryChart(
         width=WIDTH,

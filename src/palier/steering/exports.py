@@ -56,7 +56,9 @@ def _note(table: Table, row: Row) -> str:
     hidden = [column for column, cell in zip(table.columns, row.cells, strict=True) if cell.hidden]
     if not hidden:
         return ""
-    return _("%(columns)s : masqué (moins de %(threshold)s apprenants ou calcul par différence)") % {
+    return _(
+        "%(columns)s : masqué (moins de %(threshold)s apprenants ou calcul par différence)"
+    ) % {
         "columns": ", ".join(hidden),
         "threshold": MIN_LEARNERS,
     }

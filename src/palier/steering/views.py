@@ -79,7 +79,10 @@ def _unit(share: bool, value: object) -> str:
 
 
 def _target_text(progress: Any, share: bool) -> str:
-    values = {"value": _unit(share, progress.target_value), "year": year_label(progress.target_year)}
+    values = {
+        "value": _unit(share, progress.target_value),
+        "year": year_label(progress.target_year),
+    }
     if share:
         return _("Cible : %(value)s en %(year)s") % values
     return _("Cible : %(value)s apprenants par année universitaire à partir de %(year)s") % values
