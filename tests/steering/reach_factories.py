@@ -148,3 +148,42 @@ def participation(
         for area, (level, target) in levels.items()
     )
     return shared
+
+
+def small_country() -> dict:
+    """Two institutions in 2025-2026: 12 nurses of Île-de-France in a university (one of
+    them also in a nursing institute), 3 nurses of Bretagne in the institute only, and one
+    learner without a profile who completed a mapped module. Everyone shares a D1 level."""
+    from palier.accounts.models import LearnerProfile
+    from palier.organisations.choices import OrganisationType
+    from tests.factories import make_organisation
+
+    university = make_organisation(
+        "Université Alpha", slug="univ-alpha", type=OrganisationType.UNIVERSITY, region="11"
+    )
+    institute = make_organisation(
+        "IFSI Beta", slug="ifsi-beta", type=OrganisationType.HEALTH_TRAINING_INSTITUTE, region="53"
+    )
+    opens, closes = dt.date(2025, 9, 1), dt.date(2026, 6, 30)
+    in_university = campaign(university, opens, closes)
+    in_institute = campaign(institute, opens, closes)
+    paris = [learner("soins-infirmiers", "11") for _ in range(12)]
+    breton = [learner("soins-infirmiers", "53") for _ in range(3)]
+    for user in paris:
+        positioning(user, at(2025, 10, 1))
+        participation(user, in_university, at(2025, 9, 15), {"D1": (3, 3)})
+    participation(paris[0], in_institute, at(2025, 9, 20), {"D1": (2, 3)})
+    for user in breton:
+        positioning(user, at(2025, 10, 2))
+        participation(user, in_institute, at(2025, 9, 15), {"D1": (1, 3)})
+    anonymous = make_user()
+    LearnerProfile.objects.filter(user=anonymous).delete()
+    completion(anonymous, module(university, hours="4"), at(2026, 2, 1))
+    return {
+        "university": university,
+        "institute": institute,
+        "paris": paris,
+        "breton": breton,
+        "anonymous": anonymous,
+        "campaigns": (in_university, in_institute),
+    }
