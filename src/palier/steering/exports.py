@@ -24,6 +24,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from palier.core.csv import default_delimiter, iter_csv
 from palier.steering.privacy import MIN_LEARNERS
 from palier.steering.tables import Row, Table
+from palier.steering.templatetags.steering_tables import page_notes
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The XLSX is built in memory up to this size, then in a temporary file.
@@ -106,7 +107,7 @@ def xlsx_file(table: Table, description: Sequence[str] = ()) -> IO[bytes]:
     for row in export_rows(table):
         sheet.append([_cell(sheet, value) for value in row])
     notes = workbook.create_sheet(title=_("Notes")[:SHEET_NAME_LENGTH])
-    for line in (table.title, *description, *table.notes, hidden_rule()):
+    for line in (table.title, *description, *page_notes(table), hidden_rule()):
         notes.append([_text_cell(notes, str(line))])
     spooled = tempfile.SpooledTemporaryFile(max_size=XLSX_MEMORY_BYTES)  # noqa: SIM115
     workbook.save(spooled)

@@ -2,9 +2,10 @@
 the region lies (the thirteen mainland regions on a grid; the five overseas regions, the
 overseas collectivities and abroad in a row of their own).
 
-Each tile writes the region's figure (the share of learners reached) and links to the
-region's row of the region table; its shade only repeats the figure, in bands of
-BAND_WIDTH points, so colour never carries information alone. The positions are CSS grid
+Each tile writes the region's figure (the share of learners reached, or the number reached
+when no region has enrolment figures) and links to the region's row of the region table;
+its shade only repeats the share, in bands of BAND_WIDTH points, so colour never carries
+information alone. The positions are CSS grid
 areas named after the region codes (steering.css): this module only says which tiles go
 where and with which figure.
 """
@@ -70,6 +71,8 @@ class RegionMap:
     mainland: tuple[Tile, ...]
     overseas: tuple[Tile, ...]
     elsewhere: tuple[Tile, ...]
+    # True when the tiles show shares (%), False when they show numbers of learners.
+    percent: bool
     legend: tuple[Band, ...]
 
 
@@ -92,20 +95,26 @@ def legend() -> tuple[Band, ...]:
     return tuple(bands)
 
 
-def region_map(table: Table, column: int) -> RegionMap:
-    """Tiles for every region, with the figure of `column` (an index into the table's
-    cells) of the row keyed by the region's code; anchors point at the table's rows
+def region_map(table: Table) -> RegionMap:
+    """Tiles for every region, with the "% touchés" figure (or, without it, the "Touchés"
+    one) of the table's row keyed by the region's code; anchors point at the table's rows
     (`<table code>-<region code>`, as the table partial writes them)."""
+    percent = _("% touchés") in table.columns
+    column = table.columns.index(_("% touchés") if percent else _("Touchés"))
+    # A region without enrolment figures has no share: no figure, not a hidden one.
+    enrolled = table.columns.index(_("Inscrits")) if _("Inscrits") in table.columns else None
     by_code = {row.key: row for row in table.rows}
 
     def tile(region: Region) -> Tile:
         row = by_code.get(region.value)
         value = row.cells[column] if row is not None else None
+        if row is not None and enrolled is not None and row.cells[enrolled].value is None:
+            value = None
         return Tile(
             code=region.value,
             name=str(region.label),
             value=value,
-            band=band(value),
+            band=band(value) if percent else "count",
             anchor=f"{table.code}-{region.value}",
         )
 
@@ -113,5 +122,6 @@ def region_map(table: Table, column: int) -> RegionMap:
         mainland=tuple(tile(region) for region in MAINLAND),
         overseas=tuple(tile(region) for region in OVERSEAS),
         elsewhere=tuple(tile(region) for region in ELSEWHERE),
-        legend=legend(),
+        percent=percent,
+        legend=legend() if percent else (),
     )

@@ -9,8 +9,6 @@ a 400 with the form's error and no figure.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,13 +26,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from palier.accounts.choices import Region
 from palier.accounts.roles import Role, role_required
+from palier.organisations.choices import OrganisationType
 from palier.organisations.models import Organisation
 from palier.steering import exports, queries, regions_map
 from palier.steering.charts import TrajectoryChart, trajectory_chart
 from palier.steering.filters import Filters, FiltersForm
+from palier.steering.headline import TargetProgress
 from palier.steering.models import Award
-from palier.steering.privacy import MIN_LEARNERS
+from palier.steering.privacy import MIN_LEARNERS, Shown, is_small
 from palier.steering.tables import Row, Table
 from palier.steering.templatetags.steering_tables import number
 from palier.steering.years import year_label
@@ -57,6 +58,8 @@ STATUS_WORDS = {
 }
 TRAJECTORY_PREFIX = "trajectoire-"
 LEVELS_PREFIX = "niveaux-"
+# The breakdown tables by their codes (the codes are the queries', e.g. "regions").
+BREAKDOWN_CODES = {code: by for by, (code, _field) in queries.BREAKDOWNS.items()}
 GAPS = "ecarts"
 PROGRAMMES = "programmes"
 
@@ -65,8 +68,10 @@ PROGRAMMES = "programmes"
 class Headline:
     """One target as the page shows it: the query's figures and the words around them."""
 
-    progress: Any  # queries.TargetProgress
+    progress: TargetProgress
     share: bool
+    # The figure of the filters' year: "42,5 %", "masqué", or "—" when there is none.
+    figure: str
     target_text: str
     status_word: str
     chart: TrajectoryChart | None
@@ -78,17 +83,23 @@ def _unit(share: bool, value: object) -> str:
     return f"{number(value)} %" if share else number(value)
 
 
-def _target_text(progress: Any, share: bool) -> str:
-    values = {
-        "value": _unit(share, progress.target_value),
-        "year": year_label(progress.target_year),
-    }
+def _figure_text(cell: Shown, share: bool) -> str:
+    if cell.value is not None:
+        return _unit(share, cell.value)
+    # A headline figure is hidden only when small; with no learner at all there is none.
+    return _("masqué") if is_small(cell.learners) else "—"
+
+
+def _target_text(progress: TargetProgress, share: bool) -> str:
+    values = {"value": _unit(share, progress.value), "year": year_label(progress.year)}
     if share:
         return _("Cible : %(value)s en %(year)s") % values
-    return _("Cible : %(value)s apprenants par année universitaire à partir de %(year)s") % values
+    if progress.yearly:
+        return _("Cible : %(value)s par année universitaire à partir de %(year)s") % values
+    return _("Cible : %(value)s en %(year)s") % values
 
 
-def _projection_text(progress: Any, share: bool) -> str:
+def _projection_text(progress: TargetProgress, share: bool) -> str:
     if progress.projection is None:
         return _("Pas de projection : il faut au moins deux années de chiffres.")
     year, value = progress.projection
@@ -98,9 +109,9 @@ def _projection_text(progress: Any, share: bool) -> str:
     }
 
 
-def _trajectory_table(index: int, progress: Any, share: bool) -> Table:
+def _trajectory_table(progress: TargetProgress, share: bool) -> Table:
     return Table(
-        code=f"{TRAJECTORY_PREFIX}{index}",
+        code=f"{TRAJECTORY_PREFIX}{progress.code}",
         title=_("%(title)s : réalisé par année universitaire") % {"title": progress.title},
         label_header=_("Année universitaire"),
         columns=(_("Réalisé (%)") if share else _("Réalisé (apprenants)"),),
@@ -112,7 +123,7 @@ def _trajectory_table(index: int, progress: Any, share: bool) -> Table:
     )
 
 
-def _chart_description(progress: Any, share: bool) -> str:
+def _chart_description(progress: TargetProgress, share: bool) -> str:
     figures = ", ".join(
         f"{year_label(year)} : {_('masqué') if cell.hidden else _unit(share, cell.value)}"
         for year, cell in progress.trajectory
@@ -126,49 +137,38 @@ def _chart_description(progress: Any, share: bool) -> str:
 
 def headlines(filters: Filters) -> list[Headline]:
     items = []
-    for index, progress in enumerate(queries.headline(filters), start=1):
+    for progress in queries.headline(filters):
         share = progress.kind == "share"
         items.append(
             Headline(
                 progress=progress,
                 share=share,
+                figure=_figure_text(progress.actual, share),
                 target_text=_target_text(progress, share),
                 status_word=str(STATUS_WORDS.get(progress.status, progress.status)),
                 chart=trajectory_chart(
                     progress.trajectory,
-                    (progress.target_year, progress.target_value),
+                    (progress.year, progress.value),
                     progress.projection,
                     share=share,
                 ),
                 chart_description=_chart_description(progress, share),
-                table=_trajectory_table(index, progress, share),
+                table=_trajectory_table(progress, share),
             )
         )
     return items
 
 
-def breakdown_table(filters: Filters, by: str) -> Table:
-    return dataclasses.replace(queries.breakdown(filters, by), code=by)
-
-
-def level_tables(filters: Filters) -> list[Table]:
-    return [
-        dataclasses.replace(table, code=f"{LEVELS_PREFIX}{index}")
-        for index, table in enumerate(queries.levels(filters), start=1)
-    ]
-
-
 def find_table(filters: Filters, code: str) -> Table | None:
     """The page's table called `code`, computed alone (an export runs one query set)."""
-    sources: dict[str, Callable[[], Table]] = {
-        **{by: (lambda by=by: breakdown_table(filters, by)) for by in BREAKDOWNS},
-        GAPS: lambda: dataclasses.replace(queries.profile_gaps(filters), code=GAPS),
-        PROGRAMMES: lambda: dataclasses.replace(queries.programmes(filters), code=PROGRAMMES),
-    }
-    if code in sources:
-        return sources[code]()
+    if code in BREAKDOWN_CODES:
+        return queries.breakdown(filters, BREAKDOWN_CODES[code])
+    if code == GAPS:
+        return queries.profile_gaps(filters)
+    if code == PROGRAMMES:
+        return queries.programmes(filters)
     if code.startswith(LEVELS_PREFIX):
-        tables = level_tables(filters)
+        tables = queries.levels(filters)
     elif code.startswith(TRAJECTORY_PREFIX):
         tables = [item.table for item in headlines(filters)]
     else:
@@ -180,11 +180,11 @@ def demo_in_scope(filters: Filters) -> bool:
     """True when demo awards or demo organisations are among those the figures count (two
     queries): the page then says that it shows demo data."""
     awards = Award.objects.filter(is_demo=True)
-    if filters.programme:
-        awards = awards.filter(code=filters.programme)
+    if filters.programme is not None:
+        awards = awards.filter(pk=filters.programme.pk)
     organisations = Organisation.objects.filter(is_demo=True)
-    if filters.institution:
-        organisations = organisations.filter(slug=filters.institution)
+    if filters.institution is not None:
+        organisations = organisations.filter(pk=filters.institution.pk)
     if filters.institution_type:
         organisations = organisations.filter(type=filters.institution_type)
     if filters.region:
@@ -192,17 +192,20 @@ def demo_in_scope(filters: Filters) -> bool:
     return awards.exists() or organisations.exists()
 
 
-def scope_lines(form: FiltersForm) -> list[str]:
+def scope_lines(filters: Filters, form: FiltersForm) -> list[str]:
     """The filters in words ("Année universitaire : 2025-2026", ...), for the page and the
-    XLSX notes."""
-    lines = []
-    for field in form:
-        raw = field.value()
-        if raw in (None, ""):
-            continue
-        labels = {str(value): label for value, label in getattr(field.field, "choices", ())}
-        lines.append(f"{field.label} : {labels.get(str(raw), raw)}")
-    return lines
+    XLSX notes; the year always, the other filters when set."""
+    values = {
+        "annee": year_label(filters.year),
+        "public": filters.population.title if filters.population else "",
+        "region": Region(filters.region).label if filters.region else "",
+        "type": OrganisationType(filters.institution_type).label
+        if filters.institution_type
+        else "",
+        "etablissement": filters.institution.name if filters.institution else "",
+        "programme": filters.programme.title if filters.programme else "",
+    }
+    return [f"{form.fields[name].label} : {value}" for name, value in values.items() if value]
 
 
 def _query(form: FiltersForm) -> str:
@@ -213,22 +216,20 @@ def _query(form: FiltersForm) -> str:
 
 
 def _page_data(filters: Filters, form: FiltersForm) -> dict[str, Any]:
-    region_table = breakdown_table(filters, "region")
-    tables = {by: breakdown_table(filters, by) for by in BREAKDOWNS if by != "region"}
-    tables["region"] = region_table
+    tables = {by: queries.breakdown(filters, by) for by in BREAKDOWNS}
     return {
-        "scope": " · ".join(scope_lines(form)),
+        "scope": " · ".join(scope_lines(filters, form)),
         "demo": demo_in_scope(filters),
         "headline": headlines(filters),
-        "region_table": region_table,
-        "region_map": regions_map.region_map(region_table, queries.REACHED_SHARE_COLUMN),
+        "region_table": tables["region"],
+        "region_map": regions_map.region_map(tables["region"]),
         "breakdowns": [
-            {"code": by, "heading": heading, "table": tables[by]}
+            {"code": tables[by].code, "heading": heading, "table": tables[by]}
             for by, heading in BREAKDOWNS.items()
         ],
-        "levels": level_tables(filters),
-        "gaps": dataclasses.replace(queries.profile_gaps(filters), code=GAPS),
-        "programmes": dataclasses.replace(queries.programmes(filters), code=PROGRAMMES),
+        "levels": queries.levels(filters),
+        "gaps": queries.profile_gaps(filters),
+        "programmes": queries.programmes(filters),
     }
 
 
@@ -265,7 +266,7 @@ def export(request: HttpRequest, code: str, extension: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     return FileResponse(
-        exports.xlsx_file(table, description=scope_lines(form)),
+        exports.xlsx_file(table, description=scope_lines(filters, form)),
         as_attachment=True,
         filename=filename,
         content_type=exports.XLSX_CONTENT_TYPE,

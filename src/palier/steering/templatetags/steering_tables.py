@@ -34,6 +34,20 @@ def figure(cell: Shown) -> SafeString | str:
     return number(cell.value)
 
 
+def queries_hidden_note() -> str:
+    """The note steering.queries puts under its tables about the "< 10" mark. Pages write
+    hidden figures "masqué" instead (a hidden percentage or a complementary cell is not
+    "fewer than 10"), and explain it in their own words: this note is left out of them."""
+    return _("« < 10 » : chiffre masqué, calculé sur moins de 10 apprenants.")
+
+
+@register.filter
+def page_notes(table: Table) -> list[str]:
+    """The table's notes as the page shows them (see queries_hidden_note)."""
+    dropped = queries_hidden_note()
+    return [note for note in table.notes if note != dropped]
+
+
 @register.filter
 def has_hidden(table: Table) -> bool:
     rows = [*table.rows, *([table.total] if table.total else [])]
