@@ -10,6 +10,7 @@ from django.utils import translation
 from palier.steering.exports import csv_chunks, xlsx_file
 from palier.steering.privacy import Shown
 from palier.steering.tables import Row, Table
+from palier.steering.templatetags.steering_tables import figure, with_missing_figures
 
 
 def hand_made_table() -> Table:
@@ -84,3 +85,26 @@ def test_the_xlsx_has_numbers_empty_hidden_cells_text_labels_and_a_notes_sheet()
     assert "Année universitaire : 2025-2026" in notes
     assert "Inscrits : déclarés par les établissements." in notes
     assert any("moins de 10 apprenants" in note for note in notes)
+
+
+def test_a_cell_with_no_figure_is_written_empty_without_a_privacy_note():
+    table = with_missing_figures(
+        Table(
+            code="regions",
+            title="Apprenants touchés par région",
+            label_header="Région",
+            columns=("Inscrits", "Touchés", "% touchés"),
+            rows=(
+                Row("53", "Bretagne", (Shown(None, 0), Shown(25, 25), Shown(None, 25))),
+                Row("11", "Île-de-France", (Shown(100, 0), Shown(None, 0), Shown(None, 0))),
+            ),
+        )
+    )
+    with translation.override("fr"):
+        rows = read_csv("".join(csv_chunks(table)), ";")
+    # Bretagne has no enrolment: no share, and nothing is hidden.
+    assert rows[1] == ["Bretagne", "", "25", "", ""]
+    assert figure(table.rows[0].cells[0]) == "—"
+    # A hidden zero stays hidden: showing it could reveal another hidden figure.
+    assert rows[2][2:4] == ["", ""] and "Touchés, % touchés : masqué" in rows[2][4]
+    assert "masqué" in figure(table.rows[1].cells[1])

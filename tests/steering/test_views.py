@@ -145,8 +145,10 @@ def test_every_table_map_and_chart_is_on_the_page_with_its_data_table(client, co
     for code in ("11", "53", "94", "01", "06", "com", "abroad"):
         assert f'href="#regions-{code}"' in content
         assert f'id="regions-{code}"' in content
-    # Bretagne's three learners are hidden, on the map and in the table.
+    # Bretagne's three learners are hidden; with no enrolment declared it has no share.
     assert "masqué" in content
+    breton = content.split('id="regions-53"', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="dash-num">—</td>' in breton
     assert "Année universitaire : 2025-2026" in content
 
 

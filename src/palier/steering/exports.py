@@ -1,7 +1,8 @@
 """Any steering table as a spreadsheet: CSV or XLSX, the same rows as on the page.
 
 A hidden figure is written as an empty cell, never its value: the last column ("Note") of
-its row says which figures are hidden and why. Numbers are written as numbers (decimals with
+its row says which figures are hidden and why (a cell with no figure at all is empty too,
+without a note). Numbers are written as numbers (decimals with
 the reader's decimal mark in CSV, so that French spreadsheets read them as numbers); text
 cells that a spreadsheet would run as formulas are neutralised in CSV and written as text in
 XLSX. The XLSX has a second sheet with the table's title, the filters it was computed with,
@@ -24,7 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from palier.core.csv import default_delimiter, iter_csv
 from palier.steering.privacy import MIN_LEARNERS
 from palier.steering.tables import Row, Table
-from palier.steering.templatetags.steering_tables import page_notes
+from palier.steering.templatetags.steering_tables import is_missing, page_notes
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The XLSX is built in memory up to this size, then in a temporary file.
@@ -54,7 +55,11 @@ def _rows(table: Table) -> Iterator[Row]:
 
 
 def _note(table: Table, row: Row) -> str:
-    hidden = [column for column, cell in zip(table.columns, row.cells, strict=True) if cell.hidden]
+    hidden = [
+        column
+        for column, cell in zip(table.columns, row.cells, strict=True)
+        if cell.hidden and not is_missing(cell)
+    ]
     if not hidden:
         return ""
     return _(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from palier.accounts.choices import Region
 from palier.steering.privacy import Shown
 from palier.steering.tables import Table
+from palier.steering.templatetags.steering_tables import is_missing
 
 # The mainland regions, read left to right and top to bottom on the map.
 MAINLAND = (
@@ -96,20 +97,19 @@ def legend() -> tuple[Band, ...]:
 
 
 def region_map(table: Table) -> RegionMap:
-    """Tiles for every region, with the "% touchés" figure (or, without it, the "Touchés"
+    """Tiles for every region (the table passed through `with_missing_figures`), with the
+    "% touchés" figure (or, without it, the "Touchés"
     one) of the table's row keyed by the region's code; anchors point at the table's rows
     (`<table code>-<region code>`, as the table partial writes them)."""
     percent = _("% touchés") in table.columns
     column = table.columns.index(_("% touchés") if percent else _("Touchés"))
-    # A region without enrolment figures has no share: no figure, not a hidden one.
-    enrolled = table.columns.index(_("Inscrits")) if _("Inscrits") in table.columns else None
     by_code = {row.key: row for row in table.rows}
 
     def tile(region: Region) -> Tile:
         row = by_code.get(region.value)
         value = row.cells[column] if row is not None else None
-        if row is not None and enrolled is not None and row.cells[enrolled].value is None:
-            value = None
+        if value is not None and is_missing(value):
+            value = None  # no enrolment declared: no share, not a hidden one
         return Tile(
             code=region.value,
             name=str(region.label),

@@ -37,7 +37,7 @@ from palier.steering.headline import TargetProgress
 from palier.steering.models import Award
 from palier.steering.privacy import MIN_LEARNERS, Shown, is_small
 from palier.steering.tables import Row, Table
-from palier.steering.templatetags.steering_tables import number
+from palier.steering.templatetags.steering_tables import number, with_missing_figures
 from palier.steering.years import year_label
 
 ROLES = (Role.STEERING, Role.ADMINISTRATOR, Role.FUNDER)
@@ -48,7 +48,7 @@ BREAKDOWNS = {
     "institution_type": gettext_lazy("Par type d'établissement"),
     "institution": gettext_lazy("Par établissement"),
     "programme": gettext_lazy("Par programme"),
-    "status": gettext_lazy("Professionnels en exercice, par statut"),
+    "status": gettext_lazy("Par situation (en formation ou en exercice)"),
 }
 STATUS_WORDS = {
     "on_track": gettext_lazy("en bonne voie"),
@@ -159,14 +159,22 @@ def headlines(filters: Filters) -> list[Headline]:
     return items
 
 
+def breakdown(filters: Filters, by: str) -> Table:
+    return with_missing_figures(queries.breakdown(filters, by))
+
+
+def programmes(filters: Filters) -> Table:
+    return with_missing_figures(queries.programmes(filters))
+
+
 def find_table(filters: Filters, code: str) -> Table | None:
     """The page's table called `code`, computed alone (an export runs one query set)."""
     if code in BREAKDOWN_CODES:
-        return queries.breakdown(filters, BREAKDOWN_CODES[code])
+        return breakdown(filters, BREAKDOWN_CODES[code])
     if code == GAPS:
         return queries.profile_gaps(filters)
     if code == PROGRAMMES:
-        return queries.programmes(filters)
+        return programmes(filters)
     if code.startswith(LEVELS_PREFIX):
         tables = queries.levels(filters)
     elif code.startswith(TRAJECTORY_PREFIX):
@@ -216,7 +224,7 @@ def _query(form: FiltersForm) -> str:
 
 
 def _page_data(filters: Filters, form: FiltersForm) -> dict[str, Any]:
-    tables = {by: queries.breakdown(filters, by) for by in BREAKDOWNS}
+    tables = {by: breakdown(filters, by) for by in BREAKDOWNS}
     return {
         "scope": " · ".join(scope_lines(filters, form)),
         "demo": demo_in_scope(filters),
@@ -229,7 +237,7 @@ def _page_data(filters: Filters, form: FiltersForm) -> dict[str, Any]:
         ],
         "levels": queries.levels(filters),
         "gaps": queries.profile_gaps(filters),
-        "programmes": queries.programmes(filters),
+        "programmes": programmes(filters),
     }
 
 
