@@ -2,17 +2,13 @@
 violations, no sideways scrolling on a phone, a tile of the map leads to its region's row."""
 
 import os
-from decimal import Decimal
 
 import pytest
 
 from palier.accounts.roles import Role
-from palier.frameworks.models import Population
-from palier.steering.aggregates import refresh
-from palier.steering.models import Enrolment, Target
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import make_user
-from tests.steering.reach_factories import small_country
+from tests.steering.test_views import dashboard_country
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,26 +16,7 @@ WIDTHS = (1280, 390)
 
 
 def test_the_national_dashboard_is_accessible_and_fits_a_phone(page, live_server, theme, framework):
-    country = small_country()
-    Enrolment.objects.create(
-        organisation=country["university"],
-        population=Population.objects.get(code="soins-infirmiers"),
-        year_of_study=1,
-        academic_year=2025,
-        learners=40,
-        source="form",
-    )
-    Target.objects.create(
-        code="touches-sante",
-        title_fr="Apprenants en santé touchés",
-        indicator="reached",
-        population_kinds=["higher_education"],
-        kind="share",
-        value=Decimal(100),
-        year=2027,
-        source="Feuille de route",
-    )
-    refresh([2024, 2025])
+    dashboard_country()
     make_user("pilotage@palier.example", roles=(Role.STEERING,))
     sign_in(page, live_server, "pilotage@palier.example")
     for width in WIDTHS:

@@ -26,8 +26,9 @@ FIRST_NAME, LAST_NAME = "Zéphyrine", "Quasimodo-Vandenbroucke"
 EMAIL = "zephyrine.quasimodo@personne.example"
 
 
-@pytest.fixture
-def country(framework):
+def dashboard_country() -> dict:
+    """The reach tests' small country in 2025-2026, with a learner of distinctive name, the
+    university's enrolment and a share target, refreshed into the summary tables."""
     made = small_country()
     distinctive = learner(
         "soins-infirmiers", "11", first_name=FIRST_NAME, last_name=LAST_NAME, email=EMAIL
@@ -53,6 +54,11 @@ def country(framework):
     )
     refresh([2024, 2025])
     return made
+
+
+@pytest.fixture
+def country(framework):
+    return dashboard_country()
 
 
 def steering(client):
