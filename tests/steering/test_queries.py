@@ -89,10 +89,12 @@ def test_the_population_breakdown_reads_enrolments_then_national_totals(country)
 def test_levels_and_gaps_come_from_shared_results(country):
     (d1, *_others) = queries.levels(YEAR)
     assert d1.code == "niveaux-D1"
-    nurses = next(
-        row for row in d1.rows if row.label.startswith("Soins infirmiers") or row.key != "none"
-    )
-    assert nurses.cells[-1].value == 15
+    nurses = Population.objects.get(code="soins-infirmiers")
+    (row,) = d1.rows  # the learner without a profile shared nothing
+    assert row.key == str(nurses.pk)
+    # Level 1: 3, level 2: 1 (the learner of two institutions, latest share), level 3: 11.
+    assert [cell.value for cell in row.cells[:3]] == [None, None, 11]
+    assert row.cells[-1].value == 15
     gaps = queries.profile_gaps(YEAR)
     assert gaps.total.cells[0].value == pytest.approx(-7 / 15, abs=0.01)
 
@@ -136,6 +138,17 @@ def test_each_read_runs_a_bounded_number_of_queries(country, django_assert_max_n
         queries.programmes(YEAR)
     with django_assert_max_num_queries(6):
         queries.headline(YEAR)
+    with django_assert_max_num_queries(1):
+        assert queries.refreshed_at(YEAR) is not None
+    with django_assert_max_num_queries(1):
+        assert queries.demo_in_scope(YEAR) is False
+
+
+def test_a_demo_institution_with_learners_marks_the_figures_as_demo(country):
+    country["institute"].is_demo = True
+    country["institute"].save(update_fields=["is_demo"])
+    assert queries.demo_in_scope(YEAR)
+    assert not queries.demo_in_scope(Filters(year=2024))
 
 
 def test_filters_come_from_french_url_parameters_and_refuse_unknown_values(country):
