@@ -44,6 +44,8 @@ BATCH_SIZE = 5000
 CHUNK_SIZE = 20000
 NO_PROFILE = (None, "", "")
 
+# A learner's (population, region, status), by user id.
+Profiles = dict[int, tuple[int | None, str, str]]
 # A scope key: (scope, institution type, organisation id, award id).
 ScopeKey = tuple[str, str, int | None, int | None]
 ALL_KEY: ScopeKey = (Scope.ALL.value, "", None, None)
@@ -65,17 +67,19 @@ def refresh(years: Iterable[int] | None = None) -> RefreshReport:
     """Rebuild the summary rows of `years` (default: every year up to the current one)."""
     chosen = tuple(sorted(set(years if years is not None else default_years())))
     started = time.monotonic()
+    who = profiles()
     rows = 0
     for year in chosen:
-        rows += refresh_year(year)
+        rows += refresh_year(year, who)
     return RefreshReport(chosen, rows, round(time.monotonic() - started, 3))
 
 
-def refresh_year(year: int) -> int:
+def refresh_year(year: int, who: Profiles | None = None) -> int:
     """Rebuild one academic year's rows in one transaction; returns the rows written."""
     started = time.monotonic()
-    reach = list(reach_rows(year))
-    levels, gaps = level_rows(year)
+    who = profiles() if who is None else who
+    reach = list(reach_rows(year, who))
+    levels, gaps = level_rows(year, who)
     with transaction.atomic():
         for model in (ReachSummary, LevelSummary, GapSummary):
             model.objects.filter(academic_year=year).delete()
@@ -107,22 +111,30 @@ def _hours(entries: Any) -> dict[int, Decimal]:
     return {row["user_id"]: row["hours"] or Decimal(0) for row in rows.iterator(CHUNK_SIZE)}
 
 
-def profiles() -> dict[int, tuple[int | None, str, str]]:
-    """(population, region, status) of every learner with a profile."""
+def profiles() -> Profiles:
+    """(population, region, status) of every learner with a profile (the same tuple is
+    shared by the learners of one cell, to keep a national refresh's memory small)."""
     rows = LearnerProfile.objects.values_list("user_id", "population_id", "region", "status")
-    return {user: (population, region, status) for user, population, region, status in rows}
+    cells: dict[tuple, tuple] = {}
+    found: Profiles = {}
+    for user, *values in rows.iterator(CHUNK_SIZE):
+        cell = tuple(values)
+        found[user] = cells.setdefault(cell, cell)
+    return found
 
 
-def institutions(year: int) -> dict[int, set[tuple[int, str]]]:
+def institutions(year: int) -> dict[int, list[tuple[int, str]]]:
     """Each learner's institutions (organisation id, type) in `year`."""
-    found: dict[int, set[tuple[int, str]]] = defaultdict(set)
+    found: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    kinds: dict[tuple, tuple] = {}
     rows = (
         indicators.memberships(year)
+        .order_by()
         .values_list("user_id", "campaign__organisation_id", "campaign__organisation__type")
         .distinct()
     )
-    for user, organisation, kind in rows.iterator(CHUNK_SIZE):
-        found[user].add((organisation, kind))
+    for user, *place in rows.iterator(CHUNK_SIZE):
+        found[user].append(kinds.setdefault(tuple(place), tuple(place)))
     return found
 
 
@@ -145,17 +157,17 @@ def awards(year: int) -> dict[int, set[int]]:
         .values_list("user_id", "session__award_link__award_id"),
     )
     for rows in sources:
-        for user, award in rows.distinct().iterator(CHUNK_SIZE):
+        for user, award in rows.order_by().distinct().iterator(CHUNK_SIZE):
             found[user].add(award)
     return found
 
 
 def _scopes(
-    user: int, places: dict[int, set[tuple[int, str]]], funded: dict[int, set[int]]
+    user: int, places: dict[int, list[tuple[int, str]]], funded: dict[int, set[int]]
 ) -> Iterator[ScopeKey]:
     """The scope keys a learner counts in (once each)."""
     yield ALL_KEY
-    own = places.get(user, set())
+    own = places.get(user, [])
     for kind in {kind for _organisation, kind in own} or {""}:
         yield (Scope.TYPE.value, kind, None, None)
     for organisation, kind in own:
@@ -164,7 +176,7 @@ def _scopes(
         yield (Scope.AWARD.value, "", None, award)
 
 
-def reach_rows(year: int) -> Iterator[ReachSummary]:
+def reach_rows(year: int, who: Profiles) -> Iterator[ReachSummary]:
     assessed = _ids(indicators.finished_positioning_tests(year))
     trained = _ids(indicators.completed_mapped_modules(year))
     certified = _ids(indicators.valid_certificates(year), "candidate__user_id")
@@ -172,7 +184,6 @@ def reach_rows(year: int) -> Iterator[ReachSummary]:
     planned_hours = _hours(indicators.planned_mapped_modules(year))
     places = institutions(year)
     funded = awards(year)
-    who = profiles()
     active = assessed | trained | certified | set(places)
     cells: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0, 0, Decimal(0), Decimal(0)])
     for user in active:
@@ -213,19 +224,20 @@ def _award_of_campaigns() -> dict[int, int]:
     return dict(AwardCampaign.objects.values_list("campaign_id", "award_id"))
 
 
-def level_rows(year: int) -> tuple[list[LevelSummary], list[GapSummary]]:
+def level_rows(year: int, who: Profiles) -> tuple[list[LevelSummary], list[GapSummary]]:
     """Levels and gaps from shared results only: each learner's latest result shared during
     the year counts once per scope key (nationally, per institution type, institution and
-    award), by the learner's profile (as for reach)."""
+    award), by the learner's profile (as for reach). Read learner by learner, so memory
+    holds one learner's results at a time."""
     start, end = indicators.moments(year)
     award_of = _award_of_campaigns()
-    who = profiles()
-    latest: dict[tuple, tuple[int, int | None]] = {}
+    level_counts: dict[tuple, int] = defaultdict(int)
+    gap_sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     rows = (
         SharedLevel.objects.filter(
             participation__finished_at__gte=start, participation__finished_at__lt=end
         )
-        .order_by("participation__shared_at", "pk")
+        .order_by("participation__user_id", "participation__shared_at", "pk")
         .values_list(
             "participation__user_id",
             "participation__campaign_id",
@@ -236,7 +248,24 @@ def level_rows(year: int) -> tuple[list[LevelSummary], list[GapSummary]]:
             "target",
         )
     )
+    current: int | None = None
+    latest: dict[tuple, tuple[int, int | None]] = {}
+
+    def flush() -> None:
+        if current is None:
+            return
+        population, region, _status = who.get(current, NO_PROFILE)
+        for (scope, area), (level, target) in latest.items():
+            level_counts[(*scope, population, region, area, level)] += 1
+            if target is not None:
+                gap = gap_sums[(*scope, population, region, area)]
+                gap[0] += 1
+                gap[1] += level - target
+
     for user, campaign, organisation, kind, area, level, target in rows.iterator(CHUNK_SIZE):
+        if user != current:
+            flush()
+            current, latest = user, {}
         keys: list[ScopeKey] = [
             ALL_KEY,
             (Scope.TYPE.value, kind, None, None),
@@ -245,16 +274,8 @@ def level_rows(year: int) -> tuple[list[LevelSummary], list[GapSummary]]:
         if campaign in award_of:
             keys.append((Scope.AWARD.value, "", None, award_of[campaign]))
         for scope in keys:
-            latest[(scope, user, area)] = (level, target)
-    level_counts: dict[tuple, int] = defaultdict(int)
-    gap_sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    for (scope, user, area), (level, target) in latest.items():
-        population, region, _status = who.get(user, NO_PROFILE)
-        level_counts[(*scope, population, region, area, level)] += 1
-        if target is not None:
-            gap = gap_sums[(*scope, population, region, area)]
-            gap[0] += 1
-            gap[1] += level - target
+            latest[(scope, area)] = (level, target)
+    flush()
     levels = [
         LevelSummary(academic_year=year, **_row(key[:6]), area=key[6], level=key[7], learners=n)
         for key, n in level_counts.items()

@@ -14,22 +14,22 @@ whatever the data (the tests pin them).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from palier.accounts.choices import LearnerStatus, Region
-from palier.frameworks.models import Area, Population
-from palier.frameworks.queries import current_framework
+from palier.frameworks.models import Population
 from palier.organisations.choices import OrganisationType
 from palier.organisations.models import Organisation
 from palier.steering.filters import Filters
 from palier.steering.headline import TargetProgress, headline
-from palier.steering.models import Award, GapSummary, LevelSummary, ReachSummary, Scope
-from palier.steering.privacy import hidden_in_line, hidden_in_table, is_small, shown
+from palier.steering.level_tables import NOT_STATED, hidden_note, levels, profile_gaps
+from palier.steering.models import Award, ReachSummary, RefreshRun, Scope
+from palier.steering.privacy import hidden_in_line, is_small, shown
 from palier.steering.summaries import (
     empty_sums,
     enrolled_by,
@@ -44,10 +44,12 @@ __all__ = [
     "BREAKDOWNS",
     "TargetProgress",
     "breakdown",
+    "demo_in_scope",
     "headline",
     "levels",
     "profile_gaps",
     "programmes",
+    "refreshed_at",
 ]
 
 # Breakdown -> (table code, summary field grouped by).
@@ -59,11 +61,6 @@ BREAKDOWNS = {
     "programme": ("par-programme", "award_id"),
     "status": ("situations", "status"),
 }
-NOT_STATED = "none"
-
-
-def _hidden_note() -> str:
-    return _("« < 10 » : chiffre masqué, calculé sur moins de 10 apprenants.")
 
 
 def _labels(filters: Filters, by: str, present: set[Any]) -> list[tuple[Any, str]]:
@@ -223,7 +220,7 @@ def _breakdown_header(by: str) -> str:
 
 
 def _notes(by: str) -> tuple[str, ...]:
-    notes = [_hidden_note()]
+    notes = [hidden_note()]
     if by == "region":
         notes.append(
             _(
@@ -239,107 +236,6 @@ def _notes(by: str) -> tuple[str, ...]:
             )
         )
     return tuple(notes)
-
-
-# --- levels and gaps (shared results only) ------------------------------------------------
-
-
-def _areas() -> list[Area]:
-    framework = current_framework()
-    if framework is None:
-        return []
-    return list(
-        Area.objects.filter(framework=framework)
-        .annotate(level_count=Count("levels"))
-        .order_by("number")
-    )
-
-
-def _populations(filters: Filters, present: set[Any]) -> list[tuple[Any, str]]:
-    found = Population.objects.filter(pk__in=[key for key in present if key is not None])
-    labels = [(p.pk, p.title) for p in found.order_by("position", "code")]
-    if None in present:
-        labels.append((None, _("Public non renseigné")))
-    return labels
-
-
-def levels(filters: Filters) -> list[Table]:
-    """One table per area of the current framework: learners per level (columns) and
-    population (rows), from shared results only, with row and column totals and the
-    suppression of a two-way table. Three queries."""
-    areas = _areas()
-    counts: dict[str, dict[Any, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    grouped = rows(LevelSummary, filters).order_by().values("area", "population_id", "level")
-    for row in grouped.annotate(n=Sum("learners")):
-        counts[row["area"]][row["population_id"]][row["level"]] = row["n"]
-    present = {population for by_population in counts.values() for population in by_population}
-    populations = _populations(filters, present)
-    return [_level_table(area, counts.get(area.code, {}), populations) for area in areas]
-
-
-def _level_table(area: Area, counts: dict[Any, dict[int, int]], populations: list) -> Table:
-    ranks = list(range(1, max([area.level_count, *[max(c) for c in counts.values() if c], 1]) + 1))
-    matrix = [[counts.get(key, {}).get(rank, 0) for rank in ranks] for key, _label in populations]
-    hidden = hidden_in_table(matrix)
-    table_rows = []
-    for r, (key, label) in enumerate(populations):
-        line = matrix[r]
-        cells = [shown(n, n, (r, c) in hidden) for c, n in enumerate(line)]
-        cells.append(shown(sum(line), sum(line)))
-        table_rows.append(Row(NOT_STATED if key is None else str(key), label, tuple(cells)))
-    columns_total = [sum(matrix[r][c] for r in range(len(matrix))) for c in range(len(ranks))]
-    total_cells = [shown(n, n) for n in columns_total] + [
-        shown(sum(columns_total), sum(columns_total))
-    ]
-    return Table(
-        code=f"niveaux-{area.code}",
-        title=_("%(area)s : apprenants par niveau") % {"area": f"{area.code} {area.title}"},
-        label_header=_("Public"),
-        columns=(*[_("Niveau %(rank)s") % {"rank": rank} for rank in ranks], _("Total")),
-        rows=tuple(table_rows),
-        total=Row("total", _("Total"), tuple(total_cells)),
-        notes=(_hidden_note(), _("Résultats partagés par les apprenants uniquement.")),
-    )
-
-
-def profile_gaps(filters: Filters) -> Table:
-    """Mean gap (level minus the target level of the learner's population) by population
-    and area, from shared results only. The target profile is set per area, so the gap is
-    per area. A mean follows the learners it is computed from, with the complementary
-    suppression of their counts. Three queries."""
-    areas = _areas()
-    sums: dict[tuple[Any, str], tuple[int, int]] = {}
-    grouped = rows(GapSummary, filters).order_by().values("population_id", "area")
-    for row in grouped.annotate(n=Sum("learners"), gap=Sum("gap_sum")):
-        sums[(row["population_id"], row["area"])] = (row["n"], row["gap"])
-    populations = _populations(filters, {population for population, _area in sums})
-    matrix = [[sums.get((key, a.code), (0, 0))[0] for a in areas] for key, _label in populations]
-    hidden = hidden_in_table(matrix)
-    table_rows = []
-    for r, (key, label) in enumerate(populations):
-        cells = []
-        for c, area in enumerate(areas):
-            n, gap = sums.get((key, area.code), (0, 0))
-            cells.append(shown(round(gap / n, 2) if n else None, n, (r, c) in hidden))
-        table_rows.append(Row(NOT_STATED if key is None else str(key), label, tuple(cells)))
-    total_cells = []
-    for area in areas:
-        n = sum(v[0] for (_p, code), v in sums.items() if code == area.code)
-        gap = sum(v[1] for (_p, code), v in sums.items() if code == area.code)
-        total_cells.append(shown(round(gap / n, 2) if n else None, n))
-    return Table(
-        code="ecarts",
-        title=_("Écart moyen au profil cible, par public et domaine"),
-        label_header=_("Public"),
-        columns=tuple(f"{area.code} {area.title}" for area in areas),
-        rows=tuple(table_rows),
-        total=Row("total", _("Tous les publics"), tuple(total_cells)),
-        notes=(
-            _hidden_note(),
-            _("Niveau moins niveau cible, en niveaux : négatif = en dessous de la cible."),
-            _("Résultats partagés par les apprenants uniquement."),
-        ),
-    )
 
 
 def programmes(filters: Filters) -> Table:
@@ -382,7 +278,32 @@ def programmes(filters: Filters) -> Table:
         rows=tuple(table_rows),
         total=Row("total", _("Total"), total),
         notes=(
-            _hidden_note(),
+            hidden_note(),
             _("Un apprenant de plusieurs programmes compte dans chacun."),
         ),
     )
+
+
+def demo_in_scope(filters: Filters) -> bool:
+    """Whether the figures count demo data (a demo institution or programme with learners
+    in the filters' year), for the pages' "données de démonstration" mark. One query."""
+    if filters.institution is not None:
+        return filters.institution.is_demo
+    if filters.programme is not None:
+        return filters.programme.is_demo
+    demo_organisations = Organisation.objects.filter(is_demo=True).values("pk")
+    demo_awards = Award.objects.filter(is_demo=True).values("pk")
+    return (
+        ReachSummary.objects.filter(academic_year=filters.year)
+        .filter(
+            Q(scope=Scope.ORGANISATION, organisation_id__in=demo_organisations)
+            | Q(scope=Scope.AWARD, award_id__in=demo_awards)
+        )
+        .exists()
+    )
+
+
+def refreshed_at(filters: Filters) -> datetime | None:
+    """When the figures of the filters' year were last computed (None: never). One query."""
+    run = RefreshRun.objects.filter(academic_year=filters.year).first()
+    return run.refreshed_at if run else None
