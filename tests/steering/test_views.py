@@ -155,7 +155,7 @@ def test_every_table_map_and_chart_is_on_the_page_with_its_data_table(client, co
     assert "masqué" in content
     breton = content.split('id="regions-53"', 1)[1].split("</tr>", 1)[0]
     assert '<td class="dash-num">—</td>' in breton
-    assert "Année universitaire : 2025-2026" in content
+    assert "Année universitaire : 2025-2026. Chiffres calculés le " in content
 
 
 def test_no_person_is_ever_named_on_the_page_or_in_a_download(client, country):

@@ -29,12 +29,10 @@ from django.views.decorators.http import require_GET
 from palier.accounts.choices import Region
 from palier.accounts.roles import Role, role_required
 from palier.organisations.choices import OrganisationType
-from palier.organisations.models import Organisation
 from palier.steering import exports, queries, regions_map
 from palier.steering.charts import TrajectoryChart, trajectory_chart
 from palier.steering.filters import Filters, FiltersForm
 from palier.steering.headline import TargetProgress
-from palier.steering.models import Award
 from palier.steering.privacy import MIN_LEARNERS, Shown, is_small
 from palier.steering.tables import Row, Table
 from palier.steering.templatetags.steering_tables import number, with_missing_figures
@@ -184,22 +182,6 @@ def find_table(filters: Filters, code: str) -> Table | None:
     return next((table for table in tables if table.code == code), None)
 
 
-def demo_in_scope(filters: Filters) -> bool:
-    """True when demo awards or demo organisations are among those the figures count (two
-    queries): the page then says that it shows demo data."""
-    awards = Award.objects.filter(is_demo=True)
-    if filters.programme is not None:
-        awards = awards.filter(pk=filters.programme.pk)
-    organisations = Organisation.objects.filter(is_demo=True)
-    if filters.institution is not None:
-        organisations = organisations.filter(pk=filters.institution.pk)
-    if filters.institution_type:
-        organisations = organisations.filter(type=filters.institution_type)
-    if filters.region:
-        organisations = organisations.filter(region=filters.region)
-    return awards.exists() or organisations.exists()
-
-
 def scope_lines(filters: Filters, form: FiltersForm) -> list[str]:
     """The filters in words ("Année universitaire : 2025-2026", ...), for the page and the
     XLSX notes; the year always, the other filters when set."""
@@ -227,7 +209,8 @@ def _page_data(filters: Filters, form: FiltersForm) -> dict[str, Any]:
     tables = {by: breakdown(filters, by) for by in BREAKDOWNS}
     return {
         "scope": " · ".join(scope_lines(filters, form)),
-        "demo": demo_in_scope(filters),
+        "demo": queries.demo_in_scope(filters),
+        "refreshed_at": queries.refreshed_at(filters),
         "headline": headlines(filters),
         "region_table": tables["region"],
         "region_map": regions_map.region_map(tables["region"]),

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from palier.steering.level_tables import hidden_note
 from palier.steering.privacy import Shown
 from palier.steering.tables import Row, Table
 
@@ -77,17 +78,13 @@ def figure(cell: Shown) -> SafeString | str:
     return number(cell.value)
 
 
-def queries_hidden_note() -> str:
-    """The note steering.queries puts under its tables about the "< 10" mark. Pages write
-    hidden figures "masqué" instead (a hidden percentage or a complementary cell is not
-    "fewer than 10"), and explain it in their own words: this note is left out of them."""
-    return _("« < 10 » : chiffre masqué, calculé sur moins de 10 apprenants.")
-
-
 @register.filter
 def page_notes(table: Table) -> list[str]:
-    """The table's notes as the page shows them (see queries_hidden_note)."""
-    dropped = queries_hidden_note()
+    """The table's notes as pages and files show them: without the queries' note about a
+    "< 10" mark, since hidden figures are written "masqué" (a hidden percentage, or a
+    figure hidden as the complement of a small one, is not "fewer than 10") and explained
+    in those words beside the table."""
+    dropped = hidden_note()
     return [note for note in table.notes if note != dropped]
 
 
