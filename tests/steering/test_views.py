@@ -225,3 +225,30 @@ def test_the_page_is_in_english_under_en(client, country):
     response = client.get("/en/pilotage/", YEAR)
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_the_trajectory_chart_labels_each_year_the_projection_and_the_target():
+    from palier.steering.charts import (
+        PLOT_BOTTOM,
+        PLOT_LEFT,
+        PLOT_RIGHT,
+        PLOT_TOP,
+        trajectory_chart,
+    )
+    from palier.steering.privacy import Shown
+
+    points = [(2023, Shown(20.0, 50)), (2024, Shown(None, 4)), (2025, Shown(40.0, 90))]
+    chart = trajectory_chart(points, (2027, 100.0), (2027, 60.0), share=True)
+    assert [tick.label for tick in chart.ticks] == [
+        "2023-2024",
+        "2024-2025",
+        "2025-2026",
+        "2026-2027",
+        "2027-2028",
+    ]
+    # The hidden year has no point; the others are labelled with their value.
+    assert [point.label for point in chart.actual] == ["20 %", "40 %"]
+    assert chart.actual[0].x == PLOT_LEFT and chart.projection.x == PLOT_RIGHT
+    assert chart.target.y == PLOT_TOP and chart.projection.label == "60 %"
+    assert chart.actual[0].y < PLOT_BOTTOM
+    assert trajectory_chart([], (2027, 100.0), None, share=True) is None

@@ -36,6 +36,7 @@ from palier.steering.headline import TargetProgress
 from palier.steering.privacy import MIN_LEARNERS, Shown, is_small
 from palier.steering.tables import Row, Table
 from palier.steering.templatetags.steering_tables import number, with_missing_figures
+from palier.steering.trajectory import BEHIND, ON_TRACK, REACHED, UNKNOWN
 from palier.steering.years import year_label
 
 ROLES = (Role.STEERING, Role.ADMINISTRATOR, Role.FUNDER)
@@ -49,10 +50,10 @@ BREAKDOWNS = {
     "status": gettext_lazy("Par situation (en formation ou en exercice)"),
 }
 STATUS_WORDS = {
-    "on_track": gettext_lazy("en bonne voie"),
-    "behind": gettext_lazy("en retard"),
-    "reached": gettext_lazy("atteint"),
-    "unknown": gettext_lazy("pas encore mesurable"),
+    ON_TRACK: gettext_lazy("en bonne voie"),
+    BEHIND: gettext_lazy("en retard"),
+    REACHED: gettext_lazy("atteint"),
+    UNKNOWN: gettext_lazy("pas encore mesurable"),
 }
 TRAJECTORY_PREFIX = "trajectoire-"
 LEVELS_PREFIX = "niveaux-"
