@@ -77,13 +77,18 @@ def test_the_population_breakdown_reads_enrolments_then_national_totals(country)
         source="Test",
         source_date=dt.date(2025, 1, 1),
     )
-    rows = {row.key: row for row in queries.breakdown(YEAR, "population").rows}
+    table = queries.breakdown(YEAR, "population")
+    rows = {row.key: row for row in table.rows}
     # Institutions' figures first: the national total of nurses is not used.
     assert values(rows[str(nurses.pk)])[0] == 40
     assert values(rows[str(other.pk)])[0] == 500
     # 15 nurses reached would give away the learner without a population (16 - 15).
     assert rows["none"].cells[1].hidden and rows[str(nurses.pk)].cells[1].hidden
     assert rows[str(nurses.pk)].cells[2].hidden
+    # The total's % counts the nurses only (15 / 40): shown, it would give them away too.
+    assert table.total.cells[1].value == 16
+    assert table.total.cells[2].hidden
+    assert table.total.cells[0].value == 540
 
 
 def test_levels_and_gaps_come_from_shared_results(country):
@@ -119,11 +124,25 @@ def test_the_headline_compares_a_share_target_with_its_trajectory(country):
         year=2025,
         source="Test",
     )
-    (progress,) = queries.headline(YEAR)
-    assert progress.actual.value == 75.0  # 15 nurses reached of 20 enrolled
-    assert progress.status == "reached"
-    assert progress.sentence.startswith("Atteint")
-    assert progress.trajectory == ((2025, progress.actual),)
+    Target.objects.create(
+        code="etudiants-70000",
+        title_fr="70 000 étudiants en santé par an",
+        indicator="reached",
+        population_kinds=["higher_education"],
+        kind="count",
+        value=Decimal("70000"),
+        year=2024,
+        yearly=True,
+        source="Test",
+    )
+    share, count = queries.headline(YEAR)  # by code
+    assert share.actual.value == 75.0  # 15 nurses reached of 20 enrolled
+    assert share.status == "reached"
+    assert share.sentence.startswith("Atteint")
+    assert share.trajectory == ((2025, share.actual),)
+    assert count.actual.value == 15
+    assert count.status == "behind"
+    assert count.sentence == "En retard : la cible de 70\xa0000 pour 2024-2025 n'est pas atteinte."
 
 
 def test_each_read_runs_a_bounded_number_of_queries(country, django_assert_max_num_queries):

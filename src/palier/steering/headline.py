@@ -5,7 +5,8 @@ A share target counts the reached (or assessed, certified) learners of its popul
 over their denominator (`summaries.denominators`: the populations without a denominator
 stay out of both sides); a count target counts them (or sums the trained hours). The
 filters restrict both sides (a region, an institution type or institution, a programme,
-a population of the target). Five queries whatever the data.
+a population of the target). Six queries whatever the data; a year the summaries were
+never computed for is unknown, a computed year without learners counts zero.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from palier.frameworks.models import Population
 from palier.steering.choices import Indicator, TargetKind
 from palier.steering.filters import Filters
-from palier.steering.models import ReachSummary, Target
+from palier.steering.models import ReachSummary, RefreshRun, Target
 from palier.steering.privacy import Shown, shown
 from palier.steering.summaries import denominators, reach_sums, rows
 from palier.steering.trajectory import BEHIND, ON_TRACK, REACHED, UNKNOWN, trajectory
@@ -71,9 +72,13 @@ def headline(filters: Filters) -> list[TargetProgress]:
     kinds: dict[str, set[int]] = defaultdict(set)
     for pk, kind in Population.objects.values_list("pk", "kind"):
         kinds[kind].add(pk)
+    # Years never computed are unknown; a computed year without learners counts zero.
+    years = list(
+        RefreshRun.objects.filter(academic_year__in=years).values_list("academic_year", flat=True)
+    )
     sums = reach_sums(rows(ReachSummary, filters, years), "academic_year", "population_id")
     enrolled = denominators(filters, years)
-    return [_progress(target, filters, years, kinds, sums, enrolled) for target in targets]
+    return [_progress(target, filters, sorted(years), kinds, sums, enrolled) for target in targets]
 
 
 def _populations(target: Target, filters: Filters, kinds: dict[str, set[int]]) -> set[int]:
@@ -101,8 +106,6 @@ def _year_value(
         whole = sum(enrolled[(year, p)] for p in counted)
         return shown(round(100 * float(part) / whole, 1), learners)
     cells = [sums[(year, p)] for p in populations if (year, p) in sums]
-    if not cells:
-        return None
     total = sum((cell[field] for cell in cells), Decimal(0))
     learners = sum(cell[learners_field] for cell in cells)
     return shown(float(total) if field.endswith("hours") else int(total), learners)

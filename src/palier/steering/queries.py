@@ -14,6 +14,7 @@ whatever the data (the tests pin them).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -29,7 +30,7 @@ from palier.steering.filters import Filters
 from palier.steering.headline import TargetProgress, headline
 from palier.steering.level_tables import NOT_STATED, hidden_note, levels, profile_gaps
 from palier.steering.models import Award, ReachSummary, RefreshRun, Scope
-from palier.steering.privacy import hidden_in_line, is_small, shown
+from palier.steering.privacy import hidden_in_line, shown
 from palier.steering.summaries import (
     empty_sums,
     enrolled_by,
@@ -112,12 +113,37 @@ def _hours(value: Any) -> float:
     return float(Decimal(value).quantize(Decimal("0.1")))
 
 
+def _compatible(filters: Filters, by: str) -> tuple[Filters, bool]:
+    """The summary tables count a programme's learners or an institution's, never both:
+    a breakdown by institution leaves out a programme filter, and the reverse (the table's
+    notes say so). Returns the filters used and whether one was left out."""
+    if by in ("institution_type", "institution") and filters.programme is not None:
+        return replace(filters, programme=None), True
+    if by == "programme" and (filters.institution_type or filters.institution is not None):
+        return replace(filters, institution_type="", institution=None), True
+    return filters, False
+
+
+def _share_of_total(counts: list[int], enrolled: list[int | None], hidden: set[int]) -> Any:
+    """The total's % reached: the learners of the rows with a denominator over their
+    enrolled learners. That part is a sum of some cells only, so it would give hidden cells
+    away when hidden cells sit both among and outside those rows: it is then hidden."""
+    inside = {index for index, figure in enumerate(enrolled) if figure}
+    whole = sum(enrolled[index] or 0 for index in inside)
+    if not whole:
+        return _no_figure()
+    part = sum(counts[index] for index in inside)
+    split = bool(hidden & inside) and bool(hidden - inside)
+    return shown(_percent(part, whole), part, split)
+
+
 def breakdown(filters: Filters, by: str) -> Table:
     """Reach by `by` (a key of BREAKDOWNS) for the filters' year and scope, with a total row.
     Counts are suppressed column by column (small cells and their complements); % reached
     follows its reached count and hours follow their trained learners. Institutions and
     programmes share learners, so their rows can add up to more than the total."""
     code, field = BREAKDOWNS[by]
+    filters, left_out = _compatible(filters, by)
     grouped, whole = _breakdown_rows(filters, by)
     sums = reach_sums(grouped, field)
     total = reach_total(whole)
@@ -128,52 +154,50 @@ def breakdown(filters: Filters, by: str) -> Table:
         column: hidden_in_line([value[column] for value in values])
         for column in ("reached", "assessed", "certified", "trained")
     }
-    with_denominator = enrolled is not None
     table_rows = []
     for index, ((key, label), value) in enumerate(zip(keys, values, strict=True)):
-        cells = []
-        if with_denominator:
-            cells += _denominator_cells(
-                value["reached"], enrolled.get(key), index in hidden["reached"]
-            )
+        hide = {column: index in lines for column, lines in hidden.items()}
+        if enrolled is not None:
+            cells = _denominator_cells(value["reached"], enrolled.get(key), hide["reached"])
+        else:
+            cells = [shown(value["reached"], value["reached"], hide["reached"])]
         cells += [
-            shown(value["assessed"], value["assessed"], index in hidden["assessed"]),
-            shown(value["certified"], value["certified"], index in hidden["certified"]),
-            shown(_hours(value["trained_hours"]), value["trained"], index in hidden["trained"]),
+            shown(value["assessed"], value["assessed"], hide["assessed"]),
+            shown(value["certified"], value["certified"], hide["certified"]),
+            shown(_hours(value["trained_hours"]), value["trained"], hide["trained"]),
         ]
-        if not with_denominator:
-            cells.insert(0, shown(value["reached"], value["reached"], index in hidden["reached"]))
         table_rows.append(Row(NOT_STATED if key in (None, "") else str(key), label, tuple(cells)))
-    total_cells = []
-    if with_denominator:
-        known = [
-            value["reached"]
-            for (key, _l), value in zip(keys, values, strict=True)
-            if enrolled.get(key)
+    total_cells = [shown(total["reached"], total["reached"])]
+    if enrolled is not None:
+        figures = [enrolled.get(key) for key, _label in keys]
+        enrolled_total = sum(figure or 0 for figure in figures)
+        counts = [value["reached"] for value in values]
+        total_cells = [
+            shown(enrolled_total, 0) if enrolled_total else _no_figure(),
+            *total_cells,
+            _share_of_total(counts, figures, hidden["reached"]),
         ]
-        enrolled_total = sum(enrolled.get(key) or 0 for key, _label in keys)
-        total_cells += [
-            shown(enrolled_total or None, 0) if enrolled_total else _no_figure(),
-            shown(total["reached"], total["reached"]),
-            shown(_percent(sum(known), enrolled_total), sum(known))
-            if enrolled_total
-            else _no_figure(),
-        ]
-    else:
-        total_cells.append(shown(total["reached"], total["reached"]))
     total_cells += [
         shown(total["assessed"], total["assessed"]),
         shown(total["certified"], total["certified"]),
         shown(_hours(total["trained_hours"]), total["trained"]),
     ]
+    notes = _notes(by)
+    if left_out:
+        notes += (
+            _(
+                "Ce tableau ne croise pas programmes et établissements : le filtre "
+                "correspondant n'y est pas appliqué."
+            ),
+        )
     return Table(
         code=code,
         title=_breakdown_title(by),
         label_header=_breakdown_header(by),
-        columns=_columns(by, with_denominator),
+        columns=_columns(by, enrolled is not None),
         rows=tuple(table_rows),
         total=Row("total", _("Total"), tuple(total_cells)),
-        notes=_notes(by),
+        notes=notes,
     )
 
 
@@ -262,13 +286,12 @@ def programmes(filters: Filters) -> Table:
         }
         cells = _denominator_cells(counts[index], planned.get(award.pk), index in hidden)
         table_rows.append(Row(award.code, label, tuple(cells)))
-    total_planned = sum(planned.get(award.pk) or 0 for award in awards)
-    total_reached = sum(counts)
-    known = sum(c for award, c in zip(awards, counts, strict=True) if planned.get(award.pk))
+    figures = [planned.get(award.pk) for award in awards]
+    total_planned = sum(figure or 0 for figure in figures)
     total = (
         shown(total_planned, 0) if total_planned else _no_figure(),
-        shown(total_reached, total_reached, is_small(total_reached)),
-        shown(_percent(known, total_planned), known) if total_planned else _no_figure(),
+        shown(sum(counts), sum(counts)),
+        _share_of_total(counts, figures, hidden),
     )
     return Table(
         code="programmes",
