@@ -154,6 +154,8 @@ def test_every_table_map_and_chart_is_on_the_page_with_its_data_table(client, co
     # Bretagne's three learners are hidden; with no enrolment declared it has no share.
     assert "masqué" in content
     breton = content.split('id="regions-53"', 1)[1].split("</tr>", 1)[0]
+    # Its name leads to the page filtered on it.
+    assert '<a href="/pilotage/?annee=2025&amp;region=53">Bretagne</a>' in breton
     assert '<td class="dash-num">—</td>' in breton
     assert "Année universitaire : 2025-2026. Chiffres calculés le " in content
 

@@ -9,7 +9,7 @@ a 400 with the form's error and no figure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.http import (
@@ -21,6 +21,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -206,8 +207,22 @@ def _query(form: FiltersForm) -> str:
     )
 
 
+def with_region_links(table: Table, filters: Filters) -> Table:
+    """The region table with each region's name linking to the page filtered on it."""
+    page = reverse("steering:dashboard")
+    regions = set(Region.values)
+
+    def link(row: Row) -> Row:
+        if row.key not in regions:
+            return row
+        return replace(row, url=f"{page}?{urlencode({**filters.params(), 'region': row.key})}")
+
+    return replace(table, rows=tuple(link(row) for row in table.rows))
+
+
 def _page_data(filters: Filters, form: FiltersForm) -> dict[str, Any]:
     tables = {by: breakdown(filters, by) for by in BREAKDOWNS}
+    tables["region"] = with_region_links(tables["region"], filters)
     return {
         "scope": " · ".join(scope_lines(filters, form)),
         "demo": queries.demo_in_scope(filters),
