@@ -12,6 +12,7 @@ from palier.core.errors import JsonBodyParser, install_error_handlers
 from palier.frameworks.api import router as frameworks_router
 from palier.items.api import router as items_router
 from palier.organisations.api import router as organisations_router
+from palier.steering.api import router as steering_router
 from palier.training.api import router as training_router
 
 api = NinjaAPI(
@@ -36,3 +37,4 @@ api.add_router("/", campaigns_router)
 api.add_router("/", campaigns_learner_router)
 api.add_router("/", certification_candidate_router)
 api.add_router("/", certification_staff_router)
+api.add_router("/", steering_router)

@@ -63,6 +63,7 @@ urlpatterns += i18n_patterns(
     path("psychometrie/", include("palier.psychometrics.urls")),
     path("verifier/", include("palier.certification.verification_urls")),
     path("pilotage/programmes/", include("palier.steering.award_urls")),
+    path("pilotage/", include("palier.steering.urls")),
     path("", include("palier.steering.denominator_urls")),
     path("", include("palier.steering.feedback_urls")),
     path("", include(ORGANISATION_PAGES)),

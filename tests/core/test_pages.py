@@ -59,8 +59,9 @@ def test_an_unknown_language_is_ignored_and_the_site_stays_in_french(client):
     [
         ((), set()),
         (("author",), {"/auteur/"}),
-        (("steering",), {"/compte/pilotage/"}),
-        (("administrator",), {"/auteur/", "/compte/pilotage/", "/gestion/"}),
+        (("steering",), {"/pilotage/"}),
+        (("funder",), {"/pilotage/"}),
+        (("administrator",), {"/auteur/", "/pilotage/", "/gestion/"}),
     ],
 )
 def test_the_menu_offers_each_role_its_tools(client, roles, links):
@@ -68,5 +69,5 @@ def test_the_menu_offers_each_role_its_tools(client, roles, links):
 
     client.force_login(make_user(roles=roles))
     content = client.get("/").content.decode()
-    for path in ("/auteur/", "/compte/pilotage/", "/gestion/"):
+    for path in ("/auteur/", "/pilotage/", "/gestion/"):
         assert (f'href="{path}"' in content) == (path in links), path

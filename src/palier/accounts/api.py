@@ -1,4 +1,4 @@
-"""Accounts API: the signed-in user, their profile and data; the steering aggregates."""
+"""Accounts API: the signed-in user, their profile and data."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from ninja.security import django_auth
 from palier.accounts import services
 from palier.accounts.forms import ProfileForm
 from palier.accounts.models import NAME_MAX_LENGTH, User
-from palier.accounts.queries import learners_by_population_and_region, profile_values
-from palier.accounts.roles import Role, require_role, user_roles
+from palier.accounts.queries import profile_values
+from palier.accounts.roles import user_roles
 from palier.core.errors import ApiError, ErrorOut
 
 router = Router(tags=["accounts"], auth=django_auth)
@@ -49,12 +49,6 @@ class ProfilePatch(Schema):
     region: str | None = Field(None, max_length=8)
     extra_time: bool | None = None
     uses_screen_reader: bool | None = None
-
-
-class SteeringRowOut(Schema):
-    population: str | None
-    region: str
-    learners: int
 
 
 def _me(user: User) -> dict[str, Any]:
@@ -106,20 +100,3 @@ def patch_my_profile(request: HttpRequest, payload: ProfilePatch) -> dict[str, A
 )
 def export_my_data(request: HttpRequest) -> dict[str, Any]:
     return services.export_personal_data(request.user)
-
-
-@router.get(
-    "/steering/learners",
-    response={200: list[SteeringRowOut], **AUTH_ERRORS},
-    summary="Active learners by population and region (national steering; small groups hidden)",
-)
-def steering_learners(request: HttpRequest) -> list[dict[str, Any]]:
-    require_role(request, Role.STEERING, Role.ADMINISTRATOR)
-    return [
-        {
-            "population": row["population__code"],
-            "region": row["region"],
-            "learners": row["learners"],
-        }
-        for row in learners_by_population_and_region()
-    ]

@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import RedirectView
 
 from palier.accounts import views
 
@@ -22,5 +23,9 @@ urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("mes-donnees/", views.download_my_data, name="my_data"),
     path("supprimer/", views.delete_account, name="delete"),
-    path("pilotage/", views.steering_overview, name="steering"),
+    # The national dashboard moved to /pilotage/ (the steering app); old links still work.
+    path(
+        "pilotage/",
+        RedirectView.as_view(pattern_name="steering:dashboard", permanent=True, query_string=True),
+    ),
 ]

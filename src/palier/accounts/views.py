@@ -1,5 +1,5 @@
-"""Account pages: sign-up, confirmation, login, profile, personal data, erasure; the
-national steering overview. (The user's organisations are the organisations app's pages.)"""
+"""Account pages: sign-up, confirmation, login, profile, personal data, erasure. (The user's
+organisations are the organisations app's pages; the national dashboard is steering's.)"""
 
 from __future__ import annotations
 
@@ -26,12 +26,7 @@ from palier.accounts.forms import (
     SignupForm,
 )
 from palier.accounts.lockout import remember_client
-from palier.accounts.queries import (
-    MIN_GROUP_SIZE,
-    learners_by_population_and_region,
-    profile_values,
-)
-from palier.accounts.roles import Role, role_required
+from palier.accounts.queries import profile_values
 from palier.accounts.tokens import InvalidTokenError
 from palier.core.http import client_ip, posted
 
@@ -165,12 +160,3 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
     else:
         messages.info(request, _("Un nouveau lien de confirmation vous a été envoyé."))
     return redirect("accounts:profile")
-
-
-@role_required(Role.STEERING, Role.ADMINISTRATOR)
-def steering_overview(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "accounts/steering.html",
-        {"rows": learners_by_population_and_region(), "min_group_size": MIN_GROUP_SIZE},
-    )

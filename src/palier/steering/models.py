@@ -414,3 +414,113 @@ class FrameworkProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_id}: {self.proposal[:40]}"
+
+
+# Aggregates
+# Summary tables written only by `steering/aggregates.refresh` and read by the dashboards
+# (`steering/queries.py`); they hold counts, never a person. One row per cell of a scope:
+# the whole country, an institution type, an institution or an award (see Scope).
+
+
+class Scope(models.TextChoices):
+    """Which learners a summary row counts. Each learner counts once per scope key, so the
+    national rows never count twice a learner of two institutions."""
+
+    ALL = "all", _("Tous les apprenants")
+    # Key: an organisation type, or "" for the learners of no institution that year.
+    TYPE = "type", _("Type d'établissement")
+    ORGANISATION = "organisation", _("Établissement")
+    # Key: an award, or none for the learners of no award that year.
+    AWARD = "award", _("Programme")
+
+
+class SummaryRow(models.Model):
+    """Fields shared by the summary tables: the year, the scope and the learners' profile
+    (population, region; "" and none when not stated)."""
+
+    read_from_replica = True
+
+    academic_year = models.PositiveSmallIntegerField()
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    institution_type = models.CharField(max_length=32, blank=True)
+    organisation_id = models.BigIntegerField(null=True)
+    award_id = models.BigIntegerField(null=True)
+    population_id = models.BigIntegerField(null=True)
+    region = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.academic_year} {self.scope} {self.pk}"
+
+
+class ReachSummary(SummaryRow):
+    """Learners of one cell: active, reached, assessed, trained, certified, and training
+    hours (shown only beside the number of learners they come from: `trained`)."""
+
+    status = models.CharField(max_length=32, blank=True)
+    active = models.PositiveIntegerField(default=0)
+    reached = models.PositiveIntegerField(default=0)
+    assessed = models.PositiveIntegerField(default=0)
+    trained = models.PositiveIntegerField(default=0)
+    certified = models.PositiveIntegerField(default=0)
+    trained_hours = models.DecimalField(max_digits=14, decimal_places=1, default=0)
+    planned_hours = models.DecimalField(max_digits=14, decimal_places=1, default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["academic_year", "scope", "institution_type", "organisation_id"],
+                name="reach_summary_scope",
+            ),
+            models.Index(fields=["academic_year", "scope", "award_id"], name="reach_summary_award"),
+        ]
+
+
+class LevelSummary(SummaryRow):
+    """Learners at one level of one area, from shared results only (each learner's latest
+    result shared during the year, per scope key)."""
+
+    area = models.CharField(max_length=16)
+    level = models.PositiveSmallIntegerField()
+    learners = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["academic_year", "scope", "institution_type", "organisation_id"],
+                name="level_summary_scope",
+            ),
+        ]
+
+
+class GapSummary(SummaryRow):
+    """Gap to the target profile in one area (level minus the target level frozen in the
+    shared result), summed over the learners whose shared result carries a target."""
+
+    area = models.CharField(max_length=16)
+    learners = models.PositiveIntegerField()
+    gap_sum = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["academic_year", "scope", "institution_type", "organisation_id"],
+                name="gap_summary_scope",
+            ),
+        ]
+
+
+class RefreshRun(models.Model):
+    """When the summary tables were last refreshed, for the pages' "figures as of"."""
+
+    read_from_replica = True
+
+    academic_year = models.PositiveSmallIntegerField(unique=True)
+    refreshed_at = models.DateTimeField()
+    rows = models.PositiveIntegerField()
+    seconds = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.academic_year}: {self.refreshed_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,123 @@
+"""The level distributions and profile gaps of the national dashboard, from shared results
+only (`LevelSummary`, `GapSummary`): tables by population and area, suppressed as two-way
+tables with row and column totals."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
+
+from palier.frameworks.models import Area, Population
+from palier.frameworks.queries import current_framework
+from palier.steering.filters import Filters
+from palier.steering.models import GapSummary, LevelSummary
+from palier.steering.privacy import hidden_in_table, shown
+from palier.steering.summaries import rows
+from palier.steering.tables import Row, Table
+
+NOT_STATED = "none"
+
+
+def hidden_note() -> str:
+    return _("« < 10 » : chiffre masqué, calculé sur moins de 10 apprenants.")
+
+
+def _areas() -> list[Area]:
+    framework = current_framework()
+    if framework is None:
+        return []
+    return list(
+        Area.objects.filter(framework=framework)
+        .annotate(level_count=Count("levels"))
+        .order_by("number")
+    )
+
+
+def _populations(filters: Filters, present: set[Any]) -> list[tuple[Any, str]]:
+    found = Population.objects.filter(pk__in=[key for key in present if key is not None])
+    labels = [(p.pk, p.title) for p in found.order_by("position", "code")]
+    if None in present:
+        labels.append((None, _("Public non renseigné")))
+    return labels
+
+
+def levels(filters: Filters) -> list[Table]:
+    """One table per area of the current framework: learners per level (columns) and
+    population (rows), from shared results only, with row and column totals and the
+    suppression of a two-way table. Three queries."""
+    areas = _areas()
+    counts: dict[str, dict[Any, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    grouped = rows(LevelSummary, filters).order_by().values("area", "population_id", "level")
+    for row in grouped.annotate(n=Sum("learners")):
+        counts[row["area"]][row["population_id"]][row["level"]] = row["n"]
+    present = {population for by_population in counts.values() for population in by_population}
+    populations = _populations(filters, present)
+    return [_level_table(area, counts.get(area.code, {}), populations) for area in areas]
+
+
+def _level_table(area: Area, counts: dict[Any, dict[int, int]], populations: list) -> Table:
+    ranks = list(range(1, max([area.level_count, *[max(c) for c in counts.values() if c], 1]) + 1))
+    matrix = [[counts.get(key, {}).get(rank, 0) for rank in ranks] for key, _label in populations]
+    hidden = hidden_in_table(matrix)
+    table_rows = []
+    for r, (key, label) in enumerate(populations):
+        line = matrix[r]
+        cells = [shown(n, n, (r, c) in hidden) for c, n in enumerate(line)]
+        cells.append(shown(sum(line), sum(line)))
+        table_rows.append(Row(NOT_STATED if key is None else str(key), label, tuple(cells)))
+    columns_total = [sum(matrix[r][c] for r in range(len(matrix))) for c in range(len(ranks))]
+    total_cells = [shown(n, n) for n in columns_total] + [
+        shown(sum(columns_total), sum(columns_total))
+    ]
+    return Table(
+        code=f"niveaux-{area.code}",
+        title=_("%(area)s : apprenants par niveau") % {"area": f"{area.code} {area.title}"},
+        label_header=_("Public"),
+        columns=(*[_("Niveau %(rank)s") % {"rank": rank} for rank in ranks], _("Total")),
+        rows=tuple(table_rows),
+        total=Row("total", _("Total"), tuple(total_cells)),
+        notes=(hidden_note(), _("Résultats partagés par les apprenants uniquement.")),
+    )
+
+
+def profile_gaps(filters: Filters) -> Table:
+    """Mean gap (level minus the target level of the learner's population) by population
+    and area, from shared results only. The target profile is set per area, so the gap is
+    per area. A mean follows the learners it is computed from, with the complementary
+    suppression of their counts. Three queries."""
+    areas = _areas()
+    sums: dict[tuple[Any, str], tuple[int, int]] = {}
+    grouped = rows(GapSummary, filters).order_by().values("population_id", "area")
+    for row in grouped.annotate(n=Sum("learners"), gap=Sum("gap_sum")):
+        sums[(row["population_id"], row["area"])] = (row["n"], row["gap"])
+    populations = _populations(filters, {population for population, _area in sums})
+    matrix = [[sums.get((key, a.code), (0, 0))[0] for a in areas] for key, _label in populations]
+    hidden = hidden_in_table(matrix)
+    table_rows = []
+    for r, (key, label) in enumerate(populations):
+        cells = []
+        for c, area in enumerate(areas):
+            n, gap = sums.get((key, area.code), (0, 0))
+            cells.append(shown(round(gap / n, 2) if n else None, n, (r, c) in hidden))
+        table_rows.append(Row(NOT_STATED if key is None else str(key), label, tuple(cells)))
+    total_cells = []
+    for area in areas:
+        n = sum(v[0] for (_p, code), v in sums.items() if code == area.code)
+        gap = sum(v[1] for (_p, code), v in sums.items() if code == area.code)
+        total_cells.append(shown(round(gap / n, 2) if n else None, n))
+    return Table(
+        code="ecarts",
+        title=_("Écart moyen au profil cible, par public et domaine"),
+        label_header=_("Public"),
+        columns=tuple(f"{area.code} {area.title}" for area in areas),
+        rows=tuple(table_rows),
+        total=Row("total", _("Tous les publics"), tuple(total_cells)),
+        notes=(
+            hidden_note(),
+            _("Niveau moins niveau cible, en niveaux : négatif = en dessous de la cible."),
+            _("Résultats partagés par les apprenants uniquement."),
+        ),
+    )
