@@ -27,6 +27,17 @@ def country(framework):
     return country
 
 
+def enrol(organisation, population, learners: int) -> Enrolment:
+    return Enrolment.objects.create(
+        organisation=organisation,
+        population=population,
+        year_of_study=1,
+        academic_year=2025,
+        learners=learners,
+        source="form",
+    )
+
+
 def values(row) -> list:
     return [cell.value for cell in row.cells]
 
@@ -54,14 +65,7 @@ def test_every_region_is_a_row_even_at_zero(country):
 
 def test_the_population_breakdown_reads_enrolments_then_national_totals(country):
     nurses = Population.objects.get(code="soins-infirmiers")
-    Enrolment.objects.create(
-        organisation=country["university"],
-        population=nurses,
-        year_of_study=1,
-        academic_year=2025,
-        learners=40,
-        source="form",
-    )
+    enrol(country["university"], nurses, 40)
     other = Population.objects.exclude(pk=nurses.pk).first()
     NationalTotal.objects.create(
         population=other,
@@ -106,14 +110,7 @@ def test_levels_and_gaps_come_from_shared_results(country):
 
 def test_the_headline_compares_a_share_target_with_its_trajectory(country):
     nurses = Population.objects.get(code="soins-infirmiers")
-    Enrolment.objects.create(
-        organisation=country["university"],
-        population=nurses,
-        year_of_study=1,
-        academic_year=2025,
-        learners=20,
-        source="form",
-    )
+    enrol(country["university"], nurses, 20)
     Target.objects.create(
         code="etudiants-60",
         title_fr="60 % des étudiants en santé touchés",
