@@ -176,3 +176,43 @@ def test_filters_come_from_french_url_parameters_and_refuse_unknown_values(count
             parse(bad)
     with pytest.raises(FilterError):
         parse({"etablissement": "univ-alpha", "type": "health_institute"})
+
+
+def test_a_programme_counts_its_campaigns_learners_against_its_plan(framework):
+    from palier.steering.models import Award, AwardCampaign, FundingCall, PlannedLearners
+
+    country = small_country()
+    call = FundingCall.objects.create(
+        code="cma",
+        title_fr="Appel d'essai",
+        budget_euros=1000,
+        opens_on=dt.date(2023, 1, 1),
+        closes_on=dt.date(2023, 6, 1),
+    )
+    award = Award.objects.create(
+        call=call,
+        code="alpha",
+        title_fr="Programme Alpha",
+        organisation=country["university"],
+        amount_euros=100,
+        starts_on=dt.date(2023, 9, 1),
+        ends_on=dt.date(2028, 8, 31),
+    )
+    PlannedLearners.objects.create(
+        award=award,
+        population=Population.objects.get(code="soins-infirmiers"),
+        academic_year=2025,
+        learners=30,
+    )
+    AwardCampaign.objects.create(award=award, campaign=country["campaigns"][0])
+    refresh([2025])
+    (row,) = queries.programmes(YEAR).rows
+    assert row.label == "Programme Alpha — Université Alpha"
+    assert values(row) == [30, 12, 40.0]
+    by_programme = {row.key: row for row in queries.breakdown(YEAR, "programme").rows}
+    # 12 in the programme, 4 outside it: 4 is hidden, and 12 with it.
+    assert by_programme[str(award.pk)].cells[1].hidden
+    assert by_programme["none"].cells[1].hidden
+    assert by_programme[str(award.pk)].cells[0].value == 30
+    only = queries.breakdown(parse({"annee": "2025", "programme": "alpha"}), "population")
+    assert only.total.cells[1].value == 12
