@@ -62,6 +62,9 @@ urlpatterns += i18n_patterns(
     path("psychometrie/seuils/", include("palier.psychometrics.standard_setting_urls")),
     path("psychometrie/", include("palier.psychometrics.urls")),
     path("verifier/", include("palier.certification.verification_urls")),
+    path("pilotage/programmes/", include("palier.steering.award_urls")),
+    path("", include("palier.steering.denominator_urls")),
+    path("", include("palier.steering.feedback_urls")),
     path("", include(ORGANISATION_PAGES)),
     path(
         "organisations/<slug:slug>/certification/",

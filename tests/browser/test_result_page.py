@@ -6,6 +6,7 @@ from django.urls import reverse
 from palier.assessments.services import start_attempt
 from palier.frameworks.models import Population, TargetLevel
 from palier.items.seed import load_item_seed
+from palier.steering.models import Feedback
 from palier.training.models import PlanEntry
 from palier.training.seed import load_catalogue_seed
 from tests.assessments.conftest import wrong_answer
@@ -59,3 +60,13 @@ def test_the_result_page_says_level_expected_gap_and_adds_priorities_in_place(
     assert PlanEntry.objects.filter(user=learner).count() == 1
     assert page.evaluate("window.scrollY") > 0
     assert_accessible(page)
+    # an optional opinion, one minute, back to the result
+    page.get_by_role("link", name="Donner mon avis (1 minute)").click()
+    # Through the labels: the State theme draws its own radio buttons over them.
+    for field, index in (("usefulness", 4), ("difficulty", 2), ("clarity", 3)):
+        page.locator(f"label[for=id_{field}_{index}]").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Envoyer mon avis").click()
+    page.wait_for_url(f"**{reverse('assessments:result', args=[attempt.pk])}")
+    assert page.get_by_text("Merci : votre avis est enregistré.").is_visible()
+    assert Feedback.objects.get(user=learner).usefulness == 5

@@ -176,7 +176,8 @@ def test_the_plan_shows_progress_per_area_and_fits_a_phone(page, live_server, th
     load_catalogue_seed(framework)
     learner = learner_with_profile("ines@example.org", "student", "soins-infirmiers", "84")
     finished_attempt(learner, framework, {"D1": 2, "D2": 1})
-    for module in Module.objects.filter(code__in=["m-009", "m-011", "m-010"]):
+    # m-013 is a paid DPC action: nothing funds it for a student
+    for module in Module.objects.filter(code__in=["m-009", "m-011", "m-010", "m-013"]):
         entry = services.add_to_plan(learner, module=module)
         services.set_progress(entry, "completed")
     services.request_confirmation(PlanEntry.objects.filter(user=learner).first())
@@ -194,5 +195,19 @@ def test_the_plan_shows_progress_per_area_and_fits_a_phone(page, live_server, th
 
     page.set_viewport_size(PHONE)
     page.reload()
+    # each module says how to fund it, for a student: free, or nothing for the DPC action
+    funding = page.locator(".plan-entry__funding")
+    assert funding.count() == 4
+    funding.filter(has_text="Gratuit").first.locator("summary").click()
+    assert page.get_by_text("il n'y a rien à financer").first.is_visible()
+    paid = funding.filter(has_text="aucun pour votre situation")
+    paid.locator("summary").click()
+    assert paid.get_by_role("link", name="Les financements de la formation").is_visible()
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)
+    # the page that explains every funding route, with its official source
+    paid.get_by_role("link", name="Les financements de la formation").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Financer une formation").is_visible()
     assert_accessible(page)
     assert_no_sideways_scroll(page)

@@ -37,6 +37,7 @@ PUBLIC_VIEWS = {
     "training:module",
     "training:resource",
     "training:provider",
+    "training:funding",  # what each funding route is: public, like the catalogue
 }
 
 

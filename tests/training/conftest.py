@@ -85,7 +85,7 @@ def catalogue(framework):
             private,
             ["D2.C2.1", "D2.C2.2"],
             statuses="self_employed public_sector private_sector",
-            cpd_eligible=True,
+            funding_routes="dpc",
             price_cents=35000,
             hours=7,
         ),

@@ -20,8 +20,8 @@ def varied(catalogue):
     provider = catalogue["private"]
     make_module("payant-etudiants", provider, ["D2.C1.1"], statuses="student", price_cents=9000)
     make_module("payant-tous", provider, ["D2.C1.1"], price_cents=9000)
-    make_module("dpc-tous", provider, ["D2.C1.1"], price_cents=9000, cpd_eligible=True)
-    make_module("dpc-gratuit", provider, ["D2.C1.1"], cpd_eligible=True)
+    make_module("dpc-tous", provider, ["D2.C1.1"], price_cents=9000, funding_routes="dpc")
+    make_module("dpc-gratuit", provider, ["D2.C1.1"], funding_routes="dpc")
     make_module("libre-prive", provider, ["D2.C1.1"], statuses="self_employed private_sector")
     make_module("infirmiers", provider, ["D2.C1.1"], populations=["soins-infirmiers"])
     return Module.objects.filter(status=Module.Status.PUBLISHED)

@@ -29,7 +29,7 @@ def catalogue_with_regions(catalogue):
     """The test catalogue, plus a paid DPC course open to every status and two face-to-face
     workshops, one in Brittany (53), one in Île-de-France (11)."""
     make_module(
-        "dpc-ouvert", catalogue["private"], ["D2.C1.1"], cpd_eligible=True, price_cents=42000
+        "dpc-ouvert", catalogue["private"], ["D2.C1.1"], funding_routes="dpc", price_cents=42000
     )
     today = timezone.localdate()
     for code, region in (("atelier-rennes", "53"), ("atelier-paris", "11")):

@@ -17,7 +17,8 @@ def test_the_public_catalogue_lists_published_modules_only(client, catalogue):
     ("query", "expected"),
     [
         ("area=D5", {"telesante"}),
-        ("funding=cpd", {"cyber-pros"}),
+        ("route=dpc", {"cyber-pros"}),
+        ("route=free", {"cyber-etudiants", "telesante"}),
         ("status=student", {"cyber-etudiants", "telesante"}),
         ("population=soins-infirmiers&area=D2", {"cyber-etudiants", "cyber-pros"}),
         ("max_hours=5", {"cyber-etudiants", "telesante"}),
@@ -29,10 +30,10 @@ def test_catalogue_filters(client, catalogue, query, expected):
     assert {card.module.code for card in response.context["cards"]} == expected
 
 
-def test_invalid_filters_are_ignored_with_a_form_error(client, catalogue):
-    response = client.get(reverse("training:catalogue") + "?max_hours=-3&area=D9")
-    assert response.status_code == 200
-    assert {"max_hours", "area"} <= set(response.context["form"].errors)
+def test_invalid_filters_are_a_bad_request_with_a_form_error(client, catalogue):
+    response = client.get(reverse("training:catalogue") + "?max_hours=-3&area=D9&route=bourse")
+    assert response.status_code == 400
+    assert {"max_hours", "area", "route"} <= set(response.context["form"].errors)
 
 
 def test_a_learner_adds_a_module_and_marks_it_completed(client, catalogue, framework):

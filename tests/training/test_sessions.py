@@ -84,7 +84,7 @@ def test_the_form_shows_each_session_in_its_own_fieldset(admin_client, face_to_f
     module, first, _ = face_to_face
     page = admin_client.get(edit_url(module)).content.decode()
     # two stored sessions and two empty ones, each a fieldset with a legend
-    assert page.count("<legend") == 4 + 2  # and the module's two checkbox lists
+    assert page.count("<legend") == 4 + 3  # and the module's three checkbox lists
     assert "Session 1 (du" in page and "Session 3 : nouvelle session" in page
     assert f'value="{first.start.isoformat()}"' in page and 'type="date"' in page
     assert 'name="sessions-0-DELETE"' in page and 'name="sessions-2-DELETE"' not in page

@@ -183,7 +183,7 @@ def _columns(header: list[str], external_id_label: str = "") -> dict[str, int]:
     return positions
 
 
-def _population_index() -> dict[str, Population]:
+def population_index() -> dict[str, Population]:
     """Populations by folded code, French title and English title."""
     index: dict[str, Population] = {}
     for population in Population.objects.all():
@@ -252,7 +252,7 @@ def parse_expected(
         raise ImportRefused([_("En-tête illisible : %(error)s") % {"error": error}]) from error
     positions = _columns(header, external_id_label)
     titles = {name: header[position].strip() for name, position in positions.items()}
-    populations = _population_index()
+    populations = population_index()
     rows: list[LearnerRow] = []
     errors: list[str] = []
     first_line_of: dict[str, int] = {}

@@ -173,3 +173,19 @@ def load_demo_certification() -> DemoCertification:
         Certificate.objects.filter(candidate__session__centre=centre).count(),
         True,
     )
+
+
+@transaction.atomic
+def remove_demo_certification() -> int:
+    """Delete the demo centre's sessions and every candidacy of a demo account, with their
+    certificates (kept otherwise: a certificate protects its candidacy, a candidacy its
+    account); to run before the demo accounts are removed. Returns the candidacies removed."""
+    candidates = Candidate.objects.filter(user__email__iendswith="@" + DEMO_DOMAIN) | (
+        Candidate.objects.filter(session__centre__organisation__is_demo=True)
+    )
+    candidate_ids = list(candidates.values_list("pk", flat=True))
+    Certificate.objects.filter(candidate_id__in=candidate_ids).delete()
+    Candidate.objects.filter(pk__in=candidate_ids).delete()
+    Session.objects.filter(centre__organisation__is_demo=True).delete()
+    Centre.objects.filter(organisation__is_demo=True).delete()
+    return len(candidate_ids)

@@ -20,7 +20,7 @@ class SessionInline(admin.TabularInline):
 @admin.register(Module, site=admin_site)
 class ModuleAdmin(admin.ModelAdmin):
     list_display = ["title_fr", "provider", "format", "hours", "status", "is_demo"]
-    list_filter = ["status", "format", "is_demo", "cpd_eligible", "language"]
+    list_filter = ["status", "format", "is_demo", "language"]
     search_fields = ["title_fr", "title_en", "code", "provider__name"]
     filter_horizontal = ["capacities", "populations"]
     inlines = [SessionInline]

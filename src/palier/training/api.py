@@ -8,12 +8,15 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils import translation
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from palier.core.errors import ErrorOut
 from palier.training import queries, services
 from palier.training.access import access_plan_entry, access_plan_item, access_published_module
+from palier.training.funding import FundingRoute
+from palier.training.funding_guide import GUIDES, RouteGuide
 from palier.training.models import Module, PlanEntry
 from palier.training.queries import CatalogueFilters, catalogue, upcoming_sessions
 
@@ -28,7 +31,9 @@ class Filters(Schema):
     competence: str = Field("", max_length=24)
     format: str = Field("", max_length=16)
     max_hours: Decimal | None = Field(None, gt=0, le=500)
-    funding: Literal["", "free", "cpd"] = ""
+    route: Literal["", *FundingRoute.values] = ""  # type: ignore[valid-type]
+    # Before funding routes: "free" is route=free, "cpd" route=dpc.
+    funding: Literal["", "free", "cpd"] = Field("", deprecated=True)
     language: Literal["", "fr", "en"] = ""
     region: str = Field("", max_length=8)
     population: str = Field("", max_length=64)
@@ -44,6 +49,11 @@ class SessionOut(Schema):
     region: str
 
 
+class ModuleRouteOut(Schema):
+    code: str
+    dpc_action_number: str | None
+
+
 class ModuleOut(Schema):
     code: str
     title: dict[str, str]
@@ -54,6 +64,7 @@ class ModuleOut(Schema):
     language: str
     price_eur: float
     cpd_eligible: bool
+    funding_routes: list[ModuleRouteOut]
     target_level: int
     capacities: list[str]
     enrol_url: str
@@ -89,6 +100,15 @@ def _module(module: Module) -> dict[str, Any]:
         "language": module.language,
         "price_eur": module.price_euros,
         "cpd_eligible": module.cpd_eligible,
+        "funding_routes": [
+            {
+                "code": route,
+                "dpc_action_number": module.dpc_action_number
+                if route == FundingRoute.DPC
+                else None,
+            }
+            for route in module.route_codes
+        ],
         "target_level": module.target_level,
         "capacities": [c.code for c in module.capacities.all()],
         "enrol_url": module.enrol_url,
@@ -118,10 +138,53 @@ def _entry(entry: PlanEntry) -> dict[str, Any]:
 def list_modules(request: HttpRequest, filters: Query[Filters]) -> list[dict[str, Any]]:
     data = filters.dict()
     limit, offset = data.pop("limit"), data.pop("offset")
+    deprecated_funding = data.pop("funding")
+    data["route"] = data["route"] or {"free": "free", "cpd": "dpc"}.get(deprecated_funding, "")
     modules = catalogue(CatalogueFilters(**data)).prefetch_related(
         "capacities", upcoming_sessions()
     )
     return [_module(m) for m in modules[offset : offset + limit]]
+
+
+class RouteGuideOut(Schema):
+    code: str
+    label: dict[str, str]
+    who: dict[str, str]
+    how: dict[str, str]
+    covers: dict[str, str]
+    source: str
+    source_url: str
+    site_url: str
+
+
+def _bilingual(text: object) -> dict[str, str]:
+    with translation.override("fr"):
+        french = str(text)
+    with translation.override("en"):
+        english = str(text)
+    return {"fr": french, "en": english}
+
+
+def _guide(guide: RouteGuide) -> dict[str, Any]:
+    return {
+        "code": guide.code,
+        "label": _bilingual(FundingRoute(guide.code).label),
+        "who": _bilingual(guide.who),
+        "how": _bilingual(guide.how),
+        "covers": _bilingual(guide.covers),
+        "source": guide.source,
+        "source_url": guide.source_url,
+        "site_url": guide.site_url,
+    }
+
+
+@router.get(
+    "/training/funding-routes",
+    response={200: list[RouteGuideOut]},
+    summary="The funding routes a module may declare, explained (by route code)",
+)
+def list_funding_routes(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_guide(guide) for guide in GUIDES.values()]
 
 
 @router.get(

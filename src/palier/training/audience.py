@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from palier.accounts.choices import LearnerStatus
+from palier.training.funding import FundingRoute, offers_route, offers_route_q
 from palier.training.models import IN_PERSON_FORMATS, Module
 
 
@@ -37,7 +38,7 @@ def status_q(status: str) -> Q:
     listed = Q(statuses__contains=status)
     priced = Q(price_cents=0) | listed
     if is_practising(status):
-        priced |= Q(cpd_eligible=True)
+        priced |= offers_route_q(FundingRoute.DPC)
     return (Q(statuses="") | listed) & priced
 
 
@@ -46,7 +47,11 @@ def fits_status(module: Module, status: str) -> bool:
     if not status:
         return False
     listed = status in module.statuses.split()
-    priced = module.is_free or listed or (module.cpd_eligible and is_practising(status))
+    priced = (
+        module.is_free
+        or listed
+        or (offers_route(module, FundingRoute.DPC) and is_practising(status))
+    )
     return (not module.statuses or listed) and priced
 
 

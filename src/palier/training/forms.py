@@ -8,10 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from palier.accounts.choices import LearnerStatus, Region
 from palier.frameworks.models import Area, Competence, Population
+from palier.training.funding import DECLARED_ROUTES, FundingRoute
 from palier.training.models import IN_PERSON_FORMATS, Module, ModuleSession, PlanEntry
 from palier.training.queries import CatalogueFilters
-
-FUNDING = [("", _("Toutes")), ("free", _("Gratuites")), ("cpd", _("Éligibles au DPC"))]
 
 
 class CatalogueForm(forms.Form):
@@ -28,7 +27,9 @@ class CatalogueForm(forms.Form):
         max_value=500,
         decimal_places=2,
     )
-    funding = forms.ChoiceField(label=_("Financement"), required=False, choices=FUNDING)
+    route = forms.ChoiceField(
+        label=_("Financement"), required=False, choices=[("", _("Tous")), *FundingRoute.choices]
+    )
     language = forms.ChoiceField(
         label=_("Langue"),
         required=False,
@@ -97,6 +98,16 @@ class ModuleForm(forms.ModelForm):
         choices=LearnerStatus.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    funding_routes = forms.MultipleChoiceField(
+        label=_("Financements possibles"),
+        required=False,
+        choices=[(route.value, route.label) for route in DECLARED_ROUTES],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Un module à 0 € est indiqué comme gratuit. Le CPF ne finance que les formations "
+            "qui préparent une certification inscrite au RNCP ou au Répertoire spécifique."
+        ),
+    )
 
     class Meta:
         model = Module
@@ -109,7 +120,8 @@ class ModuleForm(forms.ModelForm):
             "hours",
             "language",
             "price_cents",
-            "cpd_eligible",
+            "funding_routes",
+            "dpc_action_number",
             "populations",
             "statuses",
             "capacities",
@@ -132,9 +144,31 @@ class ModuleForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.initial["statuses"] = self.instance.statuses.split()
+            self.initial["funding_routes"] = self.instance.funding_routes.split()
+        self.fields["dpc_action_number"].help_text = _(
+            "Obligatoire si le module est une action DPC : le numéro que l'ANDPC lui a donné."
+        )
 
     def clean_statuses(self) -> str:
         return " ".join(self.cleaned_data["statuses"])
+
+    def clean_funding_routes(self) -> str:
+        return " ".join(self.cleaned_data["funding_routes"])
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        is_dpc = FundingRoute.DPC in cleaned.get("funding_routes", "").split()
+        number = cleaned.get("dpc_action_number", "")
+        if is_dpc and not number and "dpc_action_number" not in self.errors:
+            self.add_error(
+                "dpc_action_number", _("Indiquez le numéro de l'action DPC enregistrée à l'ANDPC.")
+            )
+        elif number and not is_dpc:
+            self.add_error(
+                "dpc_action_number",
+                _("Un numéro d'action DPC n'a de sens que si le DPC finance le module."),
+            )
+        return cleaned
 
 
 EMPTY_SESSION_FORMS = 2

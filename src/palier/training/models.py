@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    URLValidator,
+)
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -11,10 +16,21 @@ from django.utils.translation import pgettext_lazy
 
 from palier.accounts.choices import Region
 from palier.core.i18n import BilingualTitleMixin, localized
+from palier.training.funding import (
+    FundingRoute,
+    module_routes,
+    offers_route,
+    validate_declared_routes,
+)
 
 http_url = URLValidator(schemes=["http", "https"])
 MIN_HOURS = 0.25
 MAX_HOURS = 500
+# The ANDPC numbers each registered DPC action; we check only that it is made of digits
+# (1 to 20): the exact length is the agency's to change.
+dpc_action_number_validator = RegexValidator(
+    r"^[0-9]{1,20}$", _("Un numéro d'action DPC ne contient que des chiffres (20 au plus).")
+)
 
 
 class Module(BilingualTitleMixin, models.Model):
@@ -53,7 +69,22 @@ class Module(BilingualTitleMixin, models.Model):
         _("langue"), max_length=2, choices=[("fr", "Français"), ("en", "English")]
     )
     price_cents = models.PositiveIntegerField(_("prix (centimes d'euro, 0 = gratuit)"), default=0)
-    cpd_eligible = models.BooleanField(_("éligible au financement DPC"), default=False)
+    # Space-separated FundingRoute codes (DPC, ANFH, OPCO, FIF-PL, CPF, employer plan);
+    # "free" is not stored, it follows the price (training/funding.py).
+    funding_routes = models.CharField(
+        _("financements possibles"),
+        max_length=80,
+        blank=True,
+        default="",
+        validators=[validate_declared_routes],
+    )
+    dpc_action_number = models.CharField(
+        _("numéro d'action DPC"),
+        max_length=20,
+        blank=True,
+        default="",
+        validators=[dpc_action_number_validator],
+    )
     populations = models.ManyToManyField(
         "frameworks.Population", blank=True, verbose_name=_("publics (vide : tous)")
     )
@@ -80,6 +111,11 @@ class Module(BilingualTitleMixin, models.Model):
         ordering = ["title_fr"]
         constraints = [
             models.CheckConstraint(condition=Q(hours__gt=0), name="module_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(dpc_action_number="")
+                | Q(funding_routes__contains=FundingRoute.DPC.value),
+                name="dpc_action_number_only_with_dpc",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -96,6 +132,16 @@ class Module(BilingualTitleMixin, models.Model):
     @property
     def price_euros(self) -> float:
         return self.price_cents / 100
+
+    @property
+    def route_codes(self) -> list[str]:
+        """The funding routes of the module, "free" included when it costs nothing."""
+        return module_routes(self)
+
+    @property
+    def cpd_eligible(self) -> bool:
+        """Whether the module is a registered DPC action (one of its funding routes)."""
+        return offers_route(self, FundingRoute.DPC)
 
 
 # Formats taught in a room: their sessions need a place and a region, and a learner follows

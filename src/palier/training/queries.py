@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from palier.accounts.models import LearnerProfile, User
 from palier.assessments.models import Attempt
 from palier.assessments.queries import attempts_of
 from palier.assessments.services import retake_allowed_from
-from palier.frameworks.models import Area, Framework
+from palier.frameworks.models import Area, Framework, Population
 from palier.organisations.models import Organisation
 from palier.training.audience import (
     fits_status,
@@ -24,6 +24,14 @@ from palier.training.audience import (
     region_q,
     status_q,
 )
+from palier.training.funding import (
+    FundingRoute,
+    declared_routes,
+    module_routes,
+    offers_route_q,
+    routes_for,
+)
+from palier.training.funding_guide import GUIDES, RouteGuide
 from palier.training.models import Module, ModuleSession, PlanEntry
 
 K = TypeVar("K", int, str)
@@ -36,7 +44,7 @@ class CatalogueFilters:
     competence: str = ""
     format: str = ""
     max_hours: Decimal | None = None
-    funding: str = ""  # "free" or "cpd"
+    route: str = ""  # a FundingRoute code
     language: str = ""
     region: str = ""
     population: str = ""
@@ -59,10 +67,8 @@ def catalogue(filters: CatalogueFilters) -> QuerySet[Module]:
         modules = modules.filter(format=filters.format)
     if filters.max_hours is not None:
         modules = modules.filter(hours__lte=filters.max_hours)
-    if filters.funding == "free":
-        modules = modules.filter(price_cents=0)
-    elif filters.funding == "cpd":
-        modules = modules.filter(cpd_eligible=True)
+    if filters.route:
+        modules = modules.filter(offers_route_q(filters.route))
     if filters.language:
         modules = modules.filter(language=filters.language)
     if filters.region:
@@ -282,3 +288,93 @@ def retake_suggestion(user: User) -> dict[str, object]:
     retaken (the delay of assessments' PALIER_RETAKE_COOLDOWN_DAYS)."""
     tested = attempts_of(user).filter(status=Attempt.Status.FINISHED).exists()
     return {"tested": tested, "allowed_from": retake_allowed_from(user) if tested else None}
+
+
+@dataclass(frozen=True)
+class EntryRoute:
+    """A funding route of a plan's module that applies to its learner."""
+
+    guide: RouteGuide
+    action_number: str  # the DPC action number, else ""
+
+
+def plan_routes(
+    entries: Collection[PlanEntry], profile: LearnerProfile | None
+) -> dict[int, list[EntryRoute]]:
+    """For each module entry of a plan (by entry id), the module's funding routes that apply
+    to the learner's status and profession; every route of the module when the status is
+    not told (training/funding.py). No query: the modules are already loaded."""
+    status = profile.status if profile else ""
+    population = profile.population if profile and profile.population_id else None
+    return {
+        entry.pk: [
+            EntryRoute(
+                GUIDES[route],
+                entry.module.dpc_action_number if route == FundingRoute.DPC else "",
+            )
+            for route in routes_for(module_routes(entry.module), status, population)
+        ]
+        for entry in entries
+        if entry.module_id
+    }
+
+
+@dataclass(frozen=True)
+class RouteHours:
+    status: str  # a LearnerStatus value, "" when the learner has not told it
+    route: str  # a FundingRoute value
+    planned_hours: Decimal
+    completed_hours: Decimal
+
+
+def hours_by_status_and_route(entries: QuerySet[PlanEntry]) -> list[RouteHours]:
+    """Module hours planned and completed, per learner status and funding route, over
+    `entries` (for the steering dashboards). Planned hours are those of every module entry
+    (planned, started or completed), completed hours those of completed entries; resources
+    do not count.
+
+    A module counts its hours under each of its routes that applies to its learner (status
+    and profession, `funding.routes_for`), so a module with several routes is counted
+    several times and the routes' hours do not add up to the plans' total. A learner who has
+    not told their status counts under every route of the module, with the status "".
+
+    Two queries whatever the number of entries: the hours are summed in SQL per status,
+    population and module routes (few distinct groups), then spread over the routes here.
+    """
+    groups = (
+        entries.filter(module__isnull=False)
+        .annotate(
+            is_free=Case(
+                When(module__price_cents=0, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .values(
+            "user__profile__status",
+            "user__profile__population_id",
+            "module__funding_routes",
+            "is_free",
+        )
+        .annotate(
+            planned=Sum("module__hours"),
+            completed=Sum("module__hours", filter=Q(progress=PlanEntry.Progress.COMPLETED)),
+        )
+        .order_by()
+    )
+    rows = list(groups)
+    population_ids = {row["user__profile__population_id"] for row in rows} - {None}
+    populations = Population.objects.in_bulk(population_ids)
+    planned: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    completed: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for row in rows:
+        status = row["user__profile__status"] or ""
+        population = populations.get(row["user__profile__population_id"])
+        routes = declared_routes(row["module__funding_routes"], row["is_free"])
+        for route in routes_for(routes, status, population):
+            planned[status, route] += row["planned"] or Decimal(0)
+            completed[status, route] += row["completed"] or Decimal(0)
+    return [
+        RouteHours(status, route, planned[status, route], completed[status, route])
+        for status, route in sorted(planned)
+    ]

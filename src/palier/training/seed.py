@@ -16,6 +16,7 @@ from django.db import transaction
 from palier.frameworks.models import Capacity, Competence, Framework, Population
 from palier.items.html import clean_html
 from palier.organisations.models import Organisation
+from palier.training.funding import DECLARED_ROUTES
 from palier.training.models import Module, ModuleSession, Resource, http_url
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
@@ -84,6 +85,7 @@ def _load_module(
     where = f"module {node.get('code')}"
     unknown = [code for code in node["capacities"] if code not in capacities]
     unknown += [code for code in node["populations"] if code not in populations]
+    unknown += [code for code in node["funding_routes"] if code not in DECLARED_ROUTES]
     if unknown or node["provider"] not in providers or Decimal(str(node["hours"])) <= 0:
         raise CatalogueSeedError(f"{where}: unknown codes {unknown} or bad provider/hours")
     module, _ = Module.objects.update_or_create(
@@ -98,7 +100,8 @@ def _load_module(
             "hours": Decimal(str(node["hours"])),
             "language": node["language"],
             "price_cents": int(node["price_eur"]) * 100,
-            "cpd_eligible": bool(node["cpd_eligible"]),
+            "funding_routes": " ".join(node["funding_routes"]),
+            "dpc_action_number": node.get("dpc_action_number", ""),
             "statuses": " ".join(node["statuses"]),
             "target_level": node["target_level"],
             "enrol_url": _check_url(node["enrol_url"], where),

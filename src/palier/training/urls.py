@@ -5,6 +5,7 @@ from palier.training import staff, views
 app_name = "training"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
+    path("financements/", views.funding, name="funding"),
     path("modules/<slug:code>/", views.module_detail, name="module"),
     path("ressources/<slug:code>/", views.resource_detail, name="resource"),
     path("organismes/<slug:slug>/", views.provider_detail, name="provider"),

@@ -22,6 +22,7 @@ from palier.training.access import (
     access_resource,
 )
 from palier.training.forms import CatalogueForm, ProgressForm
+from palier.training.funding_guide import GUIDES
 from palier.training.models import PlanEntry
 
 PAGE_SIZE = 50
@@ -34,6 +35,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     situation = CatalogueForm.situation_data(request.user)
     personalised = bool(situation) and not request.GET
     form = CatalogueForm(request.GET or situation or None)
+    # A filter with a value it does not know is a bad request: the page says which one.
+    invalid = form.is_bound and not form.is_valid()
     modules = queries.catalogue(form.filters())
     profile = getattr(request.user, "profile", None) if situation else None
     page = Paginator(modules, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -52,6 +55,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "situation": situation_labels(form, situation),
             "filters_active": sum(bool(form.data.get(name)) for name in form.fields),
         },
+        status=400 if invalid else 200,
     )
 
 
@@ -66,7 +70,12 @@ def situation_labels(form: CatalogueForm, situation: dict[str, str]) -> list[str
 def module_detail(request: HttpRequest, code: str) -> HttpResponse:
     module = access_published_module(code)
     in_plan = queries.in_plan(request.user, module)
-    return render(request, "training/module.html", {"module": module, "in_plan": in_plan})
+    guides = [GUIDES[route] for route in module.route_codes]
+    return render(
+        request,
+        "training/module.html",
+        {"module": module, "in_plan": in_plan, "funding_guides": guides},
+    )
 
 
 @login_not_required
@@ -81,16 +90,27 @@ def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "training/provider.html", {"provider": provider, "modules": modules})
 
 
+@login_not_required
+def funding(request: HttpRequest) -> HttpResponse:
+    """What each funding route is, who it is for, how to ask, and its official source."""
+    return render(request, "training/funding.html", {"guides": GUIDES.values()})
+
+
 def plan(request: HttpRequest) -> HttpResponse:
     framework = current_framework()
     entries = list(queries.plan_entries(request.user))
     modules = [e for e in entries if e.module_id]
+    profile = getattr(request.user, "profile", None)
+    routes = queries.plan_routes(modules, profile)
     all_done = bool(modules) and all(e.progress == PlanEntry.Progress.COMPLETED for e in modules)
     return render(
         request,
         "training/plan.html",
         {
             "entries": entries,
+            # Each entry with the funding routes that apply to the learner (modules only).
+            "plan_items": [(entry, routes.get(entry.pk, [])) for entry in entries],
+            "status_known": bool(profile and profile.status),
             "has_modules": bool(modules),
             "area_progress": queries.PlanProgress(queries.hours_per_area(request.user, framework))
             if framework

@@ -1,4 +1,6 @@
-"""`palier seed [--demo]`: load the framework, the item bank and (with --demo) demo accounts.
+"""`palier seed [--demo]`: load the framework, the item bank, the catalogue, the plan's targets,
+the national funding call with its awards and (with --demo) demo accounts, organisations,
+campaigns, awards and denominators.
 
 Idempotent: a second run changes nothing and says so.
 """
@@ -14,9 +16,12 @@ from palier.core.db import analyze
 from palier.frameworks.seed import SeedError, load_framework_seed
 from palier.items.seed import ItemSeedError, load_item_seed
 from palier.organisations.demo import load_demo_organisation
+from palier.steering.award_seed import load_award_seed
+from palier.steering.demo import load_demo_denominators
+from palier.steering.seed import load_target_seed
 from palier.training.seed import CatalogueSeedError, load_catalogue_seed
 
-PARTS = ("framework", "items", "catalogue")
+PARTS = ("framework", "items", "catalogue", "targets", "awards")
 
 
 class Command(BaseCommand):
@@ -80,6 +85,11 @@ class Command(BaseCommand):
                 f"Training catalogue (demo data): {catalogue.providers} providers, "
                 f"{catalogue.modules} modules, {catalogue.resources} self-study resources."
             )
+        if "targets" in parts:
+            targets = load_target_seed()
+            self.stdout.write(
+                f"Steering targets: {targets.created} added, {targets.kept} already there."
+            )
         if options["demo"]:
             self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
             for result in load_demo_accounts():
@@ -92,4 +102,17 @@ class Command(BaseCommand):
                     f"Demo campaign {campaign.name!r}: code {campaign.code}, "
                     f"{campaign.participants} generated participants ({flag})."
                 )
+        if "awards" in parts:
+            awards = load_award_seed(demo=options["demo"])
+            self.stdout.write(
+                f"Funding call {awards.call.code}: {awards.real} awards from public sources, "
+                f"{awards.demo} demo awards."
+            )
+        if options["demo"]:
+            # After the awards: the demo awardees get figures too.
+            denominators = load_demo_denominators()
+            self.stdout.write(
+                f"Demo denominators: {denominators.enrolments} enrolment figures, "
+                f"{denominators.national_totals} national totals (demo data)."
+            )
         analyze()  # fresh planner statistics for the loaded tables (PostgreSQL)
