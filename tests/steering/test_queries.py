@@ -132,7 +132,7 @@ def test_the_headline_compares_a_share_target_with_its_trajectory(country):
         yearly=True,
         source="Test",
     )
-    share, count = queries.headline(YEAR)  # by code
+    count, share = queries.headline(YEAR)  # by target year
     assert share.actual.value == 75.0  # 15 nurses reached of 20 enrolled
     assert share.status == "reached"
     assert share.sentence.startswith("Atteint")
@@ -152,7 +152,7 @@ def test_each_read_runs_a_bounded_number_of_queries(country, django_assert_max_n
         queries.profile_gaps(YEAR)
     with django_assert_max_num_queries(5):
         queries.programmes(YEAR)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         queries.headline(YEAR)
     with django_assert_max_num_queries(1):
         assert queries.refreshed_at(YEAR) is not None
