@@ -27,6 +27,17 @@ def country(framework):
     return country
 
 
+def enrol(organisation, population, learners: int) -> Enrolment:
+    return Enrolment.objects.create(
+        organisation=organisation,
+        population=population,
+        year_of_study=1,
+        academic_year=2025,
+        learners=learners,
+        source="form",
+    )
+
+
 def values(row) -> list:
     return [cell.value for cell in row.cells]
 
@@ -54,14 +65,7 @@ def test_every_region_is_a_row_even_at_zero(country):
 
 def test_the_population_breakdown_reads_enrolments_then_national_totals(country):
     nurses = Population.objects.get(code="soins-infirmiers")
-    Enrolment.objects.create(
-        organisation=country["university"],
-        population=nurses,
-        year_of_study=1,
-        academic_year=2025,
-        learners=40,
-        source="form",
-    )
+    enrol(country["university"], nurses, 40)
     other = Population.objects.exclude(pk=nurses.pk).first()
     NationalTotal.objects.create(
         population=other,
@@ -106,14 +110,7 @@ def test_levels_and_gaps_come_from_shared_results(country):
 
 def test_the_headline_compares_a_share_target_with_its_trajectory(country):
     nurses = Population.objects.get(code="soins-infirmiers")
-    Enrolment.objects.create(
-        organisation=country["university"],
-        population=nurses,
-        year_of_study=1,
-        academic_year=2025,
-        learners=20,
-        source="form",
-    )
+    enrol(country["university"], nurses, 20)
     Target.objects.create(
         code="etudiants-60",
         title_fr="60 % des étudiants en santé touchés",
@@ -135,7 +132,7 @@ def test_the_headline_compares_a_share_target_with_its_trajectory(country):
         yearly=True,
         source="Test",
     )
-    share, count = queries.headline(YEAR)  # by code
+    count, share = queries.headline(YEAR)  # by target year
     assert share.actual.value == 75.0  # 15 nurses reached of 20 enrolled
     assert share.status == "reached"
     assert share.sentence.startswith("Atteint")
@@ -155,7 +152,7 @@ def test_each_read_runs_a_bounded_number_of_queries(country, django_assert_max_n
         queries.profile_gaps(YEAR)
     with django_assert_max_num_queries(5):
         queries.programmes(YEAR)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         queries.headline(YEAR)
     with django_assert_max_num_queries(1):
         assert queries.refreshed_at(YEAR) is not None
@@ -179,3 +176,43 @@ def test_filters_come_from_french_url_parameters_and_refuse_unknown_values(count
             parse(bad)
     with pytest.raises(FilterError):
         parse({"etablissement": "univ-alpha", "type": "health_institute"})
+
+
+def test_a_programme_counts_its_campaigns_learners_against_its_plan(framework):
+    from palier.steering.models import Award, AwardCampaign, FundingCall, PlannedLearners
+
+    country = small_country()
+    call = FundingCall.objects.create(
+        code="cma",
+        title_fr="Appel d'essai",
+        budget_euros=1000,
+        opens_on=dt.date(2023, 1, 1),
+        closes_on=dt.date(2023, 6, 1),
+    )
+    award = Award.objects.create(
+        call=call,
+        code="alpha",
+        title_fr="Programme Alpha",
+        organisation=country["university"],
+        amount_euros=100,
+        starts_on=dt.date(2023, 9, 1),
+        ends_on=dt.date(2028, 8, 31),
+    )
+    PlannedLearners.objects.create(
+        award=award,
+        population=Population.objects.get(code="soins-infirmiers"),
+        academic_year=2025,
+        learners=30,
+    )
+    AwardCampaign.objects.create(award=award, campaign=country["campaigns"][0])
+    refresh([2025])
+    (row,) = queries.programmes(YEAR).rows
+    assert row.label == "Programme Alpha — Université Alpha"
+    assert values(row) == [30, 12, 40.0]
+    by_programme = {row.key: row for row in queries.breakdown(YEAR, "programme").rows}
+    # 12 in the programme, 4 outside it: 4 is hidden, and 12 with it.
+    assert by_programme[str(award.pk)].cells[1].hidden
+    assert by_programme["none"].cells[1].hidden
+    assert by_programme[str(award.pk)].cells[0].value == 30
+    only = queries.breakdown(parse({"annee": "2025", "programme": "alpha"}), "population")
+    assert only.total.cells[1].value == 12

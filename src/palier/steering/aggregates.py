@@ -14,6 +14,7 @@ operation rather than a DISTINCT over several joins. Rows hold counts only.
 
 from __future__ import annotations
 
+import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -21,17 +22,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Sum
+from django.db import connections, router, transaction
+from django.db.models import Model, Sum
 from django.utils import timezone
 
 from palier.accounts.models import LearnerProfile
-from palier.campaigns.models import SharedLevel
+from palier.campaigns.models import Campaign, SharedLevel
 from palier.steering import indicators
 from palier.steering.models import (
     AwardCampaign,
     AwardModule,
-    GapSummary,
     LevelSummary,
     ReachSummary,
     RefreshRun,
@@ -79,14 +79,13 @@ def refresh_year(year: int, who: Profiles | None = None) -> int:
     started = time.monotonic()
     who = profiles() if who is None else who
     reach = list(reach_rows(year, who))
-    levels, gaps = level_rows(year, who)
+    levels = list(level_rows(year, who))
     with transaction.atomic():
-        for model in (ReachSummary, LevelSummary, GapSummary):
+        for model in (ReachSummary, LevelSummary):
             model.objects.filter(academic_year=year).delete()
-        ReachSummary.objects.bulk_create(reach, batch_size=BATCH_SIZE)
-        LevelSummary.objects.bulk_create(levels, batch_size=BATCH_SIZE)
-        GapSummary.objects.bulk_create(gaps, batch_size=BATCH_SIZE)
-        written = len(reach) + len(levels) + len(gaps)
+        write(ReachSummary, REACH_COLUMNS, reach)
+        write(LevelSummary, LEVEL_COLUMNS, levels)
+        written = len(reach) + len(levels)
         RefreshRun.objects.update_or_create(
             academic_year=year,
             defaults={
@@ -96,6 +95,51 @@ def refresh_year(year: int, who: Profiles | None = None) -> int:
             },
         )
     return written
+
+
+SCOPE_COLUMNS = (
+    "academic_year",
+    "scope",
+    "institution_type",
+    "organisation_id",
+    "award_id",
+    "population_id",
+    "region",
+)
+REACH_COLUMNS = (
+    *SCOPE_COLUMNS,
+    "status",
+    "active",
+    "reached",
+    "assessed",
+    "trained",
+    "certified",
+    "trained_hours",
+    "planned_hours",
+)
+LEVEL_COLUMNS = (*SCOPE_COLUMNS, "levels", "gaps")
+
+
+def write(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert `rows` (values in `columns` order): COPY on PostgreSQL (a national year is
+    some 10^5 rows), bulk inserts elsewhere."""
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            (model(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=BATCH_SIZE
+        )
+        return
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    table = connection.ops.quote_name(model._meta.db_table)
+    json_columns = {index for index, column in enumerate(columns) if column in ("levels", "gaps")}
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    json.dumps(value) if index in json_columns else value
+                    for index, value in enumerate(row)
+                ]
+            )
 
 
 # --- reading the year ------------------------------------------------------------------
@@ -176,7 +220,8 @@ def _scopes(
         yield (Scope.AWARD.value, "", None, award)
 
 
-def reach_rows(year: int, who: Profiles) -> Iterator[ReachSummary]:
+def reach_rows(year: int, who: Profiles) -> Iterator[tuple]:
+    """ReachSummary rows (REACH_COLUMNS) of one year."""
     assessed = _ids(indicators.finished_positioning_tests(year))
     trained = _ids(indicators.completed_mapped_modules(year))
     certified = _ids(indicators.valid_certificates(year), "candidate__user_id")
@@ -199,53 +244,44 @@ def reach_rows(year: int, who: Profiles) -> Iterator[ReachSummary]:
             cell[5] += trained_hours.get(user, 0)
             cell[6] += planned_hours.get(user, 0)
     for key, values in cells.items():
-        n_active, reached, n_assessed, n_trained, n_certified, hours, planned = values
-        scope, kind, organisation, award, population, region, status = key
-        yield ReachSummary(
-            academic_year=year,
-            scope=scope,
-            institution_type=kind,
-            organisation_id=organisation,
-            award_id=award,
-            population_id=population,
-            region=region,
-            status=status,
-            active=n_active,
-            reached=reached,
-            assessed=n_assessed,
-            trained=n_trained,
-            certified=n_certified,
-            trained_hours=hours,
-            planned_hours=planned,
-        )
+        yield (year, *key, *values)
 
 
-def _award_of_campaigns() -> dict[int, int]:
-    return dict(AwardCampaign.objects.values_list("campaign_id", "award_id"))
+def _campaign_scopes() -> dict[int, tuple[ScopeKey, ...]]:
+    """The scope keys a result shared in each campaign counts in (one query each)."""
+    award_of = dict(AwardCampaign.objects.values_list("campaign_id", "award_id"))
+    found: dict[int, tuple[ScopeKey, ...]] = {}
+    for campaign, organisation, kind in Campaign.objects.values_list(
+        "pk", "organisation_id", "organisation__type"
+    ):
+        keys: list[ScopeKey] = [
+            ALL_KEY,
+            (Scope.TYPE.value, kind, None, None),
+            (Scope.ORGANISATION.value, kind, organisation, None),
+        ]
+        if campaign in award_of:
+            keys.append((Scope.AWARD.value, "", None, award_of[campaign]))
+        found[campaign] = tuple(keys)
+    return found
 
 
-def level_rows(year: int, who: Profiles) -> tuple[list[LevelSummary], list[GapSummary]]:
-    """Levels and gaps from shared results only: each learner's latest result shared during
-    the year counts once per scope key (nationally, per institution type, institution and
-    award), by the learner's profile (as for reach). Read learner by learner, so memory
-    holds one learner's results at a time."""
+def level_rows(year: int, who: Profiles) -> Iterator[tuple]:
+    """LevelSummary rows (LEVEL_COLUMNS) of one year, from shared results only: each
+    learner's latest result finished during the year and shared counts once per scope key
+    (nationally, per institution type, institution and award), by the learner's profile
+    (as for reach). Read learner by learner, so memory holds one learner's results."""
     start, end = indicators.moments(year)
-    award_of = _award_of_campaigns()
-    level_counts: dict[tuple, int] = defaultdict(int)
-    gap_sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    scopes_of = _campaign_scopes()
+    # Per (scope key, population, region): {area: {level: learners}}, {area: [n, gap sum]}.
+    levels: dict[tuple, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    gaps: dict[tuple, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     rows = (
         SharedLevel.objects.filter(
             participation__finished_at__gte=start, participation__finished_at__lt=end
         )
         .order_by("participation__user_id", "participation__shared_at", "pk")
         .values_list(
-            "participation__user_id",
-            "participation__campaign_id",
-            "participation__campaign__organisation_id",
-            "participation__campaign__organisation__type",
-            "area",
-            "level",
-            "target",
+            "participation__user_id", "participation__campaign_id", "area", "level", "target"
         )
     )
     current: int | None = None
@@ -256,44 +292,24 @@ def level_rows(year: int, who: Profiles) -> tuple[list[LevelSummary], list[GapSu
             return
         population, region, _status = who.get(current, NO_PROFILE)
         for (scope, area), (level, target) in latest.items():
-            level_counts[(*scope, population, region, area, level)] += 1
+            cell = (*scope, population, region)
+            levels[cell][area][str(level)] += 1
             if target is not None:
-                gap = gap_sums[(*scope, population, region, area)]
+                gap = gaps[cell][area]
                 gap[0] += 1
                 gap[1] += level - target
 
-    for user, campaign, organisation, kind, area, level, target in rows.iterator(CHUNK_SIZE):
+    for user, campaign, area, level, target in rows.iterator(CHUNK_SIZE):
         if user != current:
             flush()
             current, latest = user, {}
-        keys: list[ScopeKey] = [
-            ALL_KEY,
-            (Scope.TYPE.value, kind, None, None),
-            (Scope.ORGANISATION.value, kind, organisation, None),
-        ]
-        if campaign in award_of:
-            keys.append((Scope.AWARD.value, "", None, award_of[campaign]))
-        for scope in keys:
+        for scope in scopes_of[campaign]:
             latest[(scope, area)] = (level, target)
     flush()
-    levels = [
-        LevelSummary(academic_year=year, **_row(key[:6]), area=key[6], level=key[7], learners=n)
-        for key, n in level_counts.items()
-    ]
-    gaps = [
-        GapSummary(academic_year=year, **_row(key[:6]), area=key[6], learners=n, gap_sum=total)
-        for key, (n, total) in gap_sums.items()
-    ]
-    return levels, gaps
-
-
-def _row(key: tuple) -> dict[str, Any]:
-    scope, kind, organisation, award, population, region = key
-    return {
-        "scope": scope,
-        "institution_type": kind,
-        "organisation_id": organisation,
-        "award_id": award,
-        "population_id": population,
-        "region": region,
-    }
+    for cell, by_area in levels.items():
+        yield (
+            year,
+            *cell,
+            {area: dict(counts) for area, counts in by_area.items()},
+            dict(gaps.get(cell, {})),
+        )

@@ -5,7 +5,7 @@ A share target counts the reached (or assessed, certified) learners of its popul
 over their denominator (`summaries.denominators`: the populations without a denominator
 stay out of both sides); a count target counts them (or sums the trained hours). The
 filters restrict both sides (a region, an institution type or institution, a programme,
-a population of the target). Six queries whatever the data; a year the summaries were
+a population of the target). Seven queries whatever the data; a year the summaries were
 never computed for is unknown, a computed year without learners counts zero.
 """
 
@@ -25,6 +25,7 @@ from palier.steering.filters import Filters
 from palier.steering.models import ReachSummary, RefreshRun, Target
 from palier.steering.privacy import Shown, shown
 from palier.steering.summaries import denominators, reach_sums, rows
+from palier.steering.target_services import targets_in_force
 from palier.steering.trajectory import BEHIND, ON_TRACK, REACHED, UNKNOWN, trajectory
 from palier.steering.years import FIRST_YEAR, year_label
 
@@ -54,14 +55,6 @@ class TargetProgress:
     projection: tuple[int, float] | None
     status: str
     sentence: str
-
-
-def targets_in_force() -> list[Target]:
-    """The highest version of each target code, when it is active (one query)."""
-    latest: dict[str, Target] = {}
-    for target in Target.objects.order_by("code", "-version"):
-        latest.setdefault(target.code, target)
-    return [target for target in latest.values() if target.is_active]
 
 
 def headline(filters: Filters) -> list[TargetProgress]:

@@ -1,19 +1,19 @@
 """The level distributions and profile gaps of the national dashboard, from shared results
-only (`LevelSummary`, `GapSummary`): tables by population and area, suppressed as two-way
-tables with row and column totals."""
+only (`LevelSummary`; a scope's rows are a few hundred, summed here): tables by population
+and area, suppressed as two-way tables with row and column totals."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from palier.frameworks.models import Area, Population
 from palier.frameworks.queries import current_framework
 from palier.steering.filters import Filters
-from palier.steering.models import GapSummary, LevelSummary
+from palier.steering.models import LevelSummary
 from palier.steering.privacy import hidden_in_table, shown
 from palier.steering.summaries import rows
 from palier.steering.tables import Row, Table
@@ -49,10 +49,14 @@ def levels(filters: Filters) -> list[Table]:
     population (rows), from shared results only, with row and column totals and the
     suppression of a two-way table. Three queries."""
     areas = _areas()
-    counts: dict[str, dict[Any, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    grouped = rows(LevelSummary, filters).order_by().values("area", "population_id", "level")
-    for row in grouped.annotate(n=Sum("learners")):
-        counts[row["area"]][row["population_id"]][row["level"]] = row["n"]
+    counts: dict[str, dict[Any, dict[int, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
+    found = rows(LevelSummary, filters).order_by().values_list("population_id", "levels")
+    for population, by_area in found:
+        for area, by_level in by_area.items():
+            for level, learners in by_level.items():
+                counts[area][population][int(level)] += learners
     present = {population for by_population in counts.values() for population in by_population}
     populations = _populations(filters, present)
     return [_level_table(area, counts.get(area.code, {}), populations) for area in areas]
@@ -89,10 +93,13 @@ def profile_gaps(filters: Filters) -> Table:
     per area. A mean follows the learners it is computed from, with the complementary
     suppression of their counts. Three queries."""
     areas = _areas()
-    sums: dict[tuple[Any, str], tuple[int, int]] = {}
-    grouped = rows(GapSummary, filters).order_by().values("population_id", "area")
-    for row in grouped.annotate(n=Sum("learners"), gap=Sum("gap_sum")):
-        sums[(row["population_id"], row["area"])] = (row["n"], row["gap"])
+    sums: dict[tuple[Any, str], tuple[int, int]] = defaultdict(lambda: (0, 0))
+    for population, by_area in (
+        rows(LevelSummary, filters).order_by().values_list("population_id", "gaps")
+    ):
+        for area, (learners, gap) in by_area.items():
+            before = sums[(population, area)]
+            sums[(population, area)] = (before[0] + learners, before[1] + gap)
     populations = _populations(filters, {population for population, _area in sums})
     matrix = [[sums.get((key, a.code), (0, 0))[0] for a in areas] for key, _label in populations]
     hidden = hidden_in_table(matrix)

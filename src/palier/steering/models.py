@@ -479,35 +479,19 @@ class ReachSummary(SummaryRow):
 
 
 class LevelSummary(SummaryRow):
-    """Learners at one level of one area, from shared results only (each learner's latest
-    result shared during the year, per scope key)."""
+    """Shared levels of one cell, from shared results only (each learner's latest result
+    shared during the year, once per scope key), every area in one row so that a national
+    year stays some 10^5 rows: `levels` = {area: {level rank: learners}}, `gaps` = {area:
+    [learners whose result carries a target, sum of (level - target)]}."""
 
-    area = models.CharField(max_length=16)
-    level = models.PositiveSmallIntegerField()
-    learners = models.PositiveIntegerField()
+    levels = models.JSONField(default=dict)
+    gaps = models.JSONField(default=dict)
 
     class Meta:
         indexes = [
             models.Index(
                 fields=["academic_year", "scope", "institution_type", "organisation_id"],
                 name="level_summary_scope",
-            ),
-        ]
-
-
-class GapSummary(SummaryRow):
-    """Gap to the target profile in one area (level minus the target level frozen in the
-    shared result), summed over the learners whose shared result carries a target."""
-
-    area = models.CharField(max_length=16)
-    learners = models.PositiveIntegerField()
-    gap_sum = models.IntegerField()
-
-    class Meta:
-        indexes = [
-            models.Index(
-                fields=["academic_year", "scope", "institution_type", "organisation_id"],
-                name="gap_summary_scope",
             ),
         ]
 

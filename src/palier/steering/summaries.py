@@ -76,7 +76,6 @@ def empty_sums() -> dict[str, Any]:
 # --- denominators ------------------------------------------------------------------------
 
 ENROLMENT_GROUPS = {
-    "population": "population_id",
     "region": "organisation__region",
     "institution_type": "organisation__type",
     "institution": "organisation_id",
@@ -113,6 +112,15 @@ def national_totals_apply(filters: Filters) -> bool:
     )
 
 
+def _summed(queryset: QuerySet, *by: str) -> dict[Any, int]:
+    """Learners summed per value of `by` (a tuple key with several fields)."""
+    found: dict[Any, int] = {}
+    for row in queryset.values(*by).annotate(total=Sum("learners")).order_by():
+        key = row[by[0]] if len(by) == 1 else tuple(row[field] for field in by)
+        found[key] = row["total"]
+    return found
+
+
 def denominators(filters: Filters, years: Iterable[int]) -> dict[tuple[int, int], int]:
     """Enrolled learners per (academic year, population) for the filters (two queries).
 
@@ -122,18 +130,8 @@ def denominators(filters: Filters, years: Iterable[int]) -> dict[tuple[int, int]
     population then stays out of the share. With a programme: its planned learners."""
     years = list(years)
     if filters.programme is not None:
-        planned = _planned(filters, years).values("academic_year", "population_id")
-        return {
-            (row["academic_year"], row["population_id"]): row["learners"]
-            for row in planned.annotate(learners=Sum("learners")).order_by()
-        }
-    found: dict[tuple[int, int], int] = {
-        (row["academic_year"], row["population_id"]): row["learners"]
-        for row in _enrolments(filters, years)
-        .values("academic_year", "population_id")
-        .annotate(learners=Sum("learners"))
-        .order_by()
-    }
+        return _summed(_planned(filters, years), "academic_year", "population_id")
+    found = _summed(_enrolments(filters, years), "academic_year", "population_id")
     if national_totals_apply(filters):
         totals = NationalTotal.objects.filter(academic_year__in=years)
         if filters.population is not None:
@@ -147,30 +145,14 @@ def denominators(filters: Filters, years: Iterable[int]) -> dict[tuple[int, int]
 
 def enrolled_by(filters: Filters, by: str) -> dict[Any, int] | None:
     """Enrolled learners of the filters' year per value of a breakdown (None when the
-    breakdown has no denominator: status). Programmes: their planned learners."""
+    breakdown has no denominator: status). Programmes: their planned learners; the
+    population breakdown follows the rule of `denominators`."""
     if by == "programme":
-        planned = _planned(filters, [filters.year]).values("award_id")
-        return {
-            row["award_id"]: row["learners"]
-            for row in planned.annotate(learners=Sum("learners")).order_by()
-        }
-    if filters.programme is not None and by == "population":
-        planned = denominators(filters, [filters.year])
-        return {population: learners for (_year, population), learners in planned.items()}
+        return _summed(_planned(filters, [filters.year]), "award_id")
+    if by == "population":
+        found = denominators(filters, [filters.year])
+        return {population: learners for (_year, population), learners in found.items()}
     field = ENROLMENT_GROUPS.get(by)
     if field is None:
         return None
-    found = {
-        row[field]: row["learners"]
-        for row in _enrolments(filters, [filters.year])
-        .values(field)
-        .annotate(learners=Sum("learners"))
-        .order_by()
-    }
-    if by == "population" and national_totals_apply(filters):
-        totals = NationalTotal.objects.filter(academic_year=filters.year)
-        if filters.population is not None:
-            totals = totals.filter(population=filters.population)
-        for population, learners in totals.values_list("population_id", "learners"):
-            found.setdefault(population, learners)
-    return found
+    return _summed(_enrolments(filters, [filters.year]), field)
