@@ -74,10 +74,9 @@ class SteeringRowOut(Schema):
 
 
 def cell(value: Shown) -> dict[str, Any]:
-    """A figure as the API gives it: hidden only when suppressed (a cell without any
-    figure, such as a share without a denominator, is null and not hidden)."""
-    hidden = value.hidden and value.learners > 0
-    return {"value": None if value.hidden else value.value, "hidden": hidden}
+    """A figure as the API gives it: null with "hidden": true when suppressed, null with
+    "hidden": false when there is no figure at all (a share without a denominator)."""
+    return {"value": value.value, "hidden": value.hidden}
 
 
 def table_out(table: Table) -> dict[str, Any]:

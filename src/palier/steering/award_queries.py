@@ -28,22 +28,19 @@ from palier.frameworks.models import Area, Population
 from palier.frameworks.queries import current_framework
 from palier.steering import indicators
 from palier.steering.models import Award
-from palier.steering.privacy import MIN_LEARNERS, Shown, hidden_in_line, mask_total, shown
+from palier.steering.privacy import (
+    Shown,
+    hidden_in_line,
+    mask_total,
+    no_figure,
+    shown,
+)
 from palier.steering.tables import Row, Table
 from palier.steering.years import academic_year, year_bounds, year_label
 from palier.training.models import Module, PlanEntry
 
 PERCENT = 100
 NOT_STATED = "-"
-
-
-class NotApplicable(Shown):
-    """A figure that does not exist (a rate with nothing planned): shown as a dash, and not
-    a hidden figure (nothing about anyone is behind it)."""
-
-    @property
-    def hidden(self) -> bool:
-        return False
 
 
 def award_years(award: Award) -> list[int]:
@@ -57,13 +54,6 @@ def chosen_year(award: Award, asked: str | None) -> int:
     if asked and asked.isdigit() and int(asked) in years:
         return int(asked)
     return min(max(academic_year(timezone.localdate()), years[0]), years[-1])
-
-
-def hidden_note() -> str:
-    return _(
-        "« masqué » : chiffre calculé sur moins de %(threshold)s apprenants, ou masqué pour "
-        "qu'un tel chiffre ne puisse pas être retrouvé à partir du total."
-    ) % {"threshold": MIN_LEARNERS}
 
 
 # --- the award's learners ---------------------------------------------------------------
@@ -122,7 +112,7 @@ def certified_learners(award: Award, year: int) -> QuerySet[User]:
 
 def _rate(reached: Shown, planned: int) -> Shown:
     if not planned:
-        return NotApplicable(None, 0)
+        return no_figure()
     value = None if reached.hidden else round(PERCENT * reached.value / planned)
     return Shown(value, reached.learners)
 
@@ -153,7 +143,6 @@ def reach_by_year(award: Award) -> Table:
         label_header=_("Année universitaire"),
         columns=(_("Prévus"), _("Touchés"), _("Part des prévus (%)")),
         rows=tuple(rows),
-        notes=(hidden_note(),),
     )
 
 
@@ -192,7 +181,7 @@ def reach_by_population(award: Award, year: int) -> Table:
         columns=(_("Prévus"), _("Touchés"), _("Part des prévus (%)")),
         rows=rows,
         total=Row("total", _("Total"), total_cells),
-        notes=(hidden_note(), _("« — » : aucun apprenant prévu pour ce public.")),
+        notes=(_("« — » : aucun apprenant prévu pour ce public.")),
     )
 
 
@@ -254,7 +243,6 @@ def levels_by_area(award: Award, year: int) -> Table:
         ),
         rows=tuple(rows),
         notes=(
-            hidden_note(),
             _(
                 "Seuls comptent les résultats que les apprenants ont partagés avec les "
                 "campagnes du projet ; pour un apprenant, son dernier résultat partagé "
@@ -312,7 +300,6 @@ def hours_by_module(award: Award, year: int) -> Table:
         columns=(_("Apprenants l'ayant terminé"), _("Heures suivies")),
         rows=rows,
         total=total,
-        notes=(hidden_note(),),
     )
 
 
@@ -353,7 +340,6 @@ def certifications_by_session(award: Award, year: int) -> Table:
         rows=rows,
         total=Row("total", _("Total"), tuple(Shown(mask_total(n), n) for n in totals)),
         notes=(
-            hidden_note(),
             _("Apprenants du projet certifiés dans l'année (toutes sessions) : %(count)s.")
             % {"count": _count_text(certified)},
         ),

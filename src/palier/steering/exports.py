@@ -23,9 +23,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from palier.core.csv import default_delimiter, iter_csv
-from palier.steering.privacy import MIN_LEARNERS
+from palier.steering.privacy import MIN_LEARNERS, hidden_rule
 from palier.steering.tables import Row, Table
-from palier.steering.templatetags.steering_tables import is_missing, page_notes
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The XLSX is built in memory up to this size, then in a temporary file.
@@ -34,14 +33,6 @@ XLSX_MEMORY_BYTES = 8 * 1024 * 1024
 DECIMALS = 2
 # Excel's limit on a sheet's name.
 SHEET_NAME_LENGTH = 31
-
-
-def hidden_rule() -> str:
-    """The privacy rule in one sentence, for the note column and the notes sheet."""
-    return _(
-        "Chiffre masqué : calculé sur moins de %(threshold)s apprenants, ou masqué pour "
-        "qu'un tel chiffre ne puisse pas être retrouvé à partir des totaux."
-    ) % {"threshold": MIN_LEARNERS}
 
 
 def export_header(table: Table) -> list[str]:
@@ -55,11 +46,7 @@ def _rows(table: Table) -> Iterator[Row]:
 
 
 def _note(table: Table, row: Row) -> str:
-    hidden = [
-        column
-        for column, cell in zip(table.columns, row.cells, strict=True)
-        if cell.hidden and not is_missing(cell)
-    ]
+    hidden = [column for column, cell in zip(table.columns, row.cells, strict=True) if cell.hidden]
     if not hidden:
         return ""
     return _(
@@ -112,7 +99,7 @@ def xlsx_file(table: Table, description: Sequence[str] = ()) -> IO[bytes]:
     for row in export_rows(table):
         sheet.append([_cell(sheet, value) for value in row])
     notes = workbook.create_sheet(title=_("Notes")[:SHEET_NAME_LENGTH])
-    for line in (table.title, *description, *page_notes(table), hidden_rule()):
+    for line in (table.title, *description, *table.notes, hidden_rule()):
         notes.append([_text_cell(notes, str(line))])
     spooled = tempfile.SpooledTemporaryFile(max_size=XLSX_MEMORY_BYTES)  # noqa: SIM115
     workbook.save(spooled)

@@ -30,7 +30,7 @@ from palier.certification.queries import published_decision
 from palier.frameworks.models import Framework, Population
 from palier.steering.choices import FeedbackSubject, ProposalStatus
 from palier.steering.models import Feedback, FrameworkProposal
-from palier.steering.privacy import Shown, hidden_in_line, is_small, mask_total, shown
+from palier.steering.privacy import Shown, hidden_in_line, is_small, mask_total, no_figure, shown
 from palier.steering.redact import redact
 from palier.steering.tables import Row, Table
 from palier.training.access import access_plan_entry
@@ -108,6 +108,9 @@ def access_subject(user: User, kind: str, ref: str) -> Subject:
 
 
 def _means(row: dict, hide: bool) -> tuple[Shown, ...]:
+    """The mean of each rating; no figure at all (a dash) when nobody answered."""
+    if not row["people"]:
+        return tuple(no_figure() for _rating in RATINGS)
     return tuple(shown(row[f"mean_{rating}"], row["people"], hide=hide) for rating in RATINGS)
 
 

@@ -151,7 +151,7 @@ def sentence(
     values = {
         "target": formatted(target, float(target.value)),
         "year": year_label(target.year),
-        "actual": formatted(target, actual.value) if not actual.hidden else _("moins de 10"),
+        "actual": formatted(target, actual.value) if not actual.hidden else _("masqué"),
         "projection": formatted(target, projection[1]) if projection else "—",
     }
     if status == REACHED:

@@ -21,10 +21,6 @@ from palier.steering.tables import Row, Table
 NOT_STATED = "none"
 
 
-def hidden_note() -> str:
-    return _("« < 10 » : chiffre masqué, calculé sur moins de 10 apprenants.")
-
-
 def _areas() -> list[Area]:
     framework = current_framework()
     if framework is None:
@@ -83,7 +79,7 @@ def _level_table(area: Area, counts: dict[Any, dict[int, int]], populations: lis
         columns=(*[_("Niveau %(rank)s") % {"rank": rank} for rank in ranks], _("Total")),
         rows=tuple(table_rows),
         total=Row("total", _("Total"), tuple(total_cells)),
-        notes=(hidden_note(), _("Résultats partagés par les apprenants uniquement.")),
+        notes=(_("Résultats partagés par les apprenants uniquement.")),
     )
 
 
@@ -123,7 +119,6 @@ def profile_gaps(filters: Filters) -> Table:
         rows=tuple(table_rows),
         total=Row("total", _("Tous les publics"), tuple(total_cells)),
         notes=(
-            hidden_note(),
             _("Niveau moins niveau cible, en niveaux : négatif = en dessous de la cible."),
             _("Résultats partagés par les apprenants uniquement."),
         ),

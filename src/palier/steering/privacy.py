@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 MIN_LEARNERS = 10
 
 
@@ -65,14 +67,30 @@ def hidden_in_table(rows: Sequence[Sequence[int]]) -> set[tuple[int, int]]:
 
 @dataclass(frozen=True)
 class Shown:
-    """A figure as a page shows it: its value, or None when hidden for privacy."""
+    """A figure as a page shows it: its value, or None when hidden for privacy or `absent`
+    (there is no figure at all: no enrolment declared, nothing planned; nobody is behind
+    it, pages write a dash)."""
 
     value: float | int | None
     learners: int
+    absent: bool = False
 
     @property
     def hidden(self) -> bool:
-        return self.value is None
+        return self.value is None and not self.absent
+
+
+def no_figure() -> Shown:
+    """A cell with no figure at all, which is not a hidden one."""
+    return Shown(None, 0, absent=True)
+
+
+def hidden_rule() -> str:
+    """The rule in one sentence, beside every table that hides a figure (pages, files)."""
+    return _(
+        "« masqué » : chiffre calculé sur moins de %(threshold)s apprenants, ou masqué pour "
+        "qu'un tel chiffre ne puisse pas être retrouvé à partir des totaux."
+    ) % {"threshold": MIN_LEARNERS}
 
 
 def shown(value: float | int | None, learners: int, hide: bool = False) -> Shown:

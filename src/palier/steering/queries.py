@@ -28,9 +28,9 @@ from palier.organisations.choices import OrganisationType
 from palier.organisations.models import Organisation
 from palier.steering.filters import Filters
 from palier.steering.headline import TargetProgress, headline
-from palier.steering.level_tables import NOT_STATED, hidden_note, levels, profile_gaps
+from palier.steering.level_tables import NOT_STATED, levels, profile_gaps
 from palier.steering.models import Award, ReachSummary, RefreshRun, Scope
-from palier.steering.privacy import hidden_in_line, shown
+from palier.steering.privacy import hidden_in_line, no_figure, shown
 from palier.steering.summaries import (
     empty_sums,
     enrolled_by,
@@ -131,7 +131,7 @@ def _share_of_total(counts: list[int], enrolled: list[int | None], hidden: set[i
     inside = {index for index, figure in enumerate(enrolled) if figure}
     whole = sum(enrolled[index] or 0 for index in inside)
     if not whole:
-        return _no_figure()
+        return no_figure()
     part = sum(counts[index] for index in inside)
     split = bool(hidden & inside) and bool(hidden - inside)
     return shown(_percent(part, whole), part, split)
@@ -173,7 +173,7 @@ def breakdown(filters: Filters, by: str) -> Table:
         enrolled_total = sum(figure or 0 for figure in figures)
         counts = [value["reached"] for value in values]
         total_cells = [
-            shown(enrolled_total, 0) if enrolled_total else _no_figure(),
+            shown(enrolled_total, 0) if enrolled_total else no_figure(),
             *total_cells,
             _share_of_total(counts, figures, hidden["reached"]),
         ]
@@ -201,17 +201,11 @@ def breakdown(filters: Filters, by: str) -> Table:
     )
 
 
-def _no_figure() -> Any:
-    """A cell with no figure at all (no denominator): None over zero learners, which the
-    privacy rule does not count as hidden."""
-    return shown(None, 0)
-
-
 def _denominator_cells(reached: int, enrolled: int | None, hide: bool) -> list[Any]:
     return [
-        shown(enrolled, 0) if enrolled else _no_figure(),
+        shown(enrolled, 0) if enrolled else no_figure(),
         shown(reached, reached, hide),
-        shown(_percent(reached, enrolled), reached, hide) if enrolled else _no_figure(),
+        shown(_percent(reached, enrolled), reached, hide) if enrolled else no_figure(),
     ]
 
 
@@ -244,7 +238,7 @@ def _breakdown_header(by: str) -> str:
 
 
 def _notes(by: str) -> tuple[str, ...]:
-    notes = [hidden_note()]
+    notes: list[str] = []
     if by == "region":
         notes.append(
             _(
@@ -289,7 +283,7 @@ def programmes(filters: Filters) -> Table:
     figures = [planned.get(award.pk) for award in awards]
     total_planned = sum(figure or 0 for figure in figures)
     total = (
-        shown(total_planned, 0) if total_planned else _no_figure(),
+        shown(total_planned, 0) if total_planned else no_figure(),
         shown(sum(counts), sum(counts)),
         _share_of_total(counts, figures, hidden),
     )
@@ -300,10 +294,7 @@ def programmes(filters: Filters) -> Table:
         columns=(_("Apprenants prévus"), _("Touchés"), _("% du prévu")),
         rows=tuple(table_rows),
         total=Row("total", _("Total"), total),
-        notes=(
-            hidden_note(),
-            _("Un apprenant de plusieurs programmes compte dans chacun."),
-        ),
+        notes=(_("Un apprenant de plusieurs programmes compte dans chacun."),),
     )
 
 

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from palier.accounts.choices import Region
 from palier.steering.privacy import Shown
 from palier.steering.tables import Table
-from palier.steering.templatetags.steering_tables import is_missing
 
 # The mainland regions, read left to right and top to bottom on the map.
 MAINLAND = (
@@ -97,8 +96,7 @@ def legend() -> tuple[Band, ...]:
 
 
 def region_map(table: Table) -> RegionMap:
-    """Tiles for every region (the table passed through `with_missing_figures`), with the
-    "% touchés" figure (or, without it, the "Touchés"
+    """Tiles for every region, with the "% touchés" figure (or, without it, the "Touchés"
     one) of the table's row keyed by the region's code; anchors point at the table's rows
     (`<table code>-<region code>`, as the table partial writes them)."""
     percent = _("% touchés") in table.columns
@@ -108,7 +106,7 @@ def region_map(table: Table) -> RegionMap:
     def tile(region: Region) -> Tile:
         row = by_code.get(region.value)
         value = row.cells[column] if row is not None else None
-        if value is not None and is_missing(value):
+        if value is not None and value.absent:
             value = None  # no enrolment declared: no share, not a hidden one
         return Tile(
             code=region.value,

@@ -36,7 +36,7 @@ from palier.steering.filters import Filters, FiltersForm
 from palier.steering.headline import TargetProgress
 from palier.steering.privacy import MIN_LEARNERS, Shown, is_small
 from palier.steering.tables import Row, Table
-from palier.steering.templatetags.steering_tables import number, with_missing_figures
+from palier.steering.templatetags.steering_tables import number
 from palier.steering.trajectory import BEHIND, ON_TRACK, REACHED, UNKNOWN
 from palier.steering.years import year_label
 
@@ -160,11 +160,11 @@ def headlines(filters: Filters) -> list[Headline]:
 
 
 def breakdown(filters: Filters, by: str) -> Table:
-    return with_missing_figures(queries.breakdown(filters, by))
+    return queries.breakdown(filters, by)
 
 
 def programmes(filters: Filters) -> Table:
-    return with_missing_figures(queries.programmes(filters))
+    return queries.programmes(filters)
 
 
 def find_table(filters: Filters, code: str) -> Table | None:
