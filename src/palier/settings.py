@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "palier.training",
     "palier.campaigns",
     "palier.certification",
+    "palier.steering",
     "palier.platform",
 ]
 

@@ -25,6 +25,7 @@ class Role(models.TextChoices):
     PSYCHOMETRICIAN = "psychometrician", _("Psychométricien")
     INVIGILATOR = "invigilator", _("Surveillant de certification")
     STEERING = "steering", _("Pilotage national")
+    FUNDER = "funder", _("Financeur (lecture seule)")
     ADMINISTRATOR = "administrator", _("Administrateur de la plateforme")
 
 

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class OrganisationType(models.TextChoices):
     UNIVERSITY = "university", _("Université")
     HEALTH_TRAINING_INSTITUTE = "health_institute", _("Institut de formation en santé")
-    SECONDARY_INSTITUTE = (
+    VOCATIONAL_INSTITUTE = (
         "secondary_institute",
-        _("Institut de formation de niveau secondaire (IFAS, IFAP)"),
+        _("Institut de formation d'aides-soignants ou d'auxiliaires de puériculture (IFAS, IFAP)"),
     )
     CONTINUING_EDUCATION = "continuing_education", _("Organisme de formation continue")
     HEALTH_OR_SOCIAL_STRUCTURE = "care_structure", _("Structure sanitaire ou médico-sociale")
