@@ -27,7 +27,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import islice, repeat
 from typing import Any
 from urllib.parse import quote
 
@@ -133,22 +133,24 @@ def copy_rows(report: Report, model: Any, columns: dict[str, Any], count: int) -
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in values)
     series = [
-        value if isinstance(value, (list, repeat, range)) else repeat(value)
+        value if isinstance(value, (list, repeat, range)) else repeat(_python(value))
         for value in values.values()
     ]
     with connection.cursor() as cursor:
+        # The generator links rows by the ids it gives, so foreign-key triggers are skipped
+        # during the load, as `pg_restore --disable-triggers` does (superuser only).
+        cursor.execute("SET session_replication_role = replica")
         with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for index, row in enumerate(zip(*series, strict=False)):
-                if index == count:
-                    break
-                copy.write_row([_python(value) for value in row])
+            for row in islice(zip(*series, strict=False), count):
+                copy.write_row(row)
+        cursor.execute("SET session_replication_role = DEFAULT")
         if "id" in columns and model._meta.pk.get_internal_type() in {
             "AutoField",
             "BigAutoField",
         }:
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{model._meta.db_table}', 'id'), "
-                f"(SELECT max(id) FROM {table}))"
+                f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM {table}))",  # noqa: S608 - the model's own table
+                [model._meta.db_table],
             )
     report.add(model._meta.db_table, count, time.perf_counter() - started)
 
@@ -183,7 +185,7 @@ def weighted(rng: np.random.Generator, weights: dict[str, float], size: int) -> 
     return np.array(keys)[rng.choice(len(keys), size, p=shares / shares.sum())]
 
 
-def generate(sizes: Sizes, seed: int = 15) -> Report:
+def generate(sizes: Sizes, seed: int = 15, pool_size: int = RESULT_POOL) -> Report:
     """Load the seeds, then every table of the dataset (PostgreSQL only)."""
     from django.core.management import call_command
     from django.db import connection
@@ -191,7 +193,6 @@ def generate(sizes: Sizes, seed: int = 15) -> Report:
     if connection.vendor != "postgresql":
         raise SystemExit("the national dataset is bulk-loaded with PostgreSQL's COPY")
     from benchmarks import steering_tables
-
     from palier.items.models import Calibration
 
     report = Report(sizes)
@@ -201,8 +202,8 @@ def generate(sizes: Sizes, seed: int = 15) -> Report:
     report.add("(seed: framework, items, catalogue)", 0, time.perf_counter() - started)
     rng = np.random.default_rng(seed)
     started = time.perf_counter()
-    context = steering_tables.Context.load(rng, sizes, report)
-    report.add(f"(pool of {RESULT_POOL} stored results)", 0, time.perf_counter() - started)
+    context = steering_tables.Context.load(rng, sizes, report, pool_size)
+    report.add(f"(pool of {pool_size} stored results)", 0, time.perf_counter() - started)
     steering_tables.institutions(context)
     steering_tables.learners(context)
     steering_tables.attempts_and_participations(context)

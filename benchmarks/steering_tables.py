@@ -17,7 +17,6 @@ from benchmarks.steering_data import (
     PROFESSIONAL_STATUSES,
     PROFESSIONAL_TYPES,
     REGION_WEIGHTS,
-    RESULT_POOL,
     SHARED_SHARE,
     STUDENT_SHARE,
     STUDENT_TYPES,
@@ -36,8 +35,14 @@ from benchmarks.steering_results import ResultPool
 
 # Student populations' weights (the others weigh 2): nurses, doctors and care assistants
 # are the largest curricula.
-POPULATION_WEIGHTS = {"soins-infirmiers": 30, "medecine": 15, "aide-soignant": 15,
-                      "masso-kinesitherapie": 5, "pharmacie": 4, "auxiliaire-puericulture": 4}  # fmt: skip
+POPULATION_WEIGHTS = {
+    "soins-infirmiers": 30,
+    "medecine": 15,
+    "aide-soignant": 15,
+    "masso-kinesitherapie": 5,
+    "pharmacie": 4,
+    "auxiliaire-puericulture": 4,
+}
 PROFESSIONAL_POPULATIONS = {"professionnels-en-exercice": 0.7, "personnels-administratifs": 0.3}
 
 
@@ -58,7 +63,9 @@ class Context:
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, rng: np.random.Generator, sizes: Sizes, report: Report) -> Context:
+    def load(
+        cls, rng: np.random.Generator, sizes: Sizes, report: Report, pool_size: int
+    ) -> Context:
         from palier.assessments.services import current_settings
         from palier.frameworks.models import Framework, Population
         from palier.items.models import Calibration
@@ -78,7 +85,7 @@ class Context:
             engine_settings=engine_settings,
             calibration=calibration,
             pool=ResultPool.build(
-                rng, framework, engine_settings.version, calibration.pk, RESULT_POOL
+                rng, framework, engine_settings.version, calibration.pk, pool_size
             ),
         )
 
@@ -89,12 +96,12 @@ class Context:
 def institutions(context: Context) -> None:
     from palier.organisations.models import Organisation
 
-    total = context.sizes.institutions
-    counts = {**STUDENT_TYPES, **PROFESSIONAL_TYPES}
-    scale = total / sum(counts.values())
-    types = np.concatenate(
-        [np.repeat(kind, max(1, round(n * scale))) for kind, n in counts.items()]
-    )[:total]
+    wanted = context.sizes.institutions
+    shares = {**STUDENT_TYPES, **PROFESSIONAL_TYPES}
+    counts = {kind: max(1, round(n * wanted / sum(shares.values()))) for kind, n in shares.items()}
+    largest = max(counts, key=counts.__getitem__)
+    counts[largest] += wanted - sum(counts.values())  # every type present, `wanted` in all
+    types = np.concatenate([np.repeat(kind, n) for kind, n in counts.items()])
     total = types.size
     first = next_id(Organisation)
     ids = np.arange(first, first + total)
