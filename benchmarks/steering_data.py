@@ -89,6 +89,7 @@ class Sizes:
 class Report:
     sizes: Sizes
     tables: dict[str, dict[str, float]] = field(default_factory=dict)
+    progress: bool = False
 
     def add(self, name: str, rows: int, seconds: float) -> None:
         entry = self.tables.setdefault(name, {"rows": 0, "seconds": 0.0})
@@ -153,6 +154,9 @@ def copy_rows(report: Report, model: Any, columns: dict[str, Any], count: int) -
                 [model._meta.db_table],
             )
     report.add(model._meta.db_table, count, time.perf_counter() - started)
+    if report.progress:  # one line per COPY, so a long run shows where it is
+        print(f"{model._meta.db_table}: {count:,} rows in {time.perf_counter() - started:.1f} s",
+              file=sys.stderr, flush=True)  # fmt: skip
 
 
 def _now_text() -> str:
@@ -185,17 +189,19 @@ def weighted(rng: np.random.Generator, weights: dict[str, float], size: int) -> 
     return np.array(keys)[rng.choice(len(keys), size, p=shares / shares.sum())]
 
 
-def generate(sizes: Sizes, seed: int = 15, pool_size: int = RESULT_POOL) -> Report:
+def generate(
+    sizes: Sizes, seed: int = 15, pool_size: int = RESULT_POOL, progress: bool = False
+) -> Report:
     """Load the seeds, then every table of the dataset (PostgreSQL only)."""
     from django.core.management import call_command
     from django.db import connection
 
     if connection.vendor != "postgresql":
         raise SystemExit("the national dataset is bulk-loaded with PostgreSQL's COPY")
-    from benchmarks import steering_tables
+    from benchmarks import steering_activity, steering_tables
     from palier.items.models import Calibration
 
-    report = Report(sizes)
+    report = Report(sizes, progress=progress)
     started = time.perf_counter()
     if not Calibration.objects.filter(is_active=True).exists():
         call_command("seed", verbosity=0)
@@ -206,10 +212,10 @@ def generate(sizes: Sizes, seed: int = 15, pool_size: int = RESULT_POOL) -> Repo
     report.add(f"(pool of {pool_size} stored results)", 0, time.perf_counter() - started)
     steering_tables.institutions(context)
     steering_tables.learners(context)
-    steering_tables.attempts_and_participations(context)
+    steering_activity.attempts_and_participations(context)
     steering_tables.plan_entries(context)
-    steering_tables.certifications(context)
-    steering_tables.awards(context)
+    steering_activity.certifications(context)
+    steering_activity.awards(context)
     steering_tables.enrolments(context)
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -254,7 +260,7 @@ def main() -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        report = generate(Sizes.of(learners), options.seed)
+        report = generate(Sizes.of(learners), options.seed, progress=True)
         print(json.dumps({"sizes": report.sizes.__dict__, "tables": report.tables}))
         return
     sys.path.insert(0, str(ROOT))
