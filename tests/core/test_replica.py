@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
+from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, models, router
 from django.test.utils import CaptureQueriesContext, isolate_apps
 from django.utils import timezone
@@ -77,6 +78,12 @@ def test_with_a_replica_only_the_opted_in_models_read_from_it(replica_configured
     row._state.db = REPLICA
     assert router.db_for_write(ReplicatedThrottleEvent, instance=row) == DEFAULT_DB_ALIAS
     assert router.db_for_read(PrimaryOnlyThrottleEvent, instance=row) == DEFAULT_DB_ALIAS
+
+
+def test_only_the_steering_aggregates_opt_in_to_replica_reads(replica_configured):
+    opted_in = [model for model in apps.get_models() if getattr(model, "read_from_replica", False)]
+    assert {model._meta.app_label for model in opted_in} <= {"steering"}
+    assert all(router.db_for_read(model) == REPLICA for model in opted_in)
 
 
 def test_migrations_run_on_the_default_database_only(replica_configured):
