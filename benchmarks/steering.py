@@ -17,6 +17,7 @@ targets (pages < 1 s p95, refresh < 5 min) are reported, never asserted.
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import re
 import sys
@@ -159,7 +160,9 @@ def time_page(client: Any, name: str, url: str, requests: int) -> dict[str, Any]
         "p95_ms": percentile(timings, 0.95),
         "max_ms": max(timings),
         **slowest_query_plan(client, url),
-        "links": sorted(set(EXPORT_LINK.findall(body.decode("utf-8", "replace")))),
+        "links": sorted(
+            {html.unescape(link) for link in EXPORT_LINK.findall(body.decode("utf-8", "replace"))}
+        ),
     }
 
 
