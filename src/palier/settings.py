@@ -187,6 +187,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
     }
+# DATABASE_REPLICA_URL (optional, same syntax as DATABASE_URL): a read replica of the default
+# database (e.g. a PostgreSQL streaming standby). When set, the `replica` alias exists and
+# the models that declare `read_from_replica = True` (the steering aggregates) are read from
+# it (core/db_router.py); every write, every other read and every migration stays on
+# `default`. In tests the alias mirrors the test database.
+REPLICA_DB_ALIAS = "replica"
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    DATABASES[REPLICA_DB_ALIAS] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"].strip(),
+        conn_max_age=int(os.environ.get("PALIER_DB_CONN_MAX_AGE", "0")),
+    )
+    DATABASES[REPLICA_DB_ALIAS]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["palier.core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and security ----------------------------------------------------------------

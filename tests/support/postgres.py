@@ -60,13 +60,13 @@ def find_bin_dir() -> Path:
     )
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-def _run_as() -> pwd.struct_passwd | None:
+def run_as() -> pwd.struct_passwd | None:
     if os.geteuid() != 0:
         return None
     for name in ("postgres", "nobody"):
@@ -88,12 +88,12 @@ class TemporaryPostgres:
     @classmethod
     def start(cls) -> TemporaryPostgres:
         bin_dir = find_bin_dir()
-        account = _run_as()
+        account = run_as()
         directory = Path(tempfile.mkdtemp(prefix="palier-pg-"))
-        server = cls(bin_dir, directory, _free_port(), account)
+        server = cls(bin_dir, directory, free_port(), account)
         if account is not None:
             os.chown(directory, account.pw_uid, account.pw_gid)
-        server._run(
+        server.run(
             "initdb",
             "-D",
             str(server.data_dir),
@@ -105,27 +105,31 @@ class TemporaryPostgres:
             "--locale=C",
             "--no-sync",
         )
-        server._run(
+        server.run_server()
+        return server
+
+    def run_server(self) -> None:
+        """Start PostgreSQL on the data directory (fast, unsafe settings) and wait for it."""
+        self.run(
             "pg_ctl",
             "-D",
-            str(server.data_dir),
+            str(self.data_dir),
             "-l",
-            str(directory / "server.log"),
+            str(self.directory / "server.log"),
             "-w",
             "-t",
             str(START_TIMEOUT_SECONDS),
             "-o",
-            f"-p {server.port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off "
+            f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c autovacuum=off",
             "start",
         )
-        return server
 
     @property
     def data_dir(self) -> Path:
         return self.directory / "data"
 
-    def _run(self, program: str, *args: str) -> None:
+    def run(self, program: str, *args: str) -> None:
         command = [str(self.bin_dir / program), *args]
         if self.account is not None:
             command = ["runuser", "-u", self.account.pw_name, "--", *command]
@@ -155,7 +159,7 @@ class TemporaryPostgres:
             return
         self.stopped = True
         try:
-            self._run("pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
+            self.run("pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
 
