@@ -62,8 +62,8 @@ test: export PALIER_SECRET_KEY = test-only-secret-key-not-for-production
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy --ignore-missing-imports src/palier/engine
-	$(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
-	$(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --database=postgres -m "not browser" --ignore=tests/engine
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --database=postgres -m "not browser" --ignore=tests/engine
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

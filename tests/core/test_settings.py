@@ -1,6 +1,7 @@
 """Production settings, checked in fresh interpreters with the environment a server would have."""
 
 import base64
+import fcntl
 import os
 import secrets
 import sqlite3
@@ -112,13 +113,21 @@ def test_a_bad_setting_stops_the_start_with_a_clear_message(tmp_path, variable, 
 
 
 @pytest.fixture(scope="module")
-def migrated_var(tmp_path_factory):
+def migrated_var(tmp_path_factory, worker_id):
     """A var/ folder where `palier migrate` created the embedded database. Migrating takes
-    a fresh interpreter tens of seconds, so the tests that need it share one run; each test
-    that writes works on its own copy (`copy_of`)."""
-    var_dir = tmp_path_factory.mktemp("migrated-var")
-    result = palier("migrate", "--no-input", env={"PALIER_DEBUG": "1"}, var_dir=var_dir)
-    assert result.returncode == 0, result.stderr
+    a fresh interpreter tens of seconds, so the tests that need it share one run, also
+    across xdist workers (the first one migrates under a file lock, the others wait and
+    reuse it); each test that writes works on its own copy (`copy_of`)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent
+    var_dir = shared / "migrated-var"
+    with open(shared / "migrated-var.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (var_dir / "migrated").exists():
+            var_dir.mkdir(exist_ok=True)
+            result = palier("migrate", "--no-input", env={"PALIER_DEBUG": "1"}, var_dir=var_dir)
+            assert result.returncode == 0, result.stderr
+            (var_dir / "migrated").touch()
     return var_dir
 
 
@@ -132,8 +141,6 @@ def copy_of(var_dir, tmp_path):
     return tmp_path
 
 
-# Both tests use `migrated_var`: the group keeps them on one xdist worker (one migration).
-@pytest.mark.xdist_group("migrated_var")
 def test_the_embedded_database_is_created_under_var_in_wal_mode(migrated_var):
     database = migrated_var / "palier.sqlite3"
     with sqlite3.connect(database) as connection:
@@ -149,7 +156,6 @@ def test_environment_helpers_parse_booleans_and_lists(monkeypatch):
     assert env_list("X_LIST") == ["a.example", "b.example"]
 
 
-@pytest.mark.xdist_group("migrated_var")
 def test_the_deploy_check_fails_on_demo_accounts_until_they_are_removed(migrated_var, tmp_path):
     debug = {"PALIER_DEBUG": "1", "PALIER_SECRET_KEY": PRODUCTION_ENV["PALIER_SECRET_KEY"]}
     tmp_path = copy_of(migrated_var, tmp_path)
