@@ -1,11 +1,13 @@
 """Production settings, checked in fresh interpreters with the environment a server would have."""
 
 import base64
+import fcntl
 import os
 import secrets
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 
 import pytest
 from django.conf import settings
@@ -110,10 +112,37 @@ def test_a_bad_setting_stops_the_start_with_a_clear_message(tmp_path, variable, 
     assert variable in result.stderr
 
 
-def test_the_embedded_database_is_created_under_var_in_wal_mode(tmp_path):
-    result = palier("migrate", "--no-input", env={"PALIER_DEBUG": "1"}, var_dir=tmp_path)
-    assert result.returncode == 0, result.stderr
-    database = tmp_path / "palier.sqlite3"
+@pytest.fixture(scope="module")
+def migrated_var(tmp_path_factory, worker_id):
+    """A var/ folder where `palier migrate` created the embedded database. Migrating takes
+    a fresh interpreter tens of seconds, so the tests that need it share one run, also
+    across xdist workers (the first one migrates under a file lock, the others wait and
+    reuse it); each test that writes works on its own copy (`copy_of`)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent
+    var_dir = shared / "migrated-var"
+    with open(shared / "migrated-var.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (var_dir / "migrated").exists():
+            var_dir.mkdir(exist_ok=True)
+            result = palier("migrate", "--no-input", env={"PALIER_DEBUG": "1"}, var_dir=var_dir)
+            assert result.returncode == 0, result.stderr
+            (var_dir / "migrated").touch()
+    return var_dir
+
+
+def copy_of(var_dir, tmp_path):
+    """The migrated database copied into ``tmp_path`` (SQLite's online backup)."""
+    with (
+        closing(sqlite3.connect(var_dir / "palier.sqlite3")) as source,
+        closing(sqlite3.connect(tmp_path / "palier.sqlite3")) as copy,
+    ):
+        source.backup(copy)
+    return tmp_path
+
+
+def test_the_embedded_database_is_created_under_var_in_wal_mode(migrated_var):
+    database = migrated_var / "palier.sqlite3"
     with sqlite3.connect(database) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert settings.DATABASES["default"]["ENGINE"]  # the suite itself is configured too
@@ -127,9 +156,9 @@ def test_environment_helpers_parse_booleans_and_lists(monkeypatch):
     assert env_list("X_LIST") == ["a.example", "b.example"]
 
 
-def test_the_deploy_check_fails_on_demo_accounts_until_they_are_removed(tmp_path):
+def test_the_deploy_check_fails_on_demo_accounts_until_they_are_removed(migrated_var, tmp_path):
     debug = {"PALIER_DEBUG": "1", "PALIER_SECRET_KEY": PRODUCTION_ENV["PALIER_SECRET_KEY"]}
-    assert palier("migrate", "--no-input", env=debug, var_dir=tmp_path).returncode == 0
+    tmp_path = copy_of(migrated_var, tmp_path)
     create = (
         "from palier.accounts.models import User; "
         "User.objects.create_superuser('admin@demo.palier.example', 'demo-palier-2026')"
