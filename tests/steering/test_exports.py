@@ -8,9 +8,9 @@ import openpyxl
 from django.utils import translation
 
 from palier.steering.exports import csv_chunks, xlsx_file
-from palier.steering.privacy import Shown
+from palier.steering.privacy import Shown, no_figure
 from palier.steering.tables import Row, Table
-from palier.steering.templatetags.steering_tables import figure, with_missing_figures
+from palier.steering.templatetags.steering_tables import figure
 
 
 def hand_made_table() -> Table:
@@ -88,17 +88,15 @@ def test_the_xlsx_has_numbers_empty_hidden_cells_text_labels_and_a_notes_sheet()
 
 
 def test_a_cell_with_no_figure_is_written_empty_without_a_privacy_note():
-    table = with_missing_figures(
-        Table(
-            code="regions",
-            title="Apprenants touchés par région",
-            label_header="Région",
-            columns=("Inscrits", "Touchés", "% touchés"),
-            rows=(
-                Row("53", "Bretagne", (Shown(None, 0), Shown(25, 25), Shown(None, 25))),
-                Row("11", "Île-de-France", (Shown(100, 0), Shown(None, 0), Shown(None, 0))),
-            ),
-        )
+    table = Table(
+        code="regions",
+        title="Apprenants touchés par région",
+        label_header="Région",
+        columns=("Inscrits", "Touchés", "% touchés"),
+        rows=(
+            Row("53", "Bretagne", (no_figure(), Shown(25, 25), no_figure())),
+            Row("11", "Île-de-France", (Shown(100, 0), Shown(None, 0), Shown(None, 0))),
+        ),
     )
     with translation.override("fr"):
         rows = read_csv("".join(csv_chunks(table)), ";")

@@ -180,7 +180,7 @@ def _guide(guide: RouteGuide) -> dict[str, Any]:
 
 @router.get(
     "/training/funding-routes",
-    response={200: list[RouteGuideOut]},
+    response={200: list[RouteGuideOut], 422: ErrorOut},
     summary="The funding routes a module may declare, explained (by route code)",
 )
 def list_funding_routes(request: HttpRequest) -> list[dict[str, Any]]:
