@@ -9,7 +9,9 @@ whatever the data (the tests pin them).
 - `levels(filters)`: learners per level of each area, by population (shared results);
 - `profile_gaps(filters)`: mean gap to the population's target level, by population and
   area (shared results);
-- `programmes(filters)`: the awards with their planned and reached learners.
+- `programmes(filters)`: the awards with their planned and reached learners;
+- `hours_by_route(filters)`: training hours planned and completed by learner status and
+  funding route.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from palier.accounts.choices import LearnerStatus, Region
@@ -29,7 +31,7 @@ from palier.organisations.models import Organisation
 from palier.steering.filters import Filters
 from palier.steering.headline import TargetProgress, headline
 from palier.steering.level_tables import NOT_STATED, hidden_note, levels, profile_gaps
-from palier.steering.models import Award, ReachSummary, RefreshRun, Scope
+from palier.steering.models import Award, ReachSummary, RefreshRun, RouteHoursSummary, Scope
 from palier.steering.privacy import hidden_in_line, shown
 from palier.steering.summaries import (
     empty_sums,
@@ -40,6 +42,7 @@ from palier.steering.summaries import (
     scope_of,
 )
 from palier.steering.tables import Row, Table
+from palier.training.funding import FundingRoute
 
 __all__ = [
     "BREAKDOWNS",
@@ -47,6 +50,7 @@ __all__ = [
     "breakdown",
     "demo_in_scope",
     "headline",
+    "hours_by_route",
     "levels",
     "profile_gaps",
     "programmes",
@@ -330,3 +334,67 @@ def refreshed_at(filters: Filters) -> datetime | None:
     """When the figures of the filters' year were last computed (None: never). One query."""
     run = RefreshRun.objects.filter(academic_year=filters.year).first()
     return run.refreshed_at if run else None
+
+
+# The figures of RouteHoursSummary summed per (status, route).
+ROUTE_HOURS_FIELDS = ("planned_learners", "completed_learners", "planned_hours", "completed_hours")
+
+
+def hours_by_route(filters: Filters) -> Table:
+    """Training hours planned and completed by status and funding route (a row per pair
+    with learners) for the filters' year, scope and profile. Hours follow the learners who
+    planned (completed) them; each column is suppressed as a line with the total row, which
+    sums the rows and is hidden when no row reaches 10 learners. One query."""
+    grouped = (
+        rows(RouteHoursSummary, filters)
+        .order_by()
+        .values("status", "route")
+        .annotate(**{field: Sum(field) for field in ROUTE_HOURS_FIELDS})
+    )
+    sums = {(row["status"], row["route"]): row for row in grouped}
+    lines = [
+        (f"{status or NOT_STATED}-{route}", f"{status_label} · {route_label}", sums[status, route])
+        for status, status_label in _labels(filters, "status", set())
+        for route, route_label in FundingRoute.choices
+        if (status, route) in sums
+    ]
+    columns = (("planned_hours", "planned_learners"), ("completed_hours", "completed_learners"))
+    hidden = [hidden_in_line([line[2][learners] for line in lines]) for _h, learners in columns]
+    table_rows = [
+        Row(
+            key,
+            label,
+            tuple(
+                shown(_hours(value[hours]), value[learners], index in hidden[column])
+                for column, (hours, learners) in enumerate(columns)
+            ),
+        )
+        for index, (key, label, value) in enumerate(lines)
+    ]
+    total = tuple(
+        shown(
+            _hours(sum((line[2][hours] for line in lines), Decimal(0))),
+            max((line[2][learners] for line in lines), default=0),
+        )
+        for hours, learners in columns
+    )
+    return Table(
+        code="financements",
+        title=_("Heures de formation par situation et par financement"),
+        label_header=_("Situation · financement"),
+        columns=(_("Heures prévues"), _("Heures suivies")),
+        rows=tuple(table_rows),
+        total=Row("total", _("Total des lignes"), total),
+        notes=(
+            hidden_note(),
+            _(
+                "Un module ouvert à plusieurs financements compte sous chacun de ceux "
+                "auxquels l'apprenant a droit : le total des lignes dépasse les heures "
+                "réellement suivies."
+            ),
+            _(
+                "Heures prévues : modules ajoutés à un parcours pendant l'année ; heures "
+                "suivies : modules terminés pendant l'année."
+            ),
+        ),
+    )
