@@ -18,31 +18,31 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from palier.accounts.choices import LearnerStatus, Region
+from palier.accounts.choices import Region
 from palier.frameworks.models import Population
 from palier.organisations.choices import OrganisationType
 from palier.organisations.models import Organisation
 from palier.steering.filters import Filters
 from palier.steering.headline import TargetProgress, headline
 from palier.steering.level_tables import NOT_STATED, hidden_note, levels, profile_gaps
-from palier.steering.models import Award, ReachSummary, RefreshRun, RouteHoursSummary, Scope
+from palier.steering.models import Award, ReachSummary, RefreshRun, Scope
 from palier.steering.privacy import hidden_in_line, shown
+from palier.steering.route_hours import hours_by_route, status_labels
 from palier.steering.summaries import (
     empty_sums,
     enrolled_by,
+    hours_figure,
     reach_sums,
     reach_total,
     rows,
     scope_of,
 )
 from palier.steering.tables import Row, Table
-from palier.training.funding import FundingRoute
 
 __all__ = [
     "BREAKDOWNS",
@@ -74,7 +74,7 @@ def _labels(filters: Filters, by: str, present: set[Any]) -> list[tuple[Any, str
     if by == "region":
         return [*Region.choices, ("", _("Région non renseignée"))]
     if by == "status":
-        return [*LearnerStatus.choices, ("", _("Situation non renseignée"))]
+        return status_labels()
     if by == "institution_type":
         return [*OrganisationType.choices, ("", _("Sans établissement"))]
     if by == "population":
@@ -111,10 +111,6 @@ def _type_of(filters: Filters) -> dict[str, str]:
 
 def _percent(part: int, whole: int | None) -> float | None:
     return round(100 * part / whole, 1) if whole else None
-
-
-def _hours(value: Any) -> float:
-    return float(Decimal(value).quantize(Decimal("0.1")))
 
 
 def _compatible(filters: Filters, by: str) -> tuple[Filters, bool]:
@@ -168,7 +164,7 @@ def breakdown(filters: Filters, by: str) -> Table:
         cells += [
             shown(value["assessed"], value["assessed"], hide["assessed"]),
             shown(value["certified"], value["certified"], hide["certified"]),
-            shown(_hours(value["trained_hours"]), value["trained"], hide["trained"]),
+            shown(hours_figure(value["trained_hours"]), value["trained"], hide["trained"]),
         ]
         table_rows.append(Row(NOT_STATED if key in (None, "") else str(key), label, tuple(cells)))
     total_cells = [shown(total["reached"], total["reached"])]
@@ -184,7 +180,7 @@ def breakdown(filters: Filters, by: str) -> Table:
     total_cells += [
         shown(total["assessed"], total["assessed"]),
         shown(total["certified"], total["certified"]),
-        shown(_hours(total["trained_hours"]), total["trained"]),
+        shown(hours_figure(total["trained_hours"]), total["trained"]),
     ]
     notes = _notes(by)
     if left_out:
@@ -334,67 +330,3 @@ def refreshed_at(filters: Filters) -> datetime | None:
     """When the figures of the filters' year were last computed (None: never). One query."""
     run = RefreshRun.objects.filter(academic_year=filters.year).first()
     return run.refreshed_at if run else None
-
-
-# The figures of RouteHoursSummary summed per (status, route).
-ROUTE_HOURS_FIELDS = ("planned_learners", "completed_learners", "planned_hours", "completed_hours")
-
-
-def hours_by_route(filters: Filters) -> Table:
-    """Training hours planned and completed by status and funding route (a row per pair
-    with learners) for the filters' year, scope and profile. Hours follow the learners who
-    planned (completed) them; each column is suppressed as a line with the total row, which
-    sums the rows and is hidden when no row reaches 10 learners. One query."""
-    grouped = (
-        rows(RouteHoursSummary, filters)
-        .order_by()
-        .values("status", "route")
-        .annotate(**{field: Sum(field) for field in ROUTE_HOURS_FIELDS})
-    )
-    sums = {(row["status"], row["route"]): row for row in grouped}
-    lines = [
-        (f"{status or NOT_STATED}-{route}", f"{status_label} · {route_label}", sums[status, route])
-        for status, status_label in _labels(filters, "status", set())
-        for route, route_label in FundingRoute.choices
-        if (status, route) in sums
-    ]
-    columns = (("planned_hours", "planned_learners"), ("completed_hours", "completed_learners"))
-    hidden = [hidden_in_line([line[2][learners] for line in lines]) for _h, learners in columns]
-    table_rows = [
-        Row(
-            key,
-            label,
-            tuple(
-                shown(_hours(value[hours]), value[learners], index in hidden[column])
-                for column, (hours, learners) in enumerate(columns)
-            ),
-        )
-        for index, (key, label, value) in enumerate(lines)
-    ]
-    total = tuple(
-        shown(
-            _hours(sum((line[2][hours] for line in lines), Decimal(0))),
-            max((line[2][learners] for line in lines), default=0),
-        )
-        for hours, learners in columns
-    )
-    return Table(
-        code="financements",
-        title=_("Heures de formation par situation et par financement"),
-        label_header=_("Situation · financement"),
-        columns=(_("Heures prévues"), _("Heures suivies")),
-        rows=tuple(table_rows),
-        total=Row("total", _("Total des lignes"), total),
-        notes=(
-            hidden_note(),
-            _(
-                "Un module ouvert à plusieurs financements compte sous chacun de ceux "
-                "auxquels l'apprenant a droit : le total des lignes dépasse les heures "
-                "réellement suivies."
-            ),
-            _(
-                "Heures prévues : modules ajoutés à un parcours pendant l'année ; heures "
-                "suivies : modules terminés pendant l'année."
-            ),
-        ),
-    )
