@@ -131,14 +131,14 @@ def test_hours_by_status_and_route(funded, django_assert_num_queries):
         rows = hours_by_status_and_route(PlanEntry.objects.all())
     h = Decimal
     assert rows == [
-        RouteHours("", "anfh", h(3), h(0)),
-        RouteHours("", "dpc", h(3), h(0)),
-        RouteHours("public_sector", "anfh", h(3), h(3)),
-        RouteHours("public_sector", "dpc", h(3), h(3)),
-        RouteHours("public_sector", "employer_plan", h(3), h(0)),
-        RouteHours("self_employed", "dpc", h(14), h(7)),
-        RouteHours("self_employed", "free", h(3), h(0)),
-        RouteHours("student", "free", h(3), h(3)),
+        RouteHours("", "anfh", h(3), h(0), 1, 0),
+        RouteHours("", "dpc", h(3), h(0), 1, 0),
+        RouteHours("public_sector", "anfh", h(3), h(3), 1, 1),
+        RouteHours("public_sector", "dpc", h(3), h(3), 1, 1),
+        RouteHours("public_sector", "employer_plan", h(3), h(0), 1, 0),
+        RouteHours("self_employed", "dpc", h(14), h(7), 2, 1),
+        RouteHours("self_employed", "free", h(3), h(0), 1, 0),
+        RouteHours("student", "free", h(3), h(3), 1, 1),
     ]
 
 

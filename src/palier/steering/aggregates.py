@@ -35,9 +35,11 @@ from palier.steering.models import (
     LevelSummary,
     ReachSummary,
     RefreshRun,
+    RouteHoursSummary,
     Scope,
 )
 from palier.steering.years import academic_year, years_until
+from palier.training.queries import route_hours_per_learner
 
 BATCH_SIZE = 5000
 # Rows read from the database at a time when streaming large reads.
@@ -78,14 +80,18 @@ def refresh_year(year: int, who: Profiles | None = None) -> int:
     """Rebuild one academic year's rows in one transaction; returns the rows written."""
     started = time.monotonic()
     who = profiles() if who is None else who
-    reach = list(reach_rows(year, who))
+    places = institutions(year)
+    funded = awards(year)
+    reach = list(reach_rows(year, who, places, funded))
     levels = list(level_rows(year, who))
+    hours = list(route_hours_rows(year, who, places, funded))
     with transaction.atomic():
-        for model in (ReachSummary, LevelSummary):
+        for model in (ReachSummary, LevelSummary, RouteHoursSummary):
             model.objects.filter(academic_year=year).delete()
         write(ReachSummary, REACH_COLUMNS, reach)
         write(LevelSummary, LEVEL_COLUMNS, levels)
-        written = len(reach) + len(levels)
+        write(RouteHoursSummary, ROUTE_HOURS_COLUMNS, hours)
+        written = len(reach) + len(levels) + len(hours)
         RefreshRun.objects.update_or_create(
             academic_year=year,
             defaults={
@@ -118,6 +124,15 @@ REACH_COLUMNS = (
     "planned_hours",
 )
 LEVEL_COLUMNS = (*SCOPE_COLUMNS, "levels", "gaps")
+ROUTE_HOURS_COLUMNS = (
+    *SCOPE_COLUMNS,
+    "status",
+    "route",
+    "planned_learners",
+    "completed_learners",
+    "planned_hours",
+    "completed_hours",
+)
 
 
 def write(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -220,15 +235,21 @@ def _scopes(
         yield (Scope.AWARD.value, "", None, award)
 
 
-def reach_rows(year: int, who: Profiles) -> Iterator[tuple]:
-    """ReachSummary rows (REACH_COLUMNS) of one year."""
+def reach_rows(
+    year: int,
+    who: Profiles,
+    places: dict[int, list[tuple[int, str]]] | None = None,
+    funded: dict[int, set[int]] | None = None,
+) -> Iterator[tuple]:
+    """ReachSummary rows (REACH_COLUMNS) of one year (`places` and `funded`: the year's
+    `institutions` and `awards`, read here when not given)."""
     assessed = _ids(indicators.finished_positioning_tests(year))
     trained = _ids(indicators.completed_mapped_modules(year))
     certified = _ids(indicators.valid_certificates(year), "candidate__user_id")
     trained_hours = _hours(indicators.completed_mapped_modules(year))
     planned_hours = _hours(indicators.planned_mapped_modules(year))
-    places = institutions(year)
-    funded = awards(year)
+    places = institutions(year) if places is None else places
+    funded = awards(year) if funded is None else funded
     active = assessed | trained | certified | set(places)
     cells: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0, 0, Decimal(0), Decimal(0)])
     for user in active:
@@ -313,3 +334,36 @@ def level_rows(year: int, who: Profiles) -> Iterator[tuple]:
             {area: dict(counts) for area, counts in by_area.items()},
             dict(gaps.get(cell, {})),
         )
+
+
+def route_hours_rows(
+    year: int,
+    who: Profiles,
+    places: dict[int, list[tuple[int, str]]],
+    funded: dict[int, set[int]],
+) -> Iterator[tuple]:
+    """RouteHoursSummary rows (ROUTE_HOURS_COLUMNS) of one year. The plan entries of a
+    year are the framework-mapped module entries added or completed during it: an entry's
+    hours count as planned in the year it was added to a plan (`planned_mapped_modules`,
+    whatever its progress) and as completed in the year it was completed
+    (`completed_mapped_modules`), the same entries as the reach table's planned and
+    trained hours. Each learner counts once per scope key, status and route, in the same
+    scopes as for reach (`_scopes`), by their profile's population and region."""
+    # Per cell: [planned learners, completed learners, planned hours, completed hours].
+    cells: dict[tuple, list] = defaultdict(lambda: [0, 0, Decimal(0), Decimal(0)])
+    readings = (
+        (indicators.planned_mapped_modules(year), 0, "planned_hours"),
+        (indicators.completed_mapped_modules(year), 1, "completed_hours"),
+    )
+    for entries, column, field in readings:
+        for row in route_hours_per_learner(entries):
+            hours = getattr(row, field)
+            if not hours:
+                continue
+            population, region, _status = who.get(row.user_id, NO_PROFILE)
+            for scope in _scopes(row.user_id, places, funded):
+                cell = cells[(*scope, population, region, row.status, row.route)]
+                cell[column] += 1
+                cell[column + 2] += hours
+    for key, values in cells.items():
+        yield (year, *key, *values)

@@ -508,3 +508,29 @@ class RefreshRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.academic_year}: {self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+class RouteHoursSummary(SummaryRow):
+    """Module hours of one cell per learner status and funding route, with the learners
+    they come from: hours planned (modules added to a plan during the year) and completed
+    (modules completed during the year) under each route that applies to the learner
+    (`training.queries.route_hours_per_learner`: a module with several routes counts under
+    each). Hours are shown only beside their learners."""
+
+    status = models.CharField(max_length=32, blank=True)
+    route = models.CharField(max_length=32)
+    planned_learners = models.PositiveIntegerField(default=0)
+    completed_learners = models.PositiveIntegerField(default=0)
+    planned_hours = models.DecimalField(max_digits=14, decimal_places=1, default=0)
+    completed_hours = models.DecimalField(max_digits=14, decimal_places=1, default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["academic_year", "scope", "institution_type", "organisation_id"],
+                name="route_hours_summary_scope",
+            ),
+            models.Index(
+                fields=["academic_year", "scope", "award_id"], name="route_hours_summary_award"
+            ),
+        ]

@@ -9,20 +9,21 @@ whatever the data (the tests pin them).
 - `levels(filters)`: learners per level of each area, by population (shared results);
 - `profile_gaps(filters)`: mean gap to the population's target level, by population and
   area (shared results);
-- `programmes(filters)`: the awards with their planned and reached learners.
+- `programmes(filters)`: the awards with their planned and reached learners;
+- `hours_by_route(filters)`: training hours planned and completed by learner status and
+  funding route.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from palier.accounts.choices import LearnerStatus, Region
+from palier.accounts.choices import Region
 from palier.frameworks.models import Population
 from palier.organisations.choices import OrganisationType
 from palier.organisations.models import Organisation
@@ -31,9 +32,11 @@ from palier.steering.headline import TargetProgress, headline
 from palier.steering.level_tables import NOT_STATED, levels, profile_gaps
 from palier.steering.models import Award, ReachSummary, RefreshRun, Scope
 from palier.steering.privacy import hidden_in_line, no_figure, shown
+from palier.steering.route_hours import hours_by_route, status_labels
 from palier.steering.summaries import (
     empty_sums,
     enrolled_by,
+    hours_figure,
     reach_sums,
     reach_total,
     rows,
@@ -47,6 +50,7 @@ __all__ = [
     "breakdown",
     "demo_in_scope",
     "headline",
+    "hours_by_route",
     "levels",
     "profile_gaps",
     "programmes",
@@ -70,7 +74,7 @@ def _labels(filters: Filters, by: str, present: set[Any]) -> list[tuple[Any, str
     if by == "region":
         return [*Region.choices, ("", _("Région non renseignée"))]
     if by == "status":
-        return [*LearnerStatus.choices, ("", _("Situation non renseignée"))]
+        return status_labels()
     if by == "institution_type":
         return [*OrganisationType.choices, ("", _("Sans établissement"))]
     if by == "population":
@@ -107,10 +111,6 @@ def _type_of(filters: Filters) -> dict[str, str]:
 
 def _percent(part: int, whole: int | None) -> float | None:
     return round(100 * part / whole, 1) if whole else None
-
-
-def _hours(value: Any) -> float:
-    return float(Decimal(value).quantize(Decimal("0.1")))
 
 
 def _compatible(filters: Filters, by: str) -> tuple[Filters, bool]:
@@ -164,7 +164,7 @@ def breakdown(filters: Filters, by: str) -> Table:
         cells += [
             shown(value["assessed"], value["assessed"], hide["assessed"]),
             shown(value["certified"], value["certified"], hide["certified"]),
-            shown(_hours(value["trained_hours"]), value["trained"], hide["trained"]),
+            shown(hours_figure(value["trained_hours"]), value["trained"], hide["trained"]),
         ]
         table_rows.append(Row(NOT_STATED if key in (None, "") else str(key), label, tuple(cells)))
     total_cells = [shown(total["reached"], total["reached"])]
@@ -180,7 +180,7 @@ def breakdown(filters: Filters, by: str) -> Table:
     total_cells += [
         shown(total["assessed"], total["assessed"]),
         shown(total["certified"], total["certified"]),
-        shown(_hours(total["trained_hours"]), total["trained"]),
+        shown(hours_figure(total["trained_hours"]), total["trained"]),
     ]
     notes = _notes(by)
     if left_out:

@@ -69,6 +69,11 @@ def reach_total(queryset: QuerySet) -> dict[str, Any]:
     return {field: totals[field] or 0 for field in REACH_FIELDS}
 
 
+def hours_figure(value: Any) -> float:
+    """Summed hours as the tables show them: a number to one decimal."""
+    return float(Decimal(value).quantize(Decimal("0.1")))
+
+
 def empty_sums() -> dict[str, Any]:
     return {field: (Decimal(0) if field.endswith("hours") else 0) for field in REACH_FIELDS}
 

@@ -62,6 +62,7 @@ LEVELS_PREFIX = "niveaux-"
 BREAKDOWN_CODES = {code: by for by, (code, _field) in queries.BREAKDOWNS.items()}
 GAPS = "ecarts"
 PROGRAMMES = "programmes"
+HOURS = "financements"
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,8 @@ def find_table(filters: Filters, code: str) -> Table | None:
         return queries.profile_gaps(filters)
     if code == PROGRAMMES:
         return programmes(filters)
+    if code == HOURS:
+        return queries.hours_by_route(filters)
     if code.startswith(LEVELS_PREFIX):
         tables = queries.levels(filters)
     elif code.startswith(TRAJECTORY_PREFIX):
@@ -237,6 +240,7 @@ def _page_data(filters: Filters, form: FiltersForm) -> dict[str, Any]:
         "levels": queries.levels(filters),
         "gaps": queries.profile_gaps(filters),
         "programmes": programmes(filters),
+        "hours": queries.hours_by_route(filters),
     }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
@@ -35,6 +35,8 @@ from palier.training.funding_guide import GUIDES, RouteGuide
 from palier.training.models import Module, ModuleSession, PlanEntry
 
 K = TypeVar("K", int, str)
+# Grouped plan rows read from the database at a time (steering reads whole years).
+GROUP_CHUNK = 20000
 
 
 @dataclass(frozen=True)
@@ -325,22 +327,35 @@ class RouteHours:
     route: str  # a FundingRoute value
     planned_hours: Decimal
     completed_hours: Decimal
+    planned_learners: int  # learners with planned hours under the route
+    completed_learners: int  # learners with completed hours under the route
 
 
-def hours_by_status_and_route(entries: QuerySet[PlanEntry]) -> list[RouteHours]:
-    """Module hours planned and completed, per learner status and funding route, over
-    `entries` (for the steering dashboards). Planned hours are those of every module entry
-    (planned, started or completed), completed hours those of completed entries; resources
-    do not count.
+@dataclass(frozen=True)
+class LearnerRouteHours:
+    """One learner's module hours under one funding route (for the steering aggregates,
+    which count each learner in their scopes; never shown as such)."""
+
+    user_id: int
+    status: str
+    route: str
+    planned_hours: Decimal
+    completed_hours: Decimal
+
+
+def route_hours_per_learner(entries: QuerySet[PlanEntry]) -> Iterator[LearnerRouteHours]:
+    """Module hours planned and completed per learner and funding route over `entries`,
+    learner by learner. Planned hours are those of every module entry (planned, started or
+    completed), completed hours those of completed entries; resources do not count.
 
     A module counts its hours under each of its routes that applies to its learner (status
     and profession, `funding.routes_for`), so a module with several routes is counted
-    several times and the routes' hours do not add up to the plans' total. A learner who has
-    not told their status counts under every route of the module, with the status "".
+    several times. A learner who has not told their status counts under every route of the
+    module, with the status "".
 
-    Two queries whatever the number of entries: the hours are summed in SQL per status,
-    population and module routes (few distinct groups), then spread over the routes here.
-    """
+    Two queries whatever the number of entries: the hours are summed in SQL per learner,
+    status, population and module routes, streamed in learner order, then spread over the
+    routes here."""
     groups = (
         entries.filter(module__isnull=False)
         .annotate(
@@ -351,6 +366,7 @@ def hours_by_status_and_route(entries: QuerySet[PlanEntry]) -> list[RouteHours]:
             )
         )
         .values(
+            "user_id",
             "user__profile__status",
             "user__profile__population_id",
             "module__funding_routes",
@@ -360,21 +376,51 @@ def hours_by_status_and_route(entries: QuerySet[PlanEntry]) -> list[RouteHours]:
             planned=Sum("module__hours"),
             completed=Sum("module__hours", filter=Q(progress=PlanEntry.Progress.COMPLETED)),
         )
-        .order_by()
+        .order_by("user_id")
     )
-    rows = list(groups)
-    population_ids = {row["user__profile__population_id"] for row in rows} - {None}
-    populations = Population.objects.in_bulk(population_ids)
-    planned: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    completed: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for row in rows:
+    populations = Population.objects.in_bulk()
+    current: int | None = None
+    status = ""
+    hours: dict[str, list[Decimal]] = {}
+
+    def flush() -> Iterator[LearnerRouteHours]:
+        if current is None:
+            return
+        for route in sorted(hours):
+            planned, completed = hours[route]
+            yield LearnerRouteHours(current, status, route, planned, completed)
+
+    for row in groups.iterator(chunk_size=GROUP_CHUNK):
+        if row["user_id"] != current:
+            yield from flush()
+            current, hours = row["user_id"], {}
         status = row["user__profile__status"] or ""
         population = populations.get(row["user__profile__population_id"])
         routes = declared_routes(row["module__funding_routes"], row["is_free"])
         for route in routes_for(routes, status, population):
-            planned[status, route] += row["planned"] or Decimal(0)
-            completed[status, route] += row["completed"] or Decimal(0)
+            sums = hours.setdefault(route, [Decimal(0), Decimal(0)])
+            sums[0] += row["planned"] or Decimal(0)
+            sums[1] += row["completed"] or Decimal(0)
+    yield from flush()
+
+
+def hours_by_status_and_route(entries: QuerySet[PlanEntry]) -> list[RouteHours]:
+    """Module hours planned and completed, and the learners they come from, per learner
+    status and funding route over `entries` (for the steering dashboards), with the rules
+    of `route_hours_per_learner`: the routes' hours and learners do not add up to the
+    plans' total. A learner counts under a row's planned (completed) learners when they
+    have planned (completed) hours under it. Two queries."""
+    planned: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    completed: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    planners: dict[tuple[str, str], int] = defaultdict(int)
+    completers: dict[tuple[str, str], int] = defaultdict(int)
+    for row in route_hours_per_learner(entries):
+        key = (row.status, row.route)
+        planned[key] += row.planned_hours
+        completed[key] += row.completed_hours
+        planners[key] += row.planned_hours > 0
+        completers[key] += row.completed_hours > 0
     return [
-        RouteHours(status, route, planned[status, route], completed[status, route])
-        for status, route in sorted(planned)
+        RouteHours(*key, planned[key], completed[key], planners[key], completers[key])
+        for key in sorted(planned)
     ]
