@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from palier.accounts.choices import LearnerStatus
 from palier.steering.filters import Filters
-from palier.steering.level_tables import NOT_STATED, hidden_note
+from palier.steering.level_tables import NOT_STATED
 from palier.steering.models import RouteHoursSummary
 from palier.steering.privacy import hidden_in_line, shown
 from palier.steering.summaries import hours_figure, rows
@@ -85,7 +85,6 @@ def hours_by_route(filters: Filters) -> Table:
         rows=tuple(table_rows),
         total=Row("total", _("Total des lignes"), total),
         notes=(
-            hidden_note(),
             _(
                 "Un module ouvert à plusieurs financements compte sous chacun de ceux "
                 "auxquels l'apprenant a droit : le total des lignes dépasse les heures "
