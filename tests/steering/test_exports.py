@@ -106,3 +106,20 @@ def test_a_cell_with_no_figure_is_written_empty_without_a_privacy_note():
     # A hidden zero stays hidden: showing it could reveal another hidden figure.
     assert rows[2][2:4] == ["", ""] and "Touchés, % touchés : masqué" in rows[2][4]
     assert "masqué" in figure(table.rows[1].cells[1])
+
+
+def test_a_lazy_translated_label_is_written_as_text_in_the_xlsx():
+    from django.utils.translation import gettext_lazy
+    from openpyxl import load_workbook
+
+    table = Table(
+        code="situations",
+        title="Apprenants touchés par situation",
+        label_header="Situation",
+        columns=("Touchés",),
+        rows=(Row("student", gettext_lazy("En formation (étudiant ou élève)"), (Shown(25, 25),)),),
+    )
+    with translation.override("fr"):
+        sheet = load_workbook(xlsx_file(table)).worksheets[0]
+    assert sheet.cell(row=2, column=1).value == "En formation (étudiant ou élève)"
+    assert sheet.cell(row=2, column=2).value == 25

@@ -114,6 +114,7 @@ def _text_cell(sheet: object, value: str) -> WriteOnlyCell:
 
 
 def _cell(sheet: object, value: object) -> object:
-    if isinstance(value, str):
-        return _text_cell(sheet, value)
-    return value
+    """Numbers as numbers; anything else (a label may be a lazy translation) as text."""
+    if value is None or isinstance(value, int | float | Decimal):
+        return value
+    return _text_cell(sheet, str(value))
