@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.urls import reverse
 
 from palier.accounts.demo import DEMO_DOMAIN
@@ -34,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 YEAR = 2025
 # Small sizes keep the test fast; the smallest institutions stay under the threshold.
-SCALE = 0.1
+SCALE = 0.4
 
 
 @pytest.fixture
@@ -99,6 +100,8 @@ def faithful_data_inside_the_year(demo):
     entries = PlanEntry.objects.filter(user__email__endswith=f"@{DEMO_DOMAIN}")
     assert entries.count() == demo.plan_entries
     assert not entries.exclude(completed_at__gte=start, completed_at__lt=end).exists()
+    assert not entries.filter(added_at__gt=F("completed_at")).exists()
+    assert not entries.filter(added_at__lt=start).exists()
     assert Feedback.objects.count() == demo.feedback
     assert AwardCampaign.objects.filter(campaign__organisation__is_demo=True).exists()
     demo_places = Organisation.objects.filter(is_demo=True)

@@ -16,10 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from palier.accounts.models import LearnerProfile
@@ -34,7 +35,8 @@ from palier.assessments.services import current_settings
 from palier.campaigns.generate import generate_participants
 from palier.campaigns.models import Campaign, Participation
 from palier.campaigns.services import create_campaign
-from palier.engine import reported_level
+from palier.engine import level
+from palier.engine.score import REPORT_THRESHOLD
 from palier.frameworks.queries import current_framework, cut_scores_by_area
 from palier.items.models import Calibration
 from palier.organisations.choices import OrganisationType as Type
@@ -51,8 +53,9 @@ from palier.training.models import Module, PlanEntry
 FIRST_YEAR = 2023
 BATCH = 2000
 DEMO_STOP_REASON = "demo"
-# Learners of a year, as a share of the institution's size (the current year is under way).
-YEAR_SHARES = {0: 0.6, 1: 0.9, 2: 0.75, 3: 0.55}  # by age: 0 is the current year
+# Share of an institution's learners (its size, spread over the years) in each academic
+# year, by age: 0 is the current year, under way.
+YEAR_SHARES = {0: 0.2, 1: 0.3, 2: 0.27, 3: 0.23}
 # Shares of learners: of those who finished a test, who also completed a module; of those
 # who did not, who completed one anyway; of tests and modules, who gave an opinion.
 TRAINED_AFTER_TEST = 0.35
@@ -94,6 +97,7 @@ class _Context:
     engine_settings: object
     modules: dict[int | None, list[Module]]
     now: dt.datetime
+    measures: dict = field(default_factory=dict)
 
 
 def _context(framework: object) -> _Context:
@@ -184,43 +188,48 @@ def _attach_to_award(campaign: Campaign) -> None:
 
 def _set_profiles(participations: list, organisation: Organisation, rng) -> None:
     """Region of the institution; practising statuses for continuing education."""
-    practising = organisation.type == Type.CONTINUING_EDUCATION
-    profiles = []
-    for participation in participations:
-        profile = participation.user.profile
-        profile.region = organisation.region
-        if practising:
-            profile.status = str(rng.choice(PRACTISING_STATUSES))
-            profile.year_of_study = None
-        profiles.append(profile)
-    LearnerProfile.objects.bulk_update(
-        profiles, ["region", "status", "year_of_study"], batch_size=BATCH
-    )
+    users = [participation.user_id for participation in participations]
+    LearnerProfile.objects.filter(user_id__in=users).update(region=organisation.region)
+    if organisation.type != Type.CONTINUING_EDUCATION:
+        return
+    statuses = rng.choice(len(PRACTISING_STATUSES), len(users))
+    for index, status in enumerate(PRACTISING_STATUSES):
+        chosen = [user for user, drawn in zip(users, statuses, strict=True) if drawn == index]
+        LearnerProfile.objects.filter(user_id__in=chosen).update(status=status, year_of_study=None)
+
+
+def _measure(code: str, theta: float, se: float, context: _Context) -> AreaMeasure:
+    """One area's measure with its level report, as `assessments.results` computes it
+    (thetas rounded to 0.1 logit and SEs to 0.01: demo figures, computed once per value)."""
+    key = (code, round(theta, 1), round(se, 2))
+    found = context.measures.get(key)
+    if found is None:
+        cuts = context.cuts.get(code, ())
+        plain = AreaMeasure(
+            code=code,
+            theta=key[1],
+            se=key[2],
+            level=int(level(key[1], cuts)) + 1,
+            level_probabilities=(),
+            precision=precision_word(key[2]),
+        )
+        found = with_level_reports(AttemptResult(areas=(plain,)), {code: cuts}).areas[0]
+        context.measures[key] = found
+    return found
 
 
 def _demo_result(areas: dict[str, tuple[float, float]], context: _Context, items: int) -> dict:
     """A stored result in the shape real results have (`assessments.results`), without
     competence scores (a demo attempt has no responses)."""
-    measures = tuple(
-        AreaMeasure(
-            code=code,
-            theta=round(theta, 4),
-            se=round(se, 4),
-            level=reported_level(theta, se, context.cuts.get(code, ())).level + 1,
-            level_probabilities=(),
-            precision=precision_word(se),
-        )
-        for code, (theta, se) in areas.items()
-    )
-    result = AttemptResult(
-        areas=measures,
+    return AttemptResult(
+        areas=tuple(_measure(code, *values, context) for code, values in areas.items()),
         competences=(),
         engine_version=context.engine_settings.version,
         calibration=context.calibration.pk,
         stop_reason=DEMO_STOP_REASON,
         items=items,
-    )
-    return with_level_reports(result, context.cuts).to_json()
+        report_threshold=REPORT_THRESHOLD,
+    ).to_json()
 
 
 def _attempts(participations: list, campaign: Campaign, rng, context: _Context) -> list:
@@ -255,13 +264,12 @@ def _attempts(participations: list, campaign: Campaign, rng, context: _Context) 
             result=_demo_result(areas, context, int(rng.integers(18, 40))),
         )
         attempts.append(attempt)
-        participation.attempt = attempt
     Attempt.objects.bulk_create(attempts, batch_size=BATCH)
-    for attempt in attempts:  # started_at is set on insert: moved back to the test's start
-        attempt.started_at = attempt.finished_at - dt.timedelta(minutes=25)
-    Attempt.objects.bulk_update(attempts, ["started_at"], batch_size=BATCH)
-    Participation.objects.bulk_update(
-        [p for p in participations if p.attempt_id], ["attempt"], batch_size=BATCH
+    made = Attempt.objects.filter(user__participations__campaign=campaign)
+    # started_at is set on insert: moved back to the test's start.
+    made.update(started_at=F("finished_at") - dt.timedelta(minutes=25))
+    Participation.objects.filter(campaign=campaign, finished_at__isnull=False).update(
+        attempt=Subquery(made.filter(user=OuterRef("user")).values("pk")[:1])
     )
     return attempts
 
@@ -293,9 +301,10 @@ def _plan_entries(participations: list, year: int, rng, context: _Context) -> li
             )
         )
     PlanEntry.objects.bulk_create(entries, batch_size=BATCH)
-    for entry in entries:  # added_at is set on insert: moved back before the completion
-        entry.added_at = max(entry.completed_at - dt.timedelta(days=14), start)
-    PlanEntry.objects.bulk_update(entries, ["added_at"], batch_size=BATCH)
+    # added_at is set on insert: moved back before the completion, inside the year.
+    made = PlanEntry.objects.filter(pk__in=[entry.pk for entry in entries])
+    made.update(added_at=F("completed_at") - dt.timedelta(days=14))
+    made.filter(added_at__lt=start).update(added_at=start)
     return entries
 
 

@@ -13,8 +13,8 @@ from palier.organisations.models import Organisation
 from palier.steering.award_seed import DEMO_AWARDEE_PREFIX, DEMO_AWARDEES
 
 DEMO_SLUG_PREFIX = "demo-etab-"
-# (name, region, type, populations, size): size is learners in a full year, None for a
-# size drawn between 40 and 400; a few small institutions keep their cells hidden.
+# (name, region, type, populations, size): size is the institution's demo learners over the
+# years, None for a size drawn between 40 and 400; a few small institutions keep their cells hidden.
 INSTITUTIONS: tuple[tuple[str, str, str, tuple[str, ...], int | None], ...] = (
     ("Université de Valmont-sur-Loire", Region.CENTRE_VAL_DE_LOIRE, Type.UNIVERSITY,
      ("medecine", "maieutique", "pharmacie"), None),
