@@ -42,6 +42,8 @@ run: install
 	  echo "Palier: no pilot calibration; the demo keeps the provisional calibration."
 	$(BIN)/palier demo_certification || \
 	  echo "Palier: no demo certification (it needs a calibration estimated from responses)."
+	$(BIN)/palier demo_steering
+	$(BIN)/palier steering_refresh
 	@echo "Palier: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	@echo "Palier: links in e-mails start with $(PALIER_BASE_URL); e-mails are saved in var/mail/"
 	@$(BIN)/palier db_worker --no-startup-delay --interval 1 & \

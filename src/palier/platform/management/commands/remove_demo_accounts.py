@@ -2,7 +2,7 @@
 organisation, e.g. from a database first seeded in debug and now going to production.
 
 It lives in the platform app because it removes, top down, what the apps above the
-organisations attach to demo accounts: demo awards and national totals, then demo
+organisations attach to demo accounts: demo awards, national totals and institutions, then demo
 certification candidacies, then the accounts and the organisation."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from palier.certification.demo import remove_demo_certification
 from palier.organisations.demo import remove_demo_accounts
 from palier.steering.award_seed import remove_demo_awards
 from palier.steering.demo import remove_demo_national_totals
+from palier.steering.demo_activity import remove_demo_activity
 
 
 class Command(BaseCommand):
@@ -24,9 +25,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             awards = remove_demo_awards()
             remove_demo_national_totals()
+            institutions = remove_demo_activity()
             candidacies = remove_demo_certification()
             removed = remove_demo_accounts()
         self.stdout.write(
             f"Removed {removed.accounts} demo account(s), {removed.organisations} demo "
-            f"organisation(s), {awards} demo award(s) and {candidacies} demo candidacies."
+            f"organisation(s), {institutions} demo institution(s), {awards} demo award(s) and "
+            f"{candidacies} demo candidacies."
         )
