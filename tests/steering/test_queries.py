@@ -168,9 +168,10 @@ def test_a_demo_institution_with_learners_marks_the_figures_as_demo(country):
 
 
 def test_filters_come_from_french_url_parameters_and_refuse_unknown_values(country):
-    filters = parse({"annee": "2025", "public": "soins-infirmiers", "region": "11"})
-    assert filters.year == 2025 and filters.population.code == "soins-infirmiers"
-    assert filters.params() == {"annee": "2025", "public": "soins-infirmiers", "region": "11"}
+    # 2024: a year without learners, so that no group is refused as too small.
+    filters = parse({"annee": "2024", "public": "soins-infirmiers", "region": "11"})
+    assert filters.year == 2024 and filters.population.code == "soins-infirmiers"
+    assert filters.params() == {"annee": "2024", "public": "soins-infirmiers", "region": "11"}
     for bad in ({"annee": "1999"}, {"region": "99"}, {"public": "astronautes"}, {"type": "x"}):
         with pytest.raises(FilterError):
             parse(bad)
@@ -214,5 +215,20 @@ def test_a_programme_counts_its_campaigns_learners_against_its_plan(framework):
     assert by_programme[str(award.pk)].cells[1].hidden
     assert by_programme["none"].cells[1].hidden
     assert by_programme[str(award.pk)].cells[0].value == 30
-    only = queries.breakdown(parse({"annee": "2025", "programme": "alpha"}), "population")
+    only = queries.breakdown(Filters(year=2025, programme=award), "population")
     assert only.total.cells[1].value == 12
+    # ...which is why the page refuses that filter: 16 - 12 would give the hidden 4 away.
+    with pytest.raises(FilterError):
+        parse({"annee": "2025", "programme": "alpha"})
+
+
+def test_a_filter_on_a_hidden_group_is_refused_so_its_total_cannot_give_a_cell_away(country):
+    # The institution table hides IFSI Beta (4) and its complement Université Alpha (12)
+    # under a shown total of 16: Alpha's own page would show 12, so 16 - 12 = 4.
+    for hidden in (
+        {"annee": "2025", "etablissement": "univ-alpha"},
+        {"annee": "2025", "etablissement": "ifsi-beta"},
+    ):
+        with pytest.raises(FilterError) as refused:
+            parse(hidden)
+        assert "trop peu d'apprenants" in str(refused.value)

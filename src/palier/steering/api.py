@@ -17,7 +17,7 @@ from palier.accounts.roles import Role, require_role
 from palier.core.errors import ApiError, ErrorOut
 from palier.steering import queries
 from palier.steering.filters import FilterError, Filters, parse
-from palier.steering.privacy import Shown
+from palier.steering.privacy import MIN_LEARNERS, Shown
 from palier.steering.tables import Table
 
 router = Router(tags=["steering"], auth=django_auth)
@@ -171,4 +171,5 @@ def steering_learners(request: HttpRequest) -> list[dict[str, Any]]:
             "learners": row["learners"],
         }
         for row in learners_by_population_and_region()
+        if row["learners"] >= MIN_LEARNERS
     ]

@@ -51,7 +51,7 @@ def award_years(award: Award) -> list[int]:
 def chosen_year(award: Award, asked: str | None) -> int:
     """The year asked for if the award runs in it, else the current one (within them)."""
     years = award_years(award)
-    if asked and asked.isdigit() and int(asked) in years:
+    if asked and asked.isascii() and asked.isdigit() and len(asked) <= 4 and int(asked) in years:
         return int(asked)
     return min(max(academic_year(timezone.localdate()), years[0]), years[-1])
 
@@ -181,7 +181,7 @@ def reach_by_population(award: Award, year: int) -> Table:
         columns=(_("Prévus"), _("Touchés"), _("Part des prévus (%)")),
         rows=rows,
         total=Row("total", _("Total"), total_cells),
-        notes=(_("« — » : aucun apprenant prévu pour ce public.")),
+        notes=(_("« — » : aucun apprenant prévu pour ce public."),),
     )
 
 

@@ -180,7 +180,7 @@ def _records(text: str) -> tuple[dict[str, str], list[tuple[int, dict[str, str]]
 
 def _whole_number(text: str) -> int | None:
     digits = _THOUSANDS_SEPARATORS.sub("", text)
-    return int(digits) if digits.isascii() and digits.isdigit() else None
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 12 else None
 
 
 def _academic_year(text: str) -> int | None:

@@ -285,7 +285,7 @@ def _initial_total(request: HttpRequest) -> dict[str, Any]:
     """The form's initial values from ?public=<code>&annee=<year>: the figure to replace."""
     population = Population.objects.filter(code=request.GET.get("public", "")).first()
     year = request.GET.get("annee", "")
-    if population is None or not year.isdigit():
+    if population is None or not (year.isascii() and year.isdigit() and len(year) == 4):
         return {}
     current = NationalTotal.objects.filter(population=population, academic_year=int(year)).first()
     if current is None:

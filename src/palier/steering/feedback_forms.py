@@ -166,7 +166,7 @@ class FeedbackFilterForm(forms.Form):
     )
     mois = forms.RegexField(
         label=_("Mois des commentaires"),
-        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        regex=r"^20\d{2}-(0[1-9]|1[0-2])$",
         required=False,
         error_messages={"invalid": _("Mois attendu sous la forme AAAA-MM.")},
     )

@@ -90,7 +90,7 @@ def access_subject(user: User, kind: str, ref: str) -> Subject:
         title = _("Certification du %(date)s") % {"date": date}
         back = reverse("certification:candidacy", args=[candidate.pk])
     elif kind == FeedbackSubject.MODULE:
-        if not ref.isdigit():
+        if not (ref.isascii() and ref.isdigit() and len(ref) <= 18):
             raise Http404
         entry = access_plan_entry(user, int(ref))
         if entry.module_id is None or entry.progress != PlanEntry.Progress.COMPLETED:

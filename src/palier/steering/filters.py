@@ -106,6 +106,19 @@ class FiltersForm(forms.Form):
         institution = data.get("etablissement")
         if institution and data.get("type") and institution.type != data["type"]:
             self.add_error("etablissement", _("Cet établissement n'est pas de ce type."))
+        if not self.errors:
+            # Imported here: the queries read the filters of this module.
+            from palier.steering.queries import narrows_to_hidden
+
+            if narrows_to_hidden(self.filters()):
+                raise forms.ValidationError(
+                    _(
+                        "Ce groupe compte trop peu d'apprenants pour être montré seul, ou ses "
+                        "chiffres permettraient de retrouver ceux d'un tel groupe : élargissez "
+                        "les filtres."
+                    ),
+                    code="too_small",
+                )
         return data
 
     def filters(self) -> Filters:

@@ -23,7 +23,7 @@ from palier.frameworks.models import Population
 from palier.steering.choices import Indicator, TargetKind
 from palier.steering.filters import Filters
 from palier.steering.models import ReachSummary, RefreshRun, Target
-from palier.steering.privacy import Shown, shown
+from palier.steering.privacy import Shown, no_figure, shown
 from palier.steering.summaries import denominators, reach_sums, rows
 from palier.steering.target_services import targets_in_force
 from palier.steering.trajectory import BEHIND, ON_TRACK, REACHED, UNKNOWN, trajectory
@@ -118,7 +118,7 @@ def _progress(
     # Hidden figures stay out of the trend, so that the projection cannot reveal them.
     visible = [(year, value.value) for year, value in points if year <= filters.year]
     state = trajectory(visible, float(target.value), target.year, yearly=target.yearly)
-    actual = by_year.get(filters.year) or shown(None, 0)
+    actual = by_year.get(filters.year) or no_figure()
     return TargetProgress(
         code=target.code,
         title=target.title,

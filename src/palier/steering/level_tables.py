@@ -79,7 +79,7 @@ def _level_table(area: Area, counts: dict[Any, dict[int, int]], populations: lis
         columns=(*[_("Niveau %(rank)s") % {"rank": rank} for rank in ranks], _("Total")),
         rows=tuple(table_rows),
         total=Row("total", _("Total"), tuple(total_cells)),
-        notes=(_("Résultats partagés par les apprenants uniquement.")),
+        notes=(_("Résultats partagés par les apprenants uniquement."),),
     )
 
 

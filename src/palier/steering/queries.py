@@ -280,20 +280,14 @@ def programmes(filters: Filters) -> Table:
         }
         cells = _denominator_cells(counts[index], planned.get(award.pk), index in hidden)
         table_rows.append(Row(award.code, label, tuple(cells)))
-    figures = [planned.get(award.pk) for award in awards]
-    total_planned = sum(figure or 0 for figure in figures)
-    total = (
-        shown(total_planned, 0) if total_planned else no_figure(),
-        shown(sum(counts), sum(counts)),
-        _share_of_total(counts, figures, hidden),
-    )
+    # No total row: the "by programme" breakdown of the same page has one, with its own
+    # complementary cell; a second total here could give a hidden award away.
     return Table(
         code="programmes",
         title=_("Programmes : apprenants prévus et touchés"),
         label_header=_("Programme et lauréat"),
         columns=(_("Apprenants prévus"), _("Touchés"), _("% du prévu")),
         rows=tuple(table_rows),
-        total=Row("total", _("Total"), total),
         notes=(_("Un apprenant de plusieurs programmes compte dans chacun."),),
     )
 
@@ -321,3 +315,25 @@ def refreshed_at(filters: Filters) -> datetime | None:
     """When the figures of the filters' year were last computed (None: never). One query."""
     run = RefreshRun.objects.filter(academic_year=filters.year).first()
     return run.refreshed_at if run else None
+
+
+def narrows_to_hidden(filters: Filters) -> bool:
+    """True when a filter picks a group whose figures the broader page hides (a group of
+    fewer than 10 learners, or the complement of one): its own page would give them away
+    by subtraction from the broader totals, so the filters are refused."""
+    checks = (
+        ("population", filters.population.pk if filters.population else None, "population"),
+        ("region", filters.region or None, "region"),
+        ("institution_type", filters.institution_type or None, "institution_type"),
+        ("institution", filters.institution.pk if filters.institution else None, "institution"),
+        ("programme", filters.programme.pk if filters.programme else None, "programme"),
+    )
+    for by, key, field in checks:
+        if key is None:
+            continue
+        cleared = None if field in ("population", "institution", "programme") else ""
+        table = breakdown(replace(filters, **{field: cleared}), by)
+        row = next((row for row in table.rows if row.key == str(key)), None)
+        if row is not None and any(cell.hidden for cell in row.cells):
+            return True
+    return False
