@@ -66,3 +66,18 @@ def test_a_complement_alone_among_zeros_in_its_column_gets_a_partner():
     # Row 0 hides 5 and its complement 15; column 1 then hides 20 as well; row 1 would leave
     # 20 alone (recoverable from the row total 20) without hiding its zero.
     assert hidden_in_table([[5, 15], [0, 20]]) == {(0, 0), (0, 1), (1, 0), (1, 1)}
+
+
+def test_a_level_table_hides_a_small_total_with_a_partner_among_the_totals():
+    from types import SimpleNamespace
+
+    from palier.steering.level_tables import _level_table
+
+    area = SimpleNamespace(code="D1", title="Données de santé", level_count=2)
+    # Population "a" has 5 learners in all: its total is small and hidden; the grand total
+    # (155) minus the other totals (100 + 50) would give it back unless another is hidden.
+    counts = {"a": {1: 5}, "b": {1: 60, 2: 40}, "c": {1: 20, 2: 30}}
+    table = _level_table(area, counts, [("a", "A"), ("b", "B"), ("c", "C")])
+    totals = [row.cells[-1] for row in table.rows] + [table.total.cells[-1]]
+    assert totals[0].hidden
+    assert sum(cell.hidden for cell in totals) >= 2

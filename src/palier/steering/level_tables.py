@@ -61,17 +61,20 @@ def levels(filters: Filters) -> list[Table]:
 def _level_table(area: Area, counts: dict[Any, dict[int, int]], populations: list) -> Table:
     ranks = list(range(1, max([area.level_count, *[max(c) for c in counts.values() if c], 1]) + 1))
     matrix = [[counts.get(key, {}).get(rank, 0) for rank in ranks] for key, _label in populations]
+    # The totals are cells of the table too (each line sums to its last cell), so that a
+    # hidden total cannot come back from the grand total and the other totals.
+    matrix = [[*line, sum(line)] for line in matrix]
+    matrix.append([sum(line[c] for line in matrix) for c in range(len(ranks) + 1)])
     hidden = hidden_in_table(matrix)
-    table_rows = []
-    for r, (key, label) in enumerate(populations):
-        line = matrix[r]
-        cells = [shown(n, n, (r, c) in hidden) for c, n in enumerate(line)]
-        cells.append(shown(sum(line), sum(line)))
-        table_rows.append(Row(NOT_STATED if key is None else str(key), label, tuple(cells)))
-    columns_total = [sum(matrix[r][c] for r in range(len(matrix))) for c in range(len(ranks))]
-    total_cells = [shown(n, n) for n in columns_total] + [
-        shown(sum(columns_total), sum(columns_total))
+    cells_of = [
+        tuple(shown(n, n, (r, c) in hidden) for c, n in enumerate(line))
+        for r, line in enumerate(matrix)
     ]
+    table_rows = [
+        Row(NOT_STATED if key is None else str(key), label, cells_of[r])
+        for r, (key, label) in enumerate(populations)
+    ]
+    total_cells = list(cells_of[-1])
     return Table(
         code=f"niveaux-{area.code}",
         title=_("%(area)s : apprenants par niveau") % {"area": f"{area.code} {area.title}"},
