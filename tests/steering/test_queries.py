@@ -13,6 +13,7 @@ from palier.steering import queries
 from palier.steering.aggregates import refresh
 from palier.steering.filters import FilterError, Filters, parse
 from palier.steering.models import Enrolment, NationalTotal, Target
+from palier.training.models import PlanEntry
 from tests.steering.reach_factories import small_country
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +109,31 @@ def test_levels_and_gaps_come_from_shared_results(country):
     assert gaps.total.cells[0].value == pytest.approx(-7 / 15, abs=0.01)
 
 
+def share_target() -> Target:
+    return Target.objects.create(
+        code="etudiants-60",
+        title_fr="60 % des étudiants en santé touchés",
+        indicator="reached",
+        population_kinds=["higher_education", "vocational"],
+        kind="share",
+        value=Decimal("60"),
+        year=2025,
+        source="Test",
+    )
+
+
+def test_a_headline_figure_is_hidden_when_the_learners_it_leaves_out_are_few(country):
+    # The target counts nurses (15 reached); the one reached learner without a population
+    # would be the breakdown's total (16) minus the headline's figure.
+    enrol(country["university"], Population.objects.get(code="soins-infirmiers"), 20)
+    share_target()
+    (share,) = queries.headline(YEAR)
+    assert share.actual.hidden
+
+
 def test_the_headline_compares_a_share_target_with_its_trajectory(country):
+    PlanEntry.objects.filter(user=country["anonymous"]).delete()
+    refresh([2025])
     nurses = Population.objects.get(code="soins-infirmiers")
     enrol(country["university"], nurses, 20)
     Target.objects.create(

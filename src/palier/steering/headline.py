@@ -23,7 +23,7 @@ from palier.frameworks.models import Population
 from palier.steering.choices import Indicator, TargetKind
 from palier.steering.filters import Filters
 from palier.steering.models import ReachSummary, RefreshRun, Target
-from palier.steering.privacy import Shown, no_figure, shown
+from palier.steering.privacy import Shown, is_small, no_figure, shown
 from palier.steering.summaries import denominators, reach_sums, rows
 from palier.steering.target_services import targets_in_force
 from palier.steering.trajectory import BEHIND, ON_TRACK, REACHED, UNKNOWN, trajectory
@@ -97,11 +97,27 @@ def _year_value(
         part = sum(sums.get((year, p), {}).get(field, 0) for p in counted)
         learners = sum(sums.get((year, p), {}).get(learners_field, 0) for p in counted)
         whole = sum(enrolled[(year, p)] for p in counted)
-        return shown(round(100 * float(part) / whole, 1), learners)
+        hide = _rest_is_small(year, set(counted), sums, learners_field)
+        return shown(round(100 * float(part) / whole, 1), learners, hide)
     cells = [sums[(year, p)] for p in populations if (year, p) in sums]
     total = sum((cell[field] for cell in cells), Decimal(0))
     learners = sum(cell[learners_field] for cell in cells)
-    return shown(float(total) if field.endswith("hours") else int(total), learners)
+    hide = _rest_is_small(year, populations, sums, learners_field)
+    return shown(float(total) if field.endswith("hours") else int(total), learners, hide)
+
+
+def _rest_is_small(
+    year: int, populations: set[int], sums: dict[Any, dict[str, Any]], learners_field: str
+) -> bool:
+    """A target counts some populations only: when the learners of the others (those "not
+    stated" included) are 1 to 9, the breakdown's total minus the target's figure would
+    give them away, so the figure is hidden."""
+    rest = sum(
+        value.get(learners_field, 0)
+        for (at, population), value in sums.items()
+        if at == year and population not in populations
+    )
+    return is_small(rest)
 
 
 def _progress(
