@@ -99,7 +99,7 @@ def page_urls() -> dict[str, str]:
     }
     if award is not None:
         pages["dashboard, programme"] = f"{base}&programme={award.code}"
-        pages["award page"] = f"/pilotage/programmes/{award.pk}/"
+        pages["award page"] = f"/pilotage/programmes/{award.code}/?annee={YEAR}"
     # The steering overview that came before the national dashboard, while it exists.
     with suppress(NoReverseMatch):
         pages["steering overview (accounts)"] = reverse("accounts:steering")
