@@ -95,12 +95,12 @@ def test_an_organisation_page_is_for_its_members_only_and_does_not_leak(client):
     assert member.email in client.get(team).content.decode()
 
 
-def test_the_steering_overview_hides_groups_smaller_than_five(client, framework):
+def test_the_steering_learners_api_hides_groups_smaller_than_ten(client, framework):
     from palier.accounts.services import update_profile
     from palier.frameworks.models import Population
 
     nurses = Population.objects.get(code="soins-infirmiers")
-    for _ in range(5):
+    for _ in range(10):
         update_profile(
             make_user(),
             first_name="",
@@ -121,4 +121,4 @@ def test_the_steering_overview_hides_groups_smaller_than_five(client, framework)
     )
     client.force_login(make_user(roles=(Role.STEERING,)))
     rows = client.get("/api/v1/steering/learners").json()
-    assert rows == [{"population": "soins-infirmiers", "region": "53", "learners": 5}]
+    assert rows == [{"population": "soins-infirmiers", "region": "53", "learners": 10}]
