@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from palier.campaigns.models import Campaign, Participation
 from palier.core.csv import default_delimiter, iter_csv
+from palier.core.xlsx import text_cell
 from palier.frameworks.models import Competence, Level, Population
 
 CHUNK_SIZE = 1000
@@ -214,7 +214,7 @@ def xlsx_file(campaign: Campaign) -> IO[bytes]:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=campaign.code)
     columns = export_columns(campaign)
-    sheet.append([_text_cell(sheet, title) for title in columns.header()])
+    sheet.append([text_cell(sheet, title) for title in columns.header()])
     for row in export_rows(campaign, columns):
         sheet.append([_cell(sheet, value) for value in row])
     spooled = tempfile.SpooledTemporaryFile(max_size=XLSX_MEMORY_BYTES)  # noqa: SIM115
@@ -223,15 +223,9 @@ def xlsx_file(campaign: Campaign) -> IO[bytes]:
     return spooled  # type: ignore[return-value]
 
 
-def _text_cell(sheet: object, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
-    return cell
-
-
 def _cell(sheet: object, value: object) -> object:
     if isinstance(value, str):
-        return _text_cell(sheet, value)
+        return text_cell(sheet, value)
     if isinstance(value, datetime):
         cell = WriteOnlyCell(sheet, value=_local(value))
         cell.number_format = XLSX_DATE_FORMAT

@@ -10,7 +10,7 @@ import io
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -149,17 +149,27 @@ def _count_rows(text: str, delimiter: str) -> None:
         )
 
 
-def _columns(header: list[str], external_id_label: str = "") -> dict[str, int]:
-    """Field name -> position in the row; refuses unknown, duplicated and missing columns.
-    The campaign's own name for the external id ("N° étudiant") is accepted for it, unless
-    it is already another column's name."""
+Columns = dict[str, tuple[str, frozenset[str]]]
+
+
+def match_columns(
+    header: list[str],
+    columns: Columns,
+    required: Iterable[str],
+    extra_titles: dict[str, str] | None = None,
+) -> dict[str, int]:
+    """Field name -> position in the header row, for `columns` (field -> (template title,
+    accepted folded titles)); refuses unknown, duplicated and missing `required` columns,
+    listing every error. `extra_titles` accepts more titles (title -> field), each unless
+    it already names another column."""
+    by_key = {alias: name for name, (_label, aliases) in columns.items() for alias in aliases}
+    expected = [label for label, _aliases in columns.values()]
+    for title, name in (extra_titles or {}).items():
+        if header_key(title) and header_key(title) not in by_key:
+            by_key[header_key(title)] = name
+            expected.append(title.strip())
     positions: dict[str, int] = {}
     errors: list[str] = []
-    by_key = {alias: name for name, (_label, aliases) in COLUMNS.items() for alias in aliases}
-    expected = list(TEMPLATE_HEADER)
-    if header_key(external_id_label) and header_key(external_id_label) not in by_key:
-        by_key[header_key(external_id_label)] = "external_id"
-        expected.append(external_id_label.strip())
     for position, title in enumerate(header):
         if not title.strip():
             continue  # an empty header cell: spreadsheets add them after the last column
@@ -170,17 +180,52 @@ def _columns(header: list[str], external_id_label: str = "") -> dict[str, int]:
                 % {"title": title.strip(), "expected": ", ".join(expected)}
             )
         elif name in positions:
-            errors.append(_("Colonne en double : « %(title)s ».") % {"title": COLUMNS[name][0]})
+            errors.append(_("Colonne en double : « %(title)s ».") % {"title": columns[name][0]})
         else:
             positions[name] = position
-    for name in REQUIRED_COLUMNS:
+    for name in required:
         if name not in positions:
             errors.append(
-                _("Colonne obligatoire absente : « %(title)s ».") % {"title": COLUMNS[name][0]}
+                _("Colonne obligatoire absente : « %(title)s ».") % {"title": columns[name][0]}
             )
     if errors:
         raise ImportRefused(errors)
     return positions
+
+
+@dataclass
+class CsvRecords:
+    """A CSV file's matched columns and its records, read lazily: `records` yields
+    (line, {field: stripped cell}) and adds the errors of malformed lines to `errors`."""
+
+    positions: dict[str, int]
+    titles: dict[str, str]
+    records: Iterator[tuple[int, dict[str, str]]]
+    errors: list[str]
+
+
+def open_records(
+    text: str,
+    columns: Columns,
+    required: Iterable[str],
+    *,
+    delimiter: str | None = None,
+    extra_titles: dict[str, str] | None = None,
+) -> CsvRecords:
+    """The header of a decoded CSV text matched against `columns` (see `match_columns`),
+    and its records. Raises ImportRefused for an unreadable or unmatched header."""
+    delimiter = delimiter or sniff_delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = next(reader, [])
+    except csv.Error as error:
+        raise ImportRefused([_("En-tête illisible : %(error)s") % {"error": error}]) from error
+    positions = match_columns(header, columns, required, extra_titles)
+    titles = {name: header[position].strip() for name, position in positions.items()}
+    errors: list[str] = []
+    return CsvRecords(
+        positions, titles, checked_records(reader, len(header), positions, errors), errors
+    )
 
 
 def population_index() -> dict[str, Population]:
@@ -245,18 +290,18 @@ def parse_expected(
     text, encoding = decode_file(data)
     delimiter = sniff_delimiter(text.split("\n", 1)[0])
     _count_rows(text, delimiter)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        header = next(reader, [])
-    except csv.Error as error:
-        raise ImportRefused([_("En-tête illisible : %(error)s") % {"error": error}]) from error
-    positions = _columns(header, external_id_label)
-    titles = {name: header[position].strip() for name, position in positions.items()}
+    found = open_records(
+        text,
+        COLUMNS,
+        REQUIRED_COLUMNS,
+        delimiter=delimiter,
+        extra_titles={external_id_label: "external_id"},
+    )
+    positions, titles, errors = found.positions, found.titles, found.errors
     populations = population_index()
     rows: list[LearnerRow] = []
-    errors: list[str] = []
     first_line_of: dict[str, int] = {}
-    for line, raw in checked_records(reader, len(header), positions, errors):
+    for line, raw in found.records:
         values, row_errors = _check_row(line, raw, titles, populations)
         email = str(values["email"])
         if email in first_line_of:

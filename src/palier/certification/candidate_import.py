@@ -14,12 +14,8 @@ non), override_reason (only for a candidate certified less than 12 months ago).
 
 from __future__ import annotations
 
-import base64
-import csv
-import io
 from dataclasses import dataclass, field
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
@@ -29,15 +25,14 @@ from palier.campaigns.import_checks import (
     MAX_FILE_BYTES,
     ImportRefused,
     cell_error,
-    checked_records,
     decode_file,
-    header_key,
+    open_records,
     read_limited,
 )
 from palier.certification.enrolment import MAX_EXTRA_TIME_PERCENT, candidate_row
 from palier.certification.errors import CertificationError
 from palier.certification.models import Candidate, Session
-from palier.core.csv import sniff_delimiter
+from palier.core.signed_files import file_from_token, sign_file
 
 __all__ = [
     "COLUMNS",
@@ -107,43 +102,12 @@ class ImportPlan:
         return len(self.rows) - self.created - self.updated
 
 
-def _positions(header: list[str]) -> dict[str, int]:
-    by_key = {alias: name for name, (_label, aliases) in COLUMNS.items() for alias in aliases}
-    positions: dict[str, int] = {}
-    errors: list[str] = []
-    for position, title in enumerate(header):
-        if not title.strip():
-            continue
-        name = by_key.get(header_key(title))
-        if name is None:
-            errors.append(
-                _("Colonne inconnue : « %(title)s ». Colonnes possibles : %(expected)s.")
-                % {"title": title.strip(), "expected": ", ".join(TEMPLATE_HEADER)}
-            )
-        elif name in positions:
-            errors.append(_("Colonne en double : « %(title)s ».") % {"title": COLUMNS[name][0]})
-        else:
-            positions[name] = position
-    if "email" not in positions:
-        errors.append(_("Colonne obligatoire absente : « %(title)s ».") % {"title": "email"})
-    if errors:
-        raise ImportRefused(errors)
-    return positions
-
-
 def _records(text: str) -> tuple[dict[str, int], dict[str, str], list[tuple[int, dict]], list]:
     """The header's positions and titles, the non-empty records as (line, raw values) and
     the errors of malformed lines."""
-    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text.split("\n", 1)[0]))
-    try:
-        header = next(reader, [])
-    except csv.Error as error:
-        raise ImportRefused([_("En-tête illisible : %(error)s") % {"error": error}]) from error
-    positions = _positions(header)
-    titles = {name: header[position].strip() for name, position in positions.items()}
+    found = open_records(text, COLUMNS, ("email",))
     records: list[tuple[int, dict]] = []
-    errors: list[str] = []
-    for line, raw in checked_records(reader, len(header), positions, errors):
+    for line, raw in found.records:
         records.append((line, raw))
         if len(records) > MAX_CANDIDATE_ROWS:
             raise ImportRefused(
@@ -152,7 +116,7 @@ def _records(text: str) -> tuple[dict[str, int], dict[str, str], list[tuple[int,
                     % {"max": MAX_CANDIDATE_ROWS}
                 ]
             )
-    return positions, titles, records, errors
+    return found.positions, found.titles, records, found.errors
 
 
 def _extra_time(text: str) -> int | None:
@@ -319,19 +283,19 @@ def _place(plan: ImportPlan, existing: Candidate | None, row: Candidate) -> str 
 
 def pending_token(session: Session, user: User, data: bytes) -> str:
     """A signed token holding the checked file, for this session and user only."""
-    payload = {"s": session.pk, "u": user.pk, "d": base64.b64encode(data).decode("ascii")}
-    return signing.dumps(payload, salt=_SIGNING_SALT, compress=True)
+    return sign_file(data, salt=_SIGNING_SALT, bound_to={"session": session.pk, "user": user.pk})
 
 
 def data_from_token(session: Session, user: User, token: str) -> bytes:
     """The file of a dry run's token; CertificationError 410 `import_expired` when the token
     is too old, altered, or for another session or user."""
-    try:
-        payload = signing.loads(token, salt=_SIGNING_SALT, max_age=PENDING_IMPORT_MINUTES * 60)
-        if payload.get("s") != session.pk or payload.get("u") != user.pk:
-            raise signing.BadSignature("another session or user")
-        data = base64.b64decode(payload["d"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+    data = file_from_token(
+        token,
+        salt=_SIGNING_SALT,
+        bound_to={"session": session.pk, "user": user.pk},
+        max_age_minutes=PENDING_IMPORT_MINUTES,
+    )
+    if data is None:
         raise CertificationError(
             410,
             "import_expired",
@@ -340,5 +304,5 @@ def data_from_token(session: Session, user: User, token: str) -> bytes:
                 "autre session) : envoyez de nouveau le fichier."
             )
             % {"minutes": PENDING_IMPORT_MINUTES},
-        ) from error
+        )
     return data

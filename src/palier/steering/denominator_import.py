@@ -15,13 +15,9 @@ year, 2025 or "2025-2026"), inscrits (whole number, 0 or more).
 
 from __future__ import annotations
 
-import base64
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
-from django.core import signing
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -32,14 +28,14 @@ from palier.campaigns.import_checks import (
     MAX_FILE_BYTES,
     ImportRefused,
     cell_error,
-    checked_records,
     decode_file,
     header_key,
+    open_records,
     population_index,
     read_limited,
 )
-from palier.core.csv import sniff_delimiter
 from palier.core.errors import ServiceError
+from palier.core.signed_files import file_from_token, sign_file
 from palier.frameworks.models import Population
 from palier.organisations.models import Organisation
 from palier.steering.models import Enrolment
@@ -129,44 +125,12 @@ class ImportPlan:
         return self.count("unchanged")
 
 
-def _positions(header: list[str]) -> dict[str, int]:
-    by_key = {alias: name for name, (_label, aliases) in COLUMNS.items() for alias in aliases}
-    positions: dict[str, int] = {}
-    errors: list[str] = []
-    for position, title in enumerate(header):
-        if not title.strip():
-            continue  # an empty header cell: spreadsheets add them after the last column
-        name = by_key.get(header_key(title))
-        if name is None:
-            errors.append(
-                _("Colonne inconnue : « %(title)s ». Colonnes possibles : %(expected)s.")
-                % {"title": title.strip(), "expected": ", ".join(TEMPLATE_HEADER)}
-            )
-        elif name in positions:
-            errors.append(_("Colonne en double : « %(title)s ».") % {"title": COLUMNS[name][0]})
-        else:
-            positions[name] = position
-    for name, (label, _aliases) in COLUMNS.items():
-        if name not in positions:
-            errors.append(_("Colonne obligatoire absente : « %(title)s ».") % {"title": label})
-    if errors:
-        raise ImportRefused(errors)
-    return positions
-
-
 def _records(text: str) -> tuple[dict[str, str], list[tuple[int, dict[str, str]]], list[str]]:
     """The header's titles, the non-empty records as (line, raw values) and the errors of
     malformed lines; refuses a file of more than MAX_ENROLMENT_ROWS figures."""
-    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text.split("\n", 1)[0]))
-    try:
-        header = next(reader, [])
-    except csv.Error as error:
-        raise ImportRefused([_("En-tête illisible : %(error)s") % {"error": error}]) from error
-    positions = _positions(header)
-    titles = {name: header[position].strip() for name, position in positions.items()}
+    found = open_records(text, COLUMNS, COLUMNS)
     records: list[tuple[int, dict[str, str]]] = []
-    errors: list[str] = []
-    for line, raw in checked_records(reader, len(header), positions, errors):
+    for line, raw in found.records:
         records.append((line, raw))
         if len(records) > MAX_ENROLMENT_ROWS:
             raise ImportRefused(
@@ -175,7 +139,7 @@ def _records(text: str) -> tuple[dict[str, str], list[tuple[int, dict[str, str]]
                     % {"max": number_format(MAX_ENROLMENT_ROWS, force_grouping=True)}
                 ]
             )
-    return titles, records, errors
+    return found.titles, records, found.errors
 
 
 def _whole_number(text: str) -> int | None:
@@ -299,19 +263,21 @@ def plan_import(organisation: Organisation, data: bytes) -> ImportPlan:
 
 def pending_token(organisation: Organisation, user: User, data: bytes) -> str:
     """A signed token holding the checked file, for this organisation and user only."""
-    payload = {"o": organisation.pk, "u": user.pk, "d": base64.b64encode(data).decode("ascii")}
-    return signing.dumps(payload, salt=_SIGNING_SALT, compress=True)
+    return sign_file(
+        data, salt=_SIGNING_SALT, bound_to={"organisation": organisation.pk, "user": user.pk}
+    )
 
 
 def data_from_token(organisation: Organisation, user: User, token: str) -> bytes:
     """The file of a dry run's token; ServiceError 410 `import_expired` when the token is
     too old, altered, or for another organisation or user."""
-    try:
-        payload = signing.loads(token, salt=_SIGNING_SALT, max_age=PENDING_IMPORT_MINUTES * 60)
-        if payload.get("o") != organisation.pk or payload.get("u") != user.pk:
-            raise signing.BadSignature("another organisation or user")
-        data = base64.b64decode(payload["d"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+    data = file_from_token(
+        token,
+        salt=_SIGNING_SALT,
+        bound_to={"organisation": organisation.pk, "user": user.pk},
+        max_age_minutes=PENDING_IMPORT_MINUTES,
+    )
+    if data is None:
         raise ServiceError(
             410,
             "import_expired",
@@ -320,5 +286,5 @@ def data_from_token(organisation: Organisation, user: User, token: str) -> bytes
                 "autre établissement) : envoyez de nouveau le fichier."
             )
             % {"minutes": PENDING_IMPORT_MINUTES},
-        ) from error
+        )
     return data

@@ -19,10 +19,9 @@ from typing import IO
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from palier.core.csv import default_delimiter, iter_csv
+from palier.core.xlsx import text_cell
 from palier.steering.privacy import MIN_LEARNERS, hidden_rule
 from palier.steering.tables import Row, Table
 
@@ -95,26 +94,20 @@ def xlsx_file(table: Table, description: Sequence[str] = ()) -> IO[bytes]:
     a text cell, never a formula, whatever it starts with."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=table.code[:SHEET_NAME_LENGTH])
-    sheet.append([_text_cell(sheet, title) for title in export_header(table)])
+    sheet.append([text_cell(sheet, title) for title in export_header(table)])
     for row in export_rows(table):
         sheet.append([_cell(sheet, value) for value in row])
     notes = workbook.create_sheet(title=_("Notes")[:SHEET_NAME_LENGTH])
     for line in (table.title, *description, *table.notes, hidden_rule()):
-        notes.append([_text_cell(notes, str(line))])
+        notes.append([text_cell(notes, str(line))])
     spooled = tempfile.SpooledTemporaryFile(max_size=XLSX_MEMORY_BYTES)  # noqa: SIM115
     workbook.save(spooled)
     spooled.seek(0)
     return spooled  # type: ignore[return-value]
 
 
-def _text_cell(sheet: object, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
-    return cell
-
-
 def _cell(sheet: object, value: object) -> object:
     """Numbers as numbers; anything else (a label may be a lazy translation) as text."""
     if value is None or isinstance(value, int | float | Decimal):
         return value
-    return _text_cell(sheet, str(value))
+    return text_cell(sheet, str(value))
