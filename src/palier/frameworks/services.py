@@ -1,10 +1,14 @@
-"""Writes on the framework: load from the seed, publish, freeze, copy into a new version."""
+"""Writes on the framework: publish, freeze, copy into a new version, import from CASE."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from palier.core.errors import ServiceError
+from palier.frameworks.case_import import CaseFramework
 from palier.frameworks.models import (
     Area,
     Capacity,
@@ -12,7 +16,11 @@ from palier.frameworks.models import (
     Framework,
     Level,
     TargetLevel,
+    code_validator,
 )
+
+CODE_LENGTH = Framework._meta.get_field("code").max_length
+VERSION_LENGTH = Framework._meta.get_field("version").max_length
 
 
 @transaction.atomic
@@ -103,3 +111,63 @@ def new_framework_version(source: Framework, version: str) -> Framework:
         for target in source.target_levels.all()
     )
     return copy
+
+
+@transaction.atomic
+def import_case_framework(case: CaseFramework, code: str, version: str) -> Framework:
+    """Write a checked CASE package (`case_import.read_case_package`) as a new draft
+    framework version `code` `version`, all or nothing. Levels, cut scores and target
+    profiles are not part of CASE: the draft has none until an author adds them.
+    ServiceError 422 for an invalid code or version, 409 when the version exists."""
+    for label, value in ((_("code"), code), (_("version"), version)):
+        try:
+            code_validator(value)
+        except ValidationError as error:
+            raise ServiceError(
+                422,
+                "invalid_code",
+                _("%(label)s invalide : %(value)s") % {"label": label, "value": value[:64]},
+            ) from error
+    if len(code) > CODE_LENGTH or len(version) > VERSION_LENGTH:
+        raise ServiceError(422, "invalid_code", _("Code ou version trop long."))
+    if Framework.objects.filter(code=code, version=version).exists():
+        raise ServiceError(
+            409,
+            "framework_exists",
+            _("La version %(version)s du référentiel %(code)s existe déjà.")
+            % {"code": code, "version": version},
+        )
+    framework = Framework.objects.create(
+        code=code,
+        version=version,
+        title_fr=case.title,
+        description_fr=case.description,
+        source=case.source,
+    )
+    for area_node in case.areas:
+        area = Area.objects.create(
+            framework=framework,
+            code=area_node.code,
+            number=area_node.position,
+            title_fr=area_node.title,
+            description_fr=area_node.description,
+        )
+        for competence_node in area_node.children:
+            competence = Competence.objects.create(
+                area=area,
+                code=competence_node.code,
+                position=competence_node.position,
+                title_fr=competence_node.title,
+                description_fr=competence_node.description,
+            )
+            Capacity.objects.bulk_create(
+                Capacity(
+                    competence=competence,
+                    code=node.code,
+                    position=node.position,
+                    title_fr=node.title,
+                    description_fr=node.description,
+                )
+                for node in competence_node.children
+            )
+    return framework
