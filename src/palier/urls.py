@@ -17,6 +17,7 @@ from palier.api import api
 from palier.campaigns import staff_urls as campaign_staff_urls
 from palier.certification import staff_urls as certification_staff_urls
 from palier.core.errors import api_not_found
+from palier.integrations.views import status_page as integrations_status_page
 from palier.items.authoring_site import authoring_site
 from palier.organisations import urls as organisation_urls
 
@@ -26,6 +27,13 @@ def api_urls() -> tuple[list[URLPattern], str, str]:
     for pattern in patterns:
         pattern.callback.login_required = False  # type: ignore[union-attr]
     return patterns, app_name, namespace
+
+
+def management_urls() -> tuple[list, str, str]:
+    """The management site, with the integrations' status page in its namespace."""
+    patterns, app_name, namespace = admin_site.urls
+    status = path("integrations/", integrations_status_page, name="integrations_status")
+    return [status, *patterns], app_name, namespace
 
 
 # One `organisations` namespace for an organisation's pages, whichever app serves them:
@@ -71,7 +79,7 @@ urlpatterns += i18n_patterns(
         "organisations/<slug:slug>/certification/",
         include((certification_staff_urls.urlpatterns, "certification_staff")),
     ),
-    path("gestion/", admin_site.urls),
+    path("gestion/", management_urls()),
     path("auteur/", authoring_site.urls),
     prefix_default_language=False,
 )
