@@ -39,7 +39,6 @@ def test_signing_in_with_the_national_login_links_an_existing_account(
     page.get_by_role("button", name="Authorize").click()
 
     page.wait_for_url("**/compte/connexion-externe/relier/")
-    page.screenshot(path=f"/tmp/oidc-link-{theme}.png", full_page=True)
     check_both_widths(page)
     page.get_by_label("Mot de passe de votre compte Palier").fill(PASSWORD)
     page.get_by_role("button", name="Relier et me connecter").click()
