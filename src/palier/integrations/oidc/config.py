@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from palier.accounts.choices import LearnerStatus
 from palier.integrations.oidc.claims import (
     DEFAULT_PRACTICE_MODE_STATUSES,
     DEFAULT_PROFESSION_POPULATIONS,
@@ -95,7 +96,7 @@ def organisation_provider(row: OrganisationProvider) -> Provider:
         scopes=tuple(row.scopes.split()) or ("openid",),
         claim_paths=dict(STANDARD_CLAIM_PATHS),
         default_population=row.population.code if row.population_id else "",
-        default_status="student",
+        default_status=LearnerStatus.STUDENT.value,
     )
 
 
