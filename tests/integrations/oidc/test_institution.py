@@ -84,7 +84,10 @@ def test_only_administrators_manage_institution_providers(client, campus_sso):
     url = reverse("admin:integrations_oidc_organisationprovider_changelist")
     client.force_login(make_user("learner@example.org"))
     assert client.get(url).status_code == 403
-    client.force_login(make_user("admin@example.org", roles=(Role.ADMINISTRATOR,), is_staff=True))
+    administrator = make_user(
+        "admin@example.org", roles=(Role.ADMINISTRATOR,), is_staff=True, is_superuser=True
+    )
+    client.force_login(administrator)
     assert client.get(url).status_code == 200
 
 
