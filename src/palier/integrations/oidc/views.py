@@ -6,6 +6,7 @@ key: no claim, no token, no address in the logs."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from django.conf import settings
@@ -135,7 +136,9 @@ def callback(request: HttpRequest) -> HttpResponse:
     if provider is None:
         raise Http404
     if request.GET.get("error") or not request.GET.get("code"):
-        reason = "provider_error_" + request.GET.get("error", "no_code")[:40]
+        # The error code comes from the browser: only its letters and underscores are logged.
+        error = re.sub(r"[^a-z_]", "", request.GET.get("error", "no_code"))[:40]
+        reason = f"provider_error_{error}"
         if request.GET.get("error") == "access_denied":
             return _refuse(request, provider.key, reason, _("La connexion a été annulée."))
         message, status = _message_for(reason)
