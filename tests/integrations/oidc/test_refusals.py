@@ -160,3 +160,20 @@ def test_a_provider_outside_https_is_refused(client, settings, framework):
 def test_an_unknown_provider_is_not_found(client, framework):
     assert client.get(reverse("integrations_oidc:start", args=["sso-nobody"])).status_code == 404
     assert client.get(reverse("integrations_oidc:start", args=["national"])).status_code == 404
+
+
+def test_a_provider_error_code_is_logged_without_what_the_browser_added(
+    client, national_login, caplog
+):
+    from urllib.parse import parse_qs, urlsplit
+
+    state = parse_qs(urlsplit(start(client)).query)["state"][0]
+    with caplog.at_level(logging.WARNING, logger="palier.integrations.oidc"):
+        response = client.get(
+            reverse("integrations_oidc:callback"),
+            {"state": state, "error": "server_error\nFAKE LINE jean.dupont@example.org"},
+        )
+    assert response.status_code == 400
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "reason=provider_error_server_error" in logged
+    assert "dupont" not in logged and "\n" not in logged
