@@ -36,6 +36,8 @@ SIGNED_IN_SESSION_KEY = "palier_oidc_signed_in"
 # Sign-ins started in other tabs that the session keeps at once.
 MAX_PENDING = 5
 BACKEND = "palier.accounts.backends.AccountBackend"
+# OAuth error codes (access_denied, server_error ...): lower-case letters and underscores.
+ERROR_CODE = re.compile(r"[a-z_]{1,40}")
 
 
 def _absolute(name: str) -> str:
@@ -136,9 +138,9 @@ def callback(request: HttpRequest) -> HttpResponse:
     if provider is None:
         raise Http404
     if request.GET.get("error") or not request.GET.get("code"):
-        # The error code comes from the browser: only its letters and underscores are logged.
-        error = re.sub(r"[^a-z_]", "", request.GET.get("error", "no_code"))[:40]
-        reason = f"provider_error_{error}"
+        # The error code comes from the browser: logged only when it looks like one.
+        error = request.GET.get("error", "no_code")
+        reason = "provider_error_" + (error if ERROR_CODE.fullmatch(error) else "unrecognised")
         if request.GET.get("error") == "access_denied":
             return _refuse(request, provider.key, reason, _("La connexion a été annulée."))
         message, status = _message_for(reason)
