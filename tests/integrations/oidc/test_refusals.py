@@ -175,5 +175,5 @@ def test_a_provider_error_code_is_logged_without_what_the_browser_added(
         )
     assert response.status_code == 400
     logged = " ".join(record.getMessage() for record in caplog.records)
-    assert "reason=provider_error_server_error" in logged
+    assert "reason=provider_error_unrecognised" in logged
     assert "dupont" not in logged and "\n" not in logged
