@@ -80,8 +80,10 @@ class MappedProfile:
 
 def claim_at(claims: Mapping[str, Any], path: str) -> Any:
     """The value at a dotted path ("a.0.b": key a, first element, key b), None if absent."""
+    if not path:
+        return None
     value: Any = claims
-    for part in path.split(".") if path else []:
+    for part in path.split("."):
         if isinstance(value, Mapping):
             value = value.get(part)
         elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
