@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "palier.campaigns",
     "palier.certification",
     "palier.steering",
+    "palier.integrations.oidc",
     "palier.platform",
 ]
 
@@ -335,6 +336,28 @@ PALIER_PRETEST_RESPONSES: int = env_int("PALIER_PRETEST_RESPONSES", 300, minimum
 # key derived from SECRET_KEY; outside debug no credential is issued and
 # `palier check --deploy` reports it.
 PALIER_CREDENTIAL_KEY: list[str] = env_list("PALIER_CREDENTIAL_KEY")
+
+# --- Sign-in with OpenID Connect (integrations/oidc, docs/integrations.md) ----------------
+# The national professional login (Pro Santé Connect, or another OpenID provider): off unless
+# PALIER_OIDC_ISSUER and PALIER_OIDC_CLIENT_ID are set. The secret comes only from here.
+# PALIER_OIDC_CLAIMS (JSON object) overrides where each profile field is read in the claims
+# (dotted paths, e.g. "SubjectRefPro.exercices.0.codeProfession");
+# PALIER_OIDC_PROFESSION_POPULATIONS (JSON: profession code -> population code, for students)
+# and PALIER_OIDC_PRACTICE_MODE_STATUSES (JSON: practice-mode code -> learner status) replace
+# the default tables of integrations/oidc/claims.py.
+PALIER_OIDC_ISSUER: str = os.environ.get("PALIER_OIDC_ISSUER", "").strip().rstrip("/")
+PALIER_OIDC_CLIENT_ID: str = os.environ.get("PALIER_OIDC_CLIENT_ID", "").strip()
+PALIER_OIDC_CLIENT_SECRET: str = os.environ.get("PALIER_OIDC_CLIENT_SECRET", "").strip()
+PALIER_OIDC_SCOPES: list[str] = env_list("PALIER_OIDC_SCOPES", "openid")
+PALIER_OIDC_ACR_VALUES: str = os.environ.get("PALIER_OIDC_ACR_VALUES", "").strip()
+PALIER_OIDC_NAME: str = os.environ.get("PALIER_OIDC_NAME", "Pro Santé Connect").strip()
+PALIER_OIDC_CLAIMS: str = os.environ.get("PALIER_OIDC_CLAIMS", "").strip()
+PALIER_OIDC_PROFESSION_POPULATIONS: str = os.environ.get(
+    "PALIER_OIDC_PROFESSION_POPULATIONS", ""
+).strip()
+PALIER_OIDC_PRACTICE_MODE_STATUSES: str = os.environ.get(
+    "PALIER_OIDC_PRACTICE_MODE_STATUSES", ""
+).strip()
 
 # --- E-mail -------------------------------------------------------------------------------
 # PALIER_EMAIL_BACKEND: console (default, prints e-mails), file (`make run`: one .eml file

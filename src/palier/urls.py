@@ -61,6 +61,7 @@ urlpatterns += i18n_patterns(
     path("", include("palier.platform.urls")),
     path("", include("palier.core.urls")),
     path("compte/", include("palier.accounts.urls")),
+    path("compte/connexion-externe/", include("palier.integrations.oidc.urls")),
     path("referentiel/", include("palier.frameworks.urls")),
     path("positionnement/", include("palier.assessments.urls")),
     path("formations/", include("palier.training.urls")),
