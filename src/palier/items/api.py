@@ -87,6 +87,10 @@ class ImportOut(Schema):
     updated: list[str]
     unchanged: list[str]
     errors: list[str]
+    # QTI packages: drafts to complete (code -> reasons), items left out, other remarks.
+    drafts: dict[str, list[str]] = {}
+    skipped: list[str] = []
+    notes: list[str] = []
 
 
 class ListFilters(Schema):
@@ -200,24 +204,26 @@ def create_item(request: HttpRequest, payload: ItemIn) -> Status:
     "/items/import",
     response={200: ImportOut, 413: ErrorOut, **ERRORS},
     summary="Import items from JSON, CSV or a QTI package; nothing is written when "
-    "any error is found, or with dry_run",
+    "any error is found, or with dry_run. A QTI package's unsupported items are skipped "
+    "and listed (strict: the whole package is refused instead)",
 )
 def import_items(
     request: HttpRequest,
     file: File[UploadedFile],
     format: Literal["json", "csv", "qti"] = "json",
     dry_run: bool = False,
+    strict: bool = False,
 ) -> dict[str, Any]:
     _authoring(request)
     if file.size > MAX_IMPORT_BYTES:
         raise ApiError(413, "payload_too_large", _("Fichier trop volumineux (20 Mo au plus)."))
-    report = read_and_import(file.read(), format, request.user, dry_run=dry_run)
+    report = read_and_import(file.read(), format, request.user, dry_run=dry_run, strict=strict)
     if not report.ok:
         raise ApiError(
             422,
             "invalid_import",
             _("Le fichier contient des erreurs ; rien n'a été importé."),
-            {"file": report.errors[:200]},
+            {"file": [*report.errors, *report.skipped][:200]},
         )
     return {
         "dry_run": report.dry_run,
@@ -225,6 +231,9 @@ def import_items(
         "updated": report.updated,
         "unchanged": report.unchanged,
         "errors": report.errors,
+        "drafts": report.drafts,
+        "skipped": report.skipped,
+        "notes": report.notes,
     }
 
 

@@ -33,6 +33,11 @@ class Command(BaseCommand):
         importer.add_argument(
             "--dry-run", action="store_true", help="check and report, write nothing"
         )
+        importer.add_argument(
+            "--strict",
+            action="store_true",
+            help="QTI: refuse the whole package when one item cannot be imported",
+        )
         exporter = sub.add_parser("export", help="export items")
         exporter.add_argument("--format", choices=KINDS, default="json")
         exporter.add_argument("--status", choices=Item.Status.values)
@@ -46,18 +51,24 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         action = options["action"]
         if action == "import":
-            self._import(options["file"], options["format"], options["dry_run"])
+            self._import(options["file"], options["format"], options["dry_run"], options["strict"])
         elif action == "export":
             self._export(options)
         else:
             self._check(options["all"])
 
-    def _import(self, path: Path, given: str | None, dry_run: bool) -> None:
+    def _import(self, path: Path, given: str | None, dry_run: bool, strict: bool) -> None:
         try:
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror}") from error
-        report = read_and_import(data, kind_of(path, given), None, dry_run=dry_run)
+        report = read_and_import(data, kind_of(path, given), None, dry_run=dry_run, strict=strict)
+        for code, reasons in report.drafts.items():
+            self.stdout.write(f"draft {code}: {'; '.join(reasons)}")
+        for reason in report.skipped:
+            self.stdout.write(f"skipped: {reason}")
+        for note in report.notes:
+            self.stdout.write(f"note: {note}")
         for error in report.errors:
             self.stderr.write(f"  {error}")
         if not report.ok:
