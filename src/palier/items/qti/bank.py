@@ -21,7 +21,7 @@ from palier.items import services
 from palier.items.bank_io import ImportReport, import_document
 from palier.items.errors import ItemError
 from palier.items.media import MediaError, check_image
-from palier.items.models import LEVEL_MIN, Item
+from palier.items.models import LEVEL_MIN, Item, Media
 from palier.items.qti.images import PackageImage
 from palier.items.qti.package import PackageContents, read_package
 from palier.items.qti.xml import QtiError
@@ -171,6 +171,10 @@ def _with_images(
     addresses: dict[str, str] = {}
     for image in contents.images.images:
         upload = SimpleUploadedFile(image.path.rsplit("/", 1)[-1], contents.files[image.path])
+        same = _same_image(upload.name, contents.files[image.path])
+        if same is not None:
+            addresses[image.url] = same.file.url
+            continue
         alt = image.alt or _("Image à décrire (%(name)s)") % {"name": upload.name}
         try:
             media = services.upload_media(user, upload, alt[:300])
@@ -183,6 +187,24 @@ def _with_images(
         return contents.document
     pattern = re.compile("|".join(re.escape(url) for url in addresses))
     return _map_texts(contents.document, lambda text: pattern.sub(lambda m: addresses[m[0]], text))
+
+
+# Library images compared byte for byte with a package's image of the same name, at most.
+SAME_NAME_CANDIDATES = 20
+
+
+def _same_image(name: str, data: bytes) -> Media | None:
+    """The library image holding exactly these bytes under this name (importing a package
+    again must not store its images twice, nor change its items)."""
+    stem = name.rsplit(".", 1)[0]
+    for media in Media.objects.filter(file__contains=stem).order_by("pk")[:SAME_NAME_CANDIDATES]:
+        try:
+            with media.file.open("rb") as stored:
+                if stored.read(len(data) + 1) == data:
+                    return media
+        except OSError:
+            continue
+    return None
 
 
 def _map_texts(value: Any, change: Callable[[str], str]) -> Any:
