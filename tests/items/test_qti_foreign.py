@@ -75,7 +75,8 @@ def test_a_text2qti_package_is_read_item_by_item_with_its_test_listed():
         "INS",
         "identifiant national de santé",
     ]
-    assert contents.items[1].node["stem"]["fr"].startswith("<p>Quel sigle désigne l\u2019identifiant")
+    stem = contents.items[1].node["stem"]["fr"]
+    assert stem.startswith("<p>Quel sigle désigne l\u2019identifiant")
     assert [reason.split(" : ", 1)[1] for reason in contents.skipped] == [
         "interaction non prise en charge (qti-extended-text-interaction)",
         "interaction non prise en charge (qti-upload-interaction)",
