@@ -193,3 +193,31 @@ def test_palier_round_trip_still_imports_without_drafts(client, framework, autho
     client.force_login(author)
     report = post(client, export_package(sample_document())).json()
     assert report["created"] and report["drafts"] == {} and report["skipped"] == []
+
+
+def test_the_import_page_shows_a_dry_run_report_and_refuses_a_bad_file(client, framework, author):
+    client.force_login(author)
+    url = "/auteur/import/"
+    assert client.get(url).status_code == 200
+    upload = io.BytesIO(TEXT2QTI)
+    upload.name = "text2qti-sante.zip"
+    response = client.post(url, {"file": upload, "kind": "qti", "dry_run": "on"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Résultat de la simulation" in page and "Brouillons à compléter" in page
+    assert "qti-upload-interaction" in page and "non conservé" in page
+    assert Item.objects.count() == 0
+    broken = io.BytesIO(b"not a zip")
+    broken.name = "broken.zip"
+    response = client.post(url, {"file": broken, "kind": "qti"})
+    assert response.status_code == 422
+    assert "Rien n'a été importé" in response.content.decode()
+    assert client.post(url, {"kind": "qti"}).status_code == 422
+
+
+def test_the_import_page_is_for_authors_only(client, framework):
+    from tests.factories import make_user
+
+    client.force_login(make_user("learner@example.org"))
+    response = client.get("/auteur/import/")
+    assert response.status_code in (302, 403)
