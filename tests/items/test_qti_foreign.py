@@ -221,3 +221,22 @@ def test_the_import_page_is_for_authors_only(client, framework):
     client.force_login(make_user("learner@example.org"))
     response = client.get("/auteur/import/")
     assert response.status_code in (302, 403)
+
+
+def test_the_command_takes_defaults_and_reports_drafts_skipped_items_and_tests(framework, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "text2qti.zip"
+    path.write_bytes(TEXT2QTI)
+    with pytest.raises(CommandError):
+        call_command("items", "import", str(path), "--strict", stdout=io.StringIO())
+    assert Item.objects.count() == 0
+    out = io.StringIO()
+    arguments = ["--capacity", "D3.C1.1", "--level", "2", "--source", "Guide HAS 2024"]
+    call_command("items", "import", str(path), *arguments, stdout=out)
+    text = out.getvalue()
+    assert text.count("skipped: ") == 2 and "note: test « Échanges" in text
+    assert "draft " in text and "6 new" in text
+    version = Item.objects.order_by("code").first().latest_version()
+    assert version.capacity.code == "D3.C1.1" and version.intended_level == 2
+    assert version.source == "Guide HAS 2024"

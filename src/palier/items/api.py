@@ -213,11 +213,22 @@ def import_items(
     format: Literal["json", "csv", "qti"] = "json",
     dry_run: bool = False,
     strict: bool = False,
+    capacity: str | None = None,
+    level: int | None = None,
+    source: str | None = None,
 ) -> dict[str, Any]:
     _authoring(request)
     if file.size > MAX_IMPORT_BYTES:
         raise ApiError(413, "payload_too_large", _("Fichier trop volumineux (20 Mo au plus)."))
-    report = read_and_import(file.read(), format, request.user, dry_run=dry_run, strict=strict)
+    # Classification given to a QTI package's items that carry none (still drafts to review).
+    defaults = {
+        key: value
+        for key, value in (("capacity", capacity), ("level", level), ("source", source))
+        if value is not None
+    }
+    report = read_and_import(
+        file.read(), format, request.user, dry_run=dry_run, strict=strict, defaults=defaults
+    )
     if not report.ok:
         raise ApiError(
             422,

@@ -121,7 +121,7 @@ def _complete(contents: PackageContents, framework: Framework, defaults: dict[st
             if version is not None and version.source:
                 node["source"] = version.source
             elif defaults.get("source"):
-                node["source"] = defaults["source"]
+                node["source"] = str(defaults["source"])[:500]
             else:
                 node["source"] = _("À compléter (paquet QTI, identifiant %(id)s)") % {
                     "id": read.identifier

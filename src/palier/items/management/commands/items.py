@@ -38,6 +38,11 @@ class Command(BaseCommand):
             action="store_true",
             help="QTI: refuse the whole package when one item cannot be imported",
         )
+        importer.add_argument("--capacity", help="QTI: capacity of items without Palier metadata")
+        importer.add_argument(
+            "--level", type=int, choices=range(1, 6), help="QTI: their intended level"
+        )
+        importer.add_argument("--source", help="QTI: their source reference")
         exporter = sub.add_parser("export", help="export items")
         exporter.add_argument("--format", choices=KINDS, default="json")
         exporter.add_argument("--status", choices=Item.Status.values)
@@ -57,12 +62,16 @@ class Command(BaseCommand):
         else:
             self._check(options["all"])
 
-    def _import(self, path: Path, given: str | None, dry_run: bool, strict: bool) -> None:
+    def _import(
+        self, path: Path, given: str | None, dry_run: bool, strict: bool, defaults: dict
+    ) -> None:
         try:
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror}") from error
-        report = read_and_import(data, kind_of(path, given), None, dry_run=dry_run, strict=strict)
+        report = read_and_import(
+            data, kind_of(path, given), None, dry_run=dry_run, strict=strict, defaults=defaults
+        )
         for code, reasons in report.drafts.items():
             self.stdout.write(f"draft {code}: {'; '.join(reasons)}")
         for reason in report.skipped:
