@@ -56,7 +56,14 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         action = options["action"]
         if action == "import":
-            self._import(options["file"], options["format"], options["dry_run"], options["strict"])
+            defaults = {
+                key: options[key]
+                for key in ("capacity", "level", "source")
+                if options[key] is not None
+            }
+            self._import(
+                options["file"], options["format"], options["dry_run"], options["strict"], defaults
+            )
         elif action == "export":
             self._export(options)
         else:
