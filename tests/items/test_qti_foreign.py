@@ -240,3 +240,43 @@ def test_the_command_takes_defaults_and_reports_drafts_skipped_items_and_tests(f
     version = Item.objects.order_by("code").first().latest_version()
     assert version.capacity.code == "D3.C1.1" and version.intended_level == 2
     assert version.source == "Guide HAS 2024"
+
+
+def test_a_shared_stimulus_is_kept_and_a_missing_one_or_a_gif_makes_a_draft(
+    client, framework, author
+):
+    stimulus = (
+        f'<qti-assessment-stimulus xmlns="{QTI3}" identifier="courriel-suspect" title="Courriel">'
+        "<qti-stimulus-body><p>Objet : facture impayée, cliquez ici.</p></qti-stimulus-body>"
+        "</qti-assessment-stimulus>"
+    )
+
+    def with_stimulus(identifier: str, reference: str, image: str = "") -> str:
+        item = choice_item(identifier).replace(
+            "<qti-item-body>",
+            f'<qti-assessment-stimulus-ref identifier="{reference}" href="s.xml"/>'
+            f"<qti-item-body>{image}",
+        )
+        return item
+
+    data = zipped(
+        {
+            "imsmanifest.xml": manifest(
+                ("s", "imsqti_stimulus_xmlv3p0", "s.xml"),
+                ("a", "imsqti_item_xmlv3p0", "a.xml"),
+                ("b", "imsqti_item_xmlv3p0", "b.xml"),
+            ),
+            "s.xml": stimulus,
+            "a.xml": with_stimulus("EXT-A", "courriel-suspect"),
+            "b.xml": with_stimulus("EXT-B", "ailleurs", '<p><img src="logo.gif" alt="Logo"/></p>'),
+            "logo.gif": b"GIF89a",
+        }
+    )
+    client.force_login(author)
+    report = post(client, data).json()
+    assert report["created"] == ["EXT-A", "EXT-B"]
+    assert Item.objects.get(code="EXT-A").latest_version().stimulus.code == "COURRIEL-SUSPECT"
+    reasons = " ".join(report["drafts"]["EXT-B"])
+    assert "mise en situation « ailleurs » absente" in reasons
+    assert "logo.gif" in reasons and "refusée" in reasons
+    assert "<img" not in Item.objects.get(code="EXT-B").latest_version().stem_fr

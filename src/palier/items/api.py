@@ -21,7 +21,7 @@ from palier.items.bank_io import export_document
 from palier.items.content import ItemContent
 from palier.items.models import Item, ItemVersion, Stimulus
 from palier.items.queries import items_with_latest_version
-from palier.items.transfer import export_response, read_and_import
+from palier.items.transfer import MAX_IMPORT_BYTES, export_response, read_and_import
 from palier.items.workflow import AUTHORING_ROLES
 
 
@@ -41,7 +41,6 @@ class ItemCodeConverter:
 register_converter(ItemCodeConverter, "itemcode")
 router = Router(tags=["items"], auth=django_auth)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_PAGE = 200
 
 

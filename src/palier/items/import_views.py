@@ -9,9 +9,8 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from palier.items.transfer import read_and_import
+from palier.items.transfer import MAX_IMPORT_BYTES, read_and_import
 
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 KIND_CHOICES = (
     ("qti", _("Paquet QTI 3.0 (.zip)")),
     ("json", _("Document JSON de Palier")),

@@ -17,6 +17,8 @@ from palier.items.qti import export_package
 from palier.items.qti.bank import import_qti
 
 KINDS = ("json", "csv", "qti")
+# The largest file the API and the authoring site's import page accept.
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 def read_and_import(

@@ -238,12 +238,18 @@ def read_item(
     result.missing = {key for key in ("capacity", "level", "source") if key not in meta}
     stimulus_ref = local(root, "qti-assessment-stimulus-ref")
     stimulus = stimulus_ref[0].get("identifier") if stimulus_ref else None
+    if stimulus and stimulus not in stimulus_codes:
+        reasons.append(
+            _("mise en situation « %(id)s » absente du paquet : item importé sans elle")
+            % {"id": stimulus}
+        )
+        stimulus = None
     result.node = {
         "code": code,
         "capacity": meta.get("capacity"),
         "level": int(meta["level"]) if meta.get("level", "").isdigit() else None,
         "format": item_format,
-        "stimulus": stimulus_codes.get(stimulus, stimulus) if stimulus else None,
+        "stimulus": stimulus_codes[stimulus] if stimulus else None,
         "stem": {language: stem},
         "definition": definition,
         "feedback": {language: feedback},
