@@ -21,7 +21,7 @@ from palier.items import services
 from palier.items.bank_io import ImportReport, import_document
 from palier.items.errors import ItemError
 from palier.items.media import MediaError, check_image
-from palier.items.models import LEVEL_MIN, Item, Media
+from palier.items.models import LEVEL_MAX, LEVEL_MIN, Item, Media
 from palier.items.qti.images import PackageImage
 from palier.items.qti.package import PackageContents, read_package
 from palier.items.qti.xml import QtiError
@@ -110,7 +110,7 @@ def _complete(contents: PackageContents, framework: Framework, defaults: dict[st
             given = defaults.get("level")
             if item is not None:
                 node["level"] = item.intended_level
-            elif isinstance(given, int) and 1 <= given <= 5:
+            elif isinstance(given, int) and LEVEL_MIN <= given <= LEVEL_MAX:
                 node["level"] = given
             else:
                 node["level"] = LEVEL_MIN
