@@ -21,7 +21,7 @@ from palier.items.bank_io import export_document
 from palier.items.content import ItemContent
 from palier.items.models import Item, ItemVersion, Stimulus
 from palier.items.queries import items_with_latest_version
-from palier.items.transfer import export_response, read_and_import
+from palier.items.transfer import MAX_IMPORT_BYTES, export_response, read_and_import
 from palier.items.workflow import AUTHORING_ROLES
 
 
@@ -41,7 +41,6 @@ class ItemCodeConverter:
 register_converter(ItemCodeConverter, "itemcode")
 router = Router(tags=["items"], auth=django_auth)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_PAGE = 200
 
 
@@ -87,6 +86,10 @@ class ImportOut(Schema):
     updated: list[str]
     unchanged: list[str]
     errors: list[str]
+    # QTI packages: drafts to complete (code -> reasons), items left out, other remarks.
+    drafts: dict[str, list[str]] = {}
+    skipped: list[str] = []
+    notes: list[str] = []
 
 
 class ListFilters(Schema):
@@ -200,24 +203,37 @@ def create_item(request: HttpRequest, payload: ItemIn) -> Status:
     "/items/import",
     response={200: ImportOut, 413: ErrorOut, **ERRORS},
     summary="Import items from JSON, CSV or a QTI package; nothing is written when "
-    "any error is found, or with dry_run",
+    "any error is found, or with dry_run. A QTI package's unsupported items are skipped "
+    "and listed (strict: the whole package is refused instead)",
 )
 def import_items(
     request: HttpRequest,
     file: File[UploadedFile],
     format: Literal["json", "csv", "qti"] = "json",
     dry_run: bool = False,
+    strict: bool = False,
+    capacity: str | None = None,
+    level: int | None = None,
+    source: str | None = None,
 ) -> dict[str, Any]:
     _authoring(request)
     if file.size > MAX_IMPORT_BYTES:
         raise ApiError(413, "payload_too_large", _("Fichier trop volumineux (20 Mo au plus)."))
-    report = read_and_import(file.read(), format, request.user, dry_run=dry_run)
+    # Classification given to a QTI package's items that carry none (still drafts to review).
+    defaults = {
+        key: value
+        for key, value in (("capacity", capacity), ("level", level), ("source", source))
+        if value is not None
+    }
+    report = read_and_import(
+        file.read(), format, request.user, dry_run=dry_run, strict=strict, defaults=defaults
+    )
     if not report.ok:
         raise ApiError(
             422,
             "invalid_import",
             _("Le fichier contient des erreurs ; rien n'a été importé."),
-            {"file": report.errors[:200]},
+            {"file": [*report.errors, *report.skipped][:200]},
         )
     return {
         "dry_run": report.dry_run,
@@ -225,6 +241,9 @@ def import_items(
         "updated": report.updated,
         "unchanged": report.unchanged,
         "errors": report.errors,
+        "drafts": report.drafts,
+        "skipped": report.skipped,
+        "notes": report.notes,
     }
 
 

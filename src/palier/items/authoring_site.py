@@ -23,6 +23,7 @@ class AuthoringSite(RoleGatedAdminSite):
     def get_urls(self) -> list[URLPattern]:
         return [
             path("couverture/", self.admin_view(self.coverage_view), name="coverage"),
+            path("import/", self.admin_view(self.import_view), name="bank_import"),
             *super().get_urls(),
         ]
 
@@ -40,6 +41,11 @@ class AuthoringSite(RoleGatedAdminSite):
             "min_levels": MIN_LEVELS_PER_CAPACITY,
         }
         return TemplateResponse(request, "items/coverage.html", context)
+
+    def import_view(self, request):
+        from palier.items.import_views import import_view
+
+        return import_view(self, request)
 
 
 authoring_site = AuthoringSite(name="authoring")

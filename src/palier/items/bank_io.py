@@ -40,6 +40,12 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     stimuli: int = 0
     dry_run: bool = False
+    # QTI packages from other tools: items imported as drafts (code -> why), items left out
+    # (with the reason), and what else the import has to say (tests not kept...).
+    drafts: dict[str, list[str]] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    media: int = 0
 
     @property
     def ok(self) -> bool:
@@ -49,8 +55,11 @@ class ImportReport:
         verb = "would import" if self.dry_run else "imported"
         return (
             f"{verb}: {len(self.created)} new, {len(self.updated)} changed, "
-            f"{len(self.unchanged)} unchanged items, {self.stimuli} stimuli; "
-            f"{len(self.errors)} errors"
+            f"{len(self.unchanged)} unchanged items, {self.stimuli} stimuli"
+            + (f", {self.media} images" if self.media else "")
+            + (f"; {len(self.drafts)} drafts to complete" if self.drafts else "")
+            + (f"; {len(self.skipped)} skipped" if self.skipped else "")
+            + f"; {len(self.errors)} errors"
         )
 
 

@@ -3,7 +3,7 @@ small value types and errors they share.
 
 Pure Python: no Django, no XML library. Form data and QTI documents reach a format through
 the narrow protocols below (`FormData`, `QtiWriter`, `QtiReader`), implemented by the
-callers (Django's QueryDict, `items/qti.py`).
+callers (Django's QueryDict, `items/qti/`).
 """
 
 from __future__ import annotations

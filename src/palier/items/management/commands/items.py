@@ -33,6 +33,16 @@ class Command(BaseCommand):
         importer.add_argument(
             "--dry-run", action="store_true", help="check and report, write nothing"
         )
+        importer.add_argument(
+            "--strict",
+            action="store_true",
+            help="QTI: refuse the whole package when one item cannot be imported",
+        )
+        importer.add_argument("--capacity", help="QTI: capacity of items without Palier metadata")
+        importer.add_argument(
+            "--level", type=int, choices=range(1, 6), help="QTI: their intended level"
+        )
+        importer.add_argument("--source", help="QTI: their source reference")
         exporter = sub.add_parser("export", help="export items")
         exporter.add_argument("--format", choices=KINDS, default="json")
         exporter.add_argument("--status", choices=Item.Status.values)
@@ -46,18 +56,35 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         action = options["action"]
         if action == "import":
-            self._import(options["file"], options["format"], options["dry_run"])
+            defaults = {
+                key: options[key]
+                for key in ("capacity", "level", "source")
+                if options[key] is not None
+            }
+            self._import(
+                options["file"], options["format"], options["dry_run"], options["strict"], defaults
+            )
         elif action == "export":
             self._export(options)
         else:
             self._check(options["all"])
 
-    def _import(self, path: Path, given: str | None, dry_run: bool) -> None:
+    def _import(
+        self, path: Path, given: str | None, dry_run: bool, strict: bool, defaults: dict
+    ) -> None:
         try:
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror}") from error
-        report = read_and_import(data, kind_of(path, given), None, dry_run=dry_run)
+        report = read_and_import(
+            data, kind_of(path, given), None, dry_run=dry_run, strict=strict, defaults=defaults
+        )
+        for code, reasons in report.drafts.items():
+            self.stdout.write(f"draft {code}: {'; '.join(reasons)}")
+        for reason in report.skipped:
+            self.stdout.write(f"skipped: {reason}")
+        for note in report.notes:
+            self.stdout.write(f"note: {note}")
         for error in report.errors:
             self.stderr.write(f"  {error}")
         if not report.ok:
