@@ -8,6 +8,7 @@ import pytest
 
 from palier.items.models import Item, Media, ReviewComment
 from palier.items.qti import export_package, read_package
+from palier.items.services import missing_for_review
 from tests.items.sample import sample_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "qti"
@@ -100,7 +101,8 @@ def test_the_api_imports_a_text2qti_package_as_drafts_with_the_reasons(
     report = response.json()
     assert len(report["created"]) == 6 and len(report["skipped"]) == 2
     assert set(report["drafts"]) == set(report["created"])
-    first = report["drafts"][report["created"][0]]
+    first_code = report["created"][0]
+    first = report["drafts"][first_code]
     assert any("capacité absente" in reason for reason in first)
     assert any("référence (source) absente" in reason for reason in first)
     assert Item.objects.filter(status=Item.Status.DRAFT).count() == 6
@@ -111,6 +113,10 @@ def test_the_api_imports_a_text2qti_package_as_drafts_with_the_reasons(
     assert media.file.url in item.latest_version().stem_fr
     comment = ReviewComment.objects.get(item__code=report["created"][5])
     assert "sans texte alternatif" in comment.body
+    # A placeholder left by the import keeps the item out of review until it is completed.
+    assert "source" in missing_for_review(Item.objects.get(code=first_code).latest_version())
+    undescribed = Item.objects.get(code=report["created"][5]).latest_version()
+    assert "stem_fr" in missing_for_review(undescribed)
     # Importing the same package again finds the same codes and changes nothing.
     again = post(client, TEXT2QTI).json()
     assert again["created"] == [] and len(again["unchanged"]) == 6

@@ -4,6 +4,7 @@ what authors write is validated and sanitised first (items/content.py)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -355,9 +356,20 @@ def save_stimulus(user: User | None, code: str, content: StimulusContent) -> Sti
     return stimulus
 
 
+# Stored (always in French, like the bank's content) where an import could not fill a text:
+# an item still holding one cannot go to review.
+TO_COMPLETE = "À compléter"
+IMAGE_TO_DESCRIBE = "Image à décrire"
+
+
 def missing_for_review(version: ItemVersion) -> dict[str, list[str]]:
     """What must be filled in before an item can be sent to review."""
     missing: dict[str, list[str]] = {}
+    if str(version.source).startswith(TO_COMPLETE):
+        missing["source"] = [_("La référence est encore à compléter.")]
+    texts = (version.stem_fr, version.stem_en, json.dumps(version.definition, ensure_ascii=False))
+    if any(IMAGE_TO_DESCRIBE in str(text) for text in texts):
+        missing["stem_fr"] = [_("Une image n'a pas encore de description (texte alternatif).")]
     required = {
         "stem_fr": _("L'énoncé en français est obligatoire."),
         "feedback_fr": _("L'explication de la bonne réponse est obligatoire."),

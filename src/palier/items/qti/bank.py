@@ -123,9 +123,8 @@ def _complete(contents: PackageContents, framework: Framework, defaults: dict[st
             elif defaults.get("source"):
                 node["source"] = str(defaults["source"])[:500]
             else:
-                node["source"] = _("À compléter (paquet QTI, identifiant %(id)s)") % {
-                    "id": read.identifier
-                }
+                todo = services.TO_COMPLETE
+                node["source"] = f"{todo} (paquet QTI, identifiant {read.identifier})"
                 read.reasons.append(_("référence (source) absente : à compléter"))
 
 
@@ -175,7 +174,7 @@ def _with_images(
         if same is not None:
             addresses[image.url] = same.file.url
             continue
-        alt = image.alt or _("Image à décrire (%(name)s)") % {"name": upload.name}
+        alt = image.alt or f"{services.IMAGE_TO_DESCRIBE} ({upload.name})"
         try:
             media = services.upload_media(user, upload, alt[:300])
         except ItemError as error:

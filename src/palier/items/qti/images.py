@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from palier.items.html import media_library_prefix
 from palier.items.media import ALLOWED_FORMATS
+from palier.items.services import IMAGE_TO_DESCRIBE
 
 # Where some tools (Common Cartridge exporters) say "the root of the package".
 PACKAGE_ROOT_MARKERS = ("$IMS-CC-FILEBASE$/", "%24IMS-CC-FILEBASE%24/")
@@ -103,7 +104,7 @@ class PackageImages:
 
 
 def placeholder_alt(path: str) -> str:
-    return _("Image à décrire (%(name)s)") % {"name": posixpath.basename(path)}
+    return f"{IMAGE_TO_DESCRIBE} ({posixpath.basename(path)})"
 
 
 def _remove(element: lxml.html.HtmlElement) -> None:
