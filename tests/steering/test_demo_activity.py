@@ -135,3 +135,41 @@ def test_the_command_needs_debug(settings, framework):
     settings.DEBUG = False
     with pytest.raises(Exception, match="PALIER_DEBUG"):
         call_command("demo_steering")
+
+
+def test_the_demo_organisations_award_counts_its_learners_and_later_sessions(client, framework):
+    """Regression: the demo organisation's generated participants had no attempt, so its
+    award page showed no learner reached, and the sessions of `palier demo_certification`
+    (run after the award seed) were never attached to its award."""
+    from palier.campaigns.generate import generate_participants
+    from palier.items.seed import load_item_seed
+    from palier.organisations.choices import MembershipRole
+    from palier.organisations.demo import load_demo_organisation
+    from palier.steering.demo_activity import _context, _demo_organisation
+    from palier.steering.models import Award, AwardSession
+    from tests.certification.factories import make_centre, make_session
+    from tests.factories import make_member
+    from tests.steering.reach_factories import campaign
+
+    load_item_seed(framework)
+    institute = load_demo_organisation()
+    bilan = campaign(institute, moments(YEAR)[0].date(), moments(YEAR)[1].date())
+    generate_participants(bilan, 30, seed=3)
+    load_award_seed(demo=True)
+    award = Award.objects.get(organisation=institute)
+    later = make_session(make_centre(institute), framework)  # after the award seed
+    finished = Participation.objects.filter(campaign=bilan, finished_at__isnull=False)
+
+    added = _demo_organisation(_context(framework))
+    assert added == finished.count() > 0
+    assert not finished.filter(attempt__isnull=True).exists()
+    assert all(p.attempt.finished_at == p.finished_at for p in finished.select_related("attempt"))
+    assert AwardSession.objects.filter(award=award, session=later).exists()
+    assert _demo_organisation(_context(framework)) == 0  # once
+
+    # Its staff see the learners who finished the test as reached on the award's page.
+    client.force_login(make_member(institute, MembershipRole.ADMIN))
+    page = client.get(reverse("awards:detail", args=[award.code]), {"annee": YEAR})
+    assert page.status_code == 200
+    (year_row,) = (row for row in page.context["by_year"].rows if row.key == str(YEAR))
+    assert year_row.cells[1].value == added

@@ -158,6 +158,19 @@ def steering_levels(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get(
+    "/steering/hours-by-route",
+    response={200: TableOut, **ERRORS},
+    summary="Training hours planned and completed by learner status and funding route",
+)
+def steering_hours_by_route(request: HttpRequest) -> dict[str, Any]:
+    """The dashboard's table of hours by status and route (`route_hours.hours_by_route`),
+    as it shows it: a row per (status, route) pair with learners, key "status-route"
+    ("none" for no status); cells from fewer than 10 learners, and their
+    complements, null with "hidden": true."""
+    return table_out(queries.hours_by_route(_filters(request)))
+
+
+@router.get(
     "/steering/learners",
     response={200: list[SteeringRowOut], 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Active learners by population and region (national steering; small groups hidden)",

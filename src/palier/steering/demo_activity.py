@@ -40,8 +40,10 @@ from palier.engine.score import REPORT_THRESHOLD
 from palier.frameworks.queries import current_framework, cut_scores_by_area
 from palier.items.models import Calibration
 from palier.organisations.choices import OrganisationType as Type
+from palier.organisations.demo import DEMO_ORGANISATION_SLUG
 from palier.organisations.models import Organisation
 from palier.steering import award_services
+from palier.steering.award_access import CAMPAIGN, SESSION, attachable
 from palier.steering.choices import FeedbackSubject
 from palier.steering.demo import load_demo_denominators
 from palier.steering.demo_places import DEMO_SLUG_PREFIX, Institution, demo_institutions
@@ -135,7 +137,36 @@ def load_demo_activity(scale: float = 1.0, years: list[int] | None = None) -> De
         for year in years:
             count = max(round(base * YEAR_SHARES.get(current - year, 0.5) * scale), 3)
             totals += _institution_year(place, year, count, context)
+    totals[2] += _demo_organisation(context)
     return DemoActivity(len(places), *(int(total) for total in totals))
+
+
+def _demo_organisation(context: _Context) -> int:
+    """The demo organisation of `palier seed --demo`, whose staff see its award's page:
+    a demo attempt behind each finished participation of its campaigns that has none (the
+    generated participants of `campaigns.demo` have no attempt, so none counted as
+    reached), and its campaigns and certification sessions created since the award seed
+    (`palier demo_certification` runs after it) attached to its award. Returns the
+    attempts added (none on a second run)."""
+    organisation = Organisation.objects.filter(slug=DEMO_ORGANISATION_SLUG, is_demo=True).first()
+    if organisation is None:
+        return 0
+    added = 0
+    for campaign in Campaign.objects.filter(organisation=organisation).order_by("pk"):
+        waiting = list(
+            Participation.objects.filter(
+                campaign=campaign, finished_at__isnull=False, attempt__isnull=True
+            ).order_by("pk")
+        )
+        if waiting:
+            rng = np.random.default_rng(_seed(organisation.slug, campaign.name))
+            added += len(_attempts(waiting, campaign, rng, context))
+    award = Award.objects.filter(organisation=organisation, is_demo=True).first()
+    if award is not None:
+        for kind in (CAMPAIGN, SESSION):
+            for target in attachable(award, kind):
+                award_services.attach(award, kind, target.pk)
+    return added
 
 
 def _campaign_name(year: int) -> str:
@@ -265,12 +296,15 @@ def _attempts(participations: list, campaign: Campaign, rng, context: _Context) 
         )
         attempts.append(attempt)
     Attempt.objects.bulk_create(attempts, batch_size=BATCH)
-    made = Attempt.objects.filter(user__participations__campaign=campaign)
+    made = Attempt.objects.filter(pk__in=[attempt.pk for attempt in attempts])
     # started_at is set on insert: moved back to the test's start.
     made.update(started_at=F("finished_at") - dt.timedelta(minutes=25))
-    Participation.objects.filter(campaign=campaign, finished_at__isnull=False).update(
-        attempt=Subquery(made.filter(user=OuterRef("user")).values("pk")[:1])
-    )
+    # Only the participations given an attempt here (a real one is never replaced).
+    Participation.objects.filter(
+        pk__in=[participation.pk for participation in participations],
+        finished_at__isnull=False,
+        attempt__isnull=True,
+    ).update(attempt=Subquery(made.filter(user=OuterRef("user")).values("pk")[:1]))
     return attempts
 
 
