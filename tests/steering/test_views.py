@@ -254,3 +254,30 @@ def test_the_trajectory_chart_labels_each_year_the_projection_and_the_target():
     assert chart.target.y == PLOT_TOP and chart.projection.label == "60 %"
     assert chart.actual[0].y < PLOT_BOTTOM
     assert trajectory_chart([], (2027, 100.0), None, share=True) is None
+
+
+def test_a_target_whose_year_has_figures_says_why_it_has_no_projection():
+    from palier.steering.headline import TargetProgress
+    from palier.steering.privacy import Shown
+    from palier.steering.views import _projection_text
+
+    def progress(points):
+        return TargetProgress(
+            code="t",
+            title="t",
+            indicator="reached",
+            kind="share",
+            value=60.0,
+            year=2025,
+            yearly=False,
+            actual=Shown(40.0, 100),
+            trajectory=points,
+            projection=None,
+            status="behind",
+            sentence="",
+        )
+
+    known = progress(((2024, Shown(30.0, 90)), (2025, Shown(40.0, 100))))
+    assert "l'année de la cible sont connus" in str(_projection_text(known, True))
+    too_few = progress(((2023, Shown(30.0, 90)),))
+    assert "au moins deux années" in str(_projection_text(too_few, True))

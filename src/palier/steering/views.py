@@ -102,6 +102,10 @@ def _target_text(progress: TargetProgress, share: bool) -> str:
 
 def _projection_text(progress: TargetProgress, share: bool) -> str:
     if progress.projection is None:
+        if any(
+            year >= progress.year and shown.value is not None for year, shown in progress.trajectory
+        ):
+            return _("Pas de projection : les chiffres de l'année de la cible sont connus.")
         return _("Pas de projection : il faut au moins deux années de chiffres.")
     year, value = progress.projection
     return _("Projection d'après la tendance : %(value)s en %(year)s") % {
