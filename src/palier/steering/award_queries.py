@@ -2,11 +2,9 @@
 learners' levels (shared results only), the training hours of its modules and its
 certifications, each as a `tables.Table` whose cells went through `steering/privacy.py`.
 
-An award's learners in an academic year are the participants of its campaigns (joined
-before the year's end, in a campaign not closed before the year's start), the learners who
-completed one of its modules during the year and the candidates of its certification
-sessions held during the year. The indicators of `steering/indicators.py` are counted among
-them: *reached* learners of an award are the reached learners who are its learners.
+An award's learners in an academic year are defined in `award_learners`; the indicators
+of `steering/indicators.py` are counted among them: *reached* learners of an award are the
+reached learners who are its learners.
 Levels come only from the results learners shared with the campaigns' organisation (the
 frozen snapshots), never from attempts: an unshared result never counts.
 """
@@ -21,19 +19,22 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from palier.accounts.models import User
 from palier.campaigns.models import Campaign, Participation, SharedLevel
-from palier.certification.models import Candidate, Session
+from palier.certification.models import Session
 from palier.frameworks.models import Area, Population
 from palier.frameworks.queries import current_framework
 from palier.steering import indicators
+from palier.steering.award_learners import certified_learners, reached_learners
 from palier.steering.models import Award
 from palier.steering.privacy import (
     Shown,
     hidden_in_line,
+    hidden_in_table,
+    is_small,
     mask_total,
     no_figure,
     shown,
+    with_totals,
 )
 from palier.steering.tables import Row, Table
 from palier.steering.years import academic_year, year_bounds, year_label
@@ -54,57 +55,6 @@ def chosen_year(award: Award, asked: str | None) -> int:
     if asked and asked.isascii() and asked.isdigit() and len(asked) <= 4 and int(asked) in years:
         return int(asked)
     return min(max(academic_year(timezone.localdate()), years[0]), years[-1])
-
-
-# --- the award's learners ---------------------------------------------------------------
-
-
-def learner_condition(award: Award, year: int) -> Q:
-    """The condition on users that makes them learners of `award` in `year`."""
-    start, end = year_bounds(year)
-    user = OuterRef("pk")
-    return Q(
-        Exists(
-            Participation.objects.filter(
-                user=user,
-                campaign__award_link__award=award,
-                joined_at__date__lt=end,
-                campaign__closes_on__gte=start,
-            )
-        )
-        | Exists(
-            PlanEntry.objects.filter(
-                user=user,
-                module__award_link__award=award,
-                progress=PlanEntry.Progress.COMPLETED,
-                completed_at__date__gte=start,
-                completed_at__date__lt=end,
-            )
-        )
-        | Exists(
-            Candidate.objects.filter(
-                user=user,
-                session__award_link__award=award,
-                session__date__gte=start,
-                session__date__lt=end,
-            )
-        )
-    )
-
-
-def reached_learners(award: Award, year: int) -> QuerySet[User]:
-    """The award's learners reached during `year` (the indicator's definition: assessed or
-    trained, here as two subqueries, since a union cannot be a subquery on every database)."""
-    return User.objects.filter(learner_condition(award, year)).filter(
-        Q(pk__in=indicators.assessed_user_ids(year).order_by())
-        | Q(pk__in=indicators.trained_user_ids(year).order_by())
-    )
-
-
-def certified_learners(award: Award, year: int) -> QuerySet[User]:
-    return User.objects.filter(
-        learner_condition(award, year), pk__in=indicators.certified_user_ids(year)
-    )
 
 
 # --- reach against the plan -------------------------------------------------------------
@@ -158,7 +108,10 @@ def reach_by_population(award: Award, year: int) -> Table:
         .order_by()
     }
     keys = set(planned) | set(reached)
-    populations = Population.objects.filter(pk__in=[k for k in keys if k is not None])
+    # The dashboard's order, so that ties pick the same complementary cell in both.
+    populations = Population.objects.filter(pk__in=[k for k in keys if k is not None]).order_by(
+        "position", "code"
+    )
     ordered: list[tuple[int | None, str]] = [(p.pk, p.title) for p in populations]
     if None in keys:
         ordered.append((None, _("Public non renseigné")))
@@ -257,7 +210,9 @@ def levels_by_area(award: Award, year: int) -> Table:
 
 def hours_by_module(award: Award, year: int) -> Table:
     """Learners who completed each of the award's modules in `year` and the hours they
-    completed (framework-mapped modules, as the *trained hours* indicator)."""
+    completed (framework-mapped modules, as the *trained hours* indicator). Hours are
+    learners times the module's public length: a second equation on hidden learners, so
+    the total hours are hidden as soon as a module's figures are."""
     completed = {
         row["module"]: row
         for row in PlanEntry.objects.filter(
@@ -288,8 +243,8 @@ def hours_by_module(award: Award, year: int) -> Table:
         "total",
         _("Total"),
         (
-            Shown(mask_total(total_learners), total_learners),
-            shown(sum(hours, Decimal(0)), total_learners),
+            shown(total_learners, total_learners),
+            shown(sum(hours, Decimal(0)), total_learners, bool(hidden)),
         ),
     )
     return Table(
@@ -300,12 +255,28 @@ def hours_by_module(award: Award, year: int) -> Table:
         columns=(_("Apprenants l'ayant terminé"), _("Heures suivies")),
         rows=rows,
         total=total,
+        notes=(
+            _(
+                "Le total des heures est masqué quand un module est masqué : avec le total "
+                "des apprenants, il permettrait de le retrouver."
+            ),
+        )
+        if hidden
+        else (),
     )
+
+
+# Columns of the certification table as suppressed (not certified is never printed).
+CERTIFIED, NOT_CERTIFIED, ENROLLED = range(3)
 
 
 def certifications_by_session(award: Award, year: int) -> Table:
     """Candidates and certified candidates of the award's sessions held in `year` (a
-    certificate counts unless revoked)."""
+    certificate counts unless revoked), suppressed as a two-way table (certified, not
+    certified) whose row totals are the enrolled: a difference is a figure too. The note's
+    learners certified in any session minus the sessions' certified is one as well: when
+    it is 1 to 9, the sessions' total certified is hidden (the note's figure is also the
+    programme's line on the national dashboard)."""
     start, end = year_bounds(year)
     sessions = list(
         Session.objects.filter(award_link__award=award, date__gte=start, date__lt=end)
@@ -320,25 +291,30 @@ def certifications_by_session(award: Award, year: int) -> Table:
         )
         .order_by("date", "start_time")
     )
-    columns = [[s.enrolled for s in sessions], [s.certified for s in sessions]]
-    hidden = [hidden_in_line(column) for column in columns]
-    rows = tuple(
-        Row(
-            str(session.pk),
-            session_label(session),
-            tuple(shown(columns[c][i], columns[c][i], i in hidden[c]) for c in range(len(columns))),
-        )
-        for i, session in enumerate(sessions)
-    )
-    totals = [sum(column) for column in columns]
+    matrix = with_totals([[s.certified, s.enrolled - s.certified] for s in sessions], 2)
+    total_row = len(sessions)
     certified = certified_learners(award, year).count()
+    elsewhere = certified - matrix[total_row][CERTIFIED]
+    already = frozenset()
+    if not is_small(certified) and is_small(abs(elsewhere)):
+        already = frozenset({(total_row, CERTIFIED)})
+    hidden = hidden_in_table(matrix, already)
+
+    def cells(r: int) -> tuple[Shown, ...]:
+        return tuple(
+            shown(matrix[r][c], matrix[r][c], (r, c) in hidden) for c in (ENROLLED, CERTIFIED)
+        )
+
+    rows = tuple(
+        Row(str(session.pk), session_label(session), cells(i)) for i, session in enumerate(sessions)
+    )
     return Table(
         code="award-certifications",
         title=_("Certifications en %(year)s, par session du projet") % {"year": year_label(year)},
         label_header=_("Session"),
         columns=(_("Candidats inscrits"), _("Candidats certifiés")),
         rows=rows,
-        total=Row("total", _("Total"), tuple(Shown(mask_total(n), n) for n in totals)),
+        total=Row("total", _("Total"), cells(total_row)),
         notes=(
             _("Apprenants du projet certifiés dans l'année (toutes sessions) : %(count)s.")
             % {"count": _count_text(certified)},
