@@ -24,6 +24,7 @@ from tests.factories import make_user
 from tests.steering.reach_factories import certificate, small_country
 from tests.steering.support import (
     complete,
+    finished_attempt,
     join,
     learner,
     make_award,
@@ -223,3 +224,33 @@ def test_the_report_hides_what_the_page_hides(client, award, org, org_admin):
     for row in [*hours.rows, hours.total]:
         assert written[row.label] == figures(row)
     assert any("moins de 10 apprenants" in str(row[0]) for row in sheet)
+
+
+def test_the_award_page_hides_what_the_dashboard_hides_on_the_programme_s_line(
+    client, org, org_admin, framework
+):
+    # Programmes A (5 reached) and B (30): the dashboard's table by programme hides A and
+    # its complement B. B's own page showed 30: total - 30 = A's 5.
+    from palier.steering.aggregates import refresh as refresh_year
+
+    small = make_award(org, "projet-a", title_fr="Projet A")
+    large = make_award(org, "projet-b", title_fr="Projet B")
+    for award, count in ((small, 5), (large, 30)):
+        campaign = make_campaign(org, org_admin, name=f"Campagne {award.code}")
+        attach_campaign(award, campaign.pk)
+        for _ in range(count):
+            user = learner()
+            join(campaign, user)
+            finished_attempt(user, framework)
+    refresh_year([YEAR])
+    line = {row.key: row for row in queries.breakdown(Filters(year=YEAR), "programme").rows}
+    touched = line[str(large.pk)].cells[-5 if len(line[str(large.pk)].cells) == 6 else -4]
+    assert touched.hidden
+    years = {row.key: row for row in award_queries.reach_by_year(large).rows}
+    assert years[str(YEAR)].cells[1].hidden
+    by_population = award_queries.year_tables(large, YEAR)[0]
+    assert by_population.total.cells[1].hidden
+    assert all(row.cells[1].hidden for row in by_population.rows)
+    client.force_login(org_admin)
+    page = client.get(reverse("awards:detail", args=[large.code]))
+    assert page.status_code == 200 and ">30<" not in page.text

@@ -24,8 +24,10 @@ from palier.certification.models import Session
 from palier.frameworks.models import Area, Population
 from palier.frameworks.queries import current_framework
 from palier.steering import indicators
+from palier.steering import queries as dashboard
 from palier.steering.award_learners import certified_learners, reached_learners
-from palier.steering.models import Award
+from palier.steering.filters import Filters
+from palier.steering.models import Award, RefreshRun
 from palier.steering.privacy import (
     Shown,
     hidden_in_line,
@@ -57,6 +59,34 @@ def chosen_year(award: Award, asked: str | None) -> int:
     return min(max(academic_year(timezone.localdate()), years[0]), years[-1])
 
 
+# --- what the national dashboard hides -------------------------------------------------
+
+REACHED, CERTIFIED, HOURS = "reached", "certified", "hours"
+# Per academic year, which of the award's figures the dashboard hides.
+DashboardHidden = dict[int, frozenset[str]]
+
+
+def dashboard_hidden(award: Award) -> DashboardHidden:
+    """Per academic year, the award's figures that the national dashboard hides on its line
+    of the table by programme (small, or the complement of a small one): reached, certified
+    learners, trained hours. The award page shows the same figures (its reach total, its
+    note of certified learners, its total hours), which would give them, and the cells they
+    protect, away: it hides them too. Years never computed for the dashboard hide nothing.
+    One query, and a breakdown per computed year."""
+    computed = RefreshRun.objects.filter(academic_year__in=award_years(award))
+    found: DashboardHidden = {}
+    for year in sorted(computed.values_list("academic_year", flat=True)):
+        table = dashboard.breakdown(Filters(year=year), "programme")
+        row = next((row for row in table.rows if row.key == str(award.pk)), None)
+        if row is None:
+            continue
+        # Columns: [planned,] reached, [% reached,] assessed, certified, hours.
+        reached = row.cells[1] if len(row.cells) == len(table.columns) == 6 else row.cells[0]
+        figures = {REACHED: reached, CERTIFIED: row.cells[-2], HOURS: row.cells[-1]}
+        found[year] = frozenset(name for name, cell in figures.items() if cell.hidden)
+    return found
+
+
 # --- reach against the plan -------------------------------------------------------------
 
 
@@ -78,15 +108,17 @@ def _planned(award: Award) -> dict[tuple[int, int], int]:
     }
 
 
-def reach_by_year(award: Award) -> Table:
+def reach_by_year(award: Award, hidden: DashboardHidden | None = None) -> Table:
     """Planned and reached learners in each academic year of the award (no total row: a
     learner reached in two years is one person, not two)."""
+    hidden = dashboard_hidden(award) if hidden is None else hidden
     planned = _planned(award)
     rows = []
     for year in award_years(award):
         year_plan = sum(n for (y, _p), n in planned.items() if y == year)
         count = reached_learners(award, year).count()
-        rows.append(Row(str(year), year_label(year), _reach_cells(year_plan, shown(count, count))))
+        reached = shown(count, count, REACHED in hidden.get(year, ()))
+        rows.append(Row(str(year), year_label(year), _reach_cells(year_plan, reached)))
     return Table(
         code="award-reach-years",
         title=_("Apprenants touchés et prévus par année universitaire"),
@@ -96,7 +128,7 @@ def reach_by_year(award: Award) -> Table:
     )
 
 
-def reach_by_population(award: Award, year: int) -> Table:
+def reach_by_population(award: Award, year: int, hide_reached: bool = False) -> Table:
     """Planned and reached learners per population in `year`, with the total row; a
     reached count is hidden when small, and a second one with it (complementary)."""
     planned = {p: n for (y, p), n in _planned(award).items() if y == year}
@@ -116,7 +148,7 @@ def reach_by_population(award: Award, year: int) -> Table:
     if None in keys:
         ordered.append((None, _("Public non renseigné")))
     counts = [reached.get(key, 0) for key, _label in ordered]
-    hidden = hidden_in_line(counts)
+    hidden = set(range(len(counts))) if hide_reached else hidden_in_line(counts)
     rows = tuple(
         Row(
             str(key or NOT_STATED),
@@ -126,7 +158,7 @@ def reach_by_population(award: Award, year: int) -> Table:
         for index, (key, label) in enumerate(ordered)
     )
     total = sum(counts)
-    total_cells = _reach_cells(sum(planned.values()), Shown(mask_total(total), total))
+    total_cells = _reach_cells(sum(planned.values()), shown(total, total, hide_reached))
     return Table(
         code="award-reach-populations",
         title=_("Apprenants touchés et prévus par public en %(year)s") % {"year": year_label(year)},
@@ -208,7 +240,7 @@ def levels_by_area(award: Award, year: int) -> Table:
 # --- training hours and certifications --------------------------------------------------
 
 
-def hours_by_module(award: Award, year: int) -> Table:
+def hours_by_module(award: Award, year: int, hide_total: bool = False) -> Table:
     """Learners who completed each of the award's modules in `year` and the hours they
     completed (framework-mapped modules, as the *trained hours* indicator). Hours are
     learners times the module's public length: a second equation on hidden learners, so
@@ -244,7 +276,7 @@ def hours_by_module(award: Award, year: int) -> Table:
         _("Total"),
         (
             shown(total_learners, total_learners),
-            shown(sum(hours, Decimal(0)), total_learners, bool(hidden)),
+            shown(sum(hours, Decimal(0)), total_learners, bool(hidden) or hide_total),
         ),
     )
     return Table(
@@ -270,7 +302,7 @@ def hours_by_module(award: Award, year: int) -> Table:
 CERTIFIED, NOT_CERTIFIED, ENROLLED = range(3)
 
 
-def certifications_by_session(award: Award, year: int) -> Table:
+def certifications_by_session(award: Award, year: int, hide_note: bool = False) -> Table:
     """Candidates and certified candidates of the award's sessions held in `year` (a
     certificate counts unless revoked), suppressed as a two-way table (certified, not
     certified) whose row totals are the enrolled: a difference is a figure too. The note's
@@ -296,7 +328,7 @@ def certifications_by_session(award: Award, year: int) -> Table:
     certified = certified_learners(award, year).count()
     elsewhere = certified - matrix[total_row][CERTIFIED]
     already = frozenset()
-    if not is_small(certified) and is_small(abs(elsewhere)):
+    if not hide_note and not is_small(certified) and is_small(abs(elsewhere)):
         already = frozenset({(total_row, CERTIFIED)})
     hidden = hidden_in_table(matrix, already)
 
@@ -317,7 +349,7 @@ def certifications_by_session(award: Award, year: int) -> Table:
         total=Row("total", _("Total"), cells(total_row)),
         notes=(
             _("Apprenants du projet certifiés dans l'année (toutes sessions) : %(count)s.")
-            % {"count": _count_text(certified)},
+            % {"count": _("masqué") if hide_note else _count_text(certified)},
         ),
     )
 
@@ -350,11 +382,12 @@ def attached(award: Award) -> Attached:
     )
 
 
-def year_tables(award: Award, year: int) -> list[Table]:
+def year_tables(award: Award, year: int, hidden: DashboardHidden | None = None) -> list[Table]:
     """The tables of one academic year, in the page's and the report's order."""
+    on_dashboard = (dashboard_hidden(award) if hidden is None else hidden).get(year, frozenset())
     return [
-        reach_by_population(award, year),
+        reach_by_population(award, year, REACHED in on_dashboard),
         levels_by_area(award, year),
-        hours_by_module(award, year),
-        certifications_by_session(award, year),
+        hours_by_module(award, year, HOURS in on_dashboard),
+        certifications_by_session(award, year, CERTIFIED in on_dashboard),
     ]

@@ -99,11 +99,15 @@ class Report:
 
 
 def build_report(award: Award, year: int) -> Report:
+    hidden = award_queries.dashboard_hidden(award)
     return Report(
         award=award,
         year=year,
         facts=award_facts(award),
-        tables=[award_queries.reach_by_year(award), *award_queries.year_tables(award, year)],
+        tables=[
+            award_queries.reach_by_year(award, hidden),
+            *award_queries.year_tables(award, year, hidden),
+        ],
     )
 
 
