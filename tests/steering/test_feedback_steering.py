@@ -53,10 +53,11 @@ def test_a_rating_given_by_fewer_than_10_people_is_hidden_with_a_second_one(fram
     give(3, usefulness=1)
     table = feedback_queries.distribution("result")
     usefulness = values(table, 0)
-    # 3 people gave 1: hidden, and the smallest other non-zero count (12) too, or it could
-    # be recovered from the total (40).
-    assert usefulness == {"1": None, "2": 0, "3": 0, "4": None, "5": 25}
+    # 3 people gave 1: hidden, and the whole column with it (a second hidden count could
+    # be recovered with the total, 40, and the mean rating shown beside the totals).
+    assert usefulness == {"1": None, "2": None, "3": None, "4": None, "5": None}
     assert table.total.cells[0].value == 40
+    assert values(table, 1) == {"1": 0, "2": 0, "3": 40, "4": 0, "5": 0}  # difficulty
 
 
 def test_means_and_counts_by_population_follow_the_rule(framework):
@@ -79,7 +80,9 @@ def test_the_trend_counts_each_month_and_hides_small_months(framework):
     give(11, when=last_month, usefulness=2)
     give(2, when=now - dt.timedelta(days=100))
     table = feedback_queries.trend("result")
-    assert len(table.rows) == feedback_queries.TREND_MONTHS
+    # The twelve months after a row of the earlier answers (none here).
+    assert len(table.rows) == feedback_queries.TREND_MONTHS + 1
+    assert table.rows[0].cells[0].value == 0
     counts = [row.cells[0].value for row in table.rows]
     assert counts[-1] == 20
     assert counts.count(None) == 2  # the month of 2, and the smallest other (11)

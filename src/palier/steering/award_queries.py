@@ -2,11 +2,9 @@
 learners' levels (shared results only), the training hours of its modules and its
 certifications, each as a `tables.Table` whose cells went through `steering/privacy.py`.
 
-An award's learners in an academic year are the participants of its campaigns (joined
-before the year's end, in a campaign not closed before the year's start), the learners who
-completed one of its modules during the year and the candidates of its certification
-sessions held during the year. The indicators of `steering/indicators.py` are counted among
-them: *reached* learners of an award are the reached learners who are its learners.
+An award's learners in an academic year are defined in `award_learners`; the indicators
+of `steering/indicators.py` are counted among them: *reached* learners of an award are the
+reached learners who are its learners.
 Levels come only from the results learners shared with the campaigns' organisation (the
 frozen snapshots), never from attempts: an unshared result never counts.
 """
@@ -21,19 +19,24 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from palier.accounts.models import User
 from palier.campaigns.models import Campaign, Participation, SharedLevel
-from palier.certification.models import Candidate, Session
+from palier.certification.models import Session
 from palier.frameworks.models import Area, Population
 from palier.frameworks.queries import current_framework
 from palier.steering import indicators
-from palier.steering.models import Award
+from palier.steering import queries as dashboard
+from palier.steering.award_learners import certified_learners, reached_learners
+from palier.steering.filters import Filters
+from palier.steering.models import Award, RefreshRun
 from palier.steering.privacy import (
     Shown,
     hidden_in_line,
+    hidden_in_table,
+    is_small,
     mask_total,
     no_figure,
     shown,
+    with_totals,
 )
 from palier.steering.tables import Row, Table
 from palier.steering.years import academic_year, year_bounds, year_label
@@ -56,55 +59,32 @@ def chosen_year(award: Award, asked: str | None) -> int:
     return min(max(academic_year(timezone.localdate()), years[0]), years[-1])
 
 
-# --- the award's learners ---------------------------------------------------------------
+# --- what the national dashboard hides -------------------------------------------------
+
+REACHED, CERTIFIED, HOURS = "reached", "certified", "hours"
+# Per academic year, which of the award's figures the dashboard hides.
+DashboardHidden = dict[int, frozenset[str]]
 
 
-def learner_condition(award: Award, year: int) -> Q:
-    """The condition on users that makes them learners of `award` in `year`."""
-    start, end = year_bounds(year)
-    user = OuterRef("pk")
-    return Q(
-        Exists(
-            Participation.objects.filter(
-                user=user,
-                campaign__award_link__award=award,
-                joined_at__date__lt=end,
-                campaign__closes_on__gte=start,
-            )
-        )
-        | Exists(
-            PlanEntry.objects.filter(
-                user=user,
-                module__award_link__award=award,
-                progress=PlanEntry.Progress.COMPLETED,
-                completed_at__date__gte=start,
-                completed_at__date__lt=end,
-            )
-        )
-        | Exists(
-            Candidate.objects.filter(
-                user=user,
-                session__award_link__award=award,
-                session__date__gte=start,
-                session__date__lt=end,
-            )
-        )
-    )
-
-
-def reached_learners(award: Award, year: int) -> QuerySet[User]:
-    """The award's learners reached during `year` (the indicator's definition: assessed or
-    trained, here as two subqueries, since a union cannot be a subquery on every database)."""
-    return User.objects.filter(learner_condition(award, year)).filter(
-        Q(pk__in=indicators.assessed_user_ids(year).order_by())
-        | Q(pk__in=indicators.trained_user_ids(year).order_by())
-    )
-
-
-def certified_learners(award: Award, year: int) -> QuerySet[User]:
-    return User.objects.filter(
-        learner_condition(award, year), pk__in=indicators.certified_user_ids(year)
-    )
+def dashboard_hidden(award: Award) -> DashboardHidden:
+    """Per academic year, the award's figures that the national dashboard hides on its line
+    of the table by programme (small, or the complement of a small one): reached, certified
+    learners, trained hours. The award page shows the same figures (its reach total, its
+    note of certified learners, its total hours), which would give them, and the cells they
+    protect, away: it hides them too. Years never computed for the dashboard hide nothing.
+    One query, and a breakdown per computed year."""
+    computed = RefreshRun.objects.filter(academic_year__in=award_years(award))
+    found: DashboardHidden = {}
+    for year in sorted(computed.values_list("academic_year", flat=True)):
+        table = dashboard.breakdown(Filters(year=year), "programme")
+        row = next((row for row in table.rows if row.key == str(award.pk)), None)
+        if row is None:
+            continue
+        # Columns: [planned,] reached, [% reached,] assessed, certified, hours.
+        reached = row.cells[1] if len(row.cells) == len(table.columns) == 6 else row.cells[0]
+        figures = {REACHED: reached, CERTIFIED: row.cells[-2], HOURS: row.cells[-1]}
+        found[year] = frozenset(name for name, cell in figures.items() if cell.hidden)
+    return found
 
 
 # --- reach against the plan -------------------------------------------------------------
@@ -128,15 +108,17 @@ def _planned(award: Award) -> dict[tuple[int, int], int]:
     }
 
 
-def reach_by_year(award: Award) -> Table:
+def reach_by_year(award: Award, hidden: DashboardHidden | None = None) -> Table:
     """Planned and reached learners in each academic year of the award (no total row: a
     learner reached in two years is one person, not two)."""
+    hidden = dashboard_hidden(award) if hidden is None else hidden
     planned = _planned(award)
     rows = []
     for year in award_years(award):
         year_plan = sum(n for (y, _p), n in planned.items() if y == year)
         count = reached_learners(award, year).count()
-        rows.append(Row(str(year), year_label(year), _reach_cells(year_plan, shown(count, count))))
+        reached = shown(count, count, REACHED in hidden.get(year, ()))
+        rows.append(Row(str(year), year_label(year), _reach_cells(year_plan, reached)))
     return Table(
         code="award-reach-years",
         title=_("Apprenants touchés et prévus par année universitaire"),
@@ -146,7 +128,7 @@ def reach_by_year(award: Award) -> Table:
     )
 
 
-def reach_by_population(award: Award, year: int) -> Table:
+def reach_by_population(award: Award, year: int, hide_reached: bool = False) -> Table:
     """Planned and reached learners per population in `year`, with the total row; a
     reached count is hidden when small, and a second one with it (complementary)."""
     planned = {p: n for (y, p), n in _planned(award).items() if y == year}
@@ -158,12 +140,15 @@ def reach_by_population(award: Award, year: int) -> Table:
         .order_by()
     }
     keys = set(planned) | set(reached)
-    populations = Population.objects.filter(pk__in=[k for k in keys if k is not None])
+    # The dashboard's order, so that ties pick the same complementary cell in both.
+    populations = Population.objects.filter(pk__in=[k for k in keys if k is not None]).order_by(
+        "position", "code"
+    )
     ordered: list[tuple[int | None, str]] = [(p.pk, p.title) for p in populations]
     if None in keys:
         ordered.append((None, _("Public non renseigné")))
     counts = [reached.get(key, 0) for key, _label in ordered]
-    hidden = hidden_in_line(counts)
+    hidden = set(range(len(counts))) if hide_reached else hidden_in_line(counts)
     rows = tuple(
         Row(
             str(key or NOT_STATED),
@@ -173,7 +158,7 @@ def reach_by_population(award: Award, year: int) -> Table:
         for index, (key, label) in enumerate(ordered)
     )
     total = sum(counts)
-    total_cells = _reach_cells(sum(planned.values()), Shown(mask_total(total), total))
+    total_cells = _reach_cells(sum(planned.values()), shown(total, total, hide_reached))
     return Table(
         code="award-reach-populations",
         title=_("Apprenants touchés et prévus par public en %(year)s") % {"year": year_label(year)},
@@ -255,9 +240,11 @@ def levels_by_area(award: Award, year: int) -> Table:
 # --- training hours and certifications --------------------------------------------------
 
 
-def hours_by_module(award: Award, year: int) -> Table:
+def hours_by_module(award: Award, year: int, hide_total: bool = False) -> Table:
     """Learners who completed each of the award's modules in `year` and the hours they
-    completed (framework-mapped modules, as the *trained hours* indicator)."""
+    completed (framework-mapped modules, as the *trained hours* indicator). Hours are
+    learners times the module's public length: a second equation on hidden learners, so
+    the total hours are hidden as soon as a module's figures are."""
     completed = {
         row["module"]: row
         for row in PlanEntry.objects.filter(
@@ -288,8 +275,8 @@ def hours_by_module(award: Award, year: int) -> Table:
         "total",
         _("Total"),
         (
-            Shown(mask_total(total_learners), total_learners),
-            shown(sum(hours, Decimal(0)), total_learners),
+            shown(total_learners, total_learners),
+            shown(sum(hours, Decimal(0)), total_learners, bool(hidden) or hide_total),
         ),
     )
     return Table(
@@ -300,12 +287,28 @@ def hours_by_module(award: Award, year: int) -> Table:
         columns=(_("Apprenants l'ayant terminé"), _("Heures suivies")),
         rows=rows,
         total=total,
+        notes=(
+            _(
+                "Le total des heures est masqué quand un module est masqué : avec le total "
+                "des apprenants, il permettrait de le retrouver."
+            ),
+        )
+        if hidden
+        else (),
     )
 
 
-def certifications_by_session(award: Award, year: int) -> Table:
+# Columns of the certification table as suppressed (not certified is never printed).
+CERTIFIED, NOT_CERTIFIED, ENROLLED = range(3)
+
+
+def certifications_by_session(award: Award, year: int, hide_note: bool = False) -> Table:
     """Candidates and certified candidates of the award's sessions held in `year` (a
-    certificate counts unless revoked)."""
+    certificate counts unless revoked), suppressed as a two-way table (certified, not
+    certified) whose row totals are the enrolled: a difference is a figure too. The note's
+    learners certified in any session minus the sessions' certified is one as well: when
+    it is 1 to 9, the sessions' total certified is hidden (the note's figure is also the
+    programme's line on the national dashboard)."""
     start, end = year_bounds(year)
     sessions = list(
         Session.objects.filter(award_link__award=award, date__gte=start, date__lt=end)
@@ -320,28 +323,33 @@ def certifications_by_session(award: Award, year: int) -> Table:
         )
         .order_by("date", "start_time")
     )
-    columns = [[s.enrolled for s in sessions], [s.certified for s in sessions]]
-    hidden = [hidden_in_line(column) for column in columns]
-    rows = tuple(
-        Row(
-            str(session.pk),
-            session_label(session),
-            tuple(shown(columns[c][i], columns[c][i], i in hidden[c]) for c in range(len(columns))),
-        )
-        for i, session in enumerate(sessions)
-    )
-    totals = [sum(column) for column in columns]
+    matrix = with_totals([[s.certified, s.enrolled - s.certified] for s in sessions], 2)
+    total_row = len(sessions)
     certified = certified_learners(award, year).count()
+    elsewhere = certified - matrix[total_row][CERTIFIED]
+    already = frozenset()
+    if not hide_note and not is_small(certified) and is_small(abs(elsewhere)):
+        already = frozenset({(total_row, CERTIFIED)})
+    hidden = hidden_in_table(matrix, already)
+
+    def cells(r: int) -> tuple[Shown, ...]:
+        return tuple(
+            shown(matrix[r][c], matrix[r][c], (r, c) in hidden) for c in (ENROLLED, CERTIFIED)
+        )
+
+    rows = tuple(
+        Row(str(session.pk), session_label(session), cells(i)) for i, session in enumerate(sessions)
+    )
     return Table(
         code="award-certifications",
         title=_("Certifications en %(year)s, par session du projet") % {"year": year_label(year)},
         label_header=_("Session"),
         columns=(_("Candidats inscrits"), _("Candidats certifiés")),
         rows=rows,
-        total=Row("total", _("Total"), tuple(Shown(mask_total(n), n) for n in totals)),
+        total=Row("total", _("Total"), cells(total_row)),
         notes=(
             _("Apprenants du projet certifiés dans l'année (toutes sessions) : %(count)s.")
-            % {"count": _count_text(certified)},
+            % {"count": _("masqué") if hide_note else _count_text(certified)},
         ),
     )
 
@@ -374,11 +382,12 @@ def attached(award: Award) -> Attached:
     )
 
 
-def year_tables(award: Award, year: int) -> list[Table]:
+def year_tables(award: Award, year: int, hidden: DashboardHidden | None = None) -> list[Table]:
     """The tables of one academic year, in the page's and the report's order."""
+    on_dashboard = (dashboard_hidden(award) if hidden is None else hidden).get(year, frozenset())
     return [
-        reach_by_population(award, year),
+        reach_by_population(award, year, REACHED in on_dashboard),
         levels_by_area(award, year),
-        hours_by_module(award, year),
-        certifications_by_session(award, year),
+        hours_by_module(award, year, HOURS in on_dashboard),
+        certifications_by_session(award, year, CERTIFIED in on_dashboard),
     ]

@@ -1,9 +1,11 @@
 """An award's yearly report, the one a programme sends its funder, as PDF (ReportLab, the
 house style of `core/pdf.py`) and XLSX (openpyxl): the award's identity and amount, its
 learners planned and reached per population, their levels, the training hours and the
-certifications of one academic year. The tables are the page's (`award_queries`), so
-every hidden figure stays hidden: the PDF says "masqué", the XLSX leaves the cell empty and
-says why in the row's note.
+certifications of one academic year. The tables are the page's (`award_queries`, one
+computation), printed as the page prints them (`figure`) and written as the dashboard's
+exports write them (`exports.export_rows`), so every hidden figure stays hidden: the PDF
+says "masqué", the XLSX leaves the cell empty and says why in the row's note, and both
+state the rule under a table that hides a figure.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from django.template.defaultfilters import floatformat
 from django.utils import translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -24,9 +25,11 @@ from reportlab.platypus import Spacer
 from palier.core import pdf
 from palier.core.i18n import localized
 from palier.steering import award_queries
+from palier.steering.exports import export_header, export_rows
 from palier.steering.models import Award
-from palier.steering.privacy import Shown
+from palier.steering.privacy import Shown, hidden_rule
 from palier.steering.tables import Row, Table
+from palier.steering.templatetags.steering_tables import has_hidden, number
 from palier.steering.years import year_label
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,12 +72,15 @@ def award_facts(award: Award) -> list[tuple[str, str]]:
 
 
 def cell_text(cell: Shown) -> str:
-    """A figure as printed: "masqué" when hidden, "—" when it does not exist."""
-    if cell.hidden:
-        return _("masqué")
-    if cell.value is None:
-        return "—"
-    return str(floatformat(cell.value, "-1g"))
+    """A figure as printed, as the page's `figure` writes it without markup: "masqué" when
+    hidden, "—" when it does not exist."""
+    return _("masqué") if cell.hidden else str(number(cell.value))
+
+
+def _notes(table: Table) -> tuple[str, ...]:
+    """The table's notes, and the privacy rule under a table that hides a figure (as on
+    the page)."""
+    return (*table.notes, *((hidden_rule(),) if has_hidden(table) else ()))
 
 
 @dataclass(frozen=True)
@@ -93,11 +99,15 @@ class Report:
 
 
 def build_report(award: Award, year: int) -> Report:
+    hidden = award_queries.dashboard_hidden(award)
     return Report(
         award=award,
         year=year,
         facts=award_facts(award),
-        tables=[award_queries.reach_by_year(award), *award_queries.year_tables(award, year)],
+        tables=[
+            award_queries.reach_by_year(award, hidden),
+            *award_queries.year_tables(award, year, hidden),
+        ],
     )
 
 
@@ -121,7 +131,7 @@ def report_pdf(award: Award, year: int, language: str) -> bytes:
         story.append(pdf.table(facts, [45 * mm, pdf.TEXT_WIDTH - 45 * mm], colour, header=False))
         for table in report.tables:
             story += [pdf.paragraph(table.title, style["h2"]), _pdf_table(table, style, colour)]
-            story += [pdf.paragraph(note, style["small"]) for note in table.notes]
+            story += [pdf.paragraph(note, style["small"]) for note in _notes(table)]
         story.append(Spacer(1, 4 * mm))
         return pdf.render(story, report.title, award.organisation.name, language)
 
@@ -157,8 +167,11 @@ def _text(sheet: object, value: str) -> WriteOnlyCell:
     return cell
 
 
-def _figure(cell: Shown) -> object:
-    return None if cell.hidden or cell.value is None else cell.value
+def _cell(sheet: object, value: object) -> object:
+    """Numbers as numbers, anything else as text."""
+    if value is None or isinstance(value, int | float):
+        return value
+    return _text(sheet, str(value))
 
 
 def report_xlsx(award: Award, year: int, language: str) -> bytes:
@@ -176,21 +189,12 @@ def report_xlsx(award: Award, year: int, language: str) -> bytes:
         for table in report.tables:
             sheet = workbook.create_sheet(title=table.code[:SHEET_NAME_LENGTH])
             sheet.append([_text(sheet, table.title)])
-            header = [table.label_header, *table.columns, _("Note")]
-            sheet.append([_text(sheet, text) for text in header])
-            for row in _rows(table):
-                hidden = [
-                    c for c, cell in zip(table.columns, row.cells, strict=True) if cell.hidden
-                ]
-                note = _("masqué : %(columns)s") % {"columns": ", ".join(hidden)} if hidden else ""
-                sheet.append(
-                    [
-                        _text(sheet, row.label),
-                        *(_figure(cell) for cell in row.cells),
-                        _text(sheet, note),
-                    ]
-                )
-            for note in table.notes:
+            # The same rows as the dashboard's exports: a hidden figure is an empty cell
+            # and the row's note says which figures are hidden and why.
+            sheet.append([_text(sheet, str(text)) for text in export_header(table)])
+            for values in export_rows(table):
+                sheet.append([_cell(sheet, value) for value in values])
+            for note in _notes(table):
                 sheet.append([_text(sheet, note)])
         buffer = io.BytesIO()
         workbook.save(buffer)

@@ -57,6 +57,7 @@ def award_detail(request: HttpRequest, code: str) -> HttpResponse:
     award = access.award
     year = award_queries.chosen_year(award, request.GET.get("annee"))
     years = award_queries.award_years(award)
+    hidden = award_queries.dashboard_hidden(award)
     return render(
         request,
         "steering/awards/detail.html",
@@ -67,8 +68,8 @@ def award_detail(request: HttpRequest, code: str) -> HttpResponse:
             "year": year,
             "year_name": year_label(year),
             "years": [(y, year_label(y)) for y in years],
-            "by_year": award_queries.reach_by_year(award),
-            "tables": award_queries.year_tables(award, year),
+            "by_year": award_queries.reach_by_year(award, hidden),
+            "tables": award_queries.year_tables(award, year, hidden),
             "attached": award_queries.attached(award),
         },
     )

@@ -1,10 +1,13 @@
-"""Reads of professionals' feedback: the gate to a subject a person may give an opinion on,
-and what steering sees — aggregates through `steering/privacy.py` and comments stripped of
-personal data (`steering/redact.py`), never a person.
+"""Reads of professionals' feedback (framework proposals: `proposal_queries`): the gate to a
+subject a person may give an opinion on, and what steering sees — aggregates through
+`steering/privacy.py` and comments stripped of personal data (`steering/redact.py`), never
+a person.
 
 Privacy: a figure is hidden when it comes from 1 to 9 people (distinct authors), and in a
 column shown with its total a second figure is hidden too (complementary suppression); a
-mean follows the count it comes from. Comments are shown by month, only for a month with
+mean follows the count it comes from. A subject hidden in the summary by subject is never
+opened alone (`openable_subjects`), and a column of notes is hidden whole when the mean
+rating could solve its hidden counts. Comments are shown by month, only for a month with
 at least 10 people answering on that subject, without author, dated by the month, in an
 order that looks random and never changes (never by time, which could point at someone).
 """
@@ -15,7 +18,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Avg, Case, Count, F, Q, QuerySet, When
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.urls import reverse
@@ -27,9 +30,9 @@ from palier.accounts.models import User
 from palier.assessments.access import access_attempt
 from palier.certification.access import access_candidacy
 from palier.certification.queries import published_decision
-from palier.frameworks.models import Framework, Population
-from palier.steering.choices import FeedbackSubject, ProposalStatus
-from palier.steering.models import Feedback, FrameworkProposal
+from palier.frameworks.models import Population
+from palier.steering.choices import FeedbackSubject
+from palier.steering.models import Feedback
 from palier.steering.privacy import Shown, hidden_in_line, is_small, mask_total, no_figure, shown
 from palier.steering.redact import redact
 from palier.steering.tables import Row, Table
@@ -38,8 +41,11 @@ from palier.training.models import PlanEntry
 
 RATINGS = ("usefulness", "difficulty", "clarity")
 RATING_VALUES = range(1, 6)
+RATING_INDEXES = range(len(RATING_VALUES))
 # Months of the trend table, the current one included.
 TREND_MONTHS = 12
+# The key of the trend's first row: the answers given before its months.
+EARLIER = "avant"
 # Comments shown for one month at most (the month's others are not listed).
 COMMENTS_SHOWN = 200
 # A fixed shuffle of the comments: (id x a large odd number) modulo 2^32 (Knuth's
@@ -174,9 +180,18 @@ def summary_by_subject() -> Table:
     )
 
 
+def openable_subjects(summary: Table) -> list[str]:
+    """The subjects whose own figures may be shown: those whose line of the summary by
+    subject shows every figure. A subject hidden there (fewer than 10 people, or the
+    complement of such a subject) would give its figures away through its own totals,
+    which are the hidden line of the summary."""
+    return [row.key for row in summary.rows if not any(cell.hidden for cell in row.cells)]
+
+
 def distribution(subject: str) -> Table:
     """How many answers gave each rating from 1 to 5, for each of the three ratings (one
-    query). Each column is a line with its total: hidden in pairs."""
+    query). Each column is a line with its total, and the mean rating of the subject is
+    shown elsewhere: a column with a small count is hidden whole."""
     aggregates = {}
     for rating in RATINGS:
         for value in RATING_VALUES:
@@ -189,7 +204,9 @@ def distribution(subject: str) -> Table:
         line = [counts[f"{rating}_{value}"] for value in RATING_VALUES]
         people = [counts[f"{rating}_{value}_people"] for value in RATING_VALUES]
         already = frozenset(i for i, count in enumerate(people) if is_small(count))
-        hidden[rating] = hidden_in_line(line, already)
+        # The subject's mean rating, shown beside its totals, is a second equation on a
+        # column's hidden counts (sum of the notes): a column is shown whole or not at all.
+        hidden[rating] = set(RATING_INDEXES) if hidden_in_line(line, already) else set()
     rows = []
     for index, value in enumerate(RATING_VALUES):
         cells = []
@@ -226,7 +243,10 @@ def _by_month(queryset: QuerySet[Feedback]) -> QuerySet:
 
 
 def trend(subject: str, today: dt.date | None = None) -> Table:
-    """Answers and mean ratings month by month over the last TREND_MONTHS months."""
+    """Answers and mean ratings month by month over the last TREND_MONTHS months, after a
+    row of the earlier answers: the total is every answer on the subject, the same as in
+    the other tables of the subject, so that the months' hidden figures cannot come back
+    from the difference between two totals."""
     today = today or timezone.localdate()
     months = [_month_start(today, back) for back in reversed(range(TREND_MONTHS))]
     first = dt.datetime.combine(months[0], dt.time.min, tzinfo=timezone.get_current_timezone())
@@ -235,15 +255,21 @@ def trend(subject: str, today: dt.date | None = None) -> Table:
         _as_date(row["month"]): row
         for row in _by_month(recent).annotate(**COUNT_AGGREGATES, **MEAN_AGGREGATES)
     }
+    earlier = _of(subject).filter(created_at__lt=first)
     groups = [
-        (month.strftime("%Y-%m"), month_label(month), by_month.get(month)) for month in months
+        (
+            EARLIER,
+            _("Avant %(month)s") % {"month": month_label(months[0])},
+            earlier.aggregate(**COUNT_AGGREGATES, **MEAN_AGGREGATES),
+        ),
+        *((month.strftime("%Y-%m"), month_label(month), by_month.get(month)) for month in months),
     ]
     return _grouped_table(
         "feedback-trend",
         _("Avis par mois (douze derniers mois)"),
         _("Mois"),
         groups,
-        recent.aggregate(**COUNT_AGGREGATES, **MEAN_AGGREGATES),
+        _of(subject).aggregate(**COUNT_AGGREGATES, **MEAN_AGGREGATES),
     )
 
 
@@ -343,58 +369,3 @@ def comments(subject: str, month: CommentMonth) -> list[str]:
         .values_list("comment", "user__first_name", "user__last_name")[:COMMENTS_SHOWN]
     )
     return [redact(comment, (first, last)) for comment, first, last in rows]
-
-
-# --- Framework proposals --------------------------------------------------------------
-
-
-def proposals_of(user: User) -> QuerySet[FrameworkProposal]:
-    """The user's own proposals with their outcome, newest first."""
-    return FrameworkProposal.objects.filter(user=user).select_related(
-        "area", "competence", "framework"
-    )
-
-
-def proposal_queue(status: str | None) -> QuerySet[FrameworkProposal]:
-    """Proposals for steering, of one status (all when None): the oldest unanswered
-    first; the author is never read."""
-    proposals = FrameworkProposal.objects.select_related(
-        "area__framework", "competence", "framework"
-    ).order_by("created_at", "pk")
-    return proposals.filter(status=status) if status else proposals
-
-
-def proposal_counts() -> dict[str, int]:
-    """How many proposals are in each status (one query)."""
-    rows = FrameworkProposal.objects.values("status").annotate(count=Count("pk"))
-    counts = {row["status"]: row["count"] for row in rows}
-    return {value: counts.get(value, 0) for value in ProposalStatus.values}
-
-
-def access_proposal(proposal_id: int) -> FrameworkProposal:
-    """A proposal, for steering (who may see every one); 404 when unknown."""
-    proposal = (
-        FrameworkProposal.objects.select_related("area__framework", "competence", "framework")
-        .filter(pk=proposal_id)
-        .first()
-    )
-    if proposal is None:
-        raise Http404
-    return proposal
-
-
-def redacted_texts(proposal: FrameworkProposal) -> tuple[str, str]:
-    """The proposal and its rationale as steering reads them: personal data stripped,
-    the author's names included (read here and never shown)."""
-    names = (
-        User.objects.filter(pk=proposal.user_id).values_list("first_name", "last_name").first()
-        or ()
-    )
-    return redact(proposal.proposal, names), redact(proposal.rationale, names)
-
-
-def framework_versions(proposal: FrameworkProposal) -> QuerySet[Framework]:
-    """The versions of the proposal's framework it can be linked to: drafts first."""
-    return Framework.objects.filter(code=proposal.area.framework.code).order_by(
-        Case(When(status=Framework.Status.DRAFT, then=0), default=1), "-created_at"
-    )

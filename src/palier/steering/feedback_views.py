@@ -4,16 +4,21 @@ queue (steering and administrators; funders read)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from palier.accounts.roles import Role, has_role, role_required
 from palier.frameworks.queries import current_framework
 from palier.steering import feedback_queries as queries
+from palier.steering import proposal_queries
 from palier.steering.choices import FeedbackSubject, ProposalStatus
 from palier.steering.feedback_forms import (
     FeedbackFilterForm,
@@ -90,48 +95,73 @@ def propose(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "steering/feedback/propose.html",
-        {"form": form, "framework": framework, "proposals": queries.proposals_of(request.user)},
+        {
+            "form": form,
+            "framework": framework,
+            "proposals": proposal_queries.proposals_of(request.user),
+        },
         status=status,
     )
 
 
 @role_required(*READERS)
 def steering_feedback(request: HttpRequest) -> HttpResponse:
-    """Aggregates of the opinions on one subject and its comments, month by month."""
+    """Aggregates of the opinions on one subject and its comments, month by month. A
+    subject that the summary hides cannot be opened (400, like the dashboard's filters);
+    without a choice, the first subject that can be, preferably one with answers."""
     form = FeedbackFilterForm(request.GET)
+    summary = queries.summary_by_subject()
+    openable = queries.openable_subjects(summary)
+    asked = form.cleaned_data.get("objet") if form.is_valid() else None
+    if asked and asked not in openable:
+        form.add_error("objet", REFUSED_SUBJECT)
     if not form.is_valid():
         return render(
             request, "steering/feedback/steering.html", {"form": form, "invalid": True}, status=400
         )
-    subject = form.subject()
+    answered = [row.key for row in summary.rows if row.key in openable and row.cells[0].value]
+    subject = asked or next(iter(answered or openable), None)
+    context = {
+        "form": form,
+        "summary": summary,
+        "subjects": [
+            (value, label) for value, label in FeedbackSubject.choices if value in openable
+        ],
+        "threshold": MIN_LEARNERS,
+    }
+    if subject is not None:
+        context.update(_subject_data(subject, form.month()))
+    return render(request, "steering/feedback/steering.html", context)
+
+
+REFUSED_SUBJECT = _lazy(
+    "Cet objet compte trop peu d'avis pour être détaillé, ou ses chiffres permettraient de "
+    "retrouver ceux d'un tel objet : choisissez un autre objet."
+)
+
+
+def _subject_data(subject: str, wanted: dt.date | None) -> dict[str, Any]:
+    """The tables, charts and comments of one subject that may be opened."""
     # Months whose comments may be shown (a month with fewer people is not even listed).
     months = [month for month in queries.comment_months(subject) if month.shown]
-    wanted = form.month()
     month = next((m for m in months if m.month == wanted), months[0] if months else None)
     distribution = queries.distribution(subject)
     trend = queries.trend(subject)
     trend_bars = [{"label": row.label, "count": row.cells[0].value} for row in trend.rows]
-    return render(
-        request,
-        "steering/feedback/steering.html",
-        {
-            "form": form,
-            "subject": subject,
-            "subject_label": FeedbackSubject(subject).label,
-            "summary": queries.summary_by_subject(),
-            "distribution": distribution,
-            "charts": _distribution_charts(distribution),
-            "trend": trend,
-            "trend_bars": trend_bars,
-            "trend_top": max([bar["count"] or 0 for bar in trend_bars] + [1]),
-            "tables": [queries.by_population(subject), queries.by_status(subject)],
-            "months": months,
-            "month": month,
-            "comments": queries.comments(subject, month) if month else [],
-            "comments_shown": queries.COMMENTS_SHOWN,
-            "threshold": MIN_LEARNERS,
-        },
-    )
+    return {
+        "subject": subject,
+        "subject_label": FeedbackSubject(subject).label,
+        "distribution": distribution,
+        "charts": _distribution_charts(distribution),
+        "trend": trend,
+        "trend_bars": trend_bars,
+        "trend_top": max([bar["count"] or 0 for bar in trend_bars] + [1]),
+        "tables": [queries.by_population(subject), queries.by_status(subject)],
+        "months": months,
+        "month": month,
+        "comments": queries.comments(subject, month) if month else [],
+        "comments_shown": queries.COMMENTS_SHOWN,
+    }
 
 
 def _distribution_charts(table) -> list[dict]:
@@ -161,7 +191,7 @@ def steering_proposals(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     status = form.cleaned_data.get("etat") or ""
-    counts = queries.proposal_counts()
+    counts = proposal_queries.proposal_counts()
     return render(
         request,
         "steering/feedback/proposals.html",
@@ -169,7 +199,7 @@ def steering_proposals(request: HttpRequest) -> HttpResponse:
             "form": form,
             "status": status,
             "tabs": [(value, label, counts[value]) for value, label in ProposalStatus.choices],
-            "proposals": queries.proposal_queue(status or None),
+            "proposals": proposal_queries.proposal_queue(status or None),
         },
     )
 
@@ -178,9 +208,9 @@ def steering_proposals(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def steering_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     """One proposal, without its author; steering answers it and links it to a version."""
-    proposal = queries.access_proposal(proposal_id)
+    proposal = proposal_queries.access_proposal(proposal_id)
     can_moderate = has_role(request.user, *MODERATORS)
-    versions = queries.framework_versions(proposal)
+    versions = proposal_queries.framework_versions(proposal)
     moderation = ModerationForm(versions=versions)
     link = LinkForm(versions=versions, initial={"framework": proposal.framework_id})
     status = 200
@@ -213,7 +243,7 @@ def steering_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
                 None, error.message
             )
             status = error.status
-    proposal_text, rationale = queries.redacted_texts(proposal)
+    proposal_text, rationale = proposal_queries.redacted_texts(proposal)
     return render(
         request,
         "steering/feedback/proposal.html",

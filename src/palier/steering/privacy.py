@@ -41,9 +41,12 @@ def hidden_in_line(counts: Sequence[int], already: frozenset[int] = frozenset())
     return hidden
 
 
-def hidden_in_table(rows: Sequence[Sequence[int]]) -> set[tuple[int, int]]:
-    """(row, column) of the cells to hide in a table shown with row and column totals."""
-    hidden: set[tuple[int, int]] = set()
+def hidden_in_table(
+    rows: Sequence[Sequence[int]], already: frozenset[tuple[int, int]] = frozenset()
+) -> set[tuple[int, int]]:
+    """(row, column) of the cells to hide in a table shown with row and column totals,
+    given cells already hidden for another reason."""
+    hidden: set[tuple[int, int]] = set(already)
     height = len(rows)
     width = len(rows[0]) if rows else 0
     changed = True
@@ -63,6 +66,16 @@ def hidden_in_table(rows: Sequence[Sequence[int]]) -> set[tuple[int, int]]:
                 hidden |= new
                 changed = True
     return hidden
+
+
+def with_totals(rows: Sequence[Sequence[int]], width: int) -> list[list[int]]:
+    """The table (`width` columns) with its totals as cells: each row ends with its total,
+    and a last row holds the column totals and the grand total. Suppressed with
+    `hidden_in_table`, a hidden total cannot come back from the grand total and the other
+    totals."""
+    matrix = [[*line, sum(line)] for line in rows]
+    matrix.append([sum(line[c] for line in matrix) for c in range(width + 1)])
+    return matrix
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,65 @@
+"""Who an award's learners are in an academic year: the participants of its campaigns
+(joined before the year's end, in a campaign not closed before the year's start), the
+learners who completed one of its modules during the year and the candidates of its
+certification sessions held during the year; and, among them, the reached and certified
+learners of `steering/indicators.py`."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from palier.accounts.models import User
+from palier.campaigns.models import Participation
+from palier.certification.models import Candidate
+from palier.steering import indicators
+from palier.steering.models import Award
+from palier.steering.years import year_bounds
+from palier.training.models import PlanEntry
+
+
+def learner_condition(award: Award, year: int) -> Q:
+    """The condition on users that makes them learners of `award` in `year`."""
+    start, end = year_bounds(year)
+    user = OuterRef("pk")
+    return Q(
+        Exists(
+            Participation.objects.filter(
+                user=user,
+                campaign__award_link__award=award,
+                joined_at__date__lt=end,
+                campaign__closes_on__gte=start,
+            )
+        )
+        | Exists(
+            PlanEntry.objects.filter(
+                user=user,
+                module__award_link__award=award,
+                progress=PlanEntry.Progress.COMPLETED,
+                completed_at__date__gte=start,
+                completed_at__date__lt=end,
+            )
+        )
+        | Exists(
+            Candidate.objects.filter(
+                user=user,
+                session__award_link__award=award,
+                session__date__gte=start,
+                session__date__lt=end,
+            )
+        )
+    )
+
+
+def reached_learners(award: Award, year: int) -> QuerySet[User]:
+    """The award's learners reached during `year` (the indicator's definition: assessed or
+    trained, here as two subqueries, since a union cannot be a subquery on every database)."""
+    return User.objects.filter(learner_condition(award, year)).filter(
+        Q(pk__in=indicators.assessed_user_ids(year).order_by())
+        | Q(pk__in=indicators.trained_user_ids(year).order_by())
+    )
+
+
+def certified_learners(award: Award, year: int) -> QuerySet[User]:
+    return User.objects.filter(
+        learner_condition(award, year), pk__in=indicators.certified_user_ids(year)
+    )
