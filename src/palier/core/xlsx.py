@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -12,3 +14,11 @@ def text_cell(sheet: object, value: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
     cell.data_type = "s"
     return cell
+
+
+def value_cell(sheet: object, value: object) -> object:
+    """Numbers as numbers, nothing as an empty cell, anything else (a label may be a lazy
+    translation) as a text cell."""
+    if value is None or isinstance(value, int | float | Decimal):
+        return value
+    return text_cell(sheet, str(value))

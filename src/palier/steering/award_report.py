@@ -17,13 +17,12 @@ from django.utils import translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from palier.core import pdf
 from palier.core.i18n import localized
+from palier.core.xlsx import text_cell, value_cell
 from palier.steering import award_queries
 from palier.steering.exports import export_header, export_rows
 from palier.steering.models import Award
@@ -161,19 +160,6 @@ def _pdf_table(table: Table, style: dict, colour: object) -> object:
 # --- XLSX -------------------------------------------------------------------------------
 
 
-def _text(sheet: object, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-    cell.data_type = "s"  # a text starting with "=" stays text, never a formula
-    return cell
-
-
-def _cell(sheet: object, value: object) -> object:
-    """Numbers as numbers, anything else as text."""
-    if value is None or isinstance(value, int | float):
-        return value
-    return _text(sheet, str(value))
-
-
 def report_xlsx(award: Award, year: int, language: str) -> bytes:
     """The yearly report as a workbook: the award's identity on the first sheet, then one
     sheet per table (hidden figures are empty cells, the row's note says why)."""
@@ -181,21 +167,21 @@ def report_xlsx(award: Award, year: int, language: str) -> bytes:
         report = build_report(award, year)
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=_("Projet")[:SHEET_NAME_LENGTH])
-        sheet.append([_text(sheet, report.title)])
+        sheet.append([text_cell(sheet, report.title)])
         if award.is_demo:
-            sheet.append([_text(sheet, _("Données de démonstration."))])
+            sheet.append([text_cell(sheet, _("Données de démonstration."))])
         for label, value in report.facts:
-            sheet.append([_text(sheet, label), _text(sheet, value)])
+            sheet.append([text_cell(sheet, label), text_cell(sheet, value)])
         for table in report.tables:
             sheet = workbook.create_sheet(title=table.code[:SHEET_NAME_LENGTH])
-            sheet.append([_text(sheet, table.title)])
+            sheet.append([text_cell(sheet, table.title)])
             # The same rows as the dashboard's exports: a hidden figure is an empty cell
             # and the row's note says which figures are hidden and why.
-            sheet.append([_text(sheet, str(text)) for text in export_header(table)])
+            sheet.append([text_cell(sheet, str(text)) for text in export_header(table)])
             for values in export_rows(table):
-                sheet.append([_cell(sheet, value) for value in values])
+                sheet.append([value_cell(sheet, value) for value in values])
             for note in _notes(table):
-                sheet.append([_text(sheet, note)])
+                sheet.append([text_cell(sheet, note)])
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from palier.core.csv import default_delimiter, iter_csv
-from palier.core.xlsx import text_cell
+from palier.core.xlsx import text_cell, value_cell
 from palier.steering.privacy import MIN_LEARNERS, hidden_rule
 from palier.steering.tables import Row, Table
 
@@ -96,7 +96,7 @@ def xlsx_file(table: Table, description: Sequence[str] = ()) -> IO[bytes]:
     sheet = workbook.create_sheet(title=table.code[:SHEET_NAME_LENGTH])
     sheet.append([text_cell(sheet, title) for title in export_header(table)])
     for row in export_rows(table):
-        sheet.append([_cell(sheet, value) for value in row])
+        sheet.append([value_cell(sheet, value) for value in row])
     notes = workbook.create_sheet(title=_("Notes")[:SHEET_NAME_LENGTH])
     for line in (table.title, *description, *table.notes, hidden_rule()):
         notes.append([text_cell(notes, str(line))])
@@ -104,10 +104,3 @@ def xlsx_file(table: Table, description: Sequence[str] = ()) -> IO[bytes]:
     workbook.save(spooled)
     spooled.seek(0)
     return spooled  # type: ignore[return-value]
-
-
-def _cell(sheet: object, value: object) -> object:
-    """Numbers as numbers; anything else (a label may be a lazy translation) as text."""
-    if value is None or isinstance(value, int | float | Decimal):
-        return value
-    return text_cell(sheet, str(value))
