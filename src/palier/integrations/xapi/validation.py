@@ -13,7 +13,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-IRI = {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$"}
+# RFC 3987's scheme, then no character an IRI may not hold (spaces, <>"{}|\^`).
+IRI = {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$"}
 UUID = {
     "type": "string",
     "pattern": r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}"
