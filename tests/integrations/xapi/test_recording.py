@@ -161,3 +161,18 @@ def test_the_profile_form_lets_a_learner_opt_out(client, framework):
     response = client.post(reverse("accounts:profile"), {"learning_records_opt_out": "on"})
     assert response.status_code == 302
     assert LearnerProfile.objects.get(user=user).learning_records_opt_out is True
+
+
+def test_the_outbox_is_shown_to_administrators_only(client, framework, xapi_on):
+    from palier.accounts.roles import Role
+
+    user = make_user()
+    add_to_plan(user, module=make_module("vu", make_organisation("Université"), ["D2.C4.1"]))
+    url = reverse("admin:integrations_xapi_statement_changelist")
+    client.force_login(make_user(roles=(Role.ADMINISTRATOR,), is_staff=True))
+    page = client.get(url)
+    assert page.status_code == 200
+    assert str(Statement.objects.get().pk) in page.content.decode()
+    assert user.email not in page.content.decode()
+    client.force_login(make_user(roles=(Role.AUTHOR,), is_staff=True))
+    assert client.get(url).status_code == 403
