@@ -56,9 +56,11 @@ def record_statement(user_id: int, build: Callable[[], dict[str, Any]]) -> State
     if not records_enabled(user_id):
         return None
     try:
-        payload = build()
-        errors = statement_errors(payload)
-        with transaction.atomic():  # a savepoint: a failure here leaves the caller's intact
+        # A savepoint: a failure while building or storing leaves the caller's transaction
+        # intact (on PostgreSQL a failed query would otherwise abort it).
+        with transaction.atomic():
+            payload = build()
+            errors = statement_errors(payload)
             statement = Statement.objects.create(
                 id=payload["id"],
                 user_id=user_id,
