@@ -34,6 +34,12 @@ class LrsAnswer:
         return self.status in STORED
 
     @property
+    def summary(self) -> str:
+        """The status alone, for the status page: the LRS's explanation may quote the
+        statement (a pseudonym), which stays on the statement's row."""
+        return self.detail if self.status == 0 else f"HTTP {self.status}"
+
+    @property
     def transient(self) -> bool:
         """Worth trying again later: unreachable, overloaded, failing, or refusing our
         credentials (which an administrator can fix without touching the statement)."""

@@ -151,14 +151,14 @@ def deliver_due(now: datetime | None = None) -> Delivery:
             Statement.objects.filter(pk=statement.pk).update(
                 tries=tries, next_try_at=retry_at, error=answer.detail[:500]
             )
-            _note_error(now, answer.detail)
+            _note_error(now, answer.summary)
             logger.warning("xapi: LRS unavailable (%s); retry at %s", answer.status, retry_at)
             delivery.retry_at, delivery.more = retry_at, False
             break
         Statement.objects.filter(pk=statement.pk).update(
             status=Statement.Status.REJECTED, tries=tries, error=answer.detail[:500]
         )
-        _note_error(now, answer.detail)
+        _note_error(now, answer.summary)
         logger.warning("xapi: the LRS refused statement %s (%s)", statement.pk, answer.status)
         delivery.rejected += 1
     if delivery.sent:
