@@ -157,7 +157,10 @@ def test_the_profile_form_lets_a_learner_opt_out(client, framework):
     user = make_user()
     client.force_login(user)
     page = client.get(reverse("accounts:profile"))
-    assert "learning_records_opt_out" in page.content.decode()
+    html = page.content.decode()
+    # The checkbox is described by its hint, which says what would be sent.
+    assert 'aria-describedby="id_learning_records_opt_out-hint"' in html
+    assert 'id="id_learning_records_opt_out-hint"' in html
     response = client.post(reverse("accounts:profile"), {"learning_records_opt_out": "on"})
     assert response.status_code == 302
     assert LearnerProfile.objects.get(user=user).learning_records_opt_out is True
