@@ -7,9 +7,14 @@ PORT ?= 8000
 # two share even one core well. Results never depend on it (each process has its own database).
 TEST_WORKERS ?= 2
 BIN := $(VENV)/bin
+# A real LRS for the xAPI tests (Ralph), in a virtualenv of its own: it pins versions of
+# uvicorn and FastAPI that must not replace the project's. Its `requests` is missing from
+# its own extras.
+RALPH_VENV ?= .venv-ralph
+RALPH_PACKAGES := "ralph-malph[lrs]==5.1.0" "requests>=2.31,<3"
 
 .DEFAULT_GOAL := run
-.PHONY: run test lint install install-dev worker clean
+.PHONY: run test lint install install-dev ralph-venv worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +31,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+$(RALPH_VENV)/.installed: Makefile
+	$(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/python -m pip install --quiet $(RALPH_PACKAGES)
+	touch $@
+
+ralph-venv: $(RALPH_VENV)/.installed
 
 # Development server on http://$(HOST):$(PORT) with the background-task worker beside it.
 # The first run also simulates a pilot (synthetic learners) and activates its calibration,
@@ -61,11 +73,13 @@ lint: install-dev
 # then the database tests again on a PostgreSQL server the test session starts itself.
 test: export PALIER_DEBUG = 1
 test: export PALIER_SECRET_KEY = test-only-secret-key-not-for-production
-test: install-dev
+test: export PALIER_RALPH_VENV = $(abspath $(RALPH_VENV))
+test: export PALIER_REQUIRE_LRS = 1
+test: install-dev ralph-venv
 	$(BIN)/ruff check .
 	$(BIN)/mypy --ignore-missing-imports src/palier/engine
 	$(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS)
 	$(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --database=postgres -m "not browser" --ignore=tests/engine
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(RALPH_VENV) var .pytest_cache .ruff_cache

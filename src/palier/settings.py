@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "palier.certification",
     "palier.steering",
     "palier.integrations.oidc",
+    "palier.integrations.xapi",
     "palier.platform",
 ]
 
@@ -398,6 +399,17 @@ if _task_backend not in _TASK_BACKENDS:
         f"PALIER_TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}, got {_task_backend!r}."
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+
+# --- xAPI learning records (integrations/xapi, docs/integrations.md) ------------------------
+# PALIER_XAPI_ENDPOINT: the LRS's xAPI base URL (the one that ends before "statements", e.g.
+# https://lrs.example.org/xAPI/). Unset, the integration is off and nothing is recorded.
+# Credentials: PALIER_XAPI_USERNAME and PALIER_XAPI_PASSWORD (HTTP Basic), or PALIER_XAPI_KEY
+# (sent as "Authorization: Bearer <key>"); secrets come from the environment only.
+PALIER_XAPI_ENDPOINT: str = os.environ.get("PALIER_XAPI_ENDPOINT", "").strip()
+PALIER_XAPI_USERNAME: str = os.environ.get("PALIER_XAPI_USERNAME", "")
+PALIER_XAPI_PASSWORD: str = os.environ.get("PALIER_XAPI_PASSWORD", "")
+PALIER_XAPI_KEY: str = os.environ.get("PALIER_XAPI_KEY", "")
+PALIER_XAPI_TIMEOUT_SECONDS: int = env_int("PALIER_XAPI_TIMEOUT_SECONDS", 10, minimum=1)
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "fr"

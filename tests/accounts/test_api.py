@@ -37,6 +37,7 @@ def test_me_describes_the_signed_in_user(client, learner):
         "region": "",
         "extra_time": False,
         "uses_screen_reader": False,
+        "learning_records_opt_out": False,
     }
 
 

@@ -74,6 +74,7 @@ def test_download_my_data_gives_everything_stored_about_me(client, learner):
         "region": "53",
         "extra_time": False,
         "uses_screen_reader": False,
+        "learning_records_opt_out": False,
     }
     assert data["organisations"]["memberships"][0]["organisation"] == "IFSI Test"
 

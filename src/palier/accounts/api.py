@@ -27,6 +27,7 @@ class ProfileOut(Schema):
     region: str
     extra_time: bool
     uses_screen_reader: bool
+    learning_records_opt_out: bool
 
 
 class MeOut(Schema):
@@ -49,6 +50,7 @@ class ProfilePatch(Schema):
     region: str | None = Field(None, max_length=8)
     extra_time: bool | None = None
     uses_screen_reader: bool | None = None
+    learning_records_opt_out: bool | None = None
 
 
 def _me(user: User) -> dict[str, Any]:

@@ -203,6 +203,16 @@ class ProfileForm(forms.Form):
         label=_("J'utilise un lecteur d'écran : ne me proposer que des questions adaptées"),
         required=False,
     )
+    learning_records_opt_out = forms.BooleanField(
+        label=_("Ne pas envoyer mes traces d'apprentissage à l'entrepôt de traces (xAPI)"),
+        required=False,
+        help_text=_(
+            "Quand la plateforme est reliée à un entrepôt de traces d'apprentissage, elle y "
+            "envoie vos tests, vos réponses (juste ou fausse, jamais le contenu), votre plan "
+            "de formation et vos certifications, sous un pseudonyme. Cochez pour ne rien "
+            "envoyer."
+        ),
+    )
     first_name = forms.CharField(
         label=_("Prénom"),
         max_length=NAME_MAX_LENGTH,

@@ -144,6 +144,10 @@ class LearnerProfile(models.Model):
         _("je bénéficie d'un temps majoré (tiers-temps)"), default=False
     )
     uses_screen_reader = models.BooleanField(_("j'utilise un lecteur d'écran"), default=False)
+    # Read by the xAPI integration: when set, none of the learner's activity is recorded.
+    learning_records_opt_out = models.BooleanField(
+        _("je refuse l'envoi de mes traces d'apprentissage (xAPI)"), default=False
+    )
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:

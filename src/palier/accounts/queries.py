@@ -28,6 +28,7 @@ PROFILE_FIELDS = (
     "region",
     "extra_time",
     "uses_screen_reader",
+    "learning_records_opt_out",
 )
 
 

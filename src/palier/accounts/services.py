@@ -128,6 +128,7 @@ def update_profile(
     region: str,
     extra_time: bool = False,
     uses_screen_reader: bool = False,
+    learning_records_opt_out: bool = False,
 ) -> LearnerProfile:
     if status != LearnerStatus.STUDENT:
         year_of_study = None
@@ -142,6 +143,7 @@ def update_profile(
             "region": region,
             "extra_time": extra_time,
             "uses_screen_reader": uses_screen_reader,
+            "learning_records_opt_out": learning_records_opt_out,
         },
     )
     return profile

@@ -43,7 +43,7 @@ from palier.assessments.models import (
     Response,
 )
 from palier.assessments.results import build_result
-from palier.assessments.signals import attempt_finished
+from palier.assessments.signals import answer_recorded, attempt_finished, attempt_started
 from palier.core.errors import ServiceError
 from palier.engine import Step, next_step
 from palier.engine.config import CERTIFICATION_MAX_EXPOSURE
@@ -306,6 +306,7 @@ def _open(attempt: Attempt, snapshot: BankSnapshot, excluded: list[str]) -> Atte
     """Save a new attempt and show its first question."""
     attempt.save(force_insert=True)
     freeze_framework(attempt.framework)
+    attempt_started.send(sender=Attempt, attempt=attempt)
     attempt.excluded_items = excluded
     attempt.pretest_positions = pretest_positions(attempt)
     step, engine = engine_step(attempt, snapshot, [])
@@ -504,6 +505,7 @@ def _record_answer(
     )
     response.item_version = version
     response.save(force_insert=True)
+    answer_recorded.send(sender=Attempt, attempt=attempt, response=response)
     attempt.current_position = position + 1
     _show(attempt, step, engine, snapshot, recorded)
     return Recorded(attempt, response, replayed=False)

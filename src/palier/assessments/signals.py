@@ -1,5 +1,8 @@
 """Extension points other apps plug into, so the test does not depend on them.
 
+- `attempt_started`: sent inside the transaction that starts an attempt, with `attempt`.
+- `answer_recorded`: sent inside the transaction that stores an answer, with `attempt` and
+  `response` (a replayed answer is not sent again).
 - `attempt_finished`: sent inside the transaction that finishes an attempt, with `attempt`.
 - Result sections: an app above assessments adds a section to the learner's result page
   (training adds the learning plan) with `add_result_section` in its `AppConfig.ready`; the
@@ -22,6 +25,8 @@ if TYPE_CHECKING:
 
     from palier.assessments.models import Attempt
 
+attempt_started = Signal()
+answer_recorded = Signal()
 attempt_finished = Signal()
 
 SectionContext = Callable[["HttpRequest", "Attempt"], dict[str, Any]]

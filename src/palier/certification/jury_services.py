@@ -21,6 +21,7 @@ from palier.certification.models import (
     Session,
 )
 from palier.certification.refusals import locked_candidate, refuse
+from palier.certification.signals import certificate_issued
 from palier.organisations.models import Membership, Organisation
 
 _CERTIFICATE_TRIES = 5
@@ -135,7 +136,7 @@ def issue_certificate(candidate: Candidate, decision: JuryDecision) -> Certifica
         index = (Certificate.objects.aggregate(last=Max("status_index"))["last"] or 0) + 1
         try:
             with transaction.atomic():
-                return Certificate.objects.create(
+                certificate = Certificate.objects.create(
                     candidate=candidate,
                     decision=decision,
                     code=codes.new_certificate_code(),
@@ -146,6 +147,8 @@ def issue_certificate(candidate: Candidate, decision: JuryDecision) -> Certifica
                 )
         except IntegrityError:
             continue
+        certificate_issued.send(sender=Certificate, certificate=certificate)
+        return certificate
     raise RuntimeError("no free certificate code or status index")
 
 

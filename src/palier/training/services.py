@@ -13,6 +13,7 @@ from palier.core.errors import ServiceError
 from palier.organisations.models import Organisation
 from palier.training.forms import BaseSessionFormSet, ModuleForm
 from palier.training.models import Module, PlanEntry, Resource
+from palier.training.signals import plan_entry_added, plan_entry_completed
 
 
 @transaction.atomic
@@ -29,9 +30,11 @@ def add_to_plan(
         return existing
     try:
         with transaction.atomic():
-            return PlanEntry.objects.create(user=user, module=module, resource=resource)
+            entry = PlanEntry.objects.create(user=user, module=module, resource=resource)
     except IntegrityError:  # added by a concurrent request
         return PlanEntry.objects.get(user=user, module=module, resource=resource)
+    plan_entry_added.send(sender=PlanEntry, entry=entry)
+    return entry
 
 
 @transaction.atomic
@@ -61,6 +64,8 @@ def set_progress(entry: PlanEntry, progress: str) -> PlanEntry:
             "confirmed_by_provider",
         ]
     )
+    if progress == PlanEntry.Progress.COMPLETED:
+        plan_entry_completed.send(sender=PlanEntry, entry=entry)
     return entry
 
 
