@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "palier.campaigns",
     "palier.certification",
     "palier.steering",
+    "palier.integrations.lti",
     "palier.platform",
 ]
 
@@ -335,6 +336,13 @@ PALIER_PRETEST_RESPONSES: int = env_int("PALIER_PRETEST_RESPONSES", 300, minimum
 # key derived from SECRET_KEY; outside debug no credential is issued and
 # `palier check --deploy` reports it.
 PALIER_CREDENTIAL_KEY: list[str] = env_list("PALIER_CREDENTIAL_KEY")
+
+# --- LTI 1.3 tool (integrations/lti, docs/integrations.md) --------------------------------
+# Palier's RSA private key in PEM (newlines or literal "\n"); LTI is off while it is unset.
+# PALIER_LTI_PREVIOUS_KEY, the key before a rotation, stays published in the tool's JWKS so
+# that platforms still verify what it signed; it signs nothing.
+PALIER_LTI_KEY: str = os.environ.get("PALIER_LTI_KEY", "")
+PALIER_LTI_PREVIOUS_KEY: str = os.environ.get("PALIER_LTI_PREVIOUS_KEY", "")
 
 # --- E-mail -------------------------------------------------------------------------------
 # PALIER_EMAIL_BACKEND: console (default, prints e-mails), file (`make run`: one .eml file
