@@ -38,7 +38,7 @@ def _load(pem_text: str) -> ToolKey:
         key = JWK.from_pem(pem_text.encode())
     except (ValueError, TypeError) as error:
         raise ImproperlyConfigured("PALIER_LTI_KEY is not an RSA private key in PEM.") from error
-    if key.key_type != "RSA" or not key.has_private:
+    if key.get("kty") != "RSA" or not key.has_private:
         raise ImproperlyConfigured("PALIER_LTI_KEY must be an RSA private key.")
     kid = key.thumbprint()
     public = json.loads(key.export_public())
