@@ -13,7 +13,8 @@ from django.db.models.signals import post_save
 
 
 def _participation_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
-    if instance.status != "shared":
+    update_fields = kwargs.get("update_fields")
+    if instance.status != "shared" or (update_fields and "status" not in update_fields):
         return
     from palier.integrations.lti.models import GradePassback
     from palier.integrations.lti.tasks import queue_grade
