@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -71,3 +72,8 @@ def post_launch(browser: requests.Session, form: dict[str, Any]) -> requests.Res
 
 def launch(browser: requests.Session, platform: TestPlatform, pending: PendingLaunch):
     return post_launch(browser, authorize(browser, platform, pending))
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the first form of a page."""
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)

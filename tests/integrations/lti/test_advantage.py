@@ -17,12 +17,8 @@ from palier.integrations.lti.models import Course, GradePassback, PlatformAccoun
 from tests.assessments.conftest import seed_bank
 from tests.campaigns.conftest import campaign_fields
 from tests.campaigns.test_services import finish
-from tests.integrations.lti.conftest import INSTRUCTOR, LEARNER, launch
+from tests.integrations.lti.conftest import INSTRUCTOR, LEARNER, csrf_of, launch
 from tests.integrations.lti.platform import LINE_ITEM_MAXIMUM, PendingLaunch
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
 
 def signed_in_teacher(platform, registration, teacher, custom=None, deep_linking=False):

@@ -13,11 +13,12 @@ from palier.frameworks.queries import current_framework
 from palier.integrations.lti.models import Course, LaunchNonce, PlatformAccount
 from tests.assessments.conftest import seed_bank
 from tests.campaigns.conftest import campaign_fields
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 from tests.integrations.lti.conftest import (
     INSTRUCTOR,
     LEARNER,
     authorize,
+    csrf_of,
     launch,
     post_launch,
 )
@@ -104,17 +105,37 @@ def test_an_existing_account_is_linked_only_after_its_owner_signs_in_and_confirm
 ):
     owner = make_user("claire@univ.example", first_name="Claire")
     browser = requests.Session()
-    answer = launch(
-        browser, platform, PendingLaunch("moodle-claire", [LEARNER], email="claire@univ.example")
-    )
+    pending = PendingLaunch("moodle-claire", [LEARNER], email="Claire@univ.example")
+    answer = launch(browser, platform, pending)
     assert answer.status_code == 302
     assert not PlatformAccount.objects.exists()
-    link_page = browser.get(
-        platform.tool_base_url + answer.headers["Location"], allow_redirects=False
+    base = platform.tool_base_url
+    link_page = browser.get(base + answer.headers["Location"], allow_redirects=False)
+    assert link_page.status_code == 302
+    assert "/compte/connexion/" in link_page.headers["Location"]
+    login_page = browser.get(base + link_page.headers["Location"])
+    signed_in = browser.post(
+        login_page.url,
+        data={
+            "csrfmiddlewaretoken": csrf_of(login_page.text),
+            "username": owner.email,
+            "password": PASSWORD,
+        },
     )
-    assert link_page.status_code == 302 and "/compte/connexion/" in link_page.headers["Location"]
+    assert signed_in.url.endswith("/lti/lier-mon-compte/"), signed_in.url
+    assert "claire@univ.example" in signed_in.text
+    linked = browser.post(
+        signed_in.url,
+        data={"csrfmiddlewaretoken": csrf_of(signed_in.text), "confirm": "yes"},
+        allow_redirects=False,
+    )
+    assert linked.status_code == 302
+    assert PlatformAccount.objects.get(subject="moodle-claire").user == owner
     assert User.objects.filter(email__iexact="claire@univ.example").count() == 1
-    _ = owner
+    # The next launch goes straight in.
+    again = launch(requests.Session(), platform, pending)
+    assert again.status_code == 302
+    assert "lier-mon-compte" not in again.headers["Location"]
 
 
 def test_forged_expired_replayed_and_wrongly_signed_launches_are_refused(

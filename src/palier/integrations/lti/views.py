@@ -117,12 +117,18 @@ def _claimed_platform(request: HttpRequest) -> Platform | None:
         return None
 
 
+def _pending(request: HttpRequest, key: str) -> tuple[dict[str, Any], Platform | None]:
+    """What a launch left in the session for the next page, with its (active) platform."""
+    pending = request.session.get(key) or {}
+    platform = Platform.objects.filter(pk=pending.get("platform"), is_active=True).first()
+    return pending, platform
+
+
 @require_http_methods(["GET", "POST"])
 def link(request: HttpRequest) -> HttpResponse:
     """Confirm that the platform account is the signed-in person's (sign in first)."""
-    pending = request.session.get(SESSION_PENDING)
-    platform = Platform.objects.filter(pk=(pending or {}).get("platform"), is_active=True).first()
-    if pending is None or platform is None:
+    pending, platform = _pending(request, SESSION_PENDING)
+    if platform is None:
         return _refused(request, "no pending account link", status=404)
     if request.method == "POST":
         del request.session[SESSION_PENDING]
@@ -136,9 +142,8 @@ def link(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def deep_link(request: HttpRequest) -> HttpResponse:
-    pending = request.session.get(SESSION_DEEP_LINK)
-    platform = Platform.objects.filter(pk=(pending or {}).get("platform"), is_active=True).first()
-    if pending is None or platform is None:
+    pending, platform = _pending(request, SESSION_DEEP_LINK)
+    if platform is None:
         return _refused(request, "no deep linking request", status=404)
     form = deep_linking.ChoiceForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
