@@ -15,6 +15,7 @@ from tests.integrations.lti.platform import (
     DEPLOYMENT_ID,
     PendingLaunch,
     TestPlatform,
+    read_launch_form,
     rsa_pem_pair,
 )
 
@@ -59,7 +60,7 @@ def authorize(browser: requests.Session, platform: TestPlatform, pending: Pendin
     assert answer.status_code == 302, answer.text[:300]
     authorised = browser.get(answer.headers["Location"])
     assert authorised.status_code == 200, authorised.text
-    return authorised.json()
+    return read_launch_form(authorised.text)
 
 
 def post_launch(browser: requests.Session, form: dict[str, Any]) -> requests.Response:

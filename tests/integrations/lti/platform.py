@@ -8,12 +8,14 @@ is done by the tests with a `requests.Session`.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from cryptography.hazmat.primitives import serialization
@@ -171,7 +173,7 @@ class TestPlatform:
         if path == "/jwks":
             return 200, json.dumps(self.config().get_jwks()), "application/json"
         if path == "/authorize":
-            return 200, json.dumps(self._authorize(request)), "application/json"
+            return 200, launch_form(self._authorize(request)), "text/html; charset=utf-8"
         if path == "/token":
             token = self.config().get_access_token(request.form_data)
             return 200, json.dumps(token), "application/json"
@@ -277,5 +279,22 @@ class TestPlatform:
             self._server.server_close()
 
 
-def host_of(url: str) -> str:
-    return urlsplit(url).netloc
+def launch_form(launch_data: dict[str, Any]) -> str:
+    """The platform's auto-submitted form that carries the id_token to the tool."""
+    action, token, state = (
+        html.escape(str(launch_data[key])) for key in ("launch_url", "id_token", "state")
+    )
+    return (
+        '<!doctype html><html lang="fr"><head><title>Lancement</title></head><body>'
+        f'<form id="launch" method="post" action="{action}">'
+        f'<input type="hidden" name="id_token" value="{token}">'
+        f'<input type="hidden" name="state" value="{state}"></form>'
+        "<script>document.getElementById('launch').submit();</script></body></html>"
+    )
+
+
+def read_launch_form(page: str) -> dict[str, str]:
+    """What the auto-submitted form would post (for tests that drive HTTP directly)."""
+    fields = dict(re.findall(r'name="(id_token|state)" value="([^"]*)"', page))
+    fields["launch_url"] = html.unescape(re.search(r'action="([^"]+)"', page).group(1))
+    return fields
