@@ -23,7 +23,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_learner_launched_from_the_course_lands_on_the_first_question(
-    page, theme, platform, registration, org, org_admin
+    page,
+    theme,
+    platform,  # noqa: F811
+    registration,  # noqa: F811
+    org,
+    org_admin,
 ):
     seed_bank(current_framework())
     campaign = create_campaign(org, org_admin, campaign_fields(name="Positionnement L1"))
@@ -40,5 +45,4 @@ def test_a_learner_launched_from_the_course_lands_on_the_first_question(
     page.goto(start, timeout=60_000)
     page.wait_for_url("**/positionnement/**", timeout=60_000)
     assert page.get_by_role("heading", level=1).first.is_visible()
-    page.screenshot(path=f"/tmp/lti-launch-{theme}.png", full_page=True)
     check_both_widths(page)
