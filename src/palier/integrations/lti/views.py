@@ -6,6 +6,7 @@ id_token instead); every refusal is logged with its reason and answered with a 4
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from pylti1p3.message_launch import MessageLaunch
 
 from palier.integrations.lti import deep_linking, keys, launches, services
 from palier.integrations.lti.models import Platform
@@ -98,15 +100,11 @@ def _continue(request: HttpRequest, user: Any, platform: Platform, claims: dict)
 
 def _claimed_platform(request: HttpRequest) -> Platform | None:
     """The platform a refused launch claims to come from (for its status line), if any."""
-    from pylti1p3.message_launch import MessageLaunch
-
     token = request.POST.get("id_token", "")
     parts = token.split(".")
     if len(parts) != 3:
         return None
     try:
-        import json
-
         body = json.loads(MessageLaunch.urlsafe_b64decode(parts[1]))
         audience = body.get("aud")
         client_id = audience[0] if isinstance(audience, list) and audience else audience
