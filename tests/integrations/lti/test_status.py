@@ -45,5 +45,5 @@ def test_the_management_site_lists_platforms_for_administrators_only(
 
     client.force_login(org_admin)
     assert client.get("/gestion/integrations_lti/platform/").status_code in (302, 403)
-    client.force_login(make_user(roles=(Role.ADMINISTRATOR,), is_staff=True))
+    client.force_login(make_user(roles=(Role.ADMINISTRATOR,), is_staff=True, is_superuser=True))
     assert client.get("/gestion/integrations_lti/platform/add/").status_code == 200
