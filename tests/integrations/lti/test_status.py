@@ -47,3 +47,16 @@ def test_the_management_site_lists_platforms_for_administrators_only(
     assert client.get("/gestion/integrations_lti/platform/").status_code in (302, 403)
     client.force_login(make_user(roles=(Role.ADMINISTRATOR,), is_staff=True, is_superuser=True))
     assert client.get("/gestion/integrations_lti/platform/add/").status_code == 200
+
+
+def test_every_field_label_is_translatable():
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    plain = [
+        f"{model.__name__}.{field.name}"
+        for model in apps.get_app_config("integrations_lti").get_models()
+        for field in model._meta.get_fields()
+        if field.concrete and not field.auto_created and not isinstance(field.verbose_name, Promise)
+    ]
+    assert not plain, f"labels not marked for translation: {plain}"

@@ -44,7 +44,7 @@ class Platform(models.Model):
         help_text=_("L'établissement qui utilise cette plateforme, s'il n'y en a qu'un."),
     )
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     last_success_at = models.DateTimeField(_("dernier succès"), null=True, blank=True)
     last_error_at = models.DateTimeField(_("dernière erreur"), null=True, blank=True)
     last_error_message = models.CharField(_("message d'erreur"), max_length=255, blank=True)
@@ -68,7 +68,9 @@ class Platform(models.Model):
 class Deployment(models.Model):
     """One deployment of Palier on the platform (a site or a course category)."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="deployments")
+    platform = models.ForeignKey(
+        Platform, verbose_name=_("plateforme"), on_delete=models.CASCADE, related_name="deployments"
+    )
     deployment_id = models.CharField(_("identifiant de déploiement"), max_length=CLAIM_MAX_LENGTH)
 
     class Meta:
@@ -87,12 +89,17 @@ class Deployment(models.Model):
 class PlatformAccount(models.Model):
     """A platform user (issuer + subject) linked to a Palier account."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="accounts")
-    subject = models.CharField(max_length=CLAIM_MAX_LENGTH)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lti_accounts"
+    platform = models.ForeignKey(
+        Platform, verbose_name=_("plateforme"), on_delete=models.CASCADE, related_name="accounts"
     )
-    linked_at = models.DateTimeField(default=timezone.now)
+    subject = models.CharField(_("identifiant sur la plateforme"), max_length=CLAIM_MAX_LENGTH)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utilisateur"),
+        on_delete=models.CASCADE,
+        related_name="lti_accounts",
+    )
+    linked_at = models.DateTimeField(_("lié le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("compte lié")
@@ -108,8 +115,8 @@ class PlatformAccount(models.Model):
 class LaunchNonce(models.Model):
     """A nonce handed out at login initiation; a launch consumes it (deleted): replays fail."""
 
-    value = models.CharField(max_length=128, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    value = models.CharField(_("valeur"), max_length=128, unique=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
 
     def __str__(self) -> str:
         return f"nonce {self.pk}"
@@ -118,15 +125,24 @@ class LaunchNonce(models.Model):
 class Course(models.Model):
     """A platform course (LTI context) seen at a launch, with its roster service address."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="courses")
-    deployment_id = models.CharField(max_length=CLAIM_MAX_LENGTH)
-    context_id = models.CharField(max_length=CLAIM_MAX_LENGTH)
-    title = models.CharField(_("titre"), max_length=CLAIM_MAX_LENGTH, blank=True)
-    memberships_url = models.URLField(max_length=URL_MAX_LENGTH, blank=True)
-    campaign = models.ForeignKey(
-        "campaigns.Campaign", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    platform = models.ForeignKey(
+        Platform, verbose_name=_("plateforme"), on_delete=models.CASCADE, related_name="courses"
     )
-    roster_imported_at = models.DateTimeField(null=True, blank=True)
+    deployment_id = models.CharField(_("identifiant de déploiement"), max_length=CLAIM_MAX_LENGTH)
+    context_id = models.CharField(_("identifiant du cours"), max_length=CLAIM_MAX_LENGTH)
+    title = models.CharField(_("titre"), max_length=CLAIM_MAX_LENGTH, blank=True)
+    memberships_url = models.URLField(
+        _("adresse de la liste du cours"), max_length=URL_MAX_LENGTH, blank=True
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("campagne"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    roster_imported_at = models.DateTimeField(_("liste importée le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("cours")
@@ -148,18 +164,25 @@ class GradePassback(models.Model):
         FAILED = "failed", _("Échec répété")
 
     participation = models.ForeignKey(
-        "campaigns.Participation", on_delete=models.CASCADE, related_name="+"
+        "campaigns.Participation",
+        verbose_name=_("participation"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
-    account = models.ForeignKey(PlatformAccount, on_delete=models.CASCADE, related_name="+")
-    deployment_id = models.CharField(max_length=CLAIM_MAX_LENGTH)
-    lineitem_url = models.URLField(max_length=URL_MAX_LENGTH)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    tries = models.PositiveSmallIntegerField(default=0)
-    score_given = models.FloatField(null=True, blank=True)
-    score_maximum = models.FloatField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error_at = models.DateTimeField(null=True, blank=True)
-    last_error_message = models.CharField(max_length=255, blank=True)
+    account = models.ForeignKey(
+        PlatformAccount, verbose_name=_("compte lié"), on_delete=models.CASCADE, related_name="+"
+    )
+    deployment_id = models.CharField(_("identifiant de déploiement"), max_length=CLAIM_MAX_LENGTH)
+    lineitem_url = models.URLField(_("adresse de la colonne de notes"), max_length=URL_MAX_LENGTH)
+    status = models.CharField(
+        _("statut"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    tries = models.PositiveSmallIntegerField(_("essais"), default=0)
+    score_given = models.FloatField(_("note envoyée"), null=True, blank=True)
+    score_maximum = models.FloatField(_("note maximale"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+    last_error_at = models.DateTimeField(_("dernière erreur"), null=True, blank=True)
+    last_error_message = models.CharField(_("message d'erreur"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("note à transmettre")
