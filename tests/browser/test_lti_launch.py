@@ -68,8 +68,9 @@ def test_a_teacher_inserts_a_campaign_from_the_course(
     page.wait_for_url("**/lti/inserer/", timeout=60_000)
     assert page.get_by_role("heading", level=1, name="Ajouter Palier à votre cours").is_visible()
     check_both_widths(page)
-    page.get_by_label("Une campagne de mon organisme").check()
-    page.get_by_label("Campagne").select_option(str(campaign.pk))
+    # DSFR draws the radio inside its label: click the label, as a person does.
+    page.locator("label", has_text="Une campagne de mon organisme").click()
+    page.locator("#id_campaign").select_option(str(campaign.pk))
     page.get_by_role("button", name="Ajouter au cours").click()
     page.wait_for_url(platform.deep_link_return_url, timeout=60_000)
     assert platform.deep_link_items[0]["custom"] == {"palier_campaign": campaign.code}
