@@ -10,6 +10,7 @@ import hashlib
 from datetime import timedelta
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -86,7 +87,9 @@ def account_for_launch(platform: Platform, claims: dict[str, Any]) -> User | Non
     link = PlatformAccount.objects.select_related("user").filter(platform=platform, subject=subject)
     found = link.first()
     if found is not None:
-        return found.user if found.user.is_active else None
+        if not found.user.is_active:  # a closed or erased account does not come back
+            raise PermissionDenied
+        return found.user
     email = str(claims.get("email") or "").strip().lower()
     if email and User.objects.filter(email__iexact=email).exists():
         return None
