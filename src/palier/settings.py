@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "palier.steering",
     "palier.integrations.oidc",
     "palier.integrations.xapi",
+    "palier.integrations.lti",
     "palier.platform",
 ]
 
@@ -359,6 +360,12 @@ PALIER_OIDC_PROFESSION_POPULATIONS: str = os.environ.get(
 PALIER_OIDC_PRACTICE_MODE_STATUSES: str = os.environ.get(
     "PALIER_OIDC_PRACTICE_MODE_STATUSES", ""
 ).strip()
+# --- LTI 1.3 tool (integrations/lti, docs/integrations.md) --------------------------------
+# Palier's RSA private key in PEM (newlines or literal "\n"); LTI is off while it is unset.
+# PALIER_LTI_PREVIOUS_KEY, the key before a rotation, stays published in the tool's JWKS so
+# that platforms still verify what it signed; it signs nothing.
+PALIER_LTI_KEY: str = os.environ.get("PALIER_LTI_KEY", "")
+PALIER_LTI_PREVIOUS_KEY: str = os.environ.get("PALIER_LTI_PREVIOUS_KEY", "")
 
 # --- E-mail -------------------------------------------------------------------------------
 # PALIER_EMAIL_BACKEND: console (default, prints e-mails), file (`make run`: one .eml file

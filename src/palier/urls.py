@@ -80,6 +80,7 @@ urlpatterns += i18n_patterns(
         "organisations/<slug:slug>/certification/",
         include((certification_staff_urls.urlpatterns, "certification_staff")),
     ),
+    path("lti/", include("palier.integrations.lti.urls")),
     path("gestion/", management_urls()),
     path("auteur/", authoring_site.urls),
     prefix_default_language=False,
