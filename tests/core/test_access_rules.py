@@ -38,6 +38,16 @@ PUBLIC_VIEWS = {
     "training:resource",
     "training:provider",
     "training:funding",  # what each funding route is: public, like the catalogue
+    # Signing in through an OpenID provider: before a session exists (the link page asks
+    # the owner of an existing account for its password; logout ends at the provider).
+    "integrations_oidc:start",
+    "integrations_oidc:callback",
+    "integrations_oidc:link",
+    "integrations_oidc:logout",
+    # LTI 1.3: what a learning platform calls before anyone is signed in (signed messages).
+    "lti:jwks",
+    "lti:login",
+    "lti:launch",
 }
 
 
