@@ -231,7 +231,7 @@ def canonical(value: dict) -> str:
 
 def stored(year: int) -> dict[str, set]:
     def rows(model, *fields):
-        return set(model.objects.filter(academic_year=year).values_list(*fields))
+        return list(model.objects.filter(academic_year=year).values_list(*fields))
 
     scope = ("scope", "institution_type", "organisation_id", "award_id", "population_id", "region")
     levels = {
@@ -241,9 +241,9 @@ def stored(year: int) -> dict[str, set]:
     reach = ("status", "active", "reached", "assessed", "trained", "certified")
     routes = ("status", "route", "planned_learners", "completed_learners")
     return {
-        "reach": rows(ReachSummary, *scope, *reach, "trained_hours", "planned_hours"),
+        "reach": set(rows(ReachSummary, *scope, *reach, "trained_hours", "planned_hours")),
         "levels": levels,
-        "routes": rows(RouteHoursSummary, *scope, *routes, "planned_hours", "completed_hours"),
+        "routes": set(rows(RouteHoursSummary, *scope, *routes, "planned_hours", "completed_hours")),
     }
 
 

@@ -31,7 +31,6 @@ from django.db.models.functions import Cast, Coalesce, Round
 from palier.accounts.models import LearnerProfile
 from palier.campaigns.models import Campaign, Participation, SharedLevel
 from palier.frameworks.models import Population
-from palier.organisations.models import Organisation
 from palier.steering import indicators
 from palier.steering.models import AwardCampaign, AwardModule, Scope
 from palier.training.funding import declared_routes, routes_for
@@ -268,32 +267,60 @@ class YearTables:
     def level_cells(self) -> list[tuple]:
         """(scope key, population, region, area, level, learners, learners with a target,
         sum of level - target): each learner's latest shared result of the year per scope
-        key and area (latest: shared last, then stored last)."""
+        key and area (latest: shared last, then stored last). Scope keys are numbered here
+        (`campaign_keys`) so that the database sorts small integers, not the keys."""
+        keys = self.campaign_keys()
         t = self.name
-        self.create("campaign_scopes", campaign_scopes_sql(self.connection))
         start, end = indicators.moments(self.year)
         quote = self.connection.ops.quote_name
         levels = quote(SharedLevel._meta.db_table)
         participations = quote(Participation._meta.db_table)
         profile = PROFILE_JOIN.format(profile=self.profile, learner="l.learner")
         finished = self.connection.ops.adapt_datetimefield_value
-        return self.fetch(
-            f"""SELECT l.scope, l.institution_type, l.organisation_id, l.award_id,
-                pr.population_id, {REGION}, l.area, l.level, COUNT(*), COUNT(l.target),
-                SUM(l.level - l.target)
-            FROM (SELECT cs.scope, cs.institution_type, cs.organisation_id, cs.award_id,
-                    p.user_id AS learner, sl.area, sl.level, sl.target,
-                    ROW_NUMBER() OVER (PARTITION BY p.user_id, cs.scope, cs.institution_type,
-                        cs.organisation_id, cs.award_id, sl.area
+        rows = self.fetch(
+            f"""SELECT l.key_id, pr.population_id, {REGION}, l.area, l.level, COUNT(*),
+                COUNT(l.target), SUM(l.level - l.target)
+            FROM (SELECT ck.key_id, p.user_id AS learner, sl.area, sl.level, sl.target,
+                    ROW_NUMBER() OVER (PARTITION BY p.user_id, ck.key_id, sl.area
                         ORDER BY p.shared_at DESC, sl.id DESC) AS position
                 FROM {levels} sl JOIN {participations} p ON p.id = sl.participation_id
-                JOIN {t("campaign_scopes")} cs ON cs.campaign = p.campaign_id
+                JOIN {t("campaign_keys")} ck ON ck.campaign = p.campaign_id
                 WHERE p.finished_at >= %s AND p.finished_at < %s) l {profile}
             WHERE l.position = 1
-            GROUP BY l.scope, l.institution_type, l.organisation_id, l.award_id,
-                pr.population_id, {REGION}, l.area, l.level""",  # noqa: S608
+            GROUP BY l.key_id, pr.population_id, {REGION}, l.area, l.level""",  # noqa: S608
             [finished(start), finished(end)],
         )
+        return [(*keys[row[0]], *row[1:]) for row in rows]
+
+    def campaign_keys(self) -> dict[int, tuple]:
+        """Fill the temporary table (campaign, key id) with the scope keys a result shared in
+        each campaign counts in — national, its institution's type, its institution and its
+        award when attached; returns the keys by id."""
+        award_of = dict(
+            AwardCampaign.objects.using(self.using).values_list("campaign_id", "award_id")
+        )
+        ids: dict[tuple, int] = {}
+        rows = []
+        for campaign, place, kind in Campaign.objects.using(self.using).values_list(
+            "pk", "organisation_id", "organisation__type"
+        ):
+            keys = [
+                (Scope.ALL.value, "", None, None),
+                (Scope.TYPE.value, kind, None, None),
+                (Scope.ORGANISATION.value, kind, place, None),
+            ]
+            if campaign in award_of:
+                keys.append((Scope.AWARD.value, "", None, award_of[campaign]))
+            rows += [(campaign, ids.setdefault(key, len(ids))) for key in keys]
+        name = self.name("campaign_keys")
+        self.execute(f"DROP TABLE IF EXISTS {name}")
+        self.execute(f"CREATE TEMPORARY TABLE {name} (campaign bigint, key_id integer)")
+        self.created.append(name)
+        with self.connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {name} VALUES (%s, %s)", rows)  # noqa: S608
+        if self.connection.vendor == "postgresql":
+            self.execute(f"ANALYZE {name}")
+        return {number: key for key, number in ids.items()}
 
 
 def award_sources(year: int) -> QuerySet:
@@ -335,20 +362,3 @@ def route_entries(entries: QuerySet[PlanEntry]) -> QuerySet:
             F("user__profile__population_id"), Value(0), output_field=BigIntegerField()
         ),
     )
-
-
-def campaign_scopes_sql(connection: Any) -> str:
-    """(campaign, scope key) for every campaign: the scope keys a result shared in it counts
-    in — national, its institution's type, its institution and its award when attached."""
-    quote = connection.ops.quote_name
-    campaigns = quote(Campaign._meta.db_table)
-    organisations = quote(Organisation._meta.db_table)
-    links = quote(AwardCampaign._meta.db_table)
-    none = "CAST(NULL AS BIGINT)"
-    place = f"FROM {campaigns} c JOIN {organisations} o ON o.id = c.organisation_id"
-    return f"""SELECT c.id AS campaign, '{Scope.ALL.value}' AS scope, '' AS institution_type,
-            {none} AS organisation_id, {none} AS award_id FROM {campaigns} c
-        UNION ALL SELECT c.id, '{Scope.TYPE.value}', o.type, {none}, {none} {place}
-        UNION ALL SELECT c.id, '{Scope.ORGANISATION.value}', o.type, o.id, {none} {place}
-        UNION ALL SELECT campaign_id, '{Scope.AWARD.value}', '', {none}, award_id
-            FROM {links}"""  # noqa: S608 - the models' own tables
