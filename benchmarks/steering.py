@@ -13,6 +13,7 @@ targets (pages < 1 s p95, refresh < 5 min) are reported, never asserted.
     python -m benchmarks.steering [--learners 1000000] [--scale 0.05] [--requests 20]
         [--database-url postgres://...] [--output benchmarks/results/steering.json]
         [--no-refresh]   # time the pages on the summary tables already refreshed
+        [--no-exports]   # time the pages only, not the exports they link to
 """
 
 from __future__ import annotations
@@ -191,7 +192,9 @@ def time_page(client: Any, name: str, url: str, requests: int) -> dict[str, Any]
     }
 
 
-def run_child(learners: int, requests: int, seed: int, refresh: bool = True) -> dict[str, Any]:
+def run_child(
+    learners: int, requests: int, seed: int, refresh: bool = True, exports: bool = True
+) -> dict[str, Any]:
     """Inside a configured environment: migrate, generate (unless present), time."""
     import django
 
@@ -212,8 +215,8 @@ def run_child(learners: int, requests: int, seed: int, refresh: bool = True) -> 
     pages = []
     for name, url in page_urls().items():
         pages.append(time_page(client, name, url, requests))
-    exports = sorted({link for page in pages for link in page.get("links", ())})
-    for link in exports:
+    links = sorted({link for page in pages for link in page.get("links", ())})
+    for link in links if exports else ():
         pages.append(time_page(client, f"export {link.split('?')[0]}", link, requests))
     result["pages"] = pages
     return result
@@ -273,11 +276,15 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--no-refresh", action="store_true", help="time the pages on the "
                         "summary tables already in the database")  # fmt: skip
+    parser.add_argument("--no-exports", action="store_true", help="time the pages only, not "
+                        "the exports they link to")  # fmt: skip
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     learners = max(1, round(options.learners * options.scale))
     if options.child:
-        result = run_child(learners, options.requests, options.seed, not options.no_refresh)
+        result = run_child(
+            learners, options.requests, options.seed, not options.no_refresh, not options.no_exports
+        )
         print(json.dumps(result))
         return
     sys.path.insert(0, str(ROOT))
@@ -287,6 +294,7 @@ def main() -> None:
 
     arguments = ["--child", "--learners", str(learners), "--requests", str(options.requests)]
     arguments += ["--seed", str(options.seed)] + (["--no-refresh"] if options.no_refresh else [])
+    arguments += ["--no-exports"] if options.no_exports else []
     server = None
     url = options.database_url
     if url is None:
