@@ -15,6 +15,10 @@ The temporary tables of a year (one set per connection, dropped by `YearTables.d
   them too);
 - `scoped` (learner, scope key): the scope keys each of them counts in, once each —
   national; each institution type, or "" for none; each institution; each award, or none.
+For the route hours, `module_routes` (module, status, population, route: the routes of
+`training.funding.routes_for`, computed once per combination), the year's
+`planned_entries` and `completed_entries`, and `route_learners` (hours per learner, status
+and route); for the shared levels, `campaign_keys` (campaign, numbered scope key).
 Hours are summed as whole hundredths (module hours have two decimals), so sums are exact
 on SQLite as on PostgreSQL.
 """
