@@ -190,6 +190,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
     }
+# PostgreSQL's JIT compiles every query whose estimated cost is high before running it; on
+# the steering pages' counts that took 5 of 6 seconds (docs/performance.md), so the
+# application's connections turn it off.
+POSTGRES_OPTIONS = {"options": "-c jit=off"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRES_OPTIONS)
 # DATABASE_REPLICA_URL (optional, same syntax as DATABASE_URL): a read replica of the default
 # database (e.g. a PostgreSQL streaming standby). When set, the `replica` alias exists and
 # the models that declare `read_from_replica = True` (the steering aggregates) are read from
@@ -202,6 +208,8 @@ if os.environ.get("DATABASE_REPLICA_URL", "").strip():
         conn_max_age=int(os.environ.get("PALIER_DB_CONN_MAX_AGE", "0")),
     )
     DATABASES[REPLICA_DB_ALIAS]["TEST"] = {"MIRROR": "default"}
+    if DATABASES[REPLICA_DB_ALIAS]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES[REPLICA_DB_ALIAS].setdefault("OPTIONS", {}).update(POSTGRES_OPTIONS)
 DATABASE_ROUTERS = ["palier.core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
