@@ -6,7 +6,7 @@ learners of `steering/indicators.py`."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from palier.accounts.models import User
 from palier.campaigns.models import Participation
@@ -18,35 +18,30 @@ from palier.training.models import PlanEntry
 
 
 def learner_condition(award: Award, year: int) -> Q:
-    """The condition on users that makes them learners of `award` in `year`."""
+    """The condition on users that makes them learners of `award` in `year`: three
+    uncorrelated subqueries on the award's own rows (the database hashes each once; a
+    correlated EXISTS per user would read every user of the country)."""
     start, end = year_bounds(year)
-    user = OuterRef("pk")
-    return Q(
-        Exists(
-            Participation.objects.filter(
-                user=user,
-                campaign__award_link__award=award,
-                joined_at__date__lt=end,
-                campaign__closes_on__gte=start,
-            )
-        )
-        | Exists(
-            PlanEntry.objects.filter(
-                user=user,
-                module__award_link__award=award,
-                progress=PlanEntry.Progress.COMPLETED,
-                completed_at__date__gte=start,
-                completed_at__date__lt=end,
-            )
-        )
-        | Exists(
-            Candidate.objects.filter(
-                user=user,
-                session__award_link__award=award,
-                session__date__gte=start,
-                session__date__lt=end,
-            )
-        )
+    participants = Participation.objects.filter(
+        campaign__award_link__award=award,
+        joined_at__date__lt=end,
+        campaign__closes_on__gte=start,
+    )
+    trained = PlanEntry.objects.filter(
+        module__award_link__award=award,
+        progress=PlanEntry.Progress.COMPLETED,
+        completed_at__date__gte=start,
+        completed_at__date__lt=end,
+    )
+    candidates = Candidate.objects.filter(
+        session__award_link__award=award,
+        session__date__gte=start,
+        session__date__lt=end,
+    )
+    return (
+        Q(pk__in=participants.values("user_id").order_by())
+        | Q(pk__in=trained.values("user_id").order_by())
+        | Q(pk__in=candidates.values("user_id").order_by())
     )
 
 
