@@ -124,8 +124,9 @@ def run_tasks(transactional_db):
 
 @pytest.fixture
 def framework(db):
-    """The seeded, published framework (the real seed file)."""
-    from palier.frameworks.seed import load_framework_seed
+    """The seeded, published framework (the real seed file, loaded once per test process and
+    replayed afterwards: tests/support/replay.py)."""
+    from tests.support.seeds import load_framework_seed
 
     return load_framework_seed().framework
 
