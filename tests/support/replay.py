@@ -91,8 +91,9 @@ class Recording:
     before: dict[str, tuple[Table, list[tuple]]] = field(default_factory=dict)
     # db_table -> (table, new rows with timestamps as offsets from the load's start)
     inserted: dict[str, tuple[Table, list[tuple]]] = field(default_factory=dict)
-    # (model, pk) -> the referenced row without timestamps, for rows the load did not create
-    referenced: dict[tuple[type[models.Model], Any], tuple] = field(default_factory=dict)
+    # model -> {pk: row without timestamps}: the rows the new rows point to, that the load
+    # did not create
+    referenced: dict[type[models.Model], dict[Any, tuple]] = field(default_factory=dict)
 
     def applies(self) -> bool:
         if timezone.localdate() != self.day:
@@ -101,16 +102,19 @@ class Recording:
             if _comparable(table, table.rows()) != rows:
                 return False
         return all(
-            _referenced_row(model, pk) == expected
-            for (model, pk), expected in self.referenced.items()
+            _referenced_rows(model, list(expected)) == expected
+            for model, expected in self.referenced.items()
         )
 
 
-def _referenced_row(model: type[models.Model], pk: Any) -> tuple | None:
-    fields = [each for each in model._meta.concrete_fields if not each.generated]
-    names = [each.attname for each in fields if not _is_time(each)]
-    row = model._base_manager.filter(pk=pk).values_list(*names).first()
-    return tuple(row) if row is not None else None
+def _referenced_rows(model: type[models.Model], pks: list[Any]) -> dict[Any, tuple]:
+    pk = model._meta.pk.attname
+    names = [pk] + [
+        each.attname
+        for each in model._meta.concrete_fields
+        if not each.generated and not _is_time(each) and each.attname != pk
+    ]
+    return {row[0]: row for row in model._base_manager.filter(pk__in=pks).values_list(*names)}
 
 
 _recordings: dict[str, list[Recording]] = {}
@@ -156,11 +160,18 @@ def _record(load: Callable[[], T], reads: tuple[str, ...]) -> tuple[Recording | 
             if not column.is_relation or column.related_model is None:
                 continue
             target = column.related_model
+            if not column.target_field.primary_key:  # compare the whole table instead
+                table_of = next(t for t in tables if t.name == target._meta.db_table)
+                old_rows = before[table_of.name]
+                recording.before.setdefault(
+                    table_of.name, (table_of, _comparable(table_of, old_rows))
+                )
+                continue
             existed = before.get(target._meta.db_table, {})
-            for row in added:
-                pk = row[column_index]
-                if pk is not None and pk in existed:  # a row the load did not create
-                    recording.referenced[(target, pk)] = _referenced_row(target, pk)
+            pks = {row[column_index] for row in added} & set(existed)  # rows it did not create
+            if pks:
+                known = recording.referenced.setdefault(target, {})
+                known.update(_referenced_rows(target, sorted(pks)))
     if recording.day != timezone.localdate():
         return None, result
     return recording, result
