@@ -78,9 +78,13 @@ def _is_time(column: models.Field) -> bool:
 
 
 def _comparable(table: Table, rows: dict[Any, tuple]) -> list[tuple]:
-    """The rows without their timestamps (which differ from test to test)."""
-    keep = [i for i, each in enumerate(table.fields) if not _is_time(each)]
-    return [tuple(row[i] for i in keep) for _, row in sorted(rows.items())]
+    """The rows with each timestamp (which differs from test to test) reduced to whether
+    it is set."""
+    times = [_is_time(each) for each in table.fields]
+    return [
+        tuple(value is not None if time else value for value, time in zip(row, times, strict=True))
+        for _, row in sorted(rows.items())
+    ]
 
 
 @dataclass
@@ -108,13 +112,11 @@ class Recording:
 
 
 def _referenced_rows(model: type[models.Model], pks: list[Any]) -> dict[Any, tuple]:
-    pk = model._meta.pk.attname
-    names = [pk] + [
-        each.attname
-        for each in model._meta.concrete_fields
-        if not each.generated and not _is_time(each) and each.attname != pk
-    ]
-    return {row[0]: row for row in model._base_manager.filter(pk__in=pks).values_list(*names)}
+    table = Table(model, [each for each in model._meta.concrete_fields if not each.generated])
+    names = [each.attname for each in table.fields]
+    found = model._base_manager.filter(pk__in=pks).values_list(*names)
+    rows = {row[names.index(model._meta.pk.attname)]: row for row in found}
+    return dict(zip(sorted(rows), _comparable(table, rows), strict=True))
 
 
 _recordings: dict[str, list[Recording]] = {}
