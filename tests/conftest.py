@@ -15,6 +15,7 @@ from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
 
 from tests.support.postgres import PostgresUnavailableError, TemporaryPostgres, stop_on_signals
+from tests.support.template import migrations_from_template
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -68,9 +69,16 @@ def database_vendor(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(database_vendor: str) -> Iterator[None]:
+def django_db_modify_db_settings(
+    database_vendor: str, tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> Iterator[None]:
+    """The PostgreSQL server of this process (on the PostgreSQL pass), and the migrations run
+    once per test run, not once per worker (tests/support/template.py)."""
+    base = tmp_path_factory.getbasetemp()
+    run_folder = base if worker_id == "master" else base.parent
     if database_vendor != "postgres":
-        yield
+        with migrations_from_template(run_folder, None):
+            yield
         return
     try:
         server = TemporaryPostgres.start()
@@ -87,7 +95,8 @@ def django_db_modify_db_settings(database_vendor: str) -> Iterator[None]:
     settings.DATABASES["default"].update(server.database_settings())
     del connections["default"]
     try:
-        yield
+        with migrations_from_template(run_folder, server):
+            yield
     finally:
         connections.close_all()
         server.stop()
@@ -124,8 +133,9 @@ def run_tasks(transactional_db):
 
 @pytest.fixture
 def framework(db):
-    """The seeded, published framework (the real seed file)."""
-    from palier.frameworks.seed import load_framework_seed
+    """The seeded, published framework (the real seed file, loaded once per test process and
+    replayed afterwards: tests/support/replay.py)."""
+    from tests.support.seeds import load_framework_seed
 
     return load_framework_seed().framework
 

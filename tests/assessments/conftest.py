@@ -5,8 +5,8 @@ import pytest
 from palier.core.db import analyze
 from palier.frameworks.models import Area, Capacity, Competence, Level
 from palier.items.models import Calibration, Item, ItemParameter, ItemVersion
-from palier.items.seed import load_item_seed
 from tests.factories import make_user
+from tests.support.seeds import load_item_seed
 
 # The tables read by the bank snapshot query (palier.assessments.engine_adapter._build).
 BANK_SNAPSHOT_MODELS = (
@@ -23,7 +23,8 @@ BANK_SNAPSHOT_MODELS = (
 
 @pytest.fixture
 def seeded(framework):
-    """The real seed bank, operational, with its provisional calibration.
+    """The real seed bank, operational, with its provisional calibration (loaded once per
+    test process and replayed afterwards: tests/support/replay.py).
 
     On PostgreSQL the bank's tables are analyzed inside the test's transaction, so the
     planner sees the seeded rows (tests/support/postgres.py says why)."""

@@ -7,9 +7,9 @@ from django.db import connection, connections
 
 from palier.assessments.models import Response
 from palier.assessments.services import AssessmentError, record_answer, start_attempt
-from palier.items.seed import load_item_seed
 from tests.assessments.conftest import right_answer
 from tests.factories import make_user
+from tests.support.seeds import load_item_seed
 
 RACERS = 4
 

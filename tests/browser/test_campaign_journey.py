@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from palier.assessments.services import record_answer
 from palier.campaigns.models import Campaign, Participation
-from palier.items.seed import load_item_seed
 from palier.organisations.choices import MembershipRole
 from tests.assessments.conftest import right_answer
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import make_member, make_organisation, make_user
+from tests.support.seeds import load_item_seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

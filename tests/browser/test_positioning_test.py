@@ -7,11 +7,11 @@ from django.utils import translation
 from palier.assessments.models import Attempt
 from palier.assessments.services import start_attempt
 from palier.items.models import Calibration, ItemVersion
-from palier.items.seed import load_item_seed
 from tests.assessments.test_pages import form_data
 from tests.assessments.test_services import alternate, play
 from tests.browser.conftest import assert_accessible, sign_in, sign_up
 from tests.factories import make_user
+from tests.support.seeds import load_item_seed
 
 PHONE = {"width": 390, "height": 844}
 # The level sentence, reported alone or "between" (narrow no-break space before % in French).

@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from palier.assessments.services import start_attempt
 from palier.frameworks.models import Population, TargetLevel
-from palier.items.seed import load_item_seed
 from palier.steering.models import Feedback
 from palier.training.models import PlanEntry
 from palier.training.seed import load_catalogue_seed
@@ -13,6 +12,7 @@ from tests.assessments.conftest import wrong_answer
 from tests.assessments.test_services import play
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import make_user
+from tests.support.seeds import load_item_seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,12 +2,12 @@ import pytest
 
 from palier.assessments.models import Attempt
 from palier.assessments.services import start_attempt
-from palier.items.seed import load_item_seed
 from palier.training.models import PlanEntry
 from palier.training.seed import load_catalogue_seed
 from tests.assessments.conftest import wrong_answer
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import make_user
+from tests.support.seeds import load_item_seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

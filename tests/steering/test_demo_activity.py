@@ -40,7 +40,7 @@ SCALE = 0.4
 
 @pytest.fixture
 def demo(framework):
-    from palier.items.seed import load_item_seed
+    from tests.support.seeds import load_item_seed
 
     load_item_seed(framework)
     load_catalogue_seed(framework)
