@@ -47,14 +47,13 @@ def learner_condition(award: Award, year: int) -> Q:
 
 def reached_learners(award: Award, year: int) -> QuerySet[User]:
     """The award's learners reached during `year` (the indicator's definition: assessed or
-    trained, here as two subqueries, since a union cannot be a subquery on every database)."""
+    trained). The award's learners are few: each is then looked up in the year's tests and
+    modules (a hashed list of the whole country's reached learners would not fit in memory
+    and be scanned for every user)."""
     return User.objects.filter(learner_condition(award, year)).filter(
-        Q(pk__in=indicators.assessed_user_ids(year).order_by())
-        | Q(pk__in=indicators.trained_user_ids(year).order_by())
+        indicators.assessed_exists(year) | indicators.trained_exists(year)
     )
 
 
 def certified_learners(award: Award, year: int) -> QuerySet[User]:
-    return User.objects.filter(
-        learner_condition(award, year), pk__in=indicators.certified_user_ids(year)
-    )
+    return User.objects.filter(learner_condition(award, year), indicators.certified_exists(year))
