@@ -26,7 +26,3 @@ def national_login(settings, provider: LoopbackProvider, framework) -> LoopbackP
     client.forget_discovery()
     provider.rewrite_id_token = None
     return provider
-
-
-# The real-browser fixtures (Chromium, themes) of tests/browser, for the one journey test here.
-from tests.browser.conftest import browser, chromium_path, page, theme  # noqa: E402, F401

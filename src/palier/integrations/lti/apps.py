@@ -9,8 +9,9 @@ class LtiConfig(AppConfig):
 
     def ready(self) -> None:
         from palier.integrations import status
-        from palier.integrations.lti import signals
+        from palier.integrations.lti import personal_data, signals
         from palier.integrations.lti.queries import status_lines
 
         signals.connect()
+        personal_data.register()
         status.register(status_lines)

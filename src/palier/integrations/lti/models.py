@@ -43,7 +43,7 @@ class Platform(models.Model):
         related_name="+",
         help_text=_("L'établissement qui utilise cette plateforme, s'il n'y en a qu'un."),
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(_("en service"), default=True)
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     last_success_at = models.DateTimeField(_("dernier succès"), null=True, blank=True)
     last_error_at = models.DateTimeField(_("dernière erreur"), null=True, blank=True)

@@ -199,3 +199,10 @@ def import_roster(course: Course, campaign: Any) -> Any:
     report = import_expected(campaign, io.BytesIO(buffer.getvalue().encode()), dry_run=False)
     mark_roster_imported(course)
     return report
+
+
+@transaction.atomic
+def erase_platform_accounts(user: User) -> None:
+    """Unlink the user from every learning platform (account erasure): a later launch from
+    the platform finds no Palier account for that platform user."""
+    PlatformAccount.objects.filter(user=user).delete()

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('auth_token_url', models.URLField(max_length=500, verbose_name="adresse des jetons d'accès")),
                 ('key_set_url', models.URLField(blank=True, max_length=500, verbose_name='adresse des clés publiques (JWKS)')),
                 ('key_set', models.JSONField(blank=True, help_text="Seulement si la plateforme ne publie pas d'adresse JWKS.", null=True, verbose_name='clés publiques (JWKS)')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ('is_active', models.BooleanField(default=True, verbose_name='en service')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='créée le')),
                 ('last_success_at', models.DateTimeField(blank=True, null=True, verbose_name='dernier succès')),
                 ('last_error_at', models.DateTimeField(blank=True, null=True, verbose_name='dernière erreur')),

@@ -9,6 +9,9 @@ import pytest
 from tests.browser.conftest import assert_accessible
 from tests.factories import PASSWORD, make_user
 
+# The provider and its configuration (tests/integrations/oidc), for this one journey.
+from tests.integrations.oidc.conftest import national_login, provider  # noqa: F401
+
 pytestmark = pytest.mark.browser
 
 NARROW, WIDE = 390, 1280
@@ -22,7 +25,7 @@ def check_both_widths(page) -> None:
 
 
 def test_signing_in_with_the_national_login_links_an_existing_account(
-    page, live_server, theme, settings, national_login
+    page, live_server, theme, settings, national_login  # noqa: F811
 ):
     settings.BASE_URL = live_server.url
     make_user("camille.martin@example.org")
